@@ -1,0 +1,206 @@
+// Dispatcher: global flags, command selection, help, and the one place errors become exit codes.
+import { parseArgs } from "node:util";
+import path from "node:path";
+import type { Writable } from "node:stream";
+import {
+  UsageError,
+  exitCodeFor,
+  findWorkspaceRoot,
+  formatErrorLine,
+  toCatalyticError,
+} from "@catalytic/core";
+import type { Command, CommandContext, ParsedArgs } from "./command.js";
+import { createProgress } from "./progress.js";
+
+declare const CATALYTIC_VERSION: string;
+export const VERSION = typeof CATALYTIC_VERSION === "string" ? CATALYTIC_VERSION : "0.0.0-dev";
+
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  cwd: string;
+  interactive: boolean;
+}
+
+interface GlobalFlags {
+  root?: string;
+  json: boolean;
+  help: boolean;
+  version: boolean;
+  rest: string[];
+}
+
+function splitGlobalFlags(argv: string[]): GlobalFlags {
+  const flags: GlobalFlags = { json: false, help: false, version: false, rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      flags.rest.push(...argv.slice(i));
+      break;
+    }
+    if (arg === "--json") flags.json = true;
+    else if (arg === "--help" || arg === "-h") flags.help = true;
+    else if (arg === "--version" || arg === "-V") flags.version = true;
+    else if (arg === "--root") {
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError("CAT_MISSING_ARGUMENT", "--root needs a directory", { hint: "pass --root <dir>" });
+      flags.root = value;
+    } else if (arg.startsWith("--root=")) flags.root = arg.slice("--root=".length);
+    else flags.rest.push(arg);
+  }
+  return flags;
+}
+
+function selectCommand(commands: readonly Command[], words: string[]): { command: Command; consumed: number } | undefined {
+  let best: { command: Command; consumed: number } | undefined;
+  for (const command of commands) {
+    const parts = command.name.split(" ");
+    if (parts.length > words.length) continue;
+    if (parts.every((part, i) => words[i] === part) && (!best || parts.length > best.consumed)) {
+      best = { command, consumed: parts.length };
+    }
+  }
+  return best;
+}
+
+function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {};
+  for (const [name, spec] of Object.entries(command.options ?? {})) {
+    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
+  }
+  try {
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const max = command.positionals?.length ?? 0;
+    if (parsed.positionals.length > max) {
+      throw new UsageError("CAT_USAGE", `unexpected argument ${JSON.stringify(parsed.positionals[max])} for '${command.name}'`, {
+        hint: `see 'catalytic ${command.name} --help'`,
+      });
+    }
+    for (const [i, spec] of (command.positionals ?? []).entries()) {
+      if (spec.required && parsed.positionals[i] === undefined) {
+        throw new UsageError("CAT_MISSING_ARGUMENT", `<${spec.name}> is required for '${command.name}'`, {
+          hint: `see 'catalytic ${command.name} --help'`,
+        });
+      }
+    }
+    return { positionals: parsed.positionals, options: parsed.values as ParsedArgs["options"] };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as { code?: string }).code;
+    const message = (error as Error).message;
+    throw new UsageError(code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? "CAT_UNKNOWN_FLAG" : "CAT_USAGE", message, {
+      hint: `see 'catalytic ${command.name} --help'`,
+    });
+  }
+}
+
+export function commandHelp(command: Command): string {
+  const positionals = (command.positionals ?? []).map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`)).join(" ");
+  const lines = [`Usage: catalytic ${command.name}${positionals ? ` ${positionals}` : ""} [options]`, "", command.summary];
+  if (command.positionals?.length) {
+    lines.push("", "Arguments:");
+    for (const p of command.positionals) lines.push(`  ${p.name.padEnd(22)} ${p.description}`);
+  }
+  lines.push("", "Options:");
+  for (const [name, spec] of Object.entries(command.options ?? {})) {
+    const flag = `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.type === "string" ? " <value>" : ""}`;
+    lines.push(`  ${flag.padEnd(22)} ${spec.description}${spec.defaultText ? ` (default: ${spec.defaultText})` : ""}`);
+  }
+  lines.push(...globalOptionLines());
+  if (command.details) lines.push("", command.details.trimEnd());
+  return lines.join("\n");
+}
+
+function globalOptionLines(): string[] {
+  return [
+    `  ${"--root <dir>".padEnd(22)} workspace root (default: nearest folder with catalytic.json or .git)`,
+    `  ${"--json".padEnd(22)} machine output: one JSON object on stdout`,
+    `  ${"-h, --help".padEnd(22)} show help`,
+  ];
+}
+
+export function mainHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return [
+    "Usage: catalytic <command> [options]",
+    "",
+    "Compact Markdown with @SYMBOL references, bounded expansion and tamper-evident receipts.",
+    "",
+    "Commands:",
+    ...[...commands].sort((a, b) => a.name.localeCompare(b.name)).map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    "",
+    "Global options:",
+    ...globalOptionLines(),
+    `  ${"-V, --version".padEnd(22)} print the version`,
+    "",
+    "Exit codes: 0 ok, 1 failure, 2 usage or invariant error.",
+    "Run 'catalytic <command> --help' for a command's options.",
+  ].join("\n");
+}
+
+/** Runs the CLI and returns its exit code; never throws. */
+export async function runCli(argv: string[], commands: readonly Command[], io: CliIo): Promise<number> {
+  let json = argv.includes("--json");
+  const writeLine = (stream: Writable, line: string): void => void stream.write(line.endsWith("\n") ? line : `${line}\n`);
+  try {
+    const flags = splitGlobalFlags(argv);
+    json = flags.json;
+    if (flags.version) {
+      if (json) writeLine(io.stdout, JSON.stringify({ version: VERSION }));
+      else writeLine(io.stdout, VERSION);
+      return 0;
+    }
+    const words = flags.rest.filter((a) => !a.startsWith("-"));
+    const firstFlag = flags.rest.findIndex((a) => a.startsWith("-"));
+    const leading = firstFlag === -1 ? words : flags.rest.slice(0, firstFlag);
+    const selected = selectCommand(commands, leading);
+    if (!selected) {
+      if (flags.rest.length === 0 || (flags.help && leading.length === 0)) {
+        writeLine(flags.help ? io.stdout : io.stderr, mainHelp(commands));
+        return flags.help ? 0 : 2;
+      }
+      const group = commands.filter((c) => leading.length > 0 && c.name.startsWith(`${leading.join(" ")} `));
+      if (group.length > 0 && flags.help) {
+        writeLine(io.stdout, mainHelp(group));
+        return 0;
+      }
+      throw new UsageError("CAT_UNKNOWN_COMMAND", `unknown command '${leading.join(" ") || flags.rest[0]}'`, {
+        hint: group.length > 0 ? `try one of: ${group.map((c) => c.name).join(", ")}` : "run 'catalytic --help' for the list of commands",
+      });
+    }
+    const { command, consumed } = selected;
+    if (flags.help) {
+      writeLine(io.stdout, commandHelp(command));
+      return 0;
+    }
+    const args = parseCommandArgs(command, flags.rest.slice(consumed));
+    const root = flags.root ? path.resolve(io.cwd, flags.root) : findWorkspaceRoot(io.cwd);
+    let emitted = false;
+    const ctx: CommandContext = {
+      root,
+      json,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      interactive: io.interactive && !json,
+      print: (line) => {
+        if (!json) writeLine(io.stdout, line);
+      },
+      note: (line) => writeLine(io.stderr, line),
+      emitJson: (value) => {
+        if (!json) return;
+        if (emitted) throw new Error(`command '${command.name}' emitted JSON twice`);
+        emitted = true;
+        writeLine(io.stdout, JSON.stringify(value));
+      },
+      progress: (label, total) => createProgress(io.stderr, io.interactive && !json, label, total),
+    };
+    const code = (await command.run(ctx, args)) ?? 0;
+    return code;
+  } catch (raw) {
+    const error = toCatalyticError(raw);
+    if (json) writeLine(io.stdout, JSON.stringify({ ok: false, error: error.toJSON() }));
+    else writeLine(io.stderr, formatErrorLine(error));
+    if (process.env.CATALYTIC_DEBUG && raw instanceof Error && raw.stack) writeLine(io.stderr, raw.stack);
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,60 @@
+// The shape every CLI command file exports, and the context it runs with.
+import type { Writable } from "node:stream";
+
+export type OptionType = "string" | "boolean";
+
+export interface OptionSpec {
+  type: OptionType;
+  short?: string;
+  multiple?: boolean;
+  description: string;
+  /** Shown in help; parsing does not apply it (commands decide). */
+  defaultText?: string;
+}
+
+export interface PositionalSpec {
+  name: string;
+  required: boolean;
+  description: string;
+}
+
+export interface CommandContext {
+  /** Workspace root (absolute): `--root`, else the nearest folder with catalytic.json or .git. */
+  root: string;
+  /** `--json`: print exactly one JSON object on stdout through `emitJson`. */
+  json: boolean;
+  stdout: Writable;
+  stderr: Writable;
+  /** True when stderr is an interactive terminal (progress bars allowed). */
+  interactive: boolean;
+  /** Prints a line of human output on stdout (suppressed by --json). */
+  print(line: string): void;
+  /** Prints a line on stderr (metadata, warnings, progress). */
+  note(line: string): void;
+  /** With --json: the one object printed on stdout. */
+  emitJson(value: unknown): void;
+  /** A progress bar on a TTY, a no-op otherwise. */
+  progress(label: string, total: number): Progress;
+}
+
+export interface Progress {
+  tick(done: number, detail?: string): void;
+  finish(): void;
+}
+
+export interface ParsedArgs {
+  positionals: string[];
+  options: Record<string, string | boolean | string[] | undefined>;
+}
+
+export interface Command {
+  /** Words that select the command, e.g. "cassette verify". */
+  name: string;
+  summary: string;
+  positionals?: PositionalSpec[];
+  options?: Record<string, OptionSpec>;
+  /** Extra help text: examples, behaviour. */
+  details?: string;
+  /** Returns the exit code (default 0). Throw CatalyticError for failures. */
+  run(ctx: CommandContext, args: ParsedArgs): Promise<number | void> | number | void;
+}

@@ -1,0 +1,5 @@
+// Every command the CLI knows. Each file exports its commands; this list is the registry.
+import type { Command } from "../command.js";
+import { configCommands } from "./config.js";
+
+export const COMMANDS: readonly Command[] = [...configCommands];

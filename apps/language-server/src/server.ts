@@ -1,0 +1,2 @@
+// Language server entry (stdio).
+export {};

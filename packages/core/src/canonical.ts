@@ -1,0 +1,80 @@
+// Canonical JSON and sha256 helpers: the only way anything is hashed.
+import { createHash } from "node:crypto";
+import { InputError } from "./errors.js";
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Canonical JSON: object keys sorted by UTF-16 code unit order (as JSON.stringify with sorted keys
+ * in JavaScript and Python's sort_keys agree for BMP keys), no whitespace, UTF-8.
+ * `undefined` object members are dropped; non-finite numbers are rejected.
+ */
+export function canonicalJson(value: unknown): string {
+  return serialize(value, "$");
+}
+
+function serialize(value: unknown, path: string): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (!Number.isFinite(value)) {
+        throw new InputError("CAT_SCHEMA_INVALID", `${path}: ${value} cannot be written as canonical JSON`, {
+          hint: "use a finite number",
+        });
+      }
+      return JSON.stringify(value);
+    case "object": {
+      if (Array.isArray(value)) return `[${value.map((item, i) => serialize(item ?? null, `${path}[${i}]`)).join(",")}]`;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .filter((key) => record[key] !== undefined)
+        .sort();
+      return `{${keys.map((key) => `${JSON.stringify(key)}:${serialize(record[key], `${path}.${key}`)}`).join(",")}}`;
+    }
+    default:
+      throw new InputError("CAT_SCHEMA_INVALID", `${path}: a ${typeof value} cannot be written as canonical JSON`, {
+        hint: "pass plain JSON data",
+      });
+  }
+}
+
+/** Hex sha256 of a string (UTF-8) or bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** sha256 of the canonical JSON of a value. */
+export function hashCanonical(value: unknown): string {
+  return sha256Hex(canonicalJson(value));
+}
+
+/** CRLF and lone CR become LF: the one normalisation applied before hashing or slicing text. */
+export function normalizeNewlines(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+
+/** `content_hash` of a section: sha256 of its text with line endings normalised. */
+export function contentHash(text: string): string {
+  return sha256Hex(normalizeNewlines(text));
+}
+
+/** `section_id` = sha256 of `file_path:line_start:line_end:content_hash` (DESIGN §3). */
+export function sectionId(filePath: string, lineStart: number, lineEnd: number, sectionContentHash: string): string {
+  return sha256Hex(`${filePath}:${lineStart}:${lineEnd}:${sectionContentHash}`);
+}
+
+/** Parses JSON text, turning syntax errors into a typed error that names the source. */
+export function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError("CAT_JSON_MALFORMED", `${source} is not valid JSON: ${(error as Error).message}`, {
+      hint: "fix the JSON syntax (a stray brace or trailing comma is the usual cause)",
+      details: { source },
+    });
+  }
+}
