@@ -44,3 +44,33 @@ export {
   formatJsonPath,
 } from "./config.js";
 export type { CatalyticConfig, SourceConfig, TestCommand, ConfigProblem } from "./config.js";
+export { parseSlice, formatSlice, applySlice, checkSliceBounds, lineCount } from "./slice.js";
+export type { Slice } from "./slice.js";
+export { CatalyticMethods, CatalyticNotifications } from "./protocol.js";
+export type {
+  ProtocolErrorData,
+  IndexStatus,
+  SymbolSummary,
+  ListSymbolsParams,
+  ResolveSymbolParams,
+  ResolveSymbolResult,
+  RunSummary,
+  StepCounts,
+  JobSummary,
+  ListJobsParams,
+  StepSummary,
+  ListStepsParams,
+  GetReceiptParams,
+  ReceiptView,
+  JobProgressParams,
+  JobProgress,
+  PlanRequestParams,
+  PlanRequestResult,
+  ExecuteJobParams,
+  ExecuteJobResult,
+  VerifyCassetteParams,
+  VerifyCassetteResult,
+  RestoreRunParams,
+  RestoreRunResult,
+  JobsChangedParams,
+} from "./protocol.js";

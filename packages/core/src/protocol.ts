@@ -1,0 +1,221 @@
+// Custom LSP methods between the language server and its clients (the VS Code extension, or any editor).
+// Plain types and method names only: no runtime dependency, so every front end can share them.
+
+export const CatalyticMethods = {
+  indexStatus: "catalytic/indexStatus",
+  buildIndex: "catalytic/buildIndex",
+  listSymbols: "catalytic/listSymbols",
+  resolveSymbol: "catalytic/resolveSymbol",
+  listRuns: "catalytic/listRuns",
+  listJobs: "catalytic/listJobs",
+  listSteps: "catalytic/listSteps",
+  getReceipt: "catalytic/getReceipt",
+  jobProgress: "catalytic/jobProgress",
+  planRequest: "catalytic/planRequest",
+  executeJob: "catalytic/executeJob",
+  verifyCassette: "catalytic/verifyCassette",
+  restoreRun: "catalytic/restoreRun",
+} as const;
+
+export const CatalyticNotifications = {
+  /** Server -> client: the cassette changed (new receipts or step transitions). */
+  jobsChanged: "catalytic/jobsChanged",
+  /** Server -> client: index state changed (indexing, ready, errors). */
+  indexStatus: "catalytic/indexStatusChanged",
+} as const;
+
+/** Errors from custom requests carry the CatalyticError JSON in `data`. */
+export interface ProtocolErrorData {
+  code: string;
+  message: string;
+  hint: string;
+  details?: Record<string, unknown>;
+}
+
+export interface IndexStatus {
+  state: "starting" | "indexing" | "ready" | "error";
+  files: number;
+  sections: number;
+  symbols: number;
+  /** Number of problems (diagnostics) across the workspace. */
+  problems: number;
+  indexHash?: string;
+  message?: string;
+}
+
+export interface SymbolSummary {
+  symbolId: string;
+  targetType: "FILE" | "HEADING" | "SECTION";
+  targetRef: string;
+  file?: string;
+  lineStart?: number;
+  lineEnd?: number;
+  stale: boolean;
+}
+
+export interface ListSymbolsParams {
+  prefix?: string;
+}
+
+export interface ResolveSymbolParams {
+  /** A reference such as `@CANON/AGREEMENT#scope:lines[0:20]` or a bare symbol id. */
+  reference: string;
+  slice?: string;
+  runId?: string;
+}
+
+export interface ResolveSymbolResult {
+  symbolId: string;
+  sectionId: string;
+  file: string;
+  lineStart: number;
+  lineEnd: number;
+  headingPath: string[];
+  slice: string;
+  sliceSource: "explicit" | "symbol_default" | "config_default";
+  contentHash: string;
+  bytes: number;
+  payload: string;
+  cacheHit: boolean;
+}
+
+export interface RunSummary {
+  runId: string;
+  jobs: number;
+  steps: number;
+  committed: number;
+  lastActivityAt: string | null;
+}
+
+export interface StepCounts {
+  pending: number;
+  leased: number;
+  committed: number;
+  success: number;
+  failure: number;
+  aborted: number;
+}
+
+export interface JobSummary {
+  jobId: string;
+  runId: string;
+  requestId: string | null;
+  intent: string;
+  planHash: string | null;
+  stepCount: number;
+  counts: StepCounts;
+  createdAt: string;
+}
+
+export interface ListJobsParams {
+  runId?: string;
+}
+
+export interface StepSummary {
+  stepId: string;
+  jobId: string;
+  ordinal: number;
+  op: string;
+  /** Short human label: the symbol, file or test the step works on. */
+  label: string;
+  status: "PENDING" | "LEASED" | "COMMITTED";
+  outcome: "SUCCESS" | "FAILURE" | "ABORTED" | null;
+  leaseOwner: string | null;
+  fencingToken: number;
+  receiptId: string | null;
+  dependsOn: string[];
+}
+
+export interface ListStepsParams {
+  jobId: string;
+}
+
+export interface GetReceiptParams {
+  receiptId?: string;
+  stepId?: string;
+}
+
+export interface ReceiptView {
+  receiptId: string;
+  stepId: string;
+  jobId: string;
+  runId: string;
+  workerId: string;
+  fencingToken: number;
+  outcome: "SUCCESS" | "FAILURE" | "ABORTED";
+  /** The receipt document (see docs/schemas/receipt.schema.json). */
+  receipt: Record<string, unknown>;
+  prevReceiptHash: string | null;
+  receiptHash: string;
+  createdAt: string;
+  /** Expanded items with the place to open them in the editor, when known. */
+  locations: Array<{ id: string; file: string; lineStart: number; lineEnd: number }>;
+}
+
+export interface JobProgressParams {
+  jobId: string;
+}
+
+export interface JobProgress {
+  jobId: string;
+  runId: string;
+  counts: StepCounts;
+  total: number;
+  workers: Array<{ workerId: string; committed: number; current: string | null }>;
+  bytesExpanded: number;
+  startedAt: string | null;
+  elapsedMs: number;
+  failures: Array<{ stepId: string; op: string; label: string; error: string }>;
+  done: boolean;
+}
+
+export interface PlanRequestParams {
+  /** Path of the request JSON: absolute, or relative to the workspace root. */
+  requestFile: string;
+  dryRun: boolean;
+}
+
+export interface PlanRequestResult {
+  /** The plan output (docs/schemas/plan_output.schema.json). */
+  plan: { run_id: string; request_id: string; plan_hash: string; steps: unknown[]; [key: string]: unknown };
+  posted?: { jobId: string; messageId: string; stepIds: string[]; created: boolean };
+}
+
+export interface ExecuteJobParams {
+  runId: string;
+  jobId: string;
+  workers: number;
+  continueOnFail?: boolean;
+}
+
+export interface ExecuteJobResult {
+  exitCode: number;
+  workers: Array<{ workerId: string; exitCode: number | null }>;
+  manifest: string;
+}
+
+export interface VerifyCassetteParams {
+  runId?: string;
+}
+
+export interface VerifyCassetteResult {
+  ok: boolean;
+  checks: string[];
+  issues: Array<{ check: string; message: string }>;
+}
+
+export interface RestoreRunParams {
+  runId: string;
+}
+
+export interface RestoreRunResult {
+  restored: Array<{ file: string; hash: string }>;
+  rootBefore: string;
+  rootAfter: string;
+}
+
+export interface JobsChangedParams {
+  cursor: number;
+  runIds: string[];
+  jobIds: string[];
+}
