@@ -74,3 +74,52 @@ export type {
   RestoreRunResult,
   JobsChangedParams,
 } from "./protocol.js";
+export { SHA256_HEX_PATTERN, STEP_ID_PATTERN, StepIdSchema } from "./schemas/common.js";
+export { SYMBOL_ID_PATTERN, SymbolIdSchema, SymbolTargetTypeSchema, SymbolSchema } from "./schemas/symbol.js";
+export type { SymbolId, SymbolTargetType, CatalyticSymbol } from "./schemas/symbol.js";
+export { SectionSchema } from "./schemas/section.js";
+export type { Section } from "./schemas/section.js";
+export { StepBudgetsSchema, PlanBudgetsSchema } from "./schemas/budgets.js";
+export type { StepBudgets, PlanBudgets } from "./schemas/budgets.js";
+export { MessageOpSchema, MessageSchema } from "./schemas/message.js";
+export type { MessageOp, Message } from "./schemas/message.js";
+export { ExpansionSchema } from "./schemas/expansion.js";
+export type { Expansion } from "./schemas/expansion.js";
+export {
+  PLAN_SCHEMA_VERSION,
+  SymbolInputSchema,
+  PlanInputsSchema,
+  RequestOpSchema,
+  PlanRequestSchema,
+  PlanStepOpSchema,
+  PlanStepRefsSchema,
+  PlanStepConstraintsSchema,
+  PlanStepExpectedOutputsSchema,
+  PlanStepSchema,
+  PlanOutputSchema,
+} from "./schemas/plan.js";
+export type {
+  SymbolInput,
+  PlanInputs,
+  RequestOp,
+  PlanRequest,
+  PlanRequestInput,
+  PlanStepOp,
+  PlanStepRefs,
+  PlanStep,
+  PlanOutput,
+} from "./schemas/plan.js";
+export {
+  ReceiptStatusSchema,
+  ReceiptExpansionSchema,
+  ReceiptActionSchema,
+  ReceiptErrorSchema,
+  ReceiptTimingsSchema,
+  ReceiptMetricsSchema,
+  ReceiptSchema,
+} from "./schemas/receipt.js";
+export type { ReceiptStatus, ReceiptExpansion, ReceiptAction, Receipt, ReceiptInput } from "./schemas/receipt.js";
+export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText } from "./schemas/validate.js";
+export type { SchemaProblem } from "./schemas/validate.js";
+export { PUBLISHED_SCHEMAS, generateJsonSchemas, jsonSchemaFileText } from "./schemas/registry.js";
+export type { PublishedSchema } from "./schemas/registry.js";

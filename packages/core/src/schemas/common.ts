@@ -1,0 +1,25 @@
+// Building blocks shared by the contract schemas.
+import { z } from "zod";
+
+/** Lower-case hex sha256: section ids, content hashes, plan hashes. */
+export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
+
+/** Plan step ids: "step_" + the first 16 hex digits of a sha256 (see ids.ts stepId). */
+export const STEP_ID_PATTERN = /^step_[0-9a-f]{16}$/;
+
+export function sha256Hex(what: string) {
+  return z.string().regex(SHA256_HEX_PATTERN, "expected 64 lower-case hex digits (sha256)").describe(what);
+}
+
+export function nonEmptyString(what: string) {
+  return z.string().min(1, "must not be empty").describe(what);
+}
+
+export function countAtLeast(min: number, what: string) {
+  return z.number().int().min(min).describe(what);
+}
+
+export const StepIdSchema = z
+  .string()
+  .regex(STEP_ID_PATTERN, "expected step_ followed by 16 lower-case hex digits")
+  .describe("Deterministic step id: \"step_\" + 16 hex digits of sha256 over the canonical step.");
