@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   CAT_STALE_TOKEN: "failure",
   CAT_OUTCOME_INVALID: "failure",
   CAT_BUDGET_EXCEEDED: "failure",
+  CAT_IDEMPOTENCY_CONFLICT: "failure",
   // planner and ants
   CAT_PLAN_INVALID: "failure",
   CAT_PLAN_MISMATCH: "failure",
