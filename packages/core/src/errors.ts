@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   CAT_HEADING_NOT_FOUND: "failure",
   CAT_SECTION_NOT_FOUND: "failure",
   CAT_INDEX_MISSING: "failure",
+  CAT_INDEX_STALE: "failure",
+  CAT_FRONT_MATTER_INVALID: "failure",
   CAT_VERIFY_FAILED: "failure",
   // ledger
   CAT_STEP_NOT_FOUND: "failure",
