@@ -1,0 +1,163 @@
+// The Cassette: the append-only ledger over .catalytic/cassette.db. A thin API; the triggers hold the invariants.
+import path from "node:path";
+import type Database from "better-sqlite3";
+import { STATE_DIR } from "@catalytic/core";
+import { openConnection, silentLogger, writeTransaction, type Logger } from "./connection.js";
+import { createLedger, type Ledger } from "./ledger.js";
+import { claimNextStep, claimStep, completeStep, consumeBudget, renewLease, requeueExpired, type CompleteStepInput } from "./leasing.js";
+import { findJobByRequest, postMessage, postPlan, type PostMessageInput, type PostMessageResult, type PostPlanInput, type PostPlanResult } from "./posting.js";
+import {
+  changesSince,
+  dataVersion,
+  getJob,
+  getMessage,
+  getReceipt,
+  getReceiptForStep,
+  getStep,
+  jobStatus,
+  listJobs,
+  listReceipts,
+  listRuns,
+  listSteps,
+  type ChangeBatch,
+} from "./queries.js";
+import type { ClaimedStep, JobRecord, JobStatus, MessageRecord, ReceiptRecord, RunSummary, StepRecord } from "./records.js";
+import { applyMigrations, dumpSchema } from "./schema.js";
+import { verifyLedger, type VerifyResult } from "./verify.js";
+
+export const CASSETTE_FILE = "cassette.db";
+
+export interface CassetteOptions {
+  logger?: Logger;
+  /** Clock (ms) for the ISO timestamps written in rows. Lease expiry always uses SQLite's clock, like the triggers. */
+  now?: () => number;
+}
+
+export function cassettePath(root: string): string {
+  return path.join(root, STATE_DIR, CASSETTE_FILE);
+}
+
+export class Cassette {
+  readonly dbPath: string;
+  private readonly ledger: Ledger;
+
+  private constructor(dbPath: string, db: Database.Database, options: CassetteOptions) {
+    this.dbPath = dbPath;
+    this.ledger = createLedger(db, options.logger ?? silentLogger, options.now ?? Date.now);
+  }
+
+  /** Opens (creating folders and file if needed) and migrates the ledger at `dbPath`. */
+  static open(dbPath: string, options: CassetteOptions = {}): Cassette {
+    const db = openConnection(dbPath);
+    try {
+      writeTransaction(db, options.logger ?? silentLogger, () => applyMigrations(db, dbPath));
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new Cassette(dbPath, db, options);
+  }
+
+  /** `<root>/.catalytic/cassette.db`. */
+  static openWorkspace(root: string, options: CassetteOptions = {}): Cassette {
+    return Cassette.open(cassettePath(root), options);
+  }
+
+  close(): void {
+    if (this.ledger.db.open) this.ledger.db.close();
+  }
+
+  postMessage(input: PostMessageInput): PostMessageResult {
+    return postMessage(this.ledger, input);
+  }
+
+  postPlan(input: PostPlanInput): PostPlanResult {
+    return postPlan(this.ledger, input);
+  }
+
+  findJobByRequest(runId: string, idempotencyKey: string): JobRecord | undefined {
+    return findJobByRequest(this.ledger, runId, idempotencyKey);
+  }
+
+  claimStep(runId: string, workerId: string, ttlSeconds: number): ClaimedStep | undefined {
+    return claimStep(this.ledger, runId, workerId, ttlSeconds);
+  }
+
+  claimNextStep(runId: string, jobId: string, workerId: string, ttlSeconds: number): ClaimedStep | undefined {
+    return claimNextStep(this.ledger, runId, jobId, workerId, ttlSeconds);
+  }
+
+  renewLease(stepId: string, workerId: string, fencingToken: number, ttlSeconds: number): { leaseExpiresAt: string } {
+    return renewLease(this.ledger, stepId, workerId, fencingToken, ttlSeconds);
+  }
+
+  completeStep(input: CompleteStepInput): { receiptId: string; receiptHash: string } {
+    return completeStep(this.ledger, input);
+  }
+
+  requeueExpired(runId?: string): string[] {
+    return requeueExpired(this.ledger, runId);
+  }
+
+  consumeBudget(jobId: string, bytes: number, symbols: number): { bytesUsed: number; symbolsUsed: number } {
+    return consumeBudget(this.ledger, jobId, bytes, symbols);
+  }
+
+  jobStatus(jobId: string): JobStatus {
+    return jobStatus(this.ledger, jobId);
+  }
+
+  listRuns(): RunSummary[] {
+    return listRuns(this.ledger);
+  }
+
+  listJobs(runId?: string): JobRecord[] {
+    return listJobs(this.ledger, runId);
+  }
+
+  listSteps(jobId: string): StepRecord[] {
+    return listSteps(this.ledger, jobId);
+  }
+
+  listReceipts(jobId: string): ReceiptRecord[] {
+    return listReceipts(this.ledger, jobId);
+  }
+
+  getStep(stepId: string): StepRecord | undefined {
+    return getStep(this.ledger, stepId);
+  }
+
+  getJob(jobId: string): JobRecord | undefined {
+    return getJob(this.ledger, jobId);
+  }
+
+  getMessage(messageId: string): MessageRecord | undefined {
+    return getMessage(this.ledger, messageId);
+  }
+
+  getReceipt(receiptId: string): ReceiptRecord | undefined {
+    return getReceipt(this.ledger, receiptId);
+  }
+
+  getReceiptForStep(stepId: string): ReceiptRecord | undefined {
+    return getReceiptForStep(this.ledger, stepId);
+  }
+
+  verify(runId?: string): VerifyResult {
+    return verifyLedger(this.ledger, runId);
+  }
+
+  changesSince(cursor: number, limit?: number): ChangeBatch {
+    return changesSince(this.ledger, cursor, limit);
+  }
+
+  /** PRAGMA data_version: changes when another connection commits; cheap change detection for pollers. */
+  dataVersion(): number {
+    return dataVersion(this.ledger);
+  }
+
+  /** The schema as stored (the content of schema.sql). */
+  schemaDump(): string {
+    return dumpSchema(this.ledger.db);
+  }
+}

@@ -1,0 +1,81 @@
+// Opening the ledger file and running write transactions: BEGIN IMMEDIATE, busy_timeout, bounded retry on SQLITE_BUSY.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { CassetteError } from "@catalytic/core";
+import { translateSqliteError } from "./sql-errors.js";
+
+export interface Logger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export const BUSY_TIMEOUT_MS = 5000;
+const BUSY_RETRIES = 8;
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+export function openConnection(dbPath: string): Database.Database {
+  mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(dbPath);
+  } catch (error) {
+    throw new CassetteError("CAT_DB_ERROR", `cannot open ${dbPath}: ${(error as Error).message}`, {
+      hint: "check the path and its permissions",
+      cause: error,
+    });
+  }
+  // busy_timeout first: switching to WAL itself may wait for another process.
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  withBusyRetry(() => db.pragma("journal_mode = WAL"), silentLogger);
+  db.pragma("foreign_keys = ON");
+  db.pragma("synchronous = NORMAL");
+  return db;
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+}
+
+/** Runs `fn`, retrying on SQLITE_BUSY with exponential backoff (busy_timeout already waited inside SQLite). */
+export function withBusyRetry<T>(fn: () => T, logger: Logger): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      if (attempt >= BUSY_RETRIES) {
+        throw new CassetteError("CAT_DB_BUSY", `the cassette stayed locked after ${attempt + 1} attempts`, {
+          hint: "another process holds a long write transaction; retry when it finishes",
+          cause: error,
+        });
+      }
+      const delay = Math.min(1000, 5 * 2 ** attempt) + Math.floor(Math.random() * 5);
+      logger.warn("cassette busy, retrying", { attempt: attempt + 1, delayMs: delay });
+      Atomics.wait(sleepCell, 0, 0, delay);
+    }
+  }
+}
+
+/** One BEGIN IMMEDIATE transaction, retried as a whole on SQLITE_BUSY; SQLite errors become typed errors. */
+export function writeTransaction<T>(db: Database.Database, logger: Logger, fn: () => T): T {
+  const transaction = db.transaction(fn);
+  try {
+    return withBusyRetry(() => transaction.immediate(), logger);
+  } catch (error) {
+    throw translateSqliteError(error);
+  }
+}
+
+/** A read, with SQLite errors translated. */
+export function readQuery<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw translateSqliteError(error);
+  }
+}

@@ -1,0 +1,54 @@
+// Deterministic ids and the receipt hash. Never a timestamp, never randomness.
+import { canonicalJson, sha256Hex } from "@catalytic/core";
+
+const ID_HEX = 32;
+
+/** With an idempotency key the id ignores the sequence (a repeat finds the same id); without one the per-run sequence tells repeats apart. */
+export function messageIdFor(input: { runId: string; source: string; payload: unknown; idempotencyKey: string | null; seq: number }): string {
+  const identity =
+    input.idempotencyKey === null
+      ? { run_id: input.runId, seq: input.seq, source: input.source, payload: input.payload }
+      : { run_id: input.runId, idempotency_key: input.idempotencyKey, source: input.source, payload: input.payload };
+  return `msg_${sha256Hex(canonicalJson(identity)).slice(0, ID_HEX)}`;
+}
+
+export function jobIdFor(messageId: string, ordinal: number, intent: string, planHash: string | null): string {
+  return `job_${sha256Hex(canonicalJson({ message_id: messageId, ordinal, intent, plan_hash: planHash })).slice(0, ID_HEX)}`;
+}
+
+/** The single step of a job made from a plain message (no plan). */
+export function messageStepIdFor(jobId: string): string {
+  return `step_${sha256Hex(canonicalJson({ job_id: jobId, ordinal: 0 })).slice(0, 16)}`;
+}
+
+export function receiptIdFor(stepId: string, fencingToken: number): string {
+  return `rcpt_${sha256Hex(canonicalJson({ step_id: stepId, fencing_token: fencingToken })).slice(0, ID_HEX)}`;
+}
+
+export interface ReceiptHashInput {
+  receiptId: string;
+  stepId: string;
+  jobId: string;
+  runId: string;
+  workerId: string;
+  fencingToken: number;
+  outcome: string;
+  receipt: unknown;
+  prevReceiptHash: string | null;
+}
+
+export function receiptHashFor(input: ReceiptHashInput): string {
+  return sha256Hex(
+    canonicalJson({
+      receipt_id: input.receiptId,
+      step_id: input.stepId,
+      job_id: input.jobId,
+      run_id: input.runId,
+      worker_id: input.workerId,
+      fencing_token: input.fencingToken,
+      outcome: input.outcome,
+      receipt: input.receipt,
+      prev_receipt_hash: input.prevReceiptHash,
+    }),
+  );
+}

@@ -1,0 +1,211 @@
+// Claims, renewals, completions, requeues and budget use: each one BEGIN IMMEDIATE transaction.
+// The API checks first to give a precise typed error; the triggers are the authority behind it.
+import { BudgetError, CassetteError, canonicalJson } from "@catalytic/core";
+import { writeTransaction } from "./connection.js";
+import { receiptHashFor, receiptIdFor } from "./ids.js";
+import { SQL_NOW_MS, STEP_COLUMNS, isoNow, type Ledger } from "./ledger.js";
+import { msToIso, toStep, type ClaimedStep, type Outcome, type StepRow } from "./records.js";
+import { requireCount, requireNonEmpty, requireOutcome, requireToken, requireTtlMs } from "./validate.js";
+
+export interface CompleteStepInput {
+  runId: string;
+  stepId: string;
+  workerId: string;
+  fencingToken: number;
+  receipt: unknown;
+  outcome: Outcome;
+}
+
+/** A pending step whose dependencies are all committed with SUCCESS. */
+const RUNNABLE = `s.status = 'PENDING' AND NOT EXISTS (
+  SELECT 1 FROM step_deps d LEFT JOIN receipts r ON r.step_id = d.depends_on_step_id
+  WHERE d.step_id = s.step_id AND r.outcome IS NOT 'SUCCESS')`;
+
+export const RUNNABLE_CONDITION = RUNNABLE;
+
+function lease(ledger: Ledger, stepId: string | undefined, workerId: string, ttlMs: number): ClaimedStep | undefined {
+  if (stepId === undefined) return undefined;
+  ledger
+    .stmt(
+      `UPDATE steps SET status = 'LEASED', lease_owner = ?, lease_expires_at = ${SQL_NOW_MS} + ?, fencing_token = fencing_token + 1
+       WHERE step_id = ? AND status = 'PENDING'`,
+    )
+    .run(workerId, ttlMs, stepId);
+  const row = ledger.stmt(`SELECT ${STEP_COLUMNS} FROM steps s WHERE s.step_id = ?`).get(stepId) as StepRow;
+  return toStep(row) as ClaimedStep;
+}
+
+/** Deterministic: oldest message, lowest job ordinal, lowest step ordinal, dependencies satisfied. */
+export function claimStep(ledger: Ledger, runId: string, workerId: string, ttlSeconds: number): ClaimedStep | undefined {
+  requireNonEmpty(runId, "runId");
+  requireNonEmpty(workerId, "workerId");
+  const ttlMs = requireTtlMs(ttlSeconds);
+  return writeTransaction(ledger.db, ledger.logger, () => {
+    const next = ledger
+      .stmt(`SELECT s.step_id FROM steps s WHERE s.run_id = ? AND ${RUNNABLE} ORDER BY s.message_seq, s.job_ordinal, s.ordinal LIMIT 1`)
+      .get(runId) as { step_id: string } | undefined;
+    return lease(ledger, next?.step_id, workerId, ttlMs);
+  });
+}
+
+export function claimNextStep(ledger: Ledger, runId: string, jobId: string, workerId: string, ttlSeconds: number): ClaimedStep | undefined {
+  requireNonEmpty(runId, "runId");
+  requireNonEmpty(jobId, "jobId");
+  requireNonEmpty(workerId, "workerId");
+  const ttlMs = requireTtlMs(ttlSeconds);
+  return writeTransaction(ledger.db, ledger.logger, () => {
+    const next = ledger
+      .stmt(`SELECT s.step_id FROM steps s WHERE s.job_id = ? AND s.run_id = ? AND ${RUNNABLE} ORDER BY s.ordinal LIMIT 1`)
+      .get(jobId, runId) as { step_id: string } | undefined;
+    return lease(ledger, next?.step_id, workerId, ttlMs);
+  });
+}
+
+interface LeaseState {
+  step_id: string;
+  job_id: string;
+  run_id: string;
+  status: string;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  fencing_token: number;
+  expired: number;
+}
+
+/** The checks completion and renewal share: the step exists (in the run), and this worker holds its current, unexpired lease. */
+function requireLease(ledger: Ledger, stepId: string, workerId: string, token: number, runId?: string): LeaseState {
+  const state = ledger
+    .stmt(
+      `SELECT step_id, job_id, run_id, status, lease_owner, lease_expires_at, fencing_token,
+              COALESCE(lease_expires_at <= ${SQL_NOW_MS}, 0) AS expired
+       FROM steps WHERE step_id = ?`,
+    )
+    .get(stepId) as LeaseState | undefined;
+  if (!state || (runId !== undefined && state.run_id !== runId)) {
+    throw new CassetteError("CAT_STEP_NOT_FOUND", `no step ${stepId}${runId === undefined ? "" : ` in run ${runId}`}`, {
+      hint: "check the step id and run id (catalytic cassette status --run-id R)",
+      details: { stepId, runId },
+    });
+  }
+  if (state.fencing_token !== token) {
+    throw new CassetteError("CAT_STALE_TOKEN", `fencing token ${token} is stale for step ${stepId} (current token ${state.fencing_token})`, {
+      hint: "the lease was requeued or re-claimed; drop this work and claim again",
+      details: { stepId, token, currentToken: state.fencing_token },
+    });
+  }
+  if (state.status !== "LEASED" || state.lease_owner !== workerId) {
+    throw new CassetteError(
+      "CAT_LEASE_NOT_HELD",
+      state.status === "LEASED"
+        ? `step ${stepId} is leased by ${state.lease_owner}, not ${workerId}`
+        : `step ${stepId} is ${state.status}, not leased by ${workerId}`,
+      { hint: "only the worker holding the lease may renew or complete a step", details: { stepId, status: state.status, leaseOwner: state.lease_owner } },
+    );
+  }
+  if (state.expired) {
+    throw new CassetteError("CAT_LEASE_EXPIRED", `the lease of ${workerId} on step ${stepId} expired at ${msToIso(state.lease_expires_at!)}`, {
+      hint: "renew leases before they run out; run 'catalytic cassette requeue' and claim the step again",
+      details: { stepId, leaseExpiresAt: msToIso(state.lease_expires_at!) },
+    });
+  }
+  return state;
+}
+
+export function renewLease(ledger: Ledger, stepId: string, workerId: string, fencingToken: number, ttlSeconds: number): { leaseExpiresAt: string } {
+  requireNonEmpty(stepId, "stepId");
+  requireNonEmpty(workerId, "workerId");
+  const token = requireToken(fencingToken);
+  const ttlMs = requireTtlMs(ttlSeconds);
+  return writeTransaction(ledger.db, ledger.logger, () => {
+    requireLease(ledger, stepId, workerId, token);
+    // Expiry only moves forward: a shorter ttl than what remains leaves the lease as it is.
+    ledger
+      .stmt(`UPDATE steps SET lease_expires_at = ${SQL_NOW_MS} + ? WHERE step_id = ? AND lease_expires_at < ${SQL_NOW_MS} + ?`)
+      .run(ttlMs, stepId, ttlMs);
+    const row = ledger.stmt("SELECT lease_expires_at FROM steps WHERE step_id = ?").get(stepId) as { lease_expires_at: number };
+    return { leaseExpiresAt: msToIso(row.lease_expires_at) };
+  });
+}
+
+export function completeStep(ledger: Ledger, input: CompleteStepInput): { receiptId: string; receiptHash: string } {
+  const runId = requireNonEmpty(input.runId, "runId");
+  const stepId = requireNonEmpty(input.stepId, "stepId");
+  const workerId = requireNonEmpty(input.workerId, "workerId");
+  const token = requireToken(input.fencingToken);
+  const outcome = requireOutcome(input.outcome);
+  if (input.receipt === undefined) {
+    throw new CassetteError("CAT_SCHEMA_INVALID", "receipt is required", { hint: "pass the receipt payload (a JSON value)" });
+  }
+  const receiptJson = canonicalJson(input.receipt);
+  const receipt = JSON.parse(receiptJson) as unknown;
+  return writeTransaction(ledger.db, ledger.logger, () => {
+    const state = requireLease(ledger, stepId, workerId, token, runId);
+    const prev = ledger.stmt("SELECT receipt_hash FROM receipts WHERE job_id = ? ORDER BY rowid DESC LIMIT 1").get(state.job_id) as
+      | { receipt_hash: string }
+      | undefined;
+    const prevReceiptHash = prev?.receipt_hash ?? null;
+    const receiptId = receiptIdFor(stepId, token);
+    const receiptHash = receiptHashFor({ receiptId, stepId, jobId: state.job_id, runId, workerId, fencingToken: token, outcome, receipt, prevReceiptHash });
+    ledger
+      .stmt(
+        `INSERT INTO receipts (receipt_id, step_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, prev_receipt_hash, receipt_hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(receiptId, stepId, state.job_id, runId, workerId, token, outcome, receiptJson, prevReceiptHash, receiptHash, isoNow(ledger));
+    ledger.stmt("UPDATE steps SET status = 'COMMITTED' WHERE step_id = ?").run(stepId);
+    return { receiptId, receiptHash };
+  });
+}
+
+/** Returns expired leases to PENDING (fencing token + 1), in claim order; the ids of the steps requeued. */
+export function requeueExpired(ledger: Ledger, runId?: string): string[] {
+  if (runId !== undefined) requireNonEmpty(runId, "runId");
+  const requeued = writeTransaction(ledger.db, ledger.logger, () => {
+    const rows = (
+      runId === undefined
+        ? ledger
+            .stmt(`SELECT step_id FROM steps WHERE status = 'LEASED' AND lease_expires_at <= ${SQL_NOW_MS} ORDER BY run_id, message_seq, job_ordinal, ordinal`)
+            .all()
+        : ledger
+            .stmt(
+              `SELECT step_id FROM steps WHERE run_id = ? AND status = 'LEASED' AND lease_expires_at <= ${SQL_NOW_MS} ORDER BY message_seq, job_ordinal, ordinal`,
+            )
+            .all(runId)
+    ) as Array<{ step_id: string }>;
+    const requeue = ledger.stmt(
+      "UPDATE steps SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL, fencing_token = fencing_token + 1 WHERE step_id = ?",
+    );
+    for (const row of rows) requeue.run(row.step_id);
+    return rows.map((row) => row.step_id);
+  });
+  if (requeued.length > 0) ledger.logger.info("requeued expired leases", { runId, steps: requeued.length });
+  return requeued;
+}
+
+/** Adds usage to a job's budget atomically; on a breach nothing is consumed and BudgetError is thrown. */
+export function consumeBudget(ledger: Ledger, jobId: string, bytes: number, symbols: number): { bytesUsed: number; symbolsUsed: number } {
+  requireNonEmpty(jobId, "jobId");
+  const addBytes = requireCount(bytes, "bytes");
+  const addSymbols = requireCount(symbols, "symbols");
+  return writeTransaction(ledger.db, ledger.logger, () => {
+    const budget = ledger.stmt("SELECT * FROM job_budgets WHERE job_id = ?").get(jobId) as
+      | { max_bytes: number | null; max_symbols: number | null; bytes_used: number; symbols_used: number }
+      | undefined;
+    if (!budget) {
+      throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId}`, { hint: "check the job id (catalytic cassette jobs)", details: { jobId } });
+    }
+    const bytesUsed = budget.bytes_used + addBytes;
+    const symbolsUsed = budget.symbols_used + addSymbols;
+    const over: string[] = [];
+    if (budget.max_bytes !== null && bytesUsed > budget.max_bytes) over.push(`bytes ${bytesUsed} > max ${budget.max_bytes}`);
+    if (budget.max_symbols !== null && symbolsUsed > budget.max_symbols) over.push(`symbols ${symbolsUsed} > max ${budget.max_symbols}`);
+    if (over.length > 0) {
+      throw new BudgetError("CAT_BUDGET_EXCEEDED", `job ${jobId} budget exceeded: ${over.join(", ")}`, {
+        hint: "nothing was consumed; fail the step, or plan again with a larger budget",
+        details: { jobId, bytesUsed: budget.bytes_used, symbolsUsed: budget.symbols_used, maxBytes: budget.max_bytes, maxSymbols: budget.max_symbols },
+      });
+    }
+    ledger.stmt("UPDATE job_budgets SET bytes_used = ?, symbols_used = ? WHERE job_id = ?").run(bytesUsed, symbolsUsed, jobId);
+    return { bytesUsed, symbolsUsed };
+  });
+}

@@ -1,0 +1,40 @@
+// The shared state every ledger operation runs with: the connection, a statement cache, the logger and the clock.
+import type Database from "better-sqlite3";
+import type { Logger } from "./connection.js";
+
+export interface Ledger {
+  db: Database.Database;
+  logger: Logger;
+  /** Clock for the ISO timestamps written in rows (created_at). Lease expiry always uses SQLite's clock. */
+  now: () => number;
+  stmt(sql: string): Database.Statement;
+}
+
+/** SQLite's clock in integer ms: the one time base for leases, shared with the triggers. */
+export const SQL_NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
+export const STEP_COLUMNS = `s.step_id, s.job_id, s.run_id, s.message_seq, s.job_ordinal, s.ordinal, s.op, s.payload_json, s.status,
+  s.lease_owner, s.lease_expires_at, s.fencing_token, s.created_at,
+  (SELECT json_group_array(depends_on_step_id) FROM
+    (SELECT d.depends_on_step_id FROM step_deps d WHERE d.step_id = s.step_id ORDER BY d.depends_on_step_id)) AS depends_on_json`;
+
+export function createLedger(db: Database.Database, logger: Logger, now: () => number): Ledger {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    db,
+    logger,
+    now,
+    stmt(sql) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = db.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+export function isoNow(ledger: Ledger): string {
+  return new Date(ledger.now()).toISOString();
+}

@@ -1,0 +1,125 @@
+// verify: pragmas, tables, triggers, integrity, foreign keys, expired leases, step/receipt agreement and every job's receipt chain.
+import { canonicalJson } from "@catalytic/core";
+import { receiptHashFor, receiptIdFor } from "./ids.js";
+import { SQL_NOW_MS, type Ledger } from "./ledger.js";
+import { SCHEMA_VERSION } from "./migrations/index.js";
+import type { ReceiptRow } from "./records.js";
+import { REQUIRED_TABLES, REQUIRED_TRIGGERS, readSchemaVersion } from "./schema.js";
+
+export interface VerifyIssue {
+  check: string;
+  message: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checks: string[];
+  issues: VerifyIssue[];
+}
+
+export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
+  const { db } = ledger;
+  const checks: string[] = [];
+  const issues: VerifyIssue[] = [];
+  const fail = (check: string, message: string): void => void issues.push({ check, message });
+
+  const journal = String(db.pragma("journal_mode", { simple: true }));
+  if (journal !== "wal") fail("pragmas", `journal_mode is ${journal}, expected wal`);
+  if (db.pragma("foreign_keys", { simple: true }) !== 1) fail("pragmas", "foreign_keys is OFF");
+  checks.push("pragmas: journal_mode=wal, foreign_keys=ON");
+
+  const version = readSchemaVersion(db);
+  if (version !== SCHEMA_VERSION) fail("schema_version", `schema version ${version}, expected ${SCHEMA_VERSION}`);
+  checks.push(`schema_version: ${version}`);
+
+  const names = (type: string): Set<string> =>
+    new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = ?").all(type) as Array<{ name: string }>).map((row) => row.name));
+  const tables = names("table");
+  for (const table of REQUIRED_TABLES) if (!tables.has(table)) fail("tables", `table ${table} is missing`);
+  checks.push(`tables: ${REQUIRED_TABLES.length} present`);
+  const triggers = names("trigger");
+  for (const trigger of REQUIRED_TRIGGERS) if (!triggers.has(trigger)) fail("triggers", `trigger ${trigger} is missing`);
+  checks.push(`triggers: ${REQUIRED_TRIGGERS.length} present by name`);
+
+  const integrity = db.pragma("integrity_check") as Array<{ integrity_check: string }>;
+  for (const row of integrity) if (row.integrity_check !== "ok") fail("integrity_check", row.integrity_check);
+  checks.push("integrity_check: ok");
+
+  const fkProblems = db.pragma("foreign_key_check") as Array<{ table: string; rowid: number; parent: string }>;
+  for (const row of fkProblems) fail("foreign_keys", `${row.table} row ${row.rowid} points at a missing ${row.parent}`);
+  checks.push("foreign_key_check: clean");
+
+  if (issues.some((issue) => issue.check === "tables")) return { ok: false, checks, issues };
+
+  const scope = runId === undefined ? "1 = 1" : "run_id = @runId";
+  const params = runId === undefined ? {} : { runId };
+
+  const expired = db
+    .prepare(`SELECT step_id, lease_owner FROM steps WHERE ${scope} AND status = 'LEASED' AND lease_expires_at <= ${SQL_NOW_MS} ORDER BY step_id`)
+    .all(params) as Array<{ step_id: string; lease_owner: string }>;
+  for (const row of expired) fail("leases", `step ${row.step_id} has an expired lease held by ${row.lease_owner} (run 'catalytic cassette requeue')`);
+  checks.push("leases: none expired");
+
+  const mismatched = db
+    .prepare(
+      `SELECT s.step_id, s.status, r.receipt_id, r.fencing_token AS r_token, s.fencing_token AS s_token, r.worker_id, s.lease_owner
+       FROM steps s LEFT JOIN receipts r ON r.step_id = s.step_id
+       WHERE ${scope.replace("run_id", "s.run_id")}
+         AND ((s.status = 'COMMITTED') <> (r.receipt_id IS NOT NULL)
+              OR (r.receipt_id IS NOT NULL AND (r.fencing_token <> s.fencing_token OR r.worker_id IS NOT s.lease_owner OR r.job_id <> s.job_id)))
+       ORDER BY s.step_id`,
+    )
+    .all(params) as Array<{ step_id: string; status: string; receipt_id: string | null }>;
+  for (const row of mismatched) {
+    fail("receipts", row.receipt_id ? `receipt ${row.receipt_id} does not match its ${row.status} step ${row.step_id}` : `COMMITTED step ${row.step_id} has no receipt`);
+  }
+  const counts = db
+    .prepare(`SELECT j.job_id, j.step_count, (SELECT COUNT(*) FROM steps s WHERE s.job_id = j.job_id) AS actual FROM jobs j WHERE ${scope.replace("run_id", "j.run_id")}`)
+    .all(params) as Array<{ job_id: string; step_count: number; actual: number }>;
+  for (const row of counts) if (row.step_count !== row.actual) fail("steps", `job ${row.job_id} declares ${row.step_count} steps but has ${row.actual}`);
+  checks.push("steps: one receipt per COMMITTED step, none for others; step counts match");
+
+  let receiptCount = 0;
+  for (const job of counts) {
+    const receipts = db.prepare("SELECT * FROM receipts WHERE job_id = ? ORDER BY rowid").all(job.job_id) as ReceiptRow[];
+    let prev: string | null = null;
+    for (const row of receipts) {
+      receiptCount++;
+      if (row.prev_receipt_hash !== prev) fail("receipt_chain", `receipt ${row.receipt_id} of job ${job.job_id} links to ${row.prev_receipt_hash ?? "null"}, expected ${prev ?? "null"}`);
+      if (row.receipt_id !== receiptIdFor(row.step_id, row.fencing_token)) fail("receipt_chain", `receipt ${row.receipt_id} has an id that does not match its step and token`);
+      let receipt: unknown;
+      try {
+        receipt = JSON.parse(row.receipt_json);
+      } catch {
+        fail("receipt_chain", `receipt ${row.receipt_id} holds invalid JSON`);
+        continue;
+      }
+      if (canonicalJson(receipt) !== row.receipt_json) fail("receipt_chain", `receipt ${row.receipt_id} payload is not canonical JSON`);
+      const expected = receiptHashFor({
+        receiptId: row.receipt_id,
+        stepId: row.step_id,
+        jobId: row.job_id,
+        runId: row.run_id,
+        workerId: row.worker_id,
+        fencingToken: row.fencing_token,
+        outcome: row.outcome,
+        receipt,
+        prevReceiptHash: row.prev_receipt_hash,
+      });
+      if (expected !== row.receipt_hash) fail("receipt_chain", `receipt ${row.receipt_id} hash ${row.receipt_hash} does not match its content (expected ${expected})`);
+      prev = row.receipt_hash;
+    }
+  }
+  checks.push(`receipt_chain: ${receiptCount} receipt(s) in ${counts.length} job(s) rehashed and linked`);
+
+  const transitions = db
+    .prepare(
+      `SELECT s.step_id, s.status, (SELECT t.to_status FROM step_transitions t WHERE t.step_id = s.step_id ORDER BY t.transition_id DESC LIMIT 1) AS last
+       FROM steps s WHERE ${scope.replace("run_id", "s.run_id")} AND last IS NOT s.status`,
+    )
+    .all(params) as Array<{ step_id: string; status: string; last: string | null }>;
+  for (const row of transitions) fail("step_transitions", `step ${row.step_id} is ${row.status} but its last recorded transition is to ${row.last ?? "nothing"}`);
+  checks.push("step_transitions: every step's last transition matches its status");
+
+  return { ok: issues.length === 0, checks, issues };
+}
