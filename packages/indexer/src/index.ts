@@ -1,2 +1,28 @@
 // Public API of @catalytic/indexer.
-export {};
+export { extractSections, fileKind, linesOf } from "./extract.js";
+export type { ExtractedSection, SectionKind, FileKind } from "./extract.js";
+export { scanHeadings } from "./headings.js";
+export type { Heading } from "./headings.js";
+export { scanDeclarations } from "./declarations.js";
+export type { Declaration } from "./declarations.js";
+export { readFrontMatter, parseHeadingPath, splitLines } from "./front-matter.js";
+export type { FrontMatter, FrontMatterSymbol, FrontMatterProblem } from "./front-matter.js";
+export { WorkspaceModel } from "./model.js";
+export type { WorkspaceModelOptions } from "./model.js";
+export type {
+  DefinitionOrigin,
+  SymbolDefinition,
+  ModelProblem,
+  SymbolRecord,
+  SliceSource,
+  ResolveRequest,
+  ResolvedPayload,
+  FileSnapshot,
+} from "./model-types.js";
+export { splitHeadingRef } from "./targets.js";
+export { parseRegistry, readRegistry, formatRegistry, writeRegistry, addSymbol } from "./registry.js";
+export type { RegistryEntry, RegistryProblem, ParsedRegistry, TargetType } from "./registry.js";
+export { sourcesOf, namespaceSymbols, sourceRoot, relativeToSource, settingsOf, ALWAYS_SKIPPED } from "./sources.js";
+export type { SourceSettings, NamespaceSymbol } from "./sources.js";
+export { matchGlob, globToRegExp } from "./glob.js";
+export { editDistance, nearest } from "./suggest.js";
