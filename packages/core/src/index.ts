@@ -73,6 +73,8 @@ export type {
   RestoreRunParams,
   RestoreRunResult,
   JobsChangedParams,
+  ReadCasParams,
+  ReadCasResult,
 } from "./protocol.js";
 export { SHA256_HEX_PATTERN, STEP_ID_PATTERN, StepIdSchema } from "./schemas/common.js";
 export { SYMBOL_ID_PATTERN, SymbolIdSchema, SymbolTargetTypeSchema, SymbolSchema } from "./schemas/symbol.js";

@@ -15,6 +15,8 @@ export const CatalyticMethods = {
   executeJob: "catalytic/executeJob",
   verifyCassette: "catalytic/verifyCassette",
   restoreRun: "catalytic/restoreRun",
+  /** Text of one content-store (CAS) object, e.g. a file before/after a write (the receipt view's diff). */
+  readCas: "catalytic/readCas",
 } as const;
 
 export const CatalyticNotifications = {
@@ -218,4 +220,16 @@ export interface JobsChangedParams {
   cursor: number;
   runIds: string[];
   jobIds: string[];
+}
+
+export interface ReadCasParams {
+  /** sha256 hex of the content (a receipt action's before_hash / after_hash, or a payload ref). */
+  hash: string;
+}
+
+export interface ReadCasResult {
+  hash: string;
+  /** The content decoded as UTF-8. */
+  text: string;
+  bytes: number;
 }
