@@ -125,3 +125,6 @@ export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText
 export type { SchemaProblem } from "./schemas/validate.js";
 export { PUBLISHED_SCHEMAS, generateJsonSchemas, jsonSchemaFileText } from "./schemas/registry.js";
 export type { PublishedSchema } from "./schemas/registry.js";
+export { scanReferences, parseReference, isSymbolId } from "./references.js";
+export type { Position, Range, ReferenceMatch, ReferenceParts } from "./references.js";
+export { slugify, uniqueSlugs } from "./slug.js";

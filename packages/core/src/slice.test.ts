@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkConfigText } from "./config.js";
 import { SliceError } from "./errors.js";
 import { applySlice, checkSliceBounds, formatSlice, lineCount, parseSlice, type Slice } from "./slice.js";
 
@@ -231,5 +232,18 @@ describe("applySlice properties", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe("default_slice in catalytic.json", () => {
+  it("must parse as a slice", () => {
+    expect(checkConfigText('{"default_slice":"lines[0:200]"}').config?.default_slice).toBe("lines[0:200]");
+    expect(checkConfigText("{}").config?.default_slice).toBe("head(4000)");
+    const { config, problems } = checkConfigText('{"default_slice":"ALL"}');
+    expect(config).toBeUndefined();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.path).toBe("$.default_slice");
+    expect(problems[0]?.message).toContain("CAT_SLICE_ALL_FORBIDDEN");
+    expect(checkConfigText('{"default_slice":"head(0)"}').problems[0]?.message).toContain("CAT_SLICE_ZERO_COUNT");
   });
 });

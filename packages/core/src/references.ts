@@ -1,0 +1,512 @@
+// Reference syntax (DESIGN §5): `@NS/NAME[#slug][:slice]` in Markdown prose.
+// The scanner is linear: one block pass over the lines, then one inline pass over each paragraph run.
+import { ReferenceSyntaxError } from "./errors.js";
+
+/** 0-based; `character` counts UTF-16 code units, as LSP does. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface ReferenceParts {
+  symbolId: string;
+  namespace: string;
+  name: string;
+  slug?: string;
+  /** Raw slice text after ':' (e.g. "lines[0:20]" or "ALL"), not validated here. */
+  slice?: string;
+}
+
+export interface ReferenceMatch extends ReferenceParts {
+  /** Exact source text of the whole reference. */
+  text: string;
+  range: Range;
+  symbolRange: Range;
+  sliceRange?: Range;
+  /** UTF-16 offsets in the scanned text. */
+  start: number;
+  end: number;
+}
+
+/** Where the parts of one reference sit in the text (offsets). */
+interface RawMatch extends ReferenceParts {
+  start: number;
+  symbolEnd: number;
+  sliceStart?: number;
+  end: number;
+}
+
+const MAX_SLICE_ARGUMENT = 64;
+const SLICE_KEYWORDS = ["lines", "chars", "head", "tail"];
+
+function isUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+function isAsciiWord(code: number): boolean {
+  return isUpper(code) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95;
+}
+
+function isNameChar(code: number): boolean {
+  return isAsciiWord(code) || code === 45 || code === 46; // '-' '.'
+}
+
+const SLUG_CHAR = /[\p{L}\p{M}\p{N}\p{Pc}-]/u;
+const BLOCKS_REFERENCE = /[\p{L}\p{N}.@/]/u;
+
+/** Whether the character before an '@' at `at` (a letter, digit, '.', '@' or '/') makes it not a reference. */
+function blocksReference(text: string, at: number): boolean {
+  if (at === 0) return false;
+  const code = text.charCodeAt(at - 1);
+  if (code < 128) return isAsciiWord(code) && code !== 95 ? true : code === 46 || code === 64 || code === 47;
+  const high = text.charCodeAt(at - 2);
+  const isPair = code >= 0xdc00 && code <= 0xdfff && at >= 2 && high >= 0xd800 && high <= 0xdbff;
+  return BLOCKS_REFERENCE.test(text.slice(isPair ? at - 2 : at - 1, at));
+}
+
+/** Offset after a slug of SLUG_CHAR code points starting at `from`. */
+function readSlug(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const code = text.charCodeAt(i);
+    if (code < 128) {
+      if (!isAsciiWord(code) && code !== 45) break;
+      i++;
+      continue;
+    }
+    const width = text.codePointAt(i)! > 0xffff && i + 1 < limit ? 2 : 1;
+    if (!SLUG_CHAR.test(text.slice(i, i + width))) break;
+    i += width;
+  }
+  return i;
+}
+
+/** Offset after `:slice` starting at the ':' at `colon`, or undefined when what follows is prose. */
+function readSlice(text: string, colon: number, limit: number): number | undefined {
+  if (text.charCodeAt(colon) !== 58) return undefined; // ':'
+  const from = colon + 1;
+  let i = from;
+  while (i < limit && i - from < 5 && isAsciiWord(text.charCodeAt(i)) && !(text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57)) i++;
+  const word = text.slice(from, i).toLowerCase();
+  if (word === "all") return i < limit && isAsciiWord(text.charCodeAt(i)) ? undefined : i;
+  if (!SLICE_KEYWORDS.includes(word)) return undefined;
+  const open = text[i];
+  const close = open === "[" ? "]" : open === "(" ? ")" : undefined;
+  if (close === undefined) return undefined;
+  for (let j = i + 1; j < limit && j - i - 1 <= MAX_SLICE_ARGUMENT; j++) {
+    const char = text[j];
+    if (char === close) return j + 1;
+    if (char === "\n" || char === "\r" || char === "`") return undefined;
+  }
+  return undefined;
+}
+
+/** Offset after trailing prose characters ('.', '-', '/') are dropped from text[from, end). */
+function trimProse(text: string, from: number, end: number, chars: string): number {
+  let i = end;
+  while (i > from && chars.includes(text[i - 1] as string)) i--;
+  return i;
+}
+
+/** Matches one reference whose '@' is at `at`, not reading past `limit`. */
+function matchAt(text: string, at: number, limit: number): RawMatch | undefined {
+  let i = at + 1;
+  if (i >= limit || !isUpper(text.charCodeAt(i))) return undefined;
+  while (i < limit && (isUpper(text.charCodeAt(i)) || (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) || text.charCodeAt(i) === 95)) i++;
+  const namespaceEnd = i;
+  if (text.charCodeAt(i) !== 47) return undefined; // '/'
+  const nameStart = ++i;
+  // Segments are non-empty: a '/' belongs to the name only when a name character follows it.
+  while (i < limit) {
+    const code = text.charCodeAt(i);
+    if (isNameChar(code)) i++;
+    else if (code === 47 && i > nameStart && text.charCodeAt(i - 1) !== 47 && i + 1 < limit && isNameChar(text.charCodeAt(i + 1))) i++;
+    else break;
+  }
+  const rawNameEnd = i;
+  const parts = (nameEnd: number, extra: Partial<RawMatch> & { end: number }): RawMatch | undefined => {
+    if (nameEnd <= nameStart) return undefined;
+    const name = text.slice(nameStart, nameEnd);
+    const namespace = text.slice(at + 1, namespaceEnd);
+    return { symbolId: `@${namespace}/${name}`, namespace, name, start: at, symbolEnd: nameEnd, ...extra };
+  };
+  // Trailing '.', '-' and '/' are prose unless a slug or slice follows directly.
+  if (text.charCodeAt(rawNameEnd) === 35 && rawNameEnd < limit) {
+    // '#'
+    const slugStart = rawNameEnd + 1;
+    const rawSlugEnd = readSlug(text, slugStart, limit);
+    const sliceEnd = rawSlugEnd > slugStart ? readSlice(text, rawSlugEnd, limit) : undefined;
+    if (sliceEnd !== undefined) {
+      return parts(rawNameEnd, {
+        slug: text.slice(slugStart, rawSlugEnd),
+        slice: text.slice(rawSlugEnd + 1, sliceEnd),
+        sliceStart: rawSlugEnd + 1,
+        end: sliceEnd,
+      });
+    }
+    const slugEnd = trimProse(text, slugStart, rawSlugEnd, "-");
+    if (slugEnd > slugStart) return parts(rawNameEnd, { slug: text.slice(slugStart, slugEnd), end: slugEnd });
+  }
+  const sliceEnd = readSlice(text, rawNameEnd, limit);
+  if (sliceEnd !== undefined) {
+    return parts(rawNameEnd, { slice: text.slice(rawNameEnd + 1, sliceEnd), sliceStart: rawNameEnd + 1, end: sliceEnd });
+  }
+  const nameEnd = trimProse(text, nameStart, rawNameEnd, ".-/");
+  return parts(nameEnd, { end: nameEnd });
+}
+
+// ---- Markdown prose runs -------------------------------------------------------------------------
+// What is skipped, following CommonMark for the cases Catalytic documents use:
+// - YAML front matter: a first line `---` up to the next `---` or `...` line (unclosed: not front matter);
+// - fenced code (``` or ~~~, 3+ long, up to 3 spaces of indent, closed by a run of the same character at
+//   least as long; unclosed runs to the end), also after `>` blockquote markers and list markers; a fence
+//   inside a quote or list item ends when that container ends (fewer `>`, or a non-blank line indented
+//   less than the list item's content);
+// - indented code (4+ columns past the current list item's content, not interrupting a paragraph);
+// - HTML comments: a block starting with `<!--` is skipped up to the line holding `-->` (that whole line);
+//   inline `<!-- ... -->` inside a paragraph is skipped when it closes within the paragraph;
+// - code spans: backtick runs of equal length within one paragraph (across its lines); an unmatched run
+//   is literal; a backslash before a run escapes its first backtick.
+
+/** Called for each '@' in prose with the end of its paragraph; returns the offset to continue from. */
+type AtHandler = (at: number, limit: number) => number;
+
+interface Fence {
+  char: number;
+  length: number;
+  quoteDepth: number;
+  /** Content column of the enclosing list item (0 outside lists). */
+  base: number;
+}
+
+/** Line starts and content ends (terminators "\n", "\r\n", "\r" excluded). */
+interface Lines {
+  starts: number[];
+  ends: number[];
+}
+
+/** Next occurrence of one character at or after a position; positions asked for never decrease, so each is searched once. */
+class NextChar {
+  private found = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly char: string,
+  ) {}
+
+  from(i: number): number {
+    if (this.found < i) {
+      const at = this.text.indexOf(this.char, i);
+      this.found = at === -1 ? Number.POSITIVE_INFINITY : at;
+    }
+    return this.found;
+  }
+}
+
+function splitLines(text: string): Lines {
+  const starts: number[] = [0];
+  const ends: number[] = [];
+  const newline = new NextChar(text, "\n");
+  const carriageReturn = new NextChar(text, "\r");
+  for (let i = 0; ; ) {
+    const lf = newline.from(i);
+    const cr = carriageReturn.from(i);
+    const at = Math.min(lf, cr);
+    if (at === Number.POSITIVE_INFINITY) break;
+    ends.push(at);
+    i = at === cr && lf === cr + 1 ? at + 2 : at + 1;
+    starts.push(i);
+  }
+  ends.push(text.length);
+  return { starts, ends };
+}
+
+/** Skips up to `maxDepth` blockquote markers (`>` after up to 3 spaces, plus one optional space). */
+function skipQuotes(text: string, from: number, end: number, maxDepth: number): { depth: number; pos: number } {
+  let depth = 0;
+  let pos = from;
+  while (depth < maxDepth) {
+    let j = pos;
+    while (j < end && j - pos < 3 && text.charCodeAt(j) === 32) j++;
+    if (text.charCodeAt(j) !== 62 || j >= end) break; // '>'
+    depth++;
+    pos = j + 1;
+    if (pos < end && (text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9)) pos++;
+  }
+  return { depth, pos };
+}
+
+/** Leading spaces and tabs (tab stops every 4 columns). */
+function skipIndent(text: string, from: number, end: number): { columns: number; pos: number } {
+  let columns = 0;
+  let pos = from;
+  for (; pos < end; pos++) {
+    const code = text.charCodeAt(pos);
+    if (code === 32) columns++;
+    else if (code === 9) columns += 4 - (columns % 4);
+    else break;
+  }
+  return { columns, pos };
+}
+
+function runLength(text: string, from: number, end: number, code: number): number {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === code) i++;
+  return i - from;
+}
+
+/** A list marker (`-`, `+`, `*`, `1.`, `1)`) at `pos`: the content column width it adds and where its content starts. */
+function listMarker(text: string, pos: number, end: number): { width: number; contentPos: number } | undefined {
+  const code = text.charCodeAt(pos);
+  let i = pos;
+  if (code === 45 || code === 43 || code === 42) i++;
+  else {
+    while (i < end && i - pos < 9 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    if (i === pos || (text.charCodeAt(i) !== 46 && text.charCodeAt(i) !== 41)) return undefined;
+    i++;
+  }
+  if (i >= end) return { width: i - pos + 1, contentPos: end };
+  const spaces = runLength(text, i, end, 32);
+  if (spaces === 0) return undefined;
+  // Content indented 5+ spaces is indented code inside the item: the item's content column is one past the marker.
+  return { width: i - pos + (spaces > 4 || i + spaces >= end ? 1 : spaces), contentPos: i + spaces };
+}
+
+function lineHas(text: string, from: number, end: number, needle: string): boolean {
+  return text.slice(from, end).includes(needle);
+}
+
+function isFenceClose(text: string, pos: number, end: number, fence: Fence): boolean {
+  const length = runLength(text, pos, end, fence.char);
+  return length >= fence.length && text.slice(pos + length, end).trim() === "";
+}
+
+/** Index of the first line after YAML front matter (0 when there is none). */
+function frontMatterEnd(text: string, starts: number[], ends: number[]): number {
+  if (!/^---[ \t]*$/.test(text.slice(0, ends[0]))) return 0;
+  for (let n = 1; n < starts.length; n++) {
+    if (/^(---|\.\.\.)[ \t]*$/.test(text.slice(starts[n], ends[n]))) return n + 1;
+  }
+  return 0;
+}
+
+/** Finds the characters the inline pass cares about across the whole document. */
+interface InlineFinders {
+  backtick: NextChar;
+  lessThan: NextChar;
+  at: NextChar;
+}
+
+/** Inline pass over one paragraph run: skips code spans and closed HTML comments, reports each '@'. */
+function scanInline(text: string, start: number, end: number, finders: InlineFinders, onAt: AtHandler): void {
+  const runStarts: number[] = [];
+  const runsByLength = new Map<number, { positions: number[]; next: number }>();
+  for (let i = finders.backtick.from(start); i < end; i = finders.backtick.from(i)) {
+    const length = runLength(text, i, end, 96);
+    const runs = runsByLength.get(length) ?? { positions: [], next: 0 };
+    runs.positions.push(i);
+    runsByLength.set(length, runs);
+    runStarts.push(i);
+    i += length;
+  }
+  const nextRun = (length: number, after: number): number | undefined => {
+    const runs = runsByLength.get(length);
+    if (runs === undefined) return undefined;
+    while (runs.next < runs.positions.length && (runs.positions[runs.next] as number) <= after) runs.next++;
+    return runs.positions[runs.next];
+  };
+  let commentCloseMissing = false;
+  let runIndex = 0;
+  let i = start;
+  for (;;) {
+    while (runIndex < runStarts.length && (runStarts[runIndex] as number) < i) runIndex++;
+    const backtick = runStarts[runIndex] ?? Number.POSITIVE_INFINITY;
+    const lessThan = finders.lessThan.from(i);
+    const at = finders.at.from(i);
+    i = Math.min(backtick, lessThan, at);
+    if (i >= end) return;
+    if (i === backtick) {
+      const length = runLength(text, i, end, 96);
+      let backslashes = 0;
+      while (i - backslashes > start && text.charCodeAt(i - backslashes - 1) === 92) backslashes++;
+      const openLength = length - (backslashes % 2);
+      const close = openLength > 0 ? nextRun(openLength, i) : undefined;
+      i = close === undefined ? i + length : close + openLength;
+    } else if (i === at) {
+      i = onAt(i, end);
+    } else if (text.startsWith("<!--", i)) {
+      const close = commentCloseMissing ? -1 : text.slice(i + 2, end).indexOf("-->");
+      if (close === -1) commentCloseMissing = true;
+      i = close === -1 ? i + 4 : i + 2 + close + 3;
+    } else {
+      i++;
+    }
+  }
+}
+
+/** Block pass: finds the paragraph runs of prose and hands each to the inline pass. */
+function scanProse(text: string, { starts, ends }: Lines, onAt: AtHandler): void {
+  const finders: InlineFinders = { backtick: new NextChar(text, "`"), lessThan: new NextChar(text, "<"), at: new NextChar(text, "@") };
+  let runStart = -1;
+  let runEnd = -1;
+  const flush = (): void => {
+    if (runStart >= 0) scanInline(text, runStart, runEnd, finders, onAt);
+    runStart = -1;
+  };
+  let fence: Fence | undefined;
+  let inComment = false;
+  let inParagraph = false;
+  let listIndent: number | undefined;
+  let previousBlank = true;
+  for (let n = frontMatterEnd(text, starts, ends); n < starts.length; n++) {
+    const lineStart = starts[n] as number;
+    const lineEnd = ends[n] as number;
+    if (fence !== undefined) {
+      const quote = skipQuotes(text, lineStart, lineEnd, fence.quoteDepth);
+      const indent = skipIndent(text, quote.pos, lineEnd);
+      const blank = indent.pos === lineEnd;
+      const containerOpen = quote.depth === fence.quoteDepth && (blank || indent.columns >= fence.base);
+      if (containerOpen) {
+        if (!blank && indent.columns - fence.base <= 3 && isFenceClose(text, indent.pos, lineEnd, fence)) fence = undefined;
+        continue;
+      }
+      fence = undefined;
+    }
+    if (inComment) {
+      if (lineHas(text, lineStart, lineEnd, "-->")) inComment = false;
+      continue;
+    }
+    const quote = skipQuotes(text, lineStart, lineEnd, Number.POSITIVE_INFINITY);
+    const indent = skipIndent(text, quote.pos, lineEnd);
+    if (indent.pos === lineEnd) {
+      flush();
+      inParagraph = false;
+      previousBlank = true;
+      continue;
+    }
+    const wasBlank = previousBlank;
+    previousBlank = false;
+    let base = 0;
+    if (listIndent !== undefined) {
+      if (indent.columns >= listIndent) base = listIndent;
+      else if (wasBlank) listIndent = undefined;
+    }
+    if (!inParagraph && indent.columns >= base + 4) {
+      flush(); // indented code
+      continue;
+    }
+    if (indent.columns - base > 3) {
+      runEnd = lineEnd; // a paragraph continuation line (indented code cannot interrupt a paragraph)
+      continue;
+    }
+    let pos = indent.pos;
+    const marker = listMarker(text, pos, lineEnd);
+    if (marker !== undefined) {
+      flush();
+      inParagraph = false;
+      listIndent = indent.columns + marker.width;
+      base = listIndent;
+      pos = marker.contentPos;
+    }
+    const fenceChar = text.charCodeAt(pos);
+    const fenceLength = fenceChar === 96 || fenceChar === 126 ? runLength(text, pos, lineEnd, fenceChar) : 0;
+    if (fenceLength >= 3 && !(fenceChar === 96 && lineHas(text, pos + fenceLength, lineEnd, "`"))) {
+      flush();
+      inParagraph = false;
+      fence = { char: fenceChar, length: fenceLength, quoteDepth: quote.depth, base };
+      continue;
+    }
+    if (text.startsWith("<!--", pos)) {
+      flush();
+      inParagraph = false;
+      inComment = !lineHas(text, pos + 2, lineEnd, "-->");
+      continue;
+    }
+    const hashes = runLength(text, pos, lineEnd, 35);
+    const nextAfterHashes = text.charCodeAt(pos + hashes);
+    if (hashes >= 1 && hashes <= 6 && (pos + hashes === lineEnd || nextAfterHashes === 32 || nextAfterHashes === 9)) {
+      flush(); // an ATX heading is a block of its own
+      scanInline(text, lineStart, lineEnd, finders, onAt);
+      inParagraph = false;
+      continue;
+    }
+    if (runStart < 0) runStart = lineStart;
+    runEnd = lineEnd;
+    inParagraph = true;
+  }
+  flush();
+}
+
+/** Maps increasing offsets to LSP positions using the line starts. */
+class PositionCursor {
+  private line = 0;
+
+  constructor(private readonly starts: readonly number[]) {}
+
+  at(offset: number): Position {
+    while (this.line + 1 < this.starts.length && (this.starts[this.line + 1] as number) <= offset) this.line++;
+    return { line: this.line, character: offset - (this.starts[this.line] as number) };
+  }
+}
+
+/** Every reference in Markdown prose, in document order; code, front matter and HTML comments are skipped. */
+export function scanReferences(markdown: string): ReferenceMatch[] {
+  const matches: ReferenceMatch[] = [];
+  const lines = splitLines(markdown);
+  const cursor = new PositionCursor(lines.starts);
+  scanProse(markdown, lines, (at, limit) => {
+    if (blocksReference(markdown, at)) return at + 1;
+    const raw = matchAt(markdown, at, limit);
+    if (raw === undefined) return at + 1;
+    const start = cursor.at(raw.start);
+    const end = cursor.at(raw.end);
+    const match: ReferenceMatch = {
+      text: markdown.slice(raw.start, raw.end),
+      symbolId: raw.symbolId,
+      namespace: raw.namespace,
+      name: raw.name,
+      range: { start, end },
+      symbolRange: { start, end: { line: start.line, character: start.character + raw.symbolEnd - raw.start } },
+      start: raw.start,
+      end: raw.end,
+    };
+    if (raw.slug !== undefined) match.slug = raw.slug;
+    if (raw.slice !== undefined) match.slice = raw.slice;
+    if (raw.sliceStart !== undefined) {
+      match.sliceRange = { start: { line: start.line, character: start.character + raw.sliceStart - raw.start }, end };
+    }
+    matches.push(match);
+    return raw.end;
+  });
+  return matches;
+}
+
+function parseWhole(text: string): RawMatch | undefined {
+  if (text.charCodeAt(0) !== 64) return undefined; // '@'
+  const raw = matchAt(text, 0, text.length);
+  return raw !== undefined && raw.end === text.length ? raw : undefined;
+}
+
+/** Parses a string that must be exactly one reference; throws CAT_SYMBOL_INVALID otherwise. */
+export function parseReference(text: string): ReferenceParts {
+  const raw = parseWhole(text);
+  if (raw === undefined) {
+    throw new ReferenceSyntaxError("CAT_SYMBOL_INVALID", `${JSON.stringify(text)} is not a reference`, {
+      hint: "write @NAMESPACE/name[#heading-slug][:slice], e.g. @CONTRACTS/PLAN#budgets:lines[0:20]; the namespace is upper case",
+      details: { text },
+    });
+  }
+  const { symbolId, namespace, name, slug, slice } = raw;
+  return { symbolId, namespace, name, ...(slug === undefined ? {} : { slug }), ...(slice === undefined ? {} : { slice }) };
+}
+
+/** True when the text is exactly a symbol id `@NS/NAME` (no slug, no slice). */
+export function isSymbolId(text: string): boolean {
+  const raw = parseWhole(text);
+  return raw !== undefined && raw.slug === undefined && raw.slice === undefined;
+}
