@@ -1,2 +1,8 @@
 // Public API of @catalytic/planner.
-export {};
+export { PLANNER_VERSION, plan, planOptionsFromConfig, effectiveBudgets } from "./plan.js";
+export type { PlanOptions } from "./plan.js";
+export type { PlanSubstrate, SubstrateSymbol, SubstrateSection, SubstrateFile } from "./substrate.js";
+export { modelSubstrate } from "./model-substrate.js";
+export { workspaceFile } from "./files.js";
+export { postPlan, verifyPlan } from "./post.js";
+export type { PostedPlan, PlanVerification, StepDifference } from "./post.js";
