@@ -1,5 +1,7 @@
 // Building blocks shared by the contract schemas.
 import { z } from "zod";
+import { SliceError } from "../errors.js";
+import { parseSlice } from "../slice.js";
 
 /** Lower-case hex sha256: section ids, content hashes, plan hashes. */
 export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
@@ -23,3 +25,18 @@ export const StepIdSchema = z
   .string()
   .regex(STEP_ID_PATTERN, "expected step_ followed by 16 lower-case hex digits")
   .describe("Deterministic step id: \"step_\" + 16 hex digits of sha256 over the canonical step.");
+
+/** Slice text in the grammar of slice.ts (bounded: ALL, empty ranges and malformed text are rejected). */
+export function sliceText(what: string) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parseSlice(value);
+      } catch (error) {
+        if (!(error instanceof SliceError)) throw error;
+        ctx.addIssue({ code: "custom", message: `${error.code}: ${error.message}` });
+      }
+    })
+    .describe(what);
+}

@@ -55,11 +55,20 @@ describe("ExpansionSchema", () => {
     expect(ExpansionSchema.parse({ ...expansion, symbol_or_section_id: "c".repeat(64) }).symbol_or_section_id).toBe("c".repeat(64));
   });
 
+  it("rejects an unbounded or malformed slice with the slice parser's code", () => {
+    expect(problems(ExpansionSchema, { ...expansion, slice: "ALL" })).toEqual([
+      { path: "$.slice", message: expect.stringMatching(/^CAT_SLICE_ALL_FORBIDDEN: /) },
+    ]);
+    expect(problems(ExpansionSchema, { ...expansion, slice: "lines[5:5]" })).toEqual([
+      { path: "$.slice", message: expect.stringMatching(/^CAT_SLICE_EMPTY_RANGE: /) },
+    ]);
+  });
+
   it("rejects an id that is neither, an empty slice and a missing payload_ref", () => {
     const { payload_ref: _omitted, ...rest } = expansion;
     expect(problems(ExpansionSchema, { ...rest, symbol_or_section_id: "guide.md", slice: "" })).toEqual([
       { path: "$.symbol_or_section_id", message: "Invalid input" },
-      { path: "$.slice", message: "must not be empty" },
+      { path: "$.slice", message: expect.stringMatching(/^CAT_SLICE_MALFORMED: /) },
       { path: "$.payload_ref", message: "Invalid input: expected string, received undefined" },
     ]);
   });

@@ -135,9 +135,40 @@ describe("PlanStepSchema and PlanOutputSchema", () => {
     ]);
   });
 
+  it("requires the refs each op needs and a patch range in order", () => {
+    const problemsOf = (op: string, refs: Record<string, unknown>) => {
+      const result = PlanStepSchema.safeParse({ step_id: step1.step_id, ordinal: 1, op, refs, depends_on: [] });
+      return result.success ? [] : schemaProblems(result.error.issues);
+    };
+    expect(problemsOf("READ_SECTION", {})).toEqual([{ path: "$.refs.section_id", message: "READ_SECTION needs refs.section_id" }]);
+    expect(problemsOf("READ_SYMBOL", { symbol_id: "@A/b", slice: "ALL" })).toEqual([
+      { path: "$.refs.slice", message: expect.stringMatching(/^CAT_SLICE_ALL_FORBIDDEN: /) },
+    ]);
+    expect(problemsOf("RUN_TEST", { message: "x" })).toEqual([{ path: "$.refs.test_name", message: "RUN_TEST needs refs.test_name" }]);
+    expect(problemsOf("PATCH_FILE", { file_path: "a.md", patch_start_line: 9, patch_end_line: 2 }).map((p) => p.path)).toEqual([
+      "$.refs.file_hash",
+      "$.refs.content",
+      "$.refs.patch_end_line",
+    ]);
+    expect(problemsOf("NOTE", { message: "" })).toEqual([]);
+  });
+
   it("requires depends_on and refs", () => {
     const result = PlanStepSchema.safeParse({ step_id: step1.step_id, ordinal: 1, op: "NOTE" });
     expect(result.success ? [] : schemaProblems(result.error.issues).map((p) => p.path)).toEqual(["$.refs", "$.depends_on"]);
+  });
+
+  it("checks plan order: ordinals 1..N, unique step ids, dependencies on earlier steps only", () => {
+    const output = { run_id: "r", request_id: "q", planner_version: "1", schema_version: "1.1", plan_hash: HASH };
+    const result = PlanOutputSchema.safeParse({
+      ...output,
+      steps: [{ ...step2, ordinal: 1 }, { ...step1, ordinal: 3 }, { ...step1, ordinal: 3, depends_on: [step1.step_id] }],
+    });
+    expect(result.success ? [] : schemaProblems(result.error.issues)).toEqual([
+      { path: "$.steps[0].depends_on[0]", message: `${step1.step_id} is not an earlier step of this plan` },
+      { path: "$.steps[1].ordinal", message: "expected ordinal 2 (plan order)" },
+      { path: "$.steps[2].step_id", message: `duplicate step id ${step1.step_id}` },
+    ]);
   });
 
   it("accepts a plan output with schema_version 1.1 and rejects 1.0", () => {

@@ -1,7 +1,7 @@
 // Plan request, plan step and plan output, version 1.1 of reference/schemas/plan_*.schema.json.
 import { z } from "zod";
 import { PlanBudgetsSchema } from "./budgets.js";
-import { countAtLeast, nonEmptyString, sha256Hex, StepIdSchema } from "./common.js";
+import { countAtLeast, nonEmptyString, sha256Hex, sliceText, StepIdSchema } from "./common.js";
 import { SymbolIdSchema } from "./symbol.js";
 
 /** Version of the plan request / step / output schemas (1.0 = the reference schemas). */
@@ -94,7 +94,7 @@ export const PlanStepRefsSchema = z
   .looseObject({
     section_id: sha256Hex("Section to read (READ_SECTION).").optional(),
     symbol_id: SymbolIdSchema.optional(),
-    slice: nonEmptyString("Slice to expand (READ_SYMBOL, READ_SECTION, READ_FILE).").optional(),
+    slice: sliceText("Bounded slice to expand (READ_SYMBOL, READ_SECTION, READ_FILE).").optional(),
     file_path: filePath("File to read, write or patch (READ_FILE, WRITE_FILE, PATCH_FILE).").optional(),
     file_hash: sha256Hex("sha256 of the file's current content (PATCH_FILE).").optional(),
     content: z.string().describe("Content to write (WRITE_FILE, PATCH_FILE).").optional(),
@@ -121,6 +121,17 @@ export const PlanStepExpectedOutputsSchema = z
   })
   .describe("What the step is expected to produce.");
 
+/** The refs each op cannot do without (PHASE_4_PLANNER_LAW "Operation Types", plus READ_FILE). */
+const REQUIRED_REFS: Record<z.infer<typeof PlanStepOpSchema>, readonly (keyof z.infer<typeof PlanStepRefsSchema>)[]> = {
+  READ_SECTION: ["section_id"],
+  READ_SYMBOL: ["symbol_id"],
+  READ_FILE: ["file_path"],
+  WRITE_FILE: ["file_path", "content"],
+  PATCH_FILE: ["file_path", "file_hash", "patch_start_line", "patch_end_line", "content"],
+  RUN_TEST: ["test_name"],
+  NOTE: ["message"],
+};
+
 export const PlanStepSchema = z
   .object({
     step_id: StepIdSchema,
@@ -134,6 +145,13 @@ export const PlanStepSchema = z
       .describe("Step ids that must commit successfully before this step may be claimed (new in 1.1)."),
   })
   .strict()
+  .superRefine((step, ctx) => {
+    for (const field of REQUIRED_REFS[step.op]) {
+      if (step.refs[field] === undefined) ctx.addIssue({ code: "custom", path: ["refs", field], message: `${step.op} needs refs.${field}` });
+    }
+    const { patch_start_line: start, patch_end_line: end } = step.refs;
+    if (start !== undefined && end !== undefined && start > end) ctx.addIssue({ code: "custom", path: ["refs", ...PATCH_ORDER.path], message: PATCH_ORDER.message });
+  })
   .describe("Catalytic Plan Step 1.1: one deterministic, executable step.");
 
 export const PlanOutputSchema = z
@@ -146,6 +164,20 @@ export const PlanOutputSchema = z
     plan_hash: sha256Hex("sha256 of canonical {run_id, request_id, steps}."),
   })
   .strict()
+  .superRefine((plan, ctx) => {
+    // Ordinals are the 1-based plan order; a step may only wait for a distinct, earlier step.
+    const earlier = new Set<string>();
+    plan.steps.forEach((step, i) => {
+      if (step.ordinal !== i + 1) ctx.addIssue({ code: "custom", path: ["steps", i, "ordinal"], message: `expected ordinal ${i + 1} (plan order)` });
+      step.depends_on.forEach((dependency, j) => {
+        if (!earlier.has(dependency)) {
+          ctx.addIssue({ code: "custom", path: ["steps", i, "depends_on", j], message: `${dependency} is not an earlier step of this plan` });
+        }
+      });
+      if (earlier.has(step.step_id)) ctx.addIssue({ code: "custom", path: ["steps", i, "step_id"], message: `duplicate step id ${step.step_id}` });
+      earlier.add(step.step_id);
+    });
+  })
   .describe("Catalytic Plan Output 1.1: the compiled, hashed plan.");
 
 export type SymbolInput = z.infer<typeof SymbolInputSchema>;

@@ -67,6 +67,13 @@ describe("ReceiptSchema", () => {
     ]);
   });
 
+  it("rejects an unbounded slice in an expansion record", () => {
+    const expanded = [{ kind: "symbol", id: "@A/b", slice: "ALL", content_hash: H1, bytes: 1, cache_hit: true }];
+    expect(problems({ ...patchReceipt, expanded })).toEqual([
+      { path: "$.expanded[0].slice", message: expect.stringMatching(/^CAT_SLICE_ALL_FORBIDDEN: /) },
+    ]);
+  });
+
   it("is strict at the top level", () => {
     expect(problems({ ...patchReceipt, lease_owner: "x" })).toEqual([{ path: "$.lease_owner", message: "unknown field" }]);
   });

@@ -1,6 +1,6 @@
 // Receipt: the immutable record of one executed step (CONTRACT "Receipt", extended for ants: DESIGN §7).
 import { z } from "zod";
-import { countAtLeast, nonEmptyString, sha256Hex } from "./common.js";
+import { countAtLeast, nonEmptyString, sha256Hex, sliceText } from "./common.js";
 import { PlanStepOpSchema } from "./plan.js";
 
 export const ReceiptStatusSchema = z.enum(["SUCCESS", "FAILURE", "PARTIAL"]).describe("Outcome of the step.");
@@ -9,7 +9,7 @@ export const ReceiptExpansionSchema = z
   .object({
     kind: z.enum(["symbol", "section", "file"]).describe("What was expanded."),
     id: nonEmptyString("Symbol id, section id or workspace-relative file path."),
-    slice: nonEmptyString("Slice applied (bounded; recorded even when it came from a default).").optional(),
+    slice: sliceText("Slice applied (bounded; recorded even when it came from a default).").optional(),
     section_id: sha256Hex("Section the content came from, when it came from a section.").optional(),
     content_hash: sha256Hex("sha256 of the expanded content."),
     bytes: countAtLeast(0, "UTF-8 bytes expanded."),

@@ -63,6 +63,15 @@ describe("SymbolSchema", () => {
     ]);
   });
 
+  it("rejects a default slice the slice grammar rejects", () => {
+    expect(problems({ symbol_id: "@A/b", target_type: "FILE", target_ref: "b.md", default_slice: "all" })).toEqual([
+      { path: "$.default_slice", message: expect.stringMatching(/^CAT_SLICE_ALL_FORBIDDEN: /) },
+    ]);
+    expect(problems({ symbol_id: "@A/b", target_type: "FILE", target_ref: "b.md", default_slice: "head(0)" })).toEqual([
+      { path: "$.default_slice", message: expect.stringMatching(/^CAT_SLICE_ZERO_COUNT: /) },
+    ]);
+  });
+
   it("requires symbol_id, target_type and target_ref", () => {
     expect(problems({}).map((p) => p.path)).toEqual(["$.symbol_id", "$.target_type", "$.target_ref"]);
   });

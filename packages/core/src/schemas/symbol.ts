@@ -1,6 +1,6 @@
 // Symbol: a compact, named reference to a file, a heading or one pinned section (DESIGN §3, §5).
 import { z } from "zod";
-import { nonEmptyString } from "./common.js";
+import { nonEmptyString, sliceText } from "./common.js";
 
 /**
  * `@NS/NAME`: NS is [A-Z][A-Z0-9_]*, NAME is one or more `/`-separated segments of [A-Za-z0-9_.-],
@@ -25,7 +25,7 @@ export const SymbolSchema = z
     target_ref: nonEmptyString(
       "FILE: a workspace-relative POSIX file path; HEADING: `file_path#Heading > Sub`; SECTION: a section_id.",
     ),
-    default_slice: nonEmptyString("Slice applied when a reference gives none, e.g. lines[0:40]. Optional.").optional(),
+    default_slice: sliceText("Slice applied when a reference gives none, e.g. lines[0:40]. Optional.").optional(),
   })
   .strict()
   .describe("Catalytic Symbol: a named reference to a file, heading or section.");
