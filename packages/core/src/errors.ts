@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   CAT_FILE_NOT_FOUND: "failure",
   CAT_FILE_UNREADABLE: "failure",
   CAT_PATH_OUTSIDE_WORKSPACE: "failure",
+  CAT_PATH_IS_SYMLINK: "failure",
   // slices and references
   CAT_SLICE_ALL_FORBIDDEN: "failure",
   CAT_SLICE_MALFORMED: "failure",
