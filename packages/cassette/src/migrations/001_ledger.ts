@@ -3,6 +3,10 @@
 
 const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 const NOW_ISO = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+// The step triggers exclude each other, so every rejected update names its one precise reason.
+const IDENTITY_CHANGED = `NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
+  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
+  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at`;
 
 export const MIGRATION_001_LEDGER = `
 CREATE TABLE messages (
@@ -115,26 +119,24 @@ CREATE TRIGGER tr_steps_immutable_delete BEFORE DELETE ON steps
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: DELETE rejected'); END;
 
 CREATE TRIGGER tr_steps_identity_guard BEFORE UPDATE ON steps
-WHEN NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
-  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
-  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at
+WHEN ${IDENTITY_CHANGED}
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: identity, op and payload are immutable'); END;
 
 CREATE TRIGGER tr_steps_fsm_committed_final BEFORE UPDATE ON steps
-WHEN OLD.status = 'COMMITTED'
+WHEN OLD.status = 'COMMITTED' AND NOT (${IDENTITY_CHANGED})
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: illegal transition: a COMMITTED step is final'); END;
 
 CREATE TRIGGER tr_steps_fsm_guard BEFORE UPDATE ON steps
-WHEN NOT ((OLD.status = 'PENDING' AND NEW.status = 'LEASED') OR OLD.status = 'LEASED')
+WHEN OLD.status = 'PENDING' AND NEW.status IS NOT 'LEASED' AND NOT (${IDENTITY_CHANGED})
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: illegal transition (allowed: PENDING->LEASED, LEASED->LEASED renewal, LEASED->COMMITTED, LEASED->PENDING after expiry)'); END;
 
 CREATE TRIGGER tr_steps_claim_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED'
+WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED' AND NOT (${IDENTITY_CHANGED})
   AND NOT (NEW.fencing_token = OLD.fencing_token + 1 AND NEW.lease_expires_at > ${NOW_MS})
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a claim sets an owner, a future expiry and fencing_token + 1'); END;
 
 CREATE TRIGGER tr_steps_claim_dependency_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED'
+WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED' AND NOT (${IDENTITY_CHANGED})
   AND EXISTS (
     SELECT 1 FROM step_deps d LEFT JOIN receipts r ON r.step_id = d.depends_on_step_id
     WHERE d.step_id = NEW.step_id AND r.outcome IS NOT 'SUCCESS'
@@ -142,7 +144,7 @@ WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED'
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a step is claimable only when every dependency is COMMITTED with SUCCESS'); END;
 
 CREATE TRIGGER tr_steps_lease_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'LEASED' AND NEW.status = 'LEASED'
+WHEN OLD.status = 'LEASED' AND NEW.status = 'LEASED' AND NOT (${IDENTITY_CHANGED})
   AND NOT (
     NEW.lease_owner = OLD.lease_owner AND NEW.fencing_token = OLD.fencing_token
     AND NEW.lease_expires_at > OLD.lease_expires_at AND OLD.lease_expires_at > ${NOW_MS}
@@ -150,7 +152,7 @@ WHEN OLD.status = 'LEASED' AND NEW.status = 'LEASED'
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: lease fields change only by renewal (same owner and token, unexpired lease, expiry moves forward)'); END;
 
 CREATE TRIGGER tr_steps_commit_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'LEASED' AND NEW.status = 'COMMITTED'
+WHEN OLD.status = 'LEASED' AND NEW.status = 'COMMITTED' AND NOT (${IDENTITY_CHANGED})
   AND NOT (
     NEW.lease_owner IS OLD.lease_owner AND NEW.lease_expires_at IS OLD.lease_expires_at AND NEW.fencing_token = OLD.fencing_token
     AND EXISTS (
@@ -161,7 +163,7 @@ WHEN OLD.status = 'LEASED' AND NEW.status = 'COMMITTED'
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: COMMITTED needs the receipt of the lease holder and unchanged lease fields'); END;
 
 CREATE TRIGGER tr_steps_requeue_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'LEASED' AND NEW.status = 'PENDING'
+WHEN OLD.status = 'LEASED' AND NEW.status = 'PENDING' AND NOT (${IDENTITY_CHANGED})
   AND NOT (
     OLD.lease_expires_at <= ${NOW_MS} AND NEW.fencing_token = OLD.fencing_token + 1
     AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.step_id = OLD.step_id)

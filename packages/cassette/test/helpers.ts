@@ -1,0 +1,62 @@
+// Test helpers: temp ledgers, a raw second connection, plan builders.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach } from "vitest";
+import { Cassette, type PlanStepInput, type PostPlanInput } from "../src/index.js";
+
+const cleanups: Array<() => void> = [];
+
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+export function tempDir(prefix = "cassette-test-"): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function openTemp(options?: Parameters<typeof Cassette.open>[1]): { cassette: Cassette; dbPath: string; dir: string } {
+  const dir = tempDir();
+  const dbPath = path.join(dir, ".catalytic", "cassette.db");
+  const cassette = Cassette.open(dbPath, options);
+  cleanups.push(() => cassette.close());
+  return { cassette, dbPath, dir };
+}
+
+/** A second, ordinary connection: what an adversary (or a buggy tool) would use. */
+export function rawConnection(dbPath: string): Database.Database {
+  const db = new Database(dbPath);
+  db.pragma("busy_timeout = 5000");
+  cleanups.push(() => db.close());
+  return db;
+}
+
+export function chainSteps(prefix: string, count: number, withDeps = false): PlanStepInput[] {
+  return Array.from({ length: count }, (_, i) => ({
+    stepId: `${prefix}_${String(i).padStart(5, "0")}`,
+    ordinal: i,
+    op: "NOTE",
+    payload: { i },
+    dependsOn: withDeps && i > 0 ? [`${prefix}_${String(i - 1).padStart(5, "0")}`] : [],
+  }));
+}
+
+export function planInput(runId: string, key: string, steps: PlanStepInput[], extra: Partial<PostPlanInput> = {}): PostPlanInput {
+  return {
+    runId,
+    idempotencyKey: key,
+    request: { request_id: key, notes: steps.length },
+    intent: "test plan",
+    planHash: `hash-${key}-${steps.length}`,
+    plannerVersion: "test-1",
+    steps,
+    ...extra,
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
