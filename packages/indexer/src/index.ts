@@ -26,3 +26,16 @@ export { sourcesOf, namespaceSymbols, sourceRoot, relativeToSource, settingsOf, 
 export type { SourceSettings, NamespaceSymbol } from "./sources.js";
 export { matchGlob, globToRegExp } from "./glob.js";
 export { editDistance, nearest } from "./suggest.js";
+export { Index } from "./workspace-index.js";
+export type { IndexOpenOptions, SectionRead, VerifyReport, VerifyDifference, ExportReport } from "./workspace-index.js";
+export type { BuildReport, BuildProgress, BuildTimings } from "./build.js";
+export { DEFAULT_RUN_ID } from "./resolve-cached.js";
+export type { CachedResolution, ResolveOptions } from "./resolve-cached.js";
+export type { SearchHit, SearchResult } from "./search.js";
+export { SNIPPET_MAX } from "./search.js";
+export { casPath, casRef, readCas, writeCas } from "./cas.js";
+export { indexPath, INDEX_FILE } from "./db.js";
+export { walkSources } from "./walk.js";
+export type { WalkedFile, WalkResult } from "./walk.js";
+export type { Logger } from "./logger.js";
+export { SILENT_LOGGER } from "./logger.js";

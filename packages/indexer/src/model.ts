@@ -116,7 +116,8 @@ export class WorkspaceModel {
       bySlug: new Map(),
     };
     for (const section of snapshot.sections) {
-      this.sectionsById.set(section.sectionId, section);
+      // A heading spanning a whole file has the file section's id (same range, same text): keep the first.
+      if (!this.sectionsById.has(section.sectionId)) this.sectionsById.set(section.sectionId, section);
       if (section.kind === "file") continue;
       const key = section.headingPath.join(PATH_SEPARATOR);
       if (!state.byHeadingPath.has(key)) state.byHeadingPath.set(key, section);
@@ -331,9 +332,9 @@ export class WorkspaceModel {
 
   /** Section a symbol (and optional `#slug` in its target file) points at, or undefined. */
   resolveTarget(symbolId: string, slug?: string): ExtractedSection | undefined {
-    const record = this.getSymbol(symbolId);
-    if (!record?.sectionId) return undefined;
-    const section = this.sectionsById.get(record.sectionId);
+    const definition = this.definitions.get(symbolId)?.[0];
+    if (!definition) return undefined;
+    const section = checkSymbolTarget(this, symbolId, definition).section;
     if (!section || slug === undefined) return section;
     return this.sectionBySlug(section.filePath, slug);
   }
@@ -373,7 +374,7 @@ export class WorkspaceModel {
         details: { symbolId, file: record.problem.file, line: record.problem.line },
       });
     }
-    const section = this.sectionsById.get(record.sectionId as string) as ExtractedSection;
+    const section = checkSymbolTarget(this, symbolId, record.definitions[0] as SymbolDefinition).section as ExtractedSection;
     if (slug === undefined) return section;
     const bySlug = this.sectionBySlug(section.filePath, slug);
     if (!bySlug) {

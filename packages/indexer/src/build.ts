@@ -1,0 +1,202 @@
+// `build`: stat-skip unchanged files, re-extract changed ones, drop removed ones, rewrite symbols,
+// all in one transaction; returns counts, index hash and timings.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeNewlines, sha256Hex } from "@catalytic/core";
+import type { Db } from "./db.js";
+import { readMeta, writeMeta } from "./db.js";
+import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
+import { readFrontMatter, splitLines } from "./front-matter.js";
+import { loadModelFromDb, writeSymbols } from "./persist.js";
+import { readRegistry } from "./registry.js";
+import { frontMatterJson, ownBodyRanges, sectionParams } from "./rows.js";
+import { settingsOf } from "./sources.js";
+import * as files from "./sql/files.js";
+import * as sectionSql from "./sql/sections.js";
+import * as symbolSql from "./sql/symbols.js";
+import type { Statements } from "./statements.js";
+import { walkSources } from "./walk.js";
+
+export interface BuildProgress {
+  phase: "walk" | "read" | "write" | "symbols" | "done";
+  done: number;
+  total: number;
+  file?: string;
+}
+
+export interface BuildTimings {
+  walkMs: number;
+  readMs: number;
+  extractMs: number;
+  writeMs: number;
+  symbolsMs: number;
+  hashMs: number;
+  totalMs: number;
+}
+
+export interface BuildReport {
+  files: number;
+  sections: number;
+  symbols: number;
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  /** Total size of the indexed files. */
+  bytes: number;
+  indexHash: string;
+  problems: number;
+  skipped: Array<{ path: string; reason: string }>;
+  timings: BuildTimings;
+}
+
+interface ChangedFile {
+  filePath: string;
+  size: number;
+  mtimeMs: number;
+  text: string;
+  added: boolean;
+}
+
+const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+export function runBuild(
+  db: Db,
+  statements: Statements,
+  root: string,
+  config: CatalyticConfig,
+  onProgress: ((progress: BuildProgress) => void) | undefined,
+): BuildReport {
+  const started = performance.now();
+  const walked = walkSources(root, settingsOf(config));
+  const walkMs = performance.now() - started;
+  onProgress?.({ phase: "walk", done: walked.files.length, total: walked.files.length });
+
+  const previous = new Map<string, { size: number; mtime_ms: number; content_hash: string }>();
+  for (const row of statements.get(files.SELECT_FILE_STATS).all() as Array<{ file_path: string; size: number; mtime_ms: number; content_hash: string }>) {
+    previous.set(row.file_path, row);
+  }
+  const readStarted = performance.now();
+  const changed: ChangedFile[] = [];
+  const statOnly: Array<{ filePath: string; size: number; mtimeMs: number }> = [];
+  let unchanged = 0;
+  let bytes = 0;
+  walked.files.forEach((file, i) => {
+    bytes += file.size;
+    const before = previous.get(file.filePath);
+    if (before && before.size === file.size && before.mtime_ms === file.mtimeMs) {
+      unchanged++;
+      return;
+    }
+    const text = readFileSync(path.join(root, file.filePath), "utf8");
+    if (before && before.content_hash === contentHash(text)) {
+      unchanged++;
+      statOnly.push(file);
+      return;
+    }
+    changed.push({ ...file, text, added: !before });
+    if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
+  });
+  const walkedPaths = new Set(walked.files.map((f) => f.filePath));
+  const removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
+  const readMs = performance.now() - readStarted;
+
+  const extractStarted = performance.now();
+  const extracted = changed.map((file) => {
+    const normalized = normalizeNewlines(file.text);
+    const sections = extractSections(file.filePath, normalized);
+    const frontMatter = fileKind(file.filePath) === "markdown" ? readFrontMatter(normalized) : undefined;
+    return { file, normalized, sections, frontMatter };
+  });
+  const extractMs = performance.now() - extractStarted;
+
+  const registry = readRegistry(root);
+  const fingerprint = sha256Hex(`${hashCanonical(config)}\n${hashCanonical(registry.entries)}\n${hashCanonical(registry.problems)}`);
+  const symbolsNeeded = changed.length > 0 || removed.length > 0 || readMeta(db, "symbols_fingerprint") !== fingerprint;
+
+  let writeMs = 0;
+  let symbolsMs = 0;
+  let hashMs = 0;
+  let hash = readMeta(db, "index_hash");
+  let problems = Number(readMeta(db, "problems") ?? "0");
+  db.transaction(() => {
+    const writeStarted = performance.now();
+    for (const filePath of removed) {
+      deleteSectionsOf(statements, filePath);
+      statements.get(files.DELETE_FILE).run(filePath);
+    }
+    for (const file of statOnly) statements.get(files.UPDATE_FILE_STAT).run(file.size, file.mtimeMs, file.filePath);
+    extracted.forEach(({ file, normalized, sections, frontMatter }, i) => {
+      if (!file.added) deleteSectionsOf(statements, file.filePath);
+      statements
+        .get(files.UPSERT_FILE)
+        .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
+      insertSections(statements, sections, normalized);
+      if (onProgress && i % 200 === 0) onProgress({ phase: "write", done: i, total: extracted.length, file: file.filePath });
+    });
+    writeMs = performance.now() - writeStarted;
+
+    if (symbolsNeeded) {
+      const symbolsStarted = performance.now();
+      onProgress?.({ phase: "symbols", done: 0, total: 1 });
+      const { model, rowOf } = loadModelFromDb(statements, root, config, registry);
+      writeSymbols(statements, model, rowOf);
+      problems = model.problems().length;
+      writeMeta(db, "symbols_fingerprint", fingerprint);
+      writeMeta(db, "problems", String(problems));
+      symbolsMs = performance.now() - symbolsStarted;
+    }
+    if (hash === undefined || changed.length > 0 || removed.length > 0) {
+      const hashStarted = performance.now();
+      hash = indexHash((statements.get(sectionSql.SELECT_SECTION_IDS).pluck().all() as string[]));
+      writeMeta(db, "index_hash", hash);
+      hashMs = performance.now() - hashStarted;
+    }
+  })();
+  const counts = {
+    sections: (statements.get(sectionSql.COUNT_SECTIONS).get() as { n: number }).n,
+    symbols: (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n,
+  };
+  onProgress?.({ phase: "done", done: walked.files.length, total: walked.files.length });
+  return {
+    files: walked.files.length,
+    sections: counts.sections,
+    symbols: counts.symbols,
+    added: changed.filter((f) => f.added).length,
+    changed: changed.filter((f) => !f.added).length,
+    removed: removed.length,
+    unchanged,
+    bytes,
+    indexHash: hash as string,
+    problems,
+    skipped: walked.skipped,
+    timings: {
+      walkMs: round(walkMs),
+      readMs: round(readMs),
+      extractMs: round(extractMs),
+      writeMs: round(writeMs),
+      symbolsMs: round(symbolsMs),
+      hashMs: round(hashMs),
+      totalMs: round(performance.now() - started),
+    },
+  };
+}
+
+function deleteSectionsOf(statements: Statements, filePath: string): void {
+  const deleteFts = statements.get(sectionSql.DELETE_SECTION_FTS);
+  for (const id of statements.get(sectionSql.SELECT_SECTION_ROWS_OF_FILE).pluck().all(filePath) as number[]) deleteFts.run(id);
+  statements.get(sectionSql.DELETE_SECTIONS_OF_FILE).run(filePath);
+}
+
+function insertSections(statements: Statements, sections: readonly ExtractedSection[], normalized: string): void {
+  const lines = splitLines(normalized);
+  const insert = statements.get(sectionSql.INSERT_SECTION);
+  const insertFts = statements.get(sectionSql.INSERT_SECTION_FTS);
+  const bodies = ownBodyRanges(sections);
+  sections.forEach((section, ordinal) => {
+    const row = insert.run(sectionParams(section, ordinal));
+    const range = bodies[ordinal] as { start: number; end: number };
+    const body = lines.slice(range.start, range.end).join("\n");
+    if (section.heading !== "" || body.trim() !== "") insertFts.run(row.lastInsertRowid, section.heading, body);
+  });
+}

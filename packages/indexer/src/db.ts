@@ -1,0 +1,58 @@
+// Opening .catalytic/index.db: pragmas on every connection, numbered migrations recorded in meta.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { InvariantError, STATE_DIR } from "@catalytic/core";
+import { CREATE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
+import { MIGRATIONS } from "./sql/migrations/001_initial.js";
+
+export type Db = Database.Database;
+
+export const INDEX_FILE = "index.db";
+
+export function indexPath(root: string): string {
+  return path.join(root, STATE_DIR, INDEX_FILE);
+}
+
+export function applyPragmas(db: Db): void {
+  db.pragma("journal_mode = WAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("synchronous = NORMAL");
+}
+
+export function readMeta(db: Db, key: string): string | undefined {
+  const row = db.prepare(SELECT_META).get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function writeMeta(db: Db, key: string, value: string): void {
+  db.prepare(UPSERT_META).run(key, value);
+}
+
+/** Applies every migration newer than the stored schema version, each in its own transaction. */
+export function migrate(db: Db): void {
+  db.exec(CREATE_META);
+  const current = Number(readMeta(db, "schema_version") ?? "0");
+  if (current > MIGRATIONS.length) {
+    throw new InvariantError("CAT_SCHEMA_MISMATCH", `index.db has schema version ${current}, newer than this Catalytic (${MIGRATIONS.length})`, {
+      hint: "upgrade Catalytic, or delete .catalytic/index.db (it is rebuildable) and run 'catalytic build'",
+    });
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version - 1] as string);
+      writeMeta(db, "schema_version", String(version));
+    })();
+  }
+}
+
+/** Opens (creating when asked) the index database with pragmas applied and migrations run. */
+export function openIndexDb(root: string, options: { create: boolean; readonly?: boolean }): Db {
+  const file = indexPath(root);
+  if (options.create) mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { fileMustExist: !options.create });
+  applyPragmas(db);
+  migrate(db);
+  return db;
+}

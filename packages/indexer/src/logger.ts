@@ -1,0 +1,8 @@
+// The injected logger packages log through (no console in packages).
+export interface Logger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export const SILENT_LOGGER: Logger = { info() {}, warn() {}, error() {} };

@@ -1,0 +1,10 @@
+// Statements over the files table.
+export const SELECT_FILE_STATS = "SELECT file_path, size, mtime_ms, content_hash FROM files";
+export const SELECT_FILE_STAT = "SELECT size, mtime_ms, content_hash FROM files WHERE file_path = ?";
+export const SELECT_FILES_WITH_FRONT_MATTER = "SELECT file_path, content_hash, front_matter FROM files ORDER BY file_path";
+export const UPSERT_FILE =
+  "INSERT INTO files (file_path, size, mtime_ms, content_hash, front_matter) VALUES (?, ?, ?, ?, ?) " +
+  "ON CONFLICT (file_path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, content_hash = excluded.content_hash, front_matter = excluded.front_matter";
+export const UPDATE_FILE_STAT = "UPDATE files SET size = ?, mtime_ms = ? WHERE file_path = ?";
+export const DELETE_FILE = "DELETE FROM files WHERE file_path = ?";
+export const COUNT_FILES = "SELECT count(*) AS n FROM files";

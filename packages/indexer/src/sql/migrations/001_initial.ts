@@ -1,0 +1,81 @@
+// Migration 1: files, sections (+ FTS5), symbols, expansion cache, retrieval receipts. Never edited.
+export const MIGRATION_001 = `
+CREATE TABLE files (
+  file_path TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  content_hash TEXT NOT NULL,
+  front_matter TEXT NOT NULL
+);
+
+CREATE TABLE sections (
+  id INTEGER PRIMARY KEY,
+  section_id TEXT NOT NULL,
+  file_path TEXT NOT NULL REFERENCES files(file_path) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('file', 'heading', 'declaration')),
+  level INTEGER NOT NULL,
+  heading TEXT NOT NULL,
+  slug TEXT NOT NULL,
+  heading_path TEXT NOT NULL,
+  line_start INTEGER NOT NULL,
+  line_end INTEGER NOT NULL,
+  heading_line_start INTEGER NOT NULL,
+  heading_line_end INTEGER NOT NULL,
+  content_hash TEXT NOT NULL,
+  UNIQUE (file_path, ordinal)
+);
+CREATE INDEX sections_section_id ON sections(section_id);
+CREATE INDEX sections_file_slug ON sections(file_path, slug);
+
+CREATE VIRTUAL TABLE sections_fts USING fts5(heading, body, tokenize = 'unicode61 remove_diacritics 2');
+
+CREATE TABLE symbols (
+  symbol_id TEXT PRIMARY KEY,
+  target_type TEXT NOT NULL CHECK (target_type IN ('FILE', 'HEADING', 'SECTION')),
+  target_ref TEXT NOT NULL,
+  default_slice TEXT,
+  section_row INTEGER,
+  section_id TEXT,
+  stale INTEGER NOT NULL,
+  problem_code TEXT,
+  problem_message TEXT,
+  definitions TEXT NOT NULL
+);
+CREATE INDEX symbols_section_id ON symbols(section_id);
+
+CREATE TABLE expansions (
+  run_id TEXT NOT NULL,
+  symbol_id TEXT NOT NULL,
+  slice TEXT NOT NULL,
+  section_id TEXT NOT NULL,
+  section_content_hash TEXT NOT NULL,
+  payload_hash TEXT NOT NULL,
+  bytes_expanded INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (run_id, symbol_id, slice, section_content_hash)
+);
+CREATE INDEX expansions_symbol ON expansions(symbol_id);
+CREATE INDEX expansions_section ON expansions(section_id);
+CREATE TRIGGER expansions_update_forbidden BEFORE UPDATE ON expansions
+BEGIN SELECT RAISE(ABORT, 'expansions are append-only'); END;
+CREATE TRIGGER expansions_delete_forbidden BEFORE DELETE ON expansions
+BEGIN SELECT RAISE(ABORT, 'expansions are append-only'); END;
+
+CREATE TABLE retrievals (
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  query TEXT NOT NULL,
+  query_hash TEXT NOT NULL,
+  k INTEGER NOT NULL,
+  index_hash TEXT NOT NULL,
+  results TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TRIGGER retrievals_update_forbidden BEFORE UPDATE ON retrievals
+BEGIN SELECT RAISE(ABORT, 'retrieval receipts are append-only'); END;
+CREATE TRIGGER retrievals_delete_forbidden BEFORE DELETE ON retrievals
+BEGIN SELECT RAISE(ABORT, 'retrieval receipts are append-only'); END;
+`;
+
+export const MIGRATIONS: readonly string[] = [MIGRATION_001];

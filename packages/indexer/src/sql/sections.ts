@@ -1,0 +1,20 @@
+// Statements over sections and their full-text rows (sections_fts.rowid = sections.id).
+export const INSERT_SECTION =
+  "INSERT INTO sections (section_id, file_path, ordinal, kind, level, heading, slug, heading_path, line_start, line_end, heading_line_start, heading_line_end, content_hash) " +
+  "VALUES (@section_id, @file_path, @ordinal, @kind, @level, @heading, @slug, @heading_path, @line_start, @line_end, @heading_line_start, @heading_line_end, @content_hash)";
+export const INSERT_SECTION_FTS = "INSERT INTO sections_fts (rowid, heading, body) VALUES (?, ?, ?)";
+export const SELECT_SECTION_ROWS_OF_FILE = "SELECT id FROM sections WHERE file_path = ?";
+export const DELETE_SECTION_FTS = "DELETE FROM sections_fts WHERE rowid = ?";
+export const DELETE_SECTIONS_OF_FILE = "DELETE FROM sections WHERE file_path = ?";
+export const SELECT_ALL_SECTIONS = "SELECT * FROM sections ORDER BY file_path, ordinal";
+export const SELECT_SECTION_IDS = "SELECT section_id FROM sections";
+export const SELECT_SECTION_BY_ID = "SELECT * FROM sections WHERE section_id = ? ORDER BY file_path, ordinal LIMIT 1";
+export const SELECT_SECTION_BY_ROW = "SELECT * FROM sections WHERE id = ?";
+export const SELECT_SECTION_BY_SLUG = "SELECT * FROM sections WHERE file_path = ? AND slug = ? AND kind != 'file' ORDER BY ordinal LIMIT 1";
+export const SELECT_SLUGS_OF_FILE = "SELECT slug FROM sections WHERE file_path = ? AND kind != 'file' ORDER BY ordinal";
+export const COUNT_SECTIONS = "SELECT count(*) AS n FROM sections";
+export const SEARCH_SECTIONS =
+  "SELECT s.section_id, s.file_path, s.line_start, s.line_end, s.heading_path, " +
+  "round(-bm25(sections_fts, 4.0, 1.0), 6) AS score, snippet(sections_fts, 1, '', '', '…', 24) AS snippet " +
+  "FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid WHERE sections_fts MATCH ? " +
+  "ORDER BY score DESC, s.section_id, s.file_path, s.ordinal LIMIT ?";

@@ -1,0 +1,285 @@
+// Index: the persistent side of the indexer over .catalytic/index.db (derived, rebuildable).
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import {
+  type CatalyticConfig,
+  type Slice,
+  SectionError,
+  WorkspaceError,
+  applySlice,
+  canonicalJson,
+  contentHash,
+  formatSlice,
+  indexHash,
+  loadConfig,
+  normalizeNewlines,
+  parseSlice,
+} from "@catalytic/core";
+import { type BuildProgress, type BuildReport, runBuild } from "./build.js";
+import { type Db, indexPath, openIndexDb, readMeta, writeMeta } from "./db.js";
+import { type ExtractedSection, extractSections, linesOf } from "./extract.js";
+import { type Logger, SILENT_LOGGER } from "./logger.js";
+import type { WorkspaceModel } from "./model.js";
+import type { ModelProblem, ResolveRequest, SymbolDefinition, SymbolRecord } from "./model-types.js";
+import { loadModelFromDb, writeSymbols } from "./persist.js";
+import { readRegistry } from "./registry.js";
+import { type CachedResolution, DEFAULT_RUN_ID, type ResolveOptions, resolveCached } from "./resolve-cached.js";
+import { type SectionRow, sectionFromRow } from "./rows.js";
+import { type SearchResult, searchSections } from "./search.js";
+import { settingsOf } from "./sources.js";
+import * as fileSql from "./sql/files.js";
+import * as sectionSql from "./sql/sections.js";
+import * as symbolSql from "./sql/symbols.js";
+import { Statements } from "./statements.js";
+import { walkSources } from "./walk.js";
+
+export interface IndexOpenOptions {
+  /** Configuration to use instead of <root>/catalytic.json. */
+  config?: CatalyticConfig;
+  logger?: Logger;
+  /** Fail with CAT_INDEX_MISSING instead of creating an empty index (for commands that only read). */
+  mustExist?: boolean;
+}
+
+export interface SectionRead {
+  section: ExtractedSection;
+  text: string;
+  sliceText?: string;
+  bytes: number;
+}
+
+export interface VerifyDifference {
+  side: "index" | "fresh";
+  sectionId: string;
+  filePath: string;
+  lineStart: number;
+  lineEnd: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  firstHash: string;
+  secondHash: string;
+  freshHash: string;
+  differences: VerifyDifference[];
+}
+
+export interface ExportReport {
+  sections: number;
+  symbols: number;
+  files: string[];
+}
+
+interface SymbolTableRow {
+  symbol_id: string;
+  target_type: SymbolRecord["targetType"];
+  target_ref: string;
+  default_slice: string | null;
+  section_id: string | null;
+  stale: number;
+  problem_code: string | null;
+  problem_message: string | null;
+  definitions: string;
+}
+
+function recordFromRow(row: SymbolTableRow): SymbolRecord {
+  const definitions = JSON.parse(row.definitions) as SymbolDefinition[];
+  const first = definitions[0] as SymbolDefinition;
+  return {
+    symbolId: row.symbol_id,
+    targetType: row.target_type,
+    targetRef: row.target_ref,
+    ...(row.default_slice !== null ? { defaultSlice: row.default_slice } : {}),
+    definitions,
+    ...(row.section_id !== null ? { sectionId: row.section_id } : {}),
+    stale: row.stale === 1,
+    ...(row.problem_code !== null
+      ? { problem: { code: row.problem_code as ModelProblem["code"], message: row.problem_message ?? "", file: first.file, line: first.line, symbolId: row.symbol_id } }
+      : {}),
+  };
+}
+
+export class Index {
+  readonly root: string;
+  readonly config: CatalyticConfig;
+  private readonly db: Db;
+  private readonly statements: Statements;
+  private readonly logger: Logger;
+
+  private constructor(root: string, db: Db, config: CatalyticConfig, logger: Logger) {
+    this.root = root;
+    this.db = db;
+    this.config = config;
+    this.logger = logger;
+    this.statements = new Statements(db);
+  }
+
+  /** Opens (or creates) <root>/.catalytic/index.db. */
+  static open(root: string, options: IndexOpenOptions = {}): Index {
+    const absolute = path.resolve(root);
+    if (options.mustExist && !existsSync(indexPath(absolute))) {
+      throw new WorkspaceError("CAT_INDEX_MISSING", `no index in ${absolute} (.catalytic/index.db is missing)`, {
+        hint: "run 'catalytic build' first",
+        details: { root: absolute },
+      });
+    }
+    const config = options.config ?? loadConfig(absolute);
+    const db = openIndexDb(absolute, { create: true });
+    const index = new Index(absolute, db, config, options.logger ?? SILENT_LOGGER);
+    if (options.mustExist && readMeta(db, "index_hash") === undefined) {
+      index.close();
+      throw new WorkspaceError("CAT_INDEX_MISSING", `the index in ${absolute} has never been built`, { hint: "run 'catalytic build' first" });
+    }
+    return index;
+  }
+
+  build(options: { onProgress?: (progress: BuildProgress) => void } = {}): BuildReport {
+    const report = runBuild(this.db, this.statements, this.root, this.config, options.onProgress);
+    for (const skipped of report.skipped) this.logger.warn(`skipped ${skipped.path}: ${skipped.reason}`);
+    this.logger.info("index built", { files: report.files, sections: report.sections, indexHash: report.indexHash });
+    return report;
+  }
+
+  /** The persisted index as an in-memory model (no source file is re-read; texts load lazily). */
+  loadModel(): WorkspaceModel {
+    return loadModelFromDb(this.statements, this.root, this.config, readRegistry(this.root)).model;
+  }
+
+  /** Re-resolves every symbol (after catalytic.symbols.json changed) without re-indexing files. */
+  refreshSymbols(): number {
+    return this.db.transaction(() => {
+      const { model, rowOf } = loadModelFromDb(this.statements, this.root, this.config, readRegistry(this.root));
+      const count = writeSymbols(this.statements, model, rowOf);
+      writeMeta(this.db, "problems", String(model.problems().length));
+      return count;
+    })();
+  }
+
+  resolve(ref: string | ResolveRequest, options: ResolveOptions = {}): CachedResolution {
+    return resolveCached(this.statements, this.root, this.config, ref, options);
+  }
+
+  getSection(sectionId: string): ExtractedSection | undefined {
+    const row = this.statements.get(sectionSql.SELECT_SECTION_BY_ID).get(sectionId) as SectionRow | undefined;
+    return row ? sectionFromRow(row) : undefined;
+  }
+
+  /** A section's current text (optionally sliced); CAT_INDEX_STALE when the file changed since the build. */
+  readSection(sectionId: string, slice?: string | Slice): SectionRead {
+    const section = this.getSection(sectionId);
+    if (!section) {
+      throw new SectionError("CAT_SECTION_NOT_FOUND", `no section ${sectionId} in the index`, {
+        hint: "section ids change when content changes; find the current one with 'catalytic extract <file>' or 'catalytic search'",
+        details: { sectionId },
+      });
+    }
+    let fileText: string;
+    try {
+      fileText = readFileSync(path.join(this.root, section.filePath), "utf8");
+    } catch {
+      throw new WorkspaceError("CAT_INDEX_STALE", `${section.filePath} was deleted since the last build`, { hint: "run 'catalytic build'" });
+    }
+    const text = linesOf(fileText, section.lineStart, section.lineEnd);
+    if (contentHash(text) !== section.contentHash) {
+      throw new WorkspaceError("CAT_INDEX_STALE", `${section.filePath} changed since the last build`, { hint: "run 'catalytic build', then use the new section id" });
+    }
+    if (slice === undefined) return { section, text, bytes: Buffer.byteLength(text, "utf8") };
+    const parsed = typeof slice === "string" ? parseSlice(slice) : slice;
+    const sliced = applySlice(text, parsed);
+    return { section, text: sliced, sliceText: formatSlice(parsed), bytes: Buffer.byteLength(sliced, "utf8") };
+  }
+
+  getSymbol(symbolId: string): SymbolRecord | undefined {
+    const row = this.statements.get(symbolSql.SELECT_SYMBOL).get(symbolId) as SymbolTableRow | undefined;
+    return row ? recordFromRow(row) : undefined;
+  }
+
+  listSymbols(prefix = ""): SymbolRecord[] {
+    return (this.statements.get(symbolSql.SELECT_SYMBOLS_WITH_PREFIX).all(prefix) as SymbolTableRow[]).map(recordFromRow);
+  }
+
+  search(query: string, options: { k?: number; runId?: string } = {}): SearchResult {
+    return searchSections(this.statements, query, options.k ?? 10, options.runId ?? DEFAULT_RUN_ID, this.indexHash() ?? "");
+  }
+
+  indexHash(): string | undefined {
+    return readMeta(this.db, "index_hash");
+  }
+
+  counts(): { files: number; sections: number; symbols: number; problems: number } {
+    const count = (sql: string): number => (this.statements.get(sql).get() as { n: number }).n;
+    return {
+      files: count(fileSql.COUNT_FILES),
+      sections: count(sectionSql.COUNT_SECTIONS),
+      symbols: count(symbolSql.COUNT_SYMBOLS),
+      problems: Number(readMeta(this.db, "problems") ?? "0"),
+    };
+  }
+
+  /** Every symbol problem (unknown targets, stale pins, duplicates, invalid default slices, syntax). */
+  verifySymbols(): ModelProblem[] {
+    return this.loadModel().problems();
+  }
+
+  /** Two builds and a fresh in-memory extraction of every source must give the same sections. */
+  verify(): VerifyReport {
+    const first = this.build();
+    const second = this.build();
+    const fresh = new Map<string, ExtractedSection>();
+    const freshIds: string[] = [];
+    for (const file of walkSources(this.root, settingsOf(this.config)).files) {
+      const text = normalizeNewlines(readFileSync(path.join(this.root, file.filePath), "utf8"));
+      for (const section of extractSections(file.filePath, text)) {
+        freshIds.push(section.sectionId);
+        fresh.set(`${section.sectionId}:${section.filePath}:${section.lineStart}:${section.kind}`, section);
+      }
+    }
+    const indexed = new Map<string, ExtractedSection>();
+    for (const row of this.statements.get(sectionSql.SELECT_ALL_SECTIONS).all() as SectionRow[]) {
+      const section = sectionFromRow(row);
+      indexed.set(`${section.sectionId}:${section.filePath}:${section.lineStart}:${section.kind}`, section);
+    }
+    const differences: VerifyDifference[] = [];
+    const note = (side: VerifyDifference["side"], s: ExtractedSection): void => {
+      differences.push({ side, sectionId: s.sectionId, filePath: s.filePath, lineStart: s.lineStart, lineEnd: s.lineEnd });
+    };
+    for (const [key, section] of indexed) if (!fresh.has(key)) note("index", section);
+    for (const [key, section] of fresh) if (!indexed.has(key)) note("fresh", section);
+    differences.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : a.lineStart - b.lineStart));
+    const freshHash = indexHash(freshIds);
+    const ok = differences.length === 0 && first.indexHash === second.indexHash && second.indexHash === freshHash;
+    return { ok, firstHash: first.indexHash, secondHash: second.indexHash, freshHash, differences };
+  }
+
+  /** Writes SECTION_INDEX.jsonl and SYMBOLS.jsonl (canonical JSON per line, sorted) into `dir`. */
+  exportJsonl(dir: string): ExportReport {
+    mkdirSync(dir, { recursive: true });
+    const sections = (this.statements.get(sectionSql.SELECT_ALL_SECTIONS).all() as SectionRow[]).map((row) =>
+      canonicalJson({
+        section_id: row.section_id,
+        file_path: row.file_path,
+        heading_path: JSON.parse(row.heading_path) as string[],
+        line_start: row.line_start,
+        line_end: row.line_end,
+        content_hash: row.content_hash,
+      }),
+    );
+    const symbols = this.listSymbols().map((s) =>
+      canonicalJson({ symbol_id: s.symbolId, target_type: s.targetType, target_ref: s.targetRef, default_slice: s.defaultSlice }),
+    );
+    const files = [writeLines(dir, "SECTION_INDEX.jsonl", sections), writeLines(dir, "SYMBOLS.jsonl", symbols)];
+    return { sections: sections.length, symbols: symbols.length, files };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function writeLines(dir: string, name: string, lines: readonly string[]): string {
+  const file = path.join(dir, name);
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, lines.length ? `${lines.join("\n")}\n` : "");
+  renameSync(temp, file);
+  return file;
+}
