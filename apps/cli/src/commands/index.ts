@@ -1,5 +1,6 @@
 // Every command the CLI knows. Each file exports its commands; this list is the registry.
 import type { Command } from "../command.js";
 import { configCommands } from "./config.js";
+import { cassetteCommands } from "./cassette.js";
 
-export const COMMANDS: readonly Command[] = [...configCommands];
+export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands];

@@ -1,0 +1,275 @@
+// `catalytic cassette ...`: post, claim, complete, requeue, inspect and verify the ledger (.catalytic/cassette.db).
+// Every input is read and checked before the ledger is opened, so bad input writes nothing.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Cassette, MESSAGE_SOURCES, OUTCOMES, cassettePath, type JobStatus, type MessageSource, type Outcome, type ReceiptRecord } from "@catalytic/cassette";
+import { CassetteError, InputError, parseJson } from "@catalytic/core";
+import { intOption, requiredOption, stringOption } from "../args.js";
+import type { Command, CommandContext } from "../command.js";
+
+const RUN_ID = { type: "string", description: "run id" } as const;
+
+function readJsonFile(file: string, what: string): unknown {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    throw new InputError(missing ? "CAT_FILE_NOT_FOUND" : "CAT_FILE_UNREADABLE", `cannot read ${what} ${file}: ${(error as Error).message}`, {
+      hint: missing ? `check the path of the ${what}` : "check the file's permissions",
+      details: { file },
+    });
+  }
+  return parseJson(text, `${what} ${file}`);
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], name: string, code: "CAT_SCHEMA_INVALID" | "CAT_OUTCOME_INVALID"): T {
+  if (!allowed.includes(value as T)) {
+    throw new CassetteError(code, `--${name} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`, {
+      hint: `pass --${name} ${allowed[0]}`,
+    });
+  }
+  return value as T;
+}
+
+/** Opens an existing ledger; only `post` may create one. */
+function openExisting(ctx: CommandContext): Cassette {
+  const file = cassettePath(ctx.root);
+  if (!existsSync(file)) {
+    throw new CassetteError("CAT_FILE_NOT_FOUND", `no cassette at ${file}`, {
+      hint: "post a message or a plan first ('catalytic cassette post' or 'catalytic plan'), or pass --root",
+    });
+  }
+  return Cassette.open(file);
+}
+
+function withCassette<T>(cassette: Cassette, fn: (cassette: Cassette) => T): T {
+  try {
+    return fn(cassette);
+  } finally {
+    cassette.close();
+  }
+}
+
+function describeStatus(status: JobStatus): string {
+  const state = status.done ? "done" : status.blocked ? "blocked" : "open";
+  const outcomes = OUTCOMES.filter((outcome) => status.outcomes[outcome] > 0).map((outcome) => `${outcome} ${status.outcomes[outcome]}`);
+  return [
+    `job ${status.jobId} (${status.intent}): ${state}`,
+    `  steps ${status.stepCount}: ${status.committed} committed, ${status.leased} leased, ${status.pending} pending (${status.runnable} runnable)`,
+    `  receipts ${status.receipts}${outcomes.length ? ` (${outcomes.join(", ")})` : ""}; workers: ${status.workersSeen.join(", ") || "none"}`,
+    `  budget: bytes ${status.bytesUsed}/${status.maxBytes ?? "unlimited"}, symbols ${status.symbolsUsed}/${status.maxSymbols ?? "unlimited"}` +
+      (status.expiredLeases ? `; ${status.expiredLeases} expired lease(s): run 'catalytic cassette requeue'` : ""),
+  ].join("\n");
+}
+
+function receiptLine(receipt: ReceiptRecord): string {
+  return `${receipt.receiptId}  ${receipt.stepId}  ${receipt.outcome.padEnd(7)}  ${receipt.workerId}#${receipt.fencingToken}  ${receipt.receiptHash.slice(0, 16)}  ${receipt.createdAt}`;
+}
+
+const verify: Command = {
+  name: "cassette verify",
+  summary: "Check the ledger: pragmas, tables, triggers, integrity, foreign keys, leases, receipt chains",
+  options: { "run-id": { ...RUN_ID, description: "check only this run's steps and receipts" } },
+  details: "Prints PASS: ... or FAIL: N issue(s) and each issue. Exit 0 on pass, 1 on fail.",
+  run(ctx, args) {
+    const runId = stringOption(args, "run-id");
+    const result = withCassette(openExisting(ctx), (cassette) => cassette.verify(runId));
+    ctx.emitJson(result);
+    if (result.ok) {
+      ctx.print(`PASS: all invariants verified (${result.checks.join("; ")})`);
+      return 0;
+    }
+    ctx.print(`FAIL: ${result.issues.length} issue(s)`);
+    for (const issue of result.issues) ctx.print(`  [${issue.check}] ${issue.message}`);
+    return 1;
+  },
+};
+
+const post: Command = {
+  name: "cassette post",
+  summary: "Post a message (a JSON file) as one job with one step",
+  positionals: [{ name: "file", required: false, description: "the message payload (JSON); `--json FILE` puts it here and turns on JSON output" }],
+  options: {
+    file: { type: "string", description: "the message payload (JSON file), with human output" },
+    "run-id": RUN_ID,
+    source: { type: "string", description: `who posts: ${MESSAGE_SOURCES.join("|")}` },
+    "idempotency-key": { type: "string", description: "repeat-safe key: the same key returns the same ids" },
+  },
+  details: "Example: catalytic cassette post --json message.json --run-id r1 --source USER --idempotency-key m1",
+  run(ctx, args) {
+    const file = stringOption(args, "file") ?? args.positionals[0];
+    if (file === undefined) {
+      throw new CassetteError("CAT_SCHEMA_INVALID", "a message file is required", { hint: "pass --json FILE (or --file FILE)" });
+    }
+    const runId = requiredOption(args, "run-id");
+    const source = oneOf<MessageSource>(requiredOption(args, "source"), MESSAGE_SOURCES, "source", "CAT_SCHEMA_INVALID");
+    const idempotencyKey = stringOption(args, "idempotency-key");
+    const payload = readJsonFile(file, "message");
+    const cassette = Cassette.openWorkspace(ctx.root);
+    const posted = withCassette(cassette, (c) => c.postMessage({ runId, source, payload, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
+    ctx.emitJson({ ok: true, ...posted });
+    ctx.print(`${posted.created ? "posted" : "already posted"}: message ${posted.messageId}, job ${posted.jobId}, step ${posted.stepId}`);
+  },
+};
+
+const claim: Command = {
+  name: "cassette claim",
+  summary: "Claim the next runnable step of a run (deterministic order) and print its fencing token",
+  options: {
+    "run-id": RUN_ID,
+    worker: { type: "string", description: "worker id that will hold the lease" },
+    ttl: { type: "string", description: "lease length in seconds", defaultText: "300" },
+    "job-id": { type: "string", description: "claim only from this job" },
+  },
+  run(ctx, args) {
+    const runId = requiredOption(args, "run-id");
+    const worker = requiredOption(args, "worker");
+    const ttl = intOption(args, "ttl", 300, 1);
+    const jobId = stringOption(args, "job-id");
+    const step = withCassette(openExisting(ctx), (cassette) =>
+      jobId === undefined ? cassette.claimStep(runId, worker, ttl) : cassette.claimNextStep(runId, jobId, worker, ttl),
+    );
+    if (!step) {
+      throw new CassetteError("CAT_NO_PENDING_STEP", `no runnable step in run ${runId}${jobId ? ` job ${jobId}` : ""}`, {
+        hint: "every step is leased, committed or waiting on a dependency: see 'catalytic cassette status --run-id R'",
+      });
+    }
+    ctx.emitJson({ ok: true, step });
+    ctx.print(`claimed ${step.stepId} (job ${step.jobId}, op ${step.op}) token ${step.fencingToken}, lease until ${step.leaseExpiresAt}`);
+  },
+};
+
+function parseToken(raw: string): number {
+  if (!/^[1-9]\d*$/.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    throw new CassetteError("CAT_SCHEMA_INVALID", `--token must be a positive integer, got ${JSON.stringify(raw)}`, {
+      hint: "pass the fencing token printed by 'catalytic cassette claim'",
+    });
+  }
+  return Number(raw);
+}
+
+const complete: Command = {
+  name: "cassette complete",
+  summary: "Commit a leased step with a receipt (JSON file) and an outcome",
+  options: {
+    "run-id": RUN_ID,
+    step: { type: "string", description: "step id" },
+    worker: { type: "string", description: "worker id holding the lease" },
+    token: { type: "string", description: "fencing token from the claim" },
+    receipt: { type: "string", description: "receipt payload (JSON file)" },
+    outcome: { type: "string", description: OUTCOMES.join("|") },
+  },
+  run(ctx, args) {
+    const runId = requiredOption(args, "run-id");
+    const stepId = requiredOption(args, "step");
+    const workerId = requiredOption(args, "worker");
+    const fencingToken = parseToken(requiredOption(args, "token"));
+    const outcome = oneOf<Outcome>(requiredOption(args, "outcome"), OUTCOMES, "outcome", "CAT_OUTCOME_INVALID");
+    const receipt = readJsonFile(requiredOption(args, "receipt"), "receipt");
+    const done = withCassette(openExisting(ctx), (cassette) => cassette.completeStep({ runId, stepId, workerId, fencingToken, receipt, outcome }));
+    ctx.emitJson({ ok: true, stepId, ...done });
+    ctx.print(`committed ${stepId}: receipt ${done.receiptId} (hash ${done.receiptHash})`);
+  },
+};
+
+const requeue: Command = {
+  name: "cassette requeue",
+  summary: "Return steps whose lease expired to PENDING (fencing token + 1)",
+  options: { "run-id": { ...RUN_ID, description: "only this run" } },
+  run(ctx, args) {
+    const runId = stringOption(args, "run-id");
+    const stepIds = withCassette(openExisting(ctx), (cassette) => cassette.requeueExpired(runId));
+    ctx.emitJson({ ok: true, stepIds });
+    ctx.print(`requeued ${stepIds.length} step(s)`);
+    for (const stepId of stepIds) ctx.print(`  ${stepId}`);
+  },
+};
+
+function jobsOfRun(cassette: Cassette, runId: string, jobId: string | undefined): JobStatus[] {
+  const jobs = cassette.listJobs(runId).filter((job) => jobId === undefined || job.jobId === jobId);
+  if (jobId !== undefined && jobs.length === 0) {
+    throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId} in run ${runId}`, { hint: "list jobs with 'catalytic cassette jobs --run-id R'" });
+  }
+  return jobs.map((job) => cassette.jobStatus(job.jobId));
+}
+
+const status: Command = {
+  name: "cassette status",
+  summary: "Progress of a run's jobs: pending/leased/committed, receipts, outcomes, workers, budget",
+  options: { "run-id": RUN_ID, "job-id": { type: "string", description: "only this job" } },
+  run(ctx, args) {
+    const runId = requiredOption(args, "run-id");
+    const jobId = stringOption(args, "job-id");
+    const jobs = withCassette(openExisting(ctx), (cassette) => jobsOfRun(cassette, runId, jobId));
+    ctx.emitJson({ ok: true, runId, jobs });
+    if (jobs.length === 0) ctx.print(`run ${runId} has no jobs`);
+    for (const job of jobs) ctx.print(describeStatus(job));
+  },
+};
+
+function requireJob(cassette: Cassette, jobId: string): void {
+  if (!cassette.getJob(jobId)) {
+    throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId}`, { hint: "list jobs with 'catalytic cassette jobs'" });
+  }
+}
+
+const receipts: Command = {
+  name: "cassette receipts",
+  summary: "A job's receipts in chain order",
+  options: { "job-id": { type: "string", description: "job id" } },
+  run(ctx, args) {
+    const jobId = requiredOption(args, "job-id");
+    const list = withCassette(openExisting(ctx), (cassette) => {
+      requireJob(cassette, jobId);
+      return cassette.listReceipts(jobId);
+    });
+    ctx.emitJson({ ok: true, jobId, receipts: list });
+    if (list.length === 0) ctx.print(`job ${jobId} has no receipts yet`);
+    for (const receipt of list) ctx.print(receiptLine(receipt));
+  },
+};
+
+const show: Command = {
+  name: "cassette show",
+  summary: "One receipt with its payload and hashes",
+  options: { receipt: { type: "string", description: "receipt id" } },
+  run(ctx, args) {
+    const receiptId = requiredOption(args, "receipt");
+    const receipt = withCassette(openExisting(ctx), (cassette) => cassette.getReceipt(receiptId));
+    if (!receipt) {
+      throw new CassetteError("CAT_RECEIPT_NOT_FOUND", `no receipt ${receiptId}`, { hint: "list a job's receipts with 'catalytic cassette receipts --job-id J'" });
+    }
+    ctx.emitJson({ ok: true, receipt });
+    ctx.print(JSON.stringify(receipt, null, 2));
+  },
+};
+
+const jobs: Command = {
+  name: "cassette jobs",
+  summary: "List jobs (all, or one run's)",
+  options: { "run-id": { ...RUN_ID, description: "only this run" } },
+  run(ctx, args) {
+    const runId = stringOption(args, "run-id");
+    const list = withCassette(openExisting(ctx), (cassette) => cassette.listJobs(runId));
+    ctx.emitJson({ ok: true, jobs: list });
+    if (list.length === 0) ctx.print("no jobs");
+    for (const job of list) ctx.print(`${job.jobId}  run ${job.runId}  ${job.stepCount} step(s)  ${job.intent}${job.requestId ? `  request ${job.requestId}` : ""}`);
+  },
+};
+
+const runs: Command = {
+  name: "cassette runs",
+  summary: "List runs with message, job, step and receipt counts",
+  run(ctx) {
+    const list = withCassette(openExisting(ctx), (cassette) => cassette.listRuns());
+    ctx.emitJson({ ok: true, runs: list });
+    if (list.length === 0) ctx.print("no runs");
+    for (const run of list) {
+      ctx.print(`${run.runId}  ${run.jobs} job(s)  ${run.committed}/${run.steps} committed  ${run.leased} leased  ${run.receipts} receipt(s)  last ${run.lastMessageAt}`);
+    }
+  },
+};
+
+export const cassetteCommands: readonly Command[] = [verify, post, claim, complete, requeue, status, receipts, show, jobs, runs];
