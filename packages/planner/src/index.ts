@@ -3,6 +3,9 @@ export { PLANNER_VERSION, plan, planOptionsFromConfig, effectiveBudgets } from "
 export type { PlanOptions } from "./plan.js";
 export type { PlanSubstrate, SubstrateSymbol, SubstrateSection, SubstrateFile } from "./substrate.js";
 export { modelSubstrate } from "./model-substrate.js";
+export { indexSubstrate, workspaceSubstrate } from "./index-substrate.js";
 export { workspaceFile } from "./files.js";
 export { postPlan, verifyPlan } from "./post.js";
 export type { PostedPlan, PlanVerification, StepDifference } from "./post.js";
+export { readRequestFile, planInWorkspace, verifyPlanInWorkspace } from "./workspace.js";
+export type { WorkspacePlanResult } from "./workspace.js";

@@ -2,5 +2,6 @@
 import type { Command } from "../command.js";
 import { configCommands } from "./config.js";
 import { cassetteCommands } from "./cassette.js";
+import { planCommands } from "./plan.js";
 
-export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands];
+export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands];
