@@ -1,2 +1,254 @@
-// Language server entry (stdio).
-export {};
+// Language server entry (stdio, or node-ipc/socket when the client asks): wires the features to the
+// connection. Every handler is guarded: a failure is logged and answered, never a crash.
+import { CONFIG_FILE, SYMBOLS_FILE, findWorkspaceRoot, type IndexStatus } from "@catalytic/core";
+import {
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from "vscode-languageserver/node.js";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { URI } from "vscode-uri";
+import { CassetteService } from "./cassette-service.js";
+import { DiagnosticsScheduler } from "./diagnostics-scheduler.js";
+import { codeActions } from "./features/code-actions.js";
+import { completion, resolveCompletionItem } from "./features/completion.js";
+import { definition } from "./features/definition.js";
+import { diagnosticsFor, groupProblems } from "./features/diagnostics.js";
+import { documentSymbols } from "./features/document-symbols.js";
+import { hover } from "./features/hover.js";
+import { indexStatus, runIndexing } from "./features/indexing.js";
+import { JobsFeed } from "./features/jobs-feed.js";
+import { references } from "./features/references.js";
+import { prepareRename, rename } from "./features/rename.js";
+import { workspaceSymbols } from "./features/workspace-symbols.js";
+import { FallbackWatcher, isIgnoredPath, type FileEvent } from "./file-watcher.js";
+import type { Logger } from "./host.js";
+import type { ModelProblem } from "@catalytic/indexer";
+import { registerCustomRequests } from "./requests.js";
+import { failure, guard } from "./guard.js";
+import { WorkspaceHost } from "./workspace-host.js";
+
+const ipc = process.argv.some((arg) => arg === "--node-ipc" || arg.startsWith("--socket") || arg.startsWith("--pipe"));
+const connection: Connection = ipc ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+const documents = new TextDocuments(TextDocument);
+
+const format = (message: string, data?: Record<string, unknown>): string => (data ? `${message} ${JSON.stringify(data)}` : message);
+const logger: Logger = {
+  info: (message, data) => connection.console.info(format(message, data)),
+  warn: (message, data) => connection.console.warn(format(message, data)),
+  error: (message, data) => connection.console.error(format(message, data)),
+};
+process.on("uncaughtException", (error) => logger.error(`uncaught: ${error.stack ?? error.message}`));
+process.on("unhandledRejection", (reason) => logger.error(`unhandled rejection: ${String(reason)}`));
+
+interface InitializationOptions {
+  cliPath?: string;
+  hoverPreviewChars?: number;
+  diagnosticsDebounceMs?: number;
+}
+
+let host: WorkspaceHost;
+let scheduler: DiagnosticsScheduler;
+let cassettes: CassetteService;
+let feed: JobsFeed;
+let watcher: FallbackWatcher | undefined;
+let options: InitializationOptions = {};
+let state: IndexStatus["state"] = "starting";
+let lastIndexMessage: string | undefined;
+let dynamicWatching = false;
+let indexing: Promise<void> | undefined;
+
+function status(): IndexStatus {
+  return indexStatus(host, state, scheduler.problemCount, lastIndexMessage ? { message: lastIndexMessage } : {});
+}
+
+function announce(): void {
+  void connection.sendNotification("catalytic/indexStatusChanged", status());
+}
+
+function rootOf(params: InitializeParams): string {
+  const uri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+  if (uri) return URI.parse(uri).fsPath;
+  return params.rootPath ?? findWorkspaceRoot(process.cwd());
+}
+
+connection.onInitialize((params): InitializeResult => {
+  options = (params.initializationOptions ?? {}) as InitializationOptions;
+  const root = rootOf(params);
+  host = new WorkspaceHost(root, logger);
+  if (typeof options.hoverPreviewChars === "number" && options.hoverPreviewChars > 0) host.hoverPreviewChars = options.hoverPreviewChars;
+  cassettes = new CassetteService(root, logger);
+  feed = new JobsFeed(() => cassettes.get(), (change) => void connection.sendNotification("catalytic/jobsChanged", change), logger);
+  let problemsSource: unknown;
+  let grouped = new Map<string, ModelProblem[]>();
+  scheduler = new DiagnosticsScheduler(
+    {
+      compute: (file) => {
+        const ctx = host.context();
+        const problems = ctx.model.problems();
+        if (problems !== problemsSource) {
+          problemsSource = problems;
+          grouped = groupProblems([...problems, ...host.configProblems]);
+        }
+        return diagnosticsFor(ctx, file, grouped.get(file));
+      },
+      publish: (file, diagnostics) => void connection.sendDiagnostics({ uri: host.docs.uriOf(file), diagnostics }),
+      onError: (file, error) => logger.warn(`diagnostics of ${file} failed: ${(error as Error).message}`),
+    },
+    options.diagnosticsDebounceMs ?? 150,
+  );
+  dynamicWatching = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  logger.info(`catalytic language server: root ${root}`);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: { workDoneProgress: false },
+      completionProvider: { triggerCharacters: ["@", "/", "#"], resolveProvider: true },
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: ["quickfix"] },
+      renameProvider: { prepareProvider: true },
+    },
+    serverInfo: { name: "catalytic-language-server", version: "0.1.0" },
+  };
+});
+
+/** Re-indexes everything (start, config change, catalytic/buildIndex), then re-checks every file. */
+function reindex(): Promise<void> {
+  indexing ??= (async () => {
+    state = "indexing";
+    announce();
+    const started = Date.now();
+    try {
+      const progress = await connection.window.createWorkDoneProgress();
+      await runIndexing(host, progress);
+      state = "ready";
+      lastIndexMessage = `indexed ${host.model.listFiles().length} files in ${Date.now() - started} ms`;
+      logger.info(lastIndexMessage);
+    } catch (error) {
+      state = "error";
+      lastIndexMessage = `indexing failed: ${(error as Error).message}`;
+      logger.error(lastIndexMessage);
+    } finally {
+      indexing = undefined;
+    }
+    announce();
+    scheduler.sweep(host.filesToCheck(), announce);
+  })();
+  return indexing;
+}
+
+connection.onInitialized(() => {
+  if (dynamicWatching) {
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: "**/*.{md,markdown,mdx,json,ts,tsx,js,jsx,mjs,cjs,mts,cts,py,sql,yaml,yml}" }],
+      })
+      .catch((error: Error) => {
+        logger.warn(`client refused file watching (${error.message}); using fs.watch`);
+        startFallbackWatcher();
+      });
+  } else {
+    startFallbackWatcher();
+  }
+  void reindex();
+  feed.start();
+});
+
+function startFallbackWatcher(): void {
+  watcher = new FallbackWatcher(host.root, onFileEvents, logger);
+  watcher.start();
+}
+
+function onFileEvents(events: FileEvent[]): void {
+  if (events.some((event) => event.file === CONFIG_FILE && !host.docs.isOpen(CONFIG_FILE))) {
+    void reindex();
+    return;
+  }
+  let changed = false;
+  for (const event of events) changed = host.diskChanged(event.file, event.deleted) || changed;
+  if (changed && state === "ready") scheduler.sweep(host.filesToCheck(), announce);
+}
+
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  const events: FileEvent[] = [];
+  for (const change of changes) {
+    const file = host.docs.pathOf(change.uri);
+    if (file === undefined || isIgnoredPath(file)) continue;
+    events.push({ file, deleted: change.type === FileChangeType.Deleted });
+  }
+  if (events.length) onFileEvents(events);
+});
+
+documents.onDidChangeContent(({ document }) => {
+  const file = host.docs.pathOf(document.uri);
+  if (file === undefined) return;
+  host.didChange(file, document);
+  if (state !== "ready") return;
+  if (file === SYMBOLS_FILE || file === CONFIG_FILE) scheduler.sweep(host.filesToCheck(), announce);
+  else scheduler.schedule([file, ...host.docs.openFiles()]);
+});
+
+documents.onDidClose(({ document }) => {
+  const file = host.docs.pathOf(document.uri);
+  if (file === undefined) return;
+  host.didClose(file);
+  if (state !== "ready") return;
+  if (host.isSource(file) || file === SYMBOLS_FILE || file === CONFIG_FILE) scheduler.schedule([file, ...host.docs.openFiles()]);
+  else scheduler.forget(file);
+});
+
+connection.onHover(guard(logger, "hover", (params) => hover(host.context(), params.textDocument.uri, params.position) ?? null, null));
+connection.onDefinition(guard(logger, "definition", (params) => definition(host.context(), params.textDocument.uri, params.position) ?? null, null));
+connection.onReferences(
+  guard(logger, "references", (params, token) => references(host.context(), params.textDocument.uri, params.position, params.context.includeDeclaration, token) ?? null, null),
+);
+connection.onCompletion(guard(logger, "completion", (params) => completion(host.context(), params.textDocument.uri, params.position) ?? null, null));
+connection.onCompletionResolve((item) => guard(logger, "completion resolve", () => resolveCompletionItem(host.context(), item), item)(item, undefined as never));
+connection.onDocumentSymbol(guard(logger, "document symbols", (params) => documentSymbols(host.context(), params.textDocument.uri) ?? null, null));
+connection.onWorkspaceSymbol(guard(logger, "workspace symbols", (params, token) => workspaceSymbols(host.context(), params.query, token) ?? null, null));
+connection.onCodeAction(
+  guard(logger, "code actions", (params) => codeActions(host.context(), params.textDocument.uri, params.context.diagnostics, (id) => host.repinEdit(id)), []),
+);
+connection.onPrepareRename((params) => {
+  try {
+    return prepareRename(host.context(), params.textDocument.uri, params.position) ?? null;
+  } catch (error) {
+    throw failure(logger, "prepare rename", error);
+  }
+});
+connection.onRenameRequest((params, token) => {
+  try {
+    return rename(host.context(), params.textDocument.uri, params.position, params.newName, token) ?? null;
+  } catch (error) {
+    throw failure(logger, "rename", error);
+  }
+});
+
+registerCustomRequests(connection, logger, {
+  host: () => host,
+  cassettes: () => cassettes,
+  feed: () => feed,
+  status,
+  reindex,
+  cliPath: () => options.cliPath,
+  serverDir: __dirname,
+});
+
+connection.onShutdown(() => {
+  feed?.stop();
+  watcher?.stop();
+  scheduler?.dispose();
+  cassettes?.close();
+});
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,116 @@
+// Documents as features see them: open buffers win over the disk; references are scanned once per
+// content version and cached; URIs map to workspace-relative POSIX paths and back.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { scanReferences, toPosixRelative, type ReferenceMatch } from "@catalytic/core";
+import { fileKind } from "@catalytic/indexer";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import { URI } from "vscode-uri";
+import type { DocumentsView } from "./host.js";
+
+export class DocumentStore implements DocumentsView {
+  private readonly openByPath = new Map<string, TextDocument>();
+  private readonly referenceCache = new Map<string, { version: number | "disk"; matches: ReferenceMatch[] }>();
+  /** Markdown files known on disk (sources of the model and any other scanned file). */
+  private readonly diskMarkdown = new Set<string>();
+  private sortedFiles: string[] | undefined;
+
+  constructor(
+    readonly root: string,
+    private readonly onReadError: (file: string, error: unknown) => void,
+  ) {}
+
+  pathOf(uri: string): string | undefined {
+    let fsPath: string;
+    try {
+      const parsed = URI.parse(uri);
+      if (parsed.scheme !== "file") return undefined;
+      fsPath = parsed.fsPath;
+    } catch {
+      return undefined;
+    }
+    const relative = toPosixRelative(this.root, fsPath);
+    if (relative === "" || relative.startsWith("../") || relative === ".." || path.isAbsolute(relative)) return undefined;
+    return relative;
+  }
+
+  uriOf(file: string): string {
+    return this.openByPath.get(file)?.uri ?? URI.file(path.join(this.root, file)).toString();
+  }
+
+  open(uri: string): TextDocument | undefined {
+    const file = this.pathOf(uri);
+    return file === undefined ? undefined : this.openByPath.get(file);
+  }
+
+  isOpen(file: string): boolean {
+    return this.openByPath.has(file);
+  }
+
+  openFiles(): string[] {
+    return [...this.openByPath.keys()];
+  }
+
+  setOpen(file: string, document: TextDocument | undefined): void {
+    if (document) this.openByPath.set(file, document);
+    else this.openByPath.delete(file);
+    this.referenceCache.delete(file);
+    this.sortedFiles = undefined;
+  }
+
+  /** Registers a Markdown file of the workspace (or forgets it) and drops its cached scan. */
+  setDiskFile(file: string, present: boolean): void {
+    this.referenceCache.delete(file);
+    if (fileKind(file) !== "markdown") return;
+    if (present) this.diskMarkdown.add(file);
+    else this.diskMarkdown.delete(file);
+    this.sortedFiles = undefined;
+  }
+
+  clearDiskFiles(): void {
+    this.diskMarkdown.clear();
+    this.referenceCache.clear();
+    this.sortedFiles = undefined;
+  }
+
+  text(file: string): string | undefined {
+    const open = this.openByPath.get(file);
+    if (open) return open.getText();
+    return this.readDisk(file);
+  }
+
+  readDisk(file: string): string | undefined {
+    try {
+      return readFileSync(path.join(this.root, file), "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") this.onReadError(file, error);
+      return undefined;
+    }
+  }
+
+  /** Seeds the scan cache from text already read (initial load), so the disk is not read twice. */
+  primeReferences(file: string, text: string): void {
+    if (this.openByPath.has(file)) return;
+    this.referenceCache.set(file, { version: "disk", matches: scanReferences(text) });
+  }
+
+  references(file: string): ReferenceMatch[] {
+    const open = this.openByPath.get(file);
+    const version = open ? open.version : "disk";
+    const cached = this.referenceCache.get(file);
+    if (cached && cached.version === version) return cached.matches;
+    const text = open ? open.getText() : this.readDisk(file);
+    const matches = text === undefined ? [] : scanReferences(text);
+    this.referenceCache.set(file, { version, matches });
+    return matches;
+  }
+
+  markdownFiles(): string[] {
+    if (!this.sortedFiles) {
+      const all = new Set(this.diskMarkdown);
+      for (const file of this.openByPath.keys()) if (fileKind(file) === "markdown") all.add(file);
+      this.sortedFiles = [...all].sort();
+    }
+    return this.sortedFiles;
+  }
+}

@@ -1,0 +1,98 @@
+// Diagnostics for one file: every reference resolved against the model (unknown symbol, heading,
+// slice grammar, ALL, bounds, stale pin, duplicate) plus the model's own problems located in that
+// file (duplicate definitions, bad registry or front-matter entries). References in code are never
+// scanned: the core scanner skips fenced and inline code.
+import { isCatalyticError, type ReferenceMatch } from "@catalytic/core";
+import type { ModelProblem } from "@catalytic/indexer";
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from "vscode-languageserver";
+import type { FeatureContext } from "../host.js";
+import { sectionRange } from "../positions.js";
+import { definitionSites } from "./rename.js";
+
+export const DIAGNOSTIC_SOURCE = "catalytic";
+const SUGGESTIONS = 3;
+const WARNINGS = new Set(["CAT_SYMBOL_STALE"]);
+
+/** Data attached to diagnostics so code actions can fix them without re-resolving. */
+export interface DiagnosticData {
+  symbolId?: string;
+  suggestions?: string[];
+}
+
+type Verdict = Omit<Diagnostic, "range">;
+
+export function groupProblems(problems: readonly ModelProblem[]): Map<string, ModelProblem[]> {
+  const byFile = new Map<string, ModelProblem[]>();
+  for (const problem of problems) {
+    const list = byFile.get(problem.file);
+    if (list) list.push(problem);
+    else byFile.set(problem.file, [problem]);
+  }
+  return byFile;
+}
+
+export function diagnosticsFor(ctx: FeatureContext, file: string, problemsOfFile: readonly ModelProblem[] = []): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const verdicts = new Map<string, Verdict | null>();
+  for (const match of ctx.docs.references(file)) {
+    const key = `${match.symbolId}\u0000${match.slug ?? ""}\u0000${match.slice ?? ""}`;
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = checkReference(ctx, match);
+      verdicts.set(key, verdict);
+    }
+    if (verdict) diagnostics.push({ ...verdict, range: rangeFor(match, String(verdict.code)) });
+  }
+  for (const problem of problemsOfFile) diagnostics.push(problemDiagnostic(ctx, problem));
+  return diagnostics;
+}
+
+function rangeFor(match: ReferenceMatch, code: string): Range {
+  if (code.startsWith("CAT_SLICE_") && match.sliceRange) return match.sliceRange;
+  if (code.startsWith("CAT_SYMBOL_")) return match.symbolRange;
+  return match.range;
+}
+
+/** null when the reference resolves; otherwise the diagnostic (without its range). */
+function checkReference(ctx: FeatureContext, match: ReferenceMatch): Verdict | null {
+  try {
+    ctx.model.resolve({ symbolId: match.symbolId, slug: match.slug, slice: match.slice });
+    return null;
+  } catch (error) {
+    if (!isCatalyticError(error)) throw error;
+    const data: DiagnosticData = { symbolId: match.symbolId };
+    let relatedInformation: DiagnosticRelatedInformation[] | undefined;
+    if (error.code === "CAT_SYMBOL_UNKNOWN") {
+      const suggestions = Array.isArray(error.details.suggestions) ? (error.details.suggestions as string[]) : ctx.model.suggest(match.symbolId, SUGGESTIONS);
+      data.suggestions = suggestions;
+      relatedInformation = [];
+      for (const id of suggestions) {
+        const section = ctx.model.resolveTarget(id);
+        if (section) relatedInformation.push({ location: { uri: ctx.docs.uriOf(section.filePath), range: sectionRange(section) }, message: `did you mean ${id}?` });
+      }
+    }
+    return {
+      severity: WARNINGS.has(error.code) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
+      code: error.code,
+      source: DIAGNOSTIC_SOURCE,
+      message: error.hint ? `${error.message} (${error.hint})` : error.message,
+      ...(relatedInformation ? { relatedInformation } : {}),
+      data,
+    };
+  }
+}
+
+function problemDiagnostic(ctx: FeatureContext, problem: ModelProblem): Diagnostic {
+  const site = problem.symbolId
+    ? definitionSites(ctx, problem.symbolId).find((s) => s.file === problem.file && s.range.start.line === problem.line && s.origin !== "namespace")
+    : undefined;
+  const range = site?.range ?? { start: { line: problem.line, character: problem.character ?? 0 }, end: { line: problem.line + 1, character: 0 } };
+  return {
+    severity: WARNINGS.has(problem.code) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
+    code: problem.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: problem.message,
+    range,
+    data: { ...(problem.symbolId ? { symbolId: problem.symbolId } : {}) } satisfies DiagnosticData,
+  };
+}

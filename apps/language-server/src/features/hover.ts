@@ -1,0 +1,67 @@
+// Hover on a reference: what it points at, the slice applied, the hash, and a capped preview.
+import { isCatalyticError, type ReferenceMatch } from "@catalytic/core";
+import type { ResolvedPayload, SymbolRecord } from "@catalytic/indexer";
+import type { Hover, Position } from "vscode-languageserver";
+import type { FeatureContext } from "../host.js";
+import { referenceAt, shortHash } from "../positions.js";
+
+const PREVIEW_MAX_LINES = 40;
+const ORIGIN_LABEL = { registry: "symbol registry", "front-matter": "front matter", namespace: "namespace source" } as const;
+
+export function hover(ctx: FeatureContext, uri: string, position: Position): Hover | undefined {
+  const file = ctx.docs.pathOf(uri);
+  if (file === undefined) return undefined;
+  const match = referenceAt(ctx.docs.references(file), position);
+  if (!match) return undefined;
+  return { range: match.range, contents: { kind: "markdown", value: hoverMarkdown(ctx, match) } };
+}
+
+function title(match: ReferenceMatch): string {
+  return `**${escapeMarkdown(match.symbolId + (match.slug ? `#${match.slug}` : ""))}**`;
+}
+
+function hoverMarkdown(ctx: FeatureContext, match: ReferenceMatch): string {
+  const symbol = ctx.model.getSymbol(match.symbolId);
+  if (!symbol) {
+    const suggestions = ctx.model.suggest(match.symbolId, 3);
+    const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `\`${s}\``).join(", ")}?` : "";
+    return `${title(match)} — unknown symbol (CAT_SYMBOL_UNKNOWN).${hint}`;
+  }
+  let resolved: ResolvedPayload;
+  try {
+    resolved = ctx.model.resolve({ symbolId: match.symbolId, slug: match.slug, slice: match.slice });
+  } catch (error) {
+    if (!isCatalyticError(error)) throw error;
+    const lead = error.code === "CAT_SYMBOL_STALE" ? "Stale pin" : "Cannot expand";
+    const hint = error.hint ? ` ${error.hint}.` : "";
+    return [`${title(match)} — ${symbol.targetType} \`${symbol.targetRef}\``, `${lead} (${error.code}): ${error.message}.${hint}`, definedLine(symbol)].join("\n\n");
+  }
+  const section = resolved.section;
+  const where = `\`${section.filePath}\` lines ${section.lineStart + 1}–${section.lineEnd}` +
+    (section.headingPath.length ? ` · ${escapeMarkdown(section.headingPath.join(" > "))}` : "");
+  const sliceNote = resolved.sliceSource === "explicit" ? "" : resolved.sliceSource === "symbol_default" ? " (symbol default)" : " (default bound)";
+  const facts = `slice \`${resolved.sliceText}\`${sliceNote} · hash \`${shortHash(resolved.contentHash)}\` · ${resolved.bytes} bytes`;
+  return [`${title(match)} — ${symbol.targetType}`, where, facts, preview(resolved.payload, ctx.hoverPreviewChars, section.filePath), definedLine(symbol)].join("\n\n");
+}
+
+function definedLine(symbol: SymbolRecord): string {
+  return symbol.definitions.map((d) => `_defined in ${ORIGIN_LABEL[d.origin]} \`${d.file}\`_`).join("  \n");
+}
+
+/** A fenced preview capped by characters and lines; says when and how much it was cut. */
+export function preview(payload: string, maxChars: number, file: string): string {
+  let text = payload.length > maxChars ? payload.slice(0, maxChars) : payload;
+  const lines = text.split("\n");
+  if (lines.length > PREVIEW_MAX_LINES) text = lines.slice(0, PREVIEW_MAX_LINES).join("\n");
+  const cut = text.length < payload.length;
+  let longestRun = 0;
+  for (const run of text.match(/`+/g) ?? []) longestRun = Math.max(longestRun, run.length);
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  const language = /\.(md|markdown|mdx)$/i.test(file) ? "markdown" : "";
+  const block = `${fence}${language}\n${text.replace(/\n$/, "")}\n${fence}`;
+  return cut ? `${block}\n\n_preview cut: ${text.length} of ${payload.length} characters shown_` : block;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>])/g, "\\$1");
+}

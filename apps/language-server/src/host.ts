@@ -1,0 +1,40 @@
+// The interfaces every feature takes: the indexer's in-memory WorkspaceModel, the documents (open
+// buffers over disk) and a logger. Features are pure functions over these, so unit tests run them in
+// memory against the real model.
+import type { ReferenceMatch } from "@catalytic/core";
+import type { WorkspaceModel } from "@catalytic/indexer";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+
+export interface Logger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+export interface DocumentsView {
+  /** Workspace-relative POSIX path of a URI, undefined when outside the workspace. */
+  pathOf(uri: string): string | undefined;
+  /** URI for a workspace-relative path (the client's own URI when the file is open). */
+  uriOf(path: string): string;
+  /** Open buffer of a URI. */
+  open(uri: string): TextDocument | undefined;
+  /** Current text of a file: the open buffer, else the disk. */
+  text(path: string): string | undefined;
+  /** Scanned references of a file (cached per content version). */
+  references(path: string): ReferenceMatch[];
+  /** Every Markdown file of the workspace, open buffers included. */
+  markdownFiles(): string[];
+}
+
+export interface FeatureContext {
+  model: WorkspaceModel;
+  docs: DocumentsView;
+  logger: Logger;
+  /** Hover previews are capped at this many characters. */
+  hoverPreviewChars: number;
+}
+
+/** A cancellation token; long handlers check it between files. */
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+}

@@ -1,0 +1,149 @@
+// Wires the `catalytic/*` custom requests. Reads go to the cassette and the model; execution and
+// restore run the CLI as child processes (ants are processes, never code in the server).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  CassetteError,
+  CatalyticMethods,
+  InputError,
+  STATE_DIR,
+  type ExecuteJobParams,
+  type ExecuteJobResult,
+  type GetReceiptParams,
+  type IndexStatus,
+  type JobProgressParams,
+  type ListJobsParams,
+  type ListStepsParams,
+  type ListSymbolsParams,
+  type PlanRequestParams,
+  type ReadCasParams,
+  type ReadCasResult,
+  type ResolveSymbolParams,
+  type RestoreRunParams,
+  type RestoreRunResult,
+  type VerifyCassetteParams,
+  type VerifyCassetteResult,
+} from "@catalytic/core";
+import type { CancellationToken, Connection } from "vscode-languageserver/node.js";
+import type { CassetteService } from "./cassette-service.js";
+import { findCli, parseCliJson, runCli } from "./cli-runner.js";
+import {
+  jobProgress,
+  listJobs,
+  listRuns,
+  listSteps,
+  listSymbols,
+  planRequest,
+  receiptView,
+  resolveFromModel,
+} from "./features/custom-requests.js";
+import type { JobsFeed } from "./features/jobs-feed.js";
+import { failure } from "./guard.js";
+import type { Logger } from "./host.js";
+import type { WorkspaceHost } from "./workspace-host.js";
+
+export interface CustomRequestHost {
+  host(): WorkspaceHost;
+  cassettes(): CassetteService;
+  feed(): JobsFeed;
+  status(): IndexStatus;
+  reindex(): Promise<void>;
+  cliPath(): string | undefined;
+  serverDir: string;
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new InputError("CAT_MISSING_ARGUMENT", `${name} is required`, { hint: `pass ${name} as a non-empty string` });
+  }
+  return value;
+}
+
+export function registerCustomRequests(connection: Connection, logger: Logger, api: CustomRequestHost): void {
+  const handle = <P, R>(method: string, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => {
+    connection.onRequest(method, async (params: P, token: CancellationToken) => {
+      try {
+        return await handler((params ?? {}) as P, token);
+      } catch (error) {
+        throw failure(logger, method, error);
+      }
+    });
+  };
+  const cli = (): string | undefined => findCli(api.cliPath(), api.serverDir, api.host().root);
+  const abortOn = (token: CancellationToken): AbortSignal => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    return controller.signal;
+  };
+
+  handle(CatalyticMethods.indexStatus, () => api.status());
+  handle(CatalyticMethods.buildIndex, async () => {
+    await api.reindex();
+    return api.status();
+  });
+  handle(CatalyticMethods.listSymbols, (params: ListSymbolsParams) => listSymbols(api.host().context().model, params.prefix));
+  handle(CatalyticMethods.resolveSymbol, (params: ResolveSymbolParams) => resolveFromModel(api.host().context().model, { ...params, reference: requireString(params.reference, "reference") }));
+  handle(CatalyticMethods.listRuns, () => listRuns(api.cassettes().get()));
+  handle(CatalyticMethods.listJobs, (params: ListJobsParams) => listJobs(api.cassettes().get(), params.runId));
+  handle(CatalyticMethods.listSteps, (params: ListStepsParams) => listSteps(api.cassettes().get(), requireString(params.jobId, "jobId")));
+  handle(CatalyticMethods.getReceipt, (params: GetReceiptParams) => receiptView(api.cassettes().get(), api.host().context().model, params));
+  handle(CatalyticMethods.jobProgress, (params: JobProgressParams) => jobProgress(api.cassettes().get(), requireString(params.jobId, "jobId")));
+  handle(CatalyticMethods.planRequest, (params: PlanRequestParams) => {
+    const host = api.host();
+    const result = planRequest(host.root, host.context().model, host.config, { ...params, requestFile: requireString(params.requestFile, "requestFile") }, () =>
+      api.cassettes().require(),
+    );
+    if (result.posted) api.feed().poll(true);
+    return result;
+  });
+  handle(CatalyticMethods.verifyCassette, (params: VerifyCassetteParams): VerifyCassetteResult => {
+    const cassette = api.cassettes().get();
+    if (!cassette) return { ok: true, checks: [], issues: [{ check: "exists", message: `no ${STATE_DIR}/cassette.db in this workspace yet` }] };
+    return cassette.verify(params.runId);
+  });
+  handle(CatalyticMethods.executeJob, async (params: ExecuteJobParams, token): Promise<ExecuteJobResult> => {
+    const workers = Number.isInteger(params.workers) && params.workers > 0 ? params.workers : 1;
+    const args = ["execute", "--run-id", requireString(params.runId, "runId"), "--job-id", requireString(params.jobId, "jobId"), "--workers", String(workers)];
+    if (params.continueOnFail) args.push("--continue-on-fail");
+    const result = await runCli(cli(), api.host().root, args, abortOn(token));
+    api.feed().poll(true);
+    const json = parseCliJson(result);
+    if (json.ok === false) throw cliError(json);
+    return {
+      exitCode: result.exitCode,
+      workers: Array.isArray(json.workers) ? (json.workers as ExecuteJobResult["workers"]) : [],
+      manifest: typeof json.manifest === "string" ? json.manifest : "",
+    };
+  });
+  handle(CatalyticMethods.restoreRun, async (params: RestoreRunParams, token): Promise<RestoreRunResult> => {
+    const result = await runCli(cli(), api.host().root, ["restore", "--run-id", requireString(params.runId, "runId")], abortOn(token));
+    const json = parseCliJson(result);
+    if (json.ok === false) throw cliError(json);
+    return {
+      restored: Array.isArray(json.restored) ? (json.restored as RestoreRunResult["restored"]) : [],
+      rootBefore: typeof json.rootBefore === "string" ? json.rootBefore : String(json.root_before ?? ""),
+      rootAfter: typeof json.rootAfter === "string" ? json.rootAfter : String(json.root_after ?? ""),
+    };
+  });
+  handle(CatalyticMethods.readCas, (params: ReadCasParams): ReadCasResult => {
+    const hash = requireString(params.hash, "hash");
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new InputError("CAT_SCHEMA_INVALID", `${JSON.stringify(hash)} is not a sha256 hex digest`, { hint: "pass the 64 lower-case hex characters of a content hash" });
+    const file = path.join(api.host().root, STATE_DIR, "cas", hash.slice(0, 2), hash.slice(2, 4), hash);
+    let buffer: Buffer;
+    try {
+      buffer = readFileSync(file);
+    } catch {
+      throw new CassetteError("CAT_FILE_NOT_FOUND", `no content ${hash.slice(0, 12)}… in the content store`, { hint: "the object was never stored, or .catalytic/cas was cleaned" });
+    }
+    return { hash, text: buffer.toString("utf8"), bytes: buffer.length };
+  });
+}
+
+/** The CLI's `{"ok":false,"error":{...}}` as a typed error. */
+function cliError(json: Record<string, unknown>): CassetteError {
+  const error = (json.error ?? {}) as { code?: string; message?: string; hint?: string; details?: Record<string, unknown> };
+  return new CassetteError("CAT_STEP_FAILED", error.message ?? "the CLI reported a failure", {
+    hint: error.hint ?? "",
+    details: { cliCode: error.code, ...(error.details ?? {}) },
+  });
+}

@@ -1,0 +1,247 @@
+// The workspace as the server holds it: the indexer's in-memory model fed from disk and from open
+// buffers (which win), the configuration and the symbol registry, and the memory needed to re-pin
+// SECTION symbols. Edits mark a file dirty; the model is brought up to date before any feature runs.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, type CatalyticConfig } from "@catalytic/core";
+import { ALWAYS_SKIPPED, WorkspaceModel, parseRegistry, settingsOf, sourcesOf, type ModelProblem } from "@catalytic/indexer";
+import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { TextEdit } from "vscode-languageserver";
+import { DocumentStore } from "./documents.js";
+import type { FeatureContext, Logger } from "./host.js";
+
+export interface LoadProgress {
+  done: number;
+  total: number;
+}
+
+const LOAD_BATCH = 64;
+
+export class WorkspaceHost {
+  readonly docs: DocumentStore;
+  model: WorkspaceModel;
+  config: CatalyticConfig = defaultConfig();
+  /** Problems of catalytic.json itself, reported as diagnostics on it. */
+  configProblems: ModelProblem[] = [];
+  hoverPreviewChars = 2000;
+  private readonly dirty = new Set<string>();
+  /** Registry SECTION pins (symbol id -> section id) and where each pinned section was last seen. */
+  private pins = new Map<string, string>();
+  private readonly lastKnown = new Map<string, { filePath: string; headingPath: string[] }>();
+
+  constructor(
+    readonly root: string,
+    readonly logger: Logger,
+  ) {
+    this.docs = new DocumentStore(root, (file, error) => logger.warn(`cannot read ${file}: ${(error as Error).message}`));
+    this.model = this.newModel();
+  }
+
+  private newModel(): WorkspaceModel {
+    return new WorkspaceModel({ config: this.config, readText: (file) => this.docs.text(file) });
+  }
+
+  /** The feature context over an up-to-date model. */
+  context(): FeatureContext {
+    this.flush();
+    return { model: this.model, docs: this.docs, logger: this.logger, hoverPreviewChars: this.hoverPreviewChars };
+  }
+
+  isSource(file: string): boolean {
+    return sourcesOf(settingsOf(this.config), file).length > 0;
+  }
+
+  /** Reads catalytic.json (buffer or disk); a broken one becomes problems and the defaults apply. */
+  readConfig(): void {
+    const text = this.docs.text(CONFIG_FILE);
+    if (text === undefined) {
+      this.config = defaultConfig();
+      this.configProblems = [];
+      return;
+    }
+    const { config, problems } = checkConfigText(text);
+    this.configProblems = problems.map((problem) => ({
+      code: "CAT_CONFIG_INVALID",
+      message: `${problem.path}: ${problem.message}`,
+      file: CONFIG_FILE,
+      line: lineOfJsonPath(text, problem.path),
+    }));
+    if (problems.length) this.logger.warn(`${CONFIG_FILE} is invalid (${problems.length} problem(s)); using the default configuration`);
+    this.config = config ?? defaultConfig();
+  }
+
+  /** Builds the model from every source file, reading asynchronously in batches so requests interleave. */
+  async loadAll(onProgress: (progress: LoadProgress) => void): Promise<void> {
+    this.readConfig();
+    const model = this.newModel();
+    this.docs.clearDiskFiles();
+    const files = await this.listSourceFiles();
+    onProgress({ done: 0, total: files.length });
+    for (let i = 0; i < files.length; i += LOAD_BATCH) {
+      const batch = files.slice(i, i + LOAD_BATCH);
+      const texts = await Promise.all(batch.map((file) => readFile(path.join(this.root, file), "utf8").catch((error: Error) => error)));
+      batch.forEach((file, j) => {
+        const text = texts[j];
+        if (text instanceof Error) {
+          this.logger.warn(`cannot read ${file}: ${text.message}`);
+          return;
+        }
+        const buffer = this.docs.isOpen(file) ? this.docs.text(file) : undefined;
+        model.setFile(file, buffer ?? (text as string));
+        this.docs.setDiskFile(file, true);
+        if (buffer === undefined) this.docs.primeReferences(file, text as string);
+      });
+      onProgress({ done: Math.min(files.length, i + LOAD_BATCH), total: files.length });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Open buffers of source files not on disk yet (new, unsaved) are part of the workspace too.
+    for (const file of this.docs.openFiles()) if (!model.hasFile(file) && this.isSource(file)) model.setFile(file, this.docs.text(file) as string);
+    this.model = model;
+    this.dirty.clear();
+    this.loadRegistry();
+  }
+
+  /** Every file under the root that a configured source includes (skipping .catalytic, node_modules, .git). */
+  private async listSourceFiles(): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (relative: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(path.join(this.root, relative), { withFileTypes: true });
+      } catch (error) {
+        this.logger.warn(`cannot list ${relative || "."}: ${(error as Error).message}`);
+        return;
+      }
+      for (const entry of entries) {
+        const child = relative ? `${relative}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (!ALWAYS_SKIPPED.has(entry.name)) await walk(child);
+        } else if (entry.isFile() && this.isSource(child)) {
+          out.push(child);
+        }
+      }
+    };
+    await walk("");
+    return out.sort();
+  }
+
+  loadRegistry(): void {
+    const text = this.docs.text(SYMBOLS_FILE);
+    const parsed = text === undefined ? { entries: [], problems: [] } : parseRegistry(text);
+    this.model.setRegistry(parsed.entries, parsed.problems);
+    this.pins = new Map(parsed.entries.filter((e) => e.targetType === "SECTION").map((e) => [e.symbolId, e.targetRef]));
+    for (const sectionId of this.pins.values()) this.rememberPin(sectionId);
+  }
+
+  private rememberPin(sectionId: string): void {
+    const section = this.model.getSection(sectionId);
+    if (section) this.lastKnown.set(sectionId, { filePath: section.filePath, headingPath: section.headingPath });
+  }
+
+  private rememberPinsIn(file: string): void {
+    for (const sectionId of this.pins.values()) {
+      if (this.model.getSection(sectionId)?.filePath === file) this.rememberPin(sectionId);
+    }
+  }
+
+  // ---- buffers ----
+
+  didOpen(file: string, document: TextDocument): void {
+    this.docs.setOpen(file, document);
+    this.dirty.add(file);
+  }
+
+  didChange(file: string, document: TextDocument): void {
+    this.docs.setOpen(file, document);
+    this.dirty.add(file);
+  }
+
+  /** The buffer closes: the disk is the truth again. */
+  didClose(file: string): void {
+    this.docs.setOpen(file, undefined);
+    this.dirty.add(file);
+  }
+
+  /** A file changed on disk (watcher); open buffers keep winning. Returns true when the model changed. */
+  diskChanged(file: string, deleted: boolean): boolean {
+    if (this.docs.isOpen(file)) return false;
+    this.docs.setDiskFile(file, !deleted && this.isSource(file));
+    this.dirty.add(file);
+    return true;
+  }
+
+  /** Applies pending buffer and disk changes to the model; returns the files it touched. */
+  flush(): string[] {
+    if (this.dirty.size === 0) return [];
+    const files = [...this.dirty];
+    this.dirty.clear();
+    for (const file of files) this.apply(file);
+    return files;
+  }
+
+  private apply(file: string): void {
+    if (file === SYMBOLS_FILE) {
+      this.loadRegistry();
+      return;
+    }
+    if (file === CONFIG_FILE) {
+      // Source membership may have changed: the next loadAll rebuilds; meanwhile apply the config.
+      this.readConfig();
+      this.model.setConfig(this.config);
+      return;
+    }
+    this.rememberPinsIn(file);
+    const text = this.docs.isOpen(file) ? this.docs.text(file) : this.isSource(file) ? this.docs.readDisk(file) : undefined;
+    if (text !== undefined && (this.isSource(file) || this.docs.isOpen(file) && this.model.hasFile(file))) {
+      this.model.setFile(file, text);
+    } else {
+      this.model.removeFile(file);
+    }
+  }
+
+  /** Files whose diagnostics can change after a model change: every Markdown file and every file with problems. */
+  filesToCheck(): string[] {
+    const files = new Set(this.docs.markdownFiles());
+    for (const problem of this.model.problems()) files.add(problem.file);
+    files.add(CONFIG_FILE);
+    return [...files];
+  }
+
+  /** The registry edit that re-pins a stale SECTION symbol to the section now at the pinned place. */
+  repinEdit(symbolId: string): { uri: string; edits: TextEdit[] } | undefined {
+    this.flush();
+    const pinned = this.pins.get(symbolId);
+    const where = pinned === undefined ? undefined : this.lastKnown.get(pinned);
+    if (pinned === undefined || !where) return undefined;
+    const current = where.headingPath.length ? this.model.findHeading(where.filePath, where.headingPath) : this.model.sectionsOf(where.filePath)?.[0];
+    if (!current || current === "ambiguous" || current.sectionId === pinned) return undefined;
+    const text = this.docs.text(SYMBOLS_FILE);
+    if (text === undefined) return undefined;
+    const edits: TextEdit[] = [];
+    const needle = JSON.stringify(pinned);
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+      const start = positionAt(text, at + 1);
+      edits.push({ range: { start, end: { line: start.line, character: start.character + pinned.length } }, newText: current.sectionId });
+    }
+    return edits.length ? { uri: this.docs.uriOf(SYMBOLS_FILE), edits } : undefined;
+  }
+}
+
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
+
+/** Best-effort line of a `$.a.b[0].c` problem path: the line of its last key, else 0. */
+function lineOfJsonPath(text: string, jsonPath: string): number {
+  const keys = [...jsonPath.matchAll(/\.([A-Za-z_$][A-Za-z0-9_$]*)|\["([^"]+)"\]/g)].map((m) => m[1] ?? m[2]);
+  const last = keys[keys.length - 1];
+  if (last === undefined) return 0;
+  const at = text.indexOf(JSON.stringify(last));
+  return at === -1 ? 0 : positionAt(text, at).line;
+}
