@@ -1,0 +1,24 @@
+// Pure text of the index status bar item (status-bar.ts shows it).
+import type { IndexStatus } from "@catalytic/core";
+
+export interface StatusBarText {
+  text: string;
+  tooltip: string;
+  severity: "normal" | "warning" | "error";
+}
+
+export function formatIndexStatus(status: IndexStatus | undefined): StatusBarText {
+  if (!status || status.state === "starting") return { text: "$(loading~spin) Catalytic: starting…", tooltip: "The Catalytic language server is starting. Click to show its output.", severity: "normal" };
+  if (status.state === "indexing") {
+    return { text: `$(sync~spin) Catalytic: indexing… ${status.files} files`, tooltip: `Indexing the workspace${status.message ? `: ${status.message}` : ""}. Click to show the output.`, severity: "normal" };
+  }
+  if (status.state === "error") {
+    return { text: "$(error) Catalytic: index error", tooltip: `${status.message ?? "The index could not be built."} Click to show the output.`, severity: "error" };
+  }
+  const counts = `${status.sections} sections / ${status.symbols} symbols`;
+  const tooltip = [`Catalytic index ready: ${status.files} files, ${counts}`, status.problems > 0 ? `${status.problems} problems (see the Problems panel)` : "No problems", status.indexHash ? `Index hash ${status.indexHash}` : undefined, "Click to show the output."]
+    .filter((line) => line !== undefined)
+    .join("\n");
+  if (status.problems > 0) return { text: `$(warning) ${counts} · ${status.problems} problems`, tooltip, severity: "warning" };
+  return { text: `$(database) ${counts}`, tooltip, severity: "normal" };
+}
