@@ -146,6 +146,26 @@ describe("scanReferences: skipped regions", () => {
     expect(texts("\t@A/TAB\n\n@A/OUT")).toEqual(["@A/OUT"]);
   });
 
+  // Each expectation below was checked against markdown-it 14 (CommonMark).
+  it("follows CommonMark on list items, quotes, tabs and paragraph interruption", () => {
+    expect(texts("-      @A/CODE\n\n@A/OUT")).toEqual(["@A/OUT"]); // 5+ spaces after a marker: indented code in the item
+    expect(texts("- 1.      @A/CODE\n\n@A/OUT")).toEqual(["@A/OUT"]); // nested markers on one line
+    expect(texts("*\t   @A/CODE\n\n@A/OUT")).toEqual(["@A/OUT"]); // a tab after the marker counts to the tab stop
+    expect(texts("> \t1.  @A/OUT")).toEqual(["@A/OUT"]); // "> " then a tab is 2 columns of indent, not 4
+    expect(texts("- > ```\n  > @A/IN\n  > ```\n- @A/OUT")).toEqual(["@A/OUT"]); // a fence in a quote in a list item
+    expect(texts("1. \n       @A/CODE\n\n@A/OUT")).toEqual(["@A/OUT"]); // an empty first line of an item
+    expect(texts("text\n>     @A/CODE")).toEqual([]); // a quote starts a new paragraph context
+    expect(texts("> a\n@A/LAZY")).toEqual(["@A/LAZY"]); // lazy continuation
+    expect(texts("Title\n---\n    @A/CODE")).toEqual([]); // setext underline ends the paragraph
+    expect(texts("Title\n- \n     @A/CODE")).toEqual([]); // "-" under a paragraph is a setext underline too
+    expect(texts("text\n***\n    @A/CODE")).toEqual([]); // thematic break
+    expect(texts("a `x\n2. y` @A/OUT")).toEqual(["@A/OUT"]); // "2." cannot interrupt a paragraph: the span continues
+    expect(texts("a `x\n- y` @A/OUT")).toEqual(["@A/OUT"]); // a bullet does interrupt: "`x" is literal
+    expect(texts("> <!--\n\n--> @A/OUT")).toEqual(["@A/OUT"]); // a comment block in a quote ends with the quote
+    expect(texts("- <!--\nnot indented @A/OUT")).toEqual(["@A/OUT"]); // ... and in a list item with the item
+    expect(texts("a \\<!-- @A/OUT -->")).toEqual(["@A/OUT"]); // an escaped '<' opens no comment
+  });
+
   it("skips inline code spans, including multi-line spans and longer runs", () => {
     expect(texts("a `@A/IN` b @A/OUT")).toEqual(["@A/OUT"]);
     expect(texts("a ``x ` @A/IN`` @A/OUT")).toEqual(["@A/OUT"]);
@@ -298,6 +318,14 @@ describe("scanReferences is linear", () => {
       ["1 MB of 'a' on one line", "a".repeat(1_000_000), 0],
       ["1 MB of '`' runs", "`` ` ``` ".repeat(110_000), 0],
       ["1 MB of '<!--'", "<!--".repeat(250_000), 0],
+      ["1 MB of ' @A/'", " @A/".repeat(250_000), 0],
+      ["1 MB of ' @A/b:lines[' (unclosed slices)", " @A/b:lines[".repeat(80_000), 80_000],
+      ["1 MB '@' + 'A'", `@${"A".repeat(1_000_000)}`, 0],
+      ["1 MB slug", `@A/b#${"c".repeat(1_000_000)}`, 1],
+      ["1 MB of '> ' on one line", "> ".repeat(500_000), 0],
+      ["1 MB of '1. ' on one line", "1. ".repeat(333_000), 0],
+      ["backtick runs of every length", Array.from({ length: 1400 }, (_, i) => "`".repeat(i + 1)).join(" @A/B "), 1399],
+      ["1 MB of '\\'", "\\".repeat(500_000) + "`@A/B`", 0],
       ["200k-line document", Array.from({ length: 200_000 }, (_, i) => (i % 50 === 0 ? "```" : `line ${i} see @CANON/DOC${i}#part:lines[0:2] and \`x\``)).join("\n"), 98_000],
     ];
     for (const [label, markdown, expectedCount] of cases) {

@@ -176,11 +176,13 @@ function matchAt(text: string, at: number, limit: number): RawMatch | undefined 
 /** Called for each '@' in prose with the end of its paragraph; returns the offset to continue from. */
 type AtHandler = (at: number, limit: number) => number;
 
-interface Fence {
-  char: number;
-  length: number;
+/** An open fenced code block or HTML comment block, and the container it lives in. */
+interface OpenBlock {
+  /** Fence character code, or undefined for an HTML comment. */
+  fenceChar?: number;
+  fenceLength: number;
   quoteDepth: number;
-  /** Content column of the enclosing list item (0 outside lists). */
+  /** Content column of the enclosing list item (0 outside lists): a line indented less ends the container. */
   base: number;
 }
 
@@ -226,32 +228,38 @@ function splitLines(text: string): Lines {
   return { starts, ends };
 }
 
-/** Skips up to `maxDepth` blockquote markers (`>` after up to 3 spaces, plus one optional space). */
-function skipQuotes(text: string, from: number, end: number, maxDepth: number): { depth: number; pos: number } {
-  let depth = 0;
-  let pos = from;
-  while (depth < maxDepth) {
-    let j = pos;
-    while (j < end && j - pos < 3 && text.charCodeAt(j) === 32) j++;
-    if (text.charCodeAt(j) !== 62 || j >= end) break; // '>'
-    depth++;
-    pos = j + 1;
-    if (pos < end && (text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9)) pos++;
-  }
-  return { depth, pos };
+/** Where a line's content starts after container markers: offset and absolute column (tab stops every 4). */
+interface LinePoint {
+  pos: number;
+  column: number;
 }
 
-/** Leading spaces and tabs (tab stops every 4 columns). */
-function skipIndent(text: string, from: number, end: number): { columns: number; pos: number } {
-  let columns = 0;
-  let pos = from;
+/** Skips up to `maxDepth` blockquote markers (`>` after up to 3 spaces, plus one optional space or tab). */
+function skipQuotes(text: string, from: number, end: number, maxDepth: number): LinePoint & { depth: number } {
+  let depth = 0;
+  let point: LinePoint = { pos: from, column: 0 };
+  while (depth < maxDepth) {
+    const indent = skipIndent(text, point, end);
+    if (indent.columns > 3 || indent.pos >= end || text.charCodeAt(indent.pos) !== 62) break; // '>'
+    depth++;
+    point = { pos: indent.pos + 1, column: indent.column + 1 };
+    const next = text.charCodeAt(point.pos);
+    if (point.pos < end && next === 32) point = { pos: point.pos + 1, column: point.column + 1 };
+    else if (point.pos < end && next === 9) point = { pos: point.pos + 1, column: point.column + 4 - (point.column % 4) };
+  }
+  return { depth, ...point };
+}
+
+/** Leading spaces and tabs from `from`: where they end and how many columns they take. */
+function skipIndent(text: string, from: LinePoint, end: number): LinePoint & { columns: number } {
+  let { pos, column } = from;
   for (; pos < end; pos++) {
     const code = text.charCodeAt(pos);
-    if (code === 32) columns++;
-    else if (code === 9) columns += 4 - (columns % 4);
+    if (code === 32) column++;
+    else if (code === 9) column += 4 - (column % 4);
     else break;
   }
-  return { columns, pos };
+  return { pos, column, columns: column - from.column };
 }
 
 function runLength(text: string, from: number, end: number, code: number): number {
@@ -260,30 +268,60 @@ function runLength(text: string, from: number, end: number, code: number): numbe
   return i - from;
 }
 
-/** A list marker (`-`, `+`, `*`, `1.`, `1)`) at `pos`: the content column width it adds and where its content starts. */
-function listMarker(text: string, pos: number, end: number): { width: number; contentPos: number } | undefined {
-  const code = text.charCodeAt(pos);
-  let i = pos;
+/** A list item's start (`-`, `+`, `*`, `1.`, `1)` then whitespace) at `at`, which is past the line's indentation. */
+interface ListMarker {
+  /** Column where the item's content (and its continuation lines) starts. */
+  contentColumn: number;
+  content: LinePoint;
+  /** True when the content is indented code (5+ columns after the marker). */
+  codeContent: boolean;
+  /** Whether it may interrupt a paragraph: not empty, and a bullet or an ordered item numbered 1. */
+  interrupts: boolean;
+}
+
+function listMarker(text: string, at: LinePoint, end: number): ListMarker | undefined {
+  const code = text.charCodeAt(at.pos);
+  let i = at.pos;
   if (code === 45 || code === 43 || code === 42) i++;
   else {
-    while (i < end && i - pos < 9 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
-    if (i === pos || (text.charCodeAt(i) !== 46 && text.charCodeAt(i) !== 41)) return undefined;
+    while (i < end && i - at.pos < 9 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    if (i === at.pos || (text.charCodeAt(i) !== 46 && text.charCodeAt(i) !== 41)) return undefined;
     i++;
   }
-  if (i >= end) return { width: i - pos + 1, contentPos: end };
-  const spaces = runLength(text, i, end, 32);
-  if (spaces === 0) return undefined;
-  // Content indented 5+ spaces is indented code inside the item: the item's content column is one past the marker.
-  return { width: i - pos + (spaces > 4 || i + spaces >= end ? 1 : spaces), contentPos: i + spaces };
+  const afterMarker: LinePoint = { pos: i, column: at.column + (i - at.pos) };
+  const space = skipIndent(text, afterMarker, end);
+  const interrupts = space.pos < end && (i === at.pos + 1 || text.slice(at.pos, i - 1) === "1");
+  if (space.pos === end) return { contentColumn: afterMarker.column + 1, content: space, codeContent: false, interrupts };
+  if (space.columns === 0) return undefined;
+  if (space.columns > 4) return { contentColumn: afterMarker.column + 1, content: space, codeContent: true, interrupts };
+  return { contentColumn: space.column, content: space, codeContent: false, interrupts };
+}
+
+/** A setext heading underline (`===`, `---`, only under a paragraph) or a thematic break (`***`, `- - -`, `___`). */
+function endsParagraph(text: string, pos: number, end: number, inParagraph: boolean): boolean {
+  const first = text.charCodeAt(pos);
+  if (first !== 61 && first !== 45 && first !== 42 && first !== 95) return false; // = - * _
+  let count = 0;
+  let spaced = false;
+  for (let i = pos; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === first) {
+      if (spaced && first === 61) return false;
+      count++;
+    } else if (code === 32 || code === 9) spaced = true;
+    else return false;
+  }
+  const underline = inParagraph && (first === 61 || first === 45) && !(spaced && text.slice(pos, end).trim().includes(" "));
+  return underline || (first !== 61 && count >= 3);
 }
 
 function lineHas(text: string, from: number, end: number, needle: string): boolean {
   return text.slice(from, end).includes(needle);
 }
 
-function isFenceClose(text: string, pos: number, end: number, fence: Fence): boolean {
-  const length = runLength(text, pos, end, fence.char);
-  return length >= fence.length && text.slice(pos + length, end).trim() === "";
+function isFenceClose(text: string, pos: number, end: number, fenceChar: number, fenceLength: number): boolean {
+  const length = runLength(text, pos, end, fenceChar);
+  return length >= fenceLength && text.slice(pos + length, end).trim() === "";
 }
 
 /** Index of the first line after YAML front matter (0 when there is none). */
@@ -320,6 +358,12 @@ function scanInline(text: string, start: number, end: number, finders: InlineFin
     while (runs.next < runs.positions.length && (runs.positions[runs.next] as number) <= after) runs.next++;
     return runs.positions[runs.next];
   };
+  /** A backslash escapes the character at `i` when an odd number of them precede it. */
+  const escaped = (i: number): boolean => {
+    let backslashes = 0;
+    while (i - backslashes > start && text.charCodeAt(i - backslashes - 1) === 92) backslashes++;
+    return backslashes % 2 === 1;
+  };
   let commentCloseMissing = false;
   let runIndex = 0;
   let i = start;
@@ -332,14 +376,12 @@ function scanInline(text: string, start: number, end: number, finders: InlineFin
     if (i >= end) return;
     if (i === backtick) {
       const length = runLength(text, i, end, 96);
-      let backslashes = 0;
-      while (i - backslashes > start && text.charCodeAt(i - backslashes - 1) === 92) backslashes++;
-      const openLength = length - (backslashes % 2);
+      const openLength = length - (escaped(i) ? 1 : 0);
       const close = openLength > 0 ? nextRun(openLength, i) : undefined;
       i = close === undefined ? i + length : close + openLength;
     } else if (i === at) {
       i = onAt(i, end);
-    } else if (text.startsWith("<!--", i)) {
+    } else if (text.startsWith("<!--", i) && !escaped(i)) {
       const close = commentCloseMissing ? -1 : text.slice(i + 2, end).indexOf("-->");
       if (close === -1) commentCloseMissing = true;
       i = close === -1 ? i + 4 : i + 2 + close + 3;
@@ -358,78 +400,110 @@ function scanProse(text: string, { starts, ends }: Lines, onAt: AtHandler): void
     if (runStart >= 0) scanInline(text, runStart, runEnd, finders, onAt);
     runStart = -1;
   };
-  let fence: Fence | undefined;
-  let inComment = false;
+  let open: OpenBlock | undefined;
   let inParagraph = false;
   let listIndent: number | undefined;
+  let quoteDepth = 0;
   let previousBlank = true;
+  let emptyItem = false;
+  let listQuoteDepth = 0;
   for (let n = frontMatterEnd(text, starts, ends); n < starts.length; n++) {
     const lineStart = starts[n] as number;
     const lineEnd = ends[n] as number;
-    if (fence !== undefined) {
-      const quote = skipQuotes(text, lineStart, lineEnd, fence.quoteDepth);
-      const indent = skipIndent(text, quote.pos, lineEnd);
+    if (open !== undefined) {
+      const quote = skipQuotes(text, lineStart, lineEnd, open.quoteDepth);
+      const indent = skipIndent(text, quote, lineEnd);
       const blank = indent.pos === lineEnd;
-      const containerOpen = quote.depth === fence.quoteDepth && (blank || indent.columns >= fence.base);
-      if (containerOpen) {
-        if (!blank && indent.columns - fence.base <= 3 && isFenceClose(text, indent.pos, lineEnd, fence)) fence = undefined;
+      // A blank line ends a comment block only by ending its blockquote; fences and comments inside list items survive it.
+      if (quote.depth === open.quoteDepth && (blank || indent.column >= open.base)) {
+        if (open.fenceChar === undefined) {
+          if (lineHas(text, lineStart, lineEnd, "-->")) open = undefined;
+        } else if (!blank && indent.column - open.base <= 3 && isFenceClose(text, indent.pos, lineEnd, open.fenceChar, open.fenceLength)) {
+          open = undefined;
+        }
         continue;
       }
-      fence = undefined;
-    }
-    if (inComment) {
-      if (lineHas(text, lineStart, lineEnd, "-->")) inComment = false;
-      continue;
+      open = undefined; // its container ended: this line is read afresh
     }
     const quote = skipQuotes(text, lineStart, lineEnd, Number.POSITIVE_INFINITY);
-    const indent = skipIndent(text, quote.pos, lineEnd);
+    const indent = skipIndent(text, quote, lineEnd);
     if (indent.pos === lineEnd) {
       flush();
       inParagraph = false;
       previousBlank = true;
+      if (emptyItem) listIndent = undefined; // a list item starts with at most one blank line
+      emptyItem = false;
+      quoteDepth = quote.depth;
       continue;
     }
+    if (quote.depth > quoteDepth) {
+      flush(); // a new blockquote starts a new paragraph
+      inParagraph = false;
+    }
+    if (!(inParagraph && quote.depth < quoteDepth)) quoteDepth = quote.depth; // else a lazy continuation line
     const wasBlank = previousBlank;
     previousBlank = false;
-    let base = 0;
+    emptyItem = false;
+    let base = quote.column;
+    if (listIndent !== undefined && quote.depth !== listQuoteDepth && !inParagraph) listIndent = undefined; // another container
     if (listIndent !== undefined) {
-      if (indent.columns >= listIndent) base = listIndent;
+      if (indent.column >= listIndent) base = listIndent;
       else if (wasBlank) listIndent = undefined;
     }
-    if (!inParagraph && indent.columns >= base + 4) {
-      flush(); // indented code
+    if (indent.column - base > 3) {
+      if (inParagraph) runEnd = lineEnd; // indented code cannot interrupt a paragraph: a continuation line
+      else flush(); // indented code
       continue;
     }
-    if (indent.columns - base > 3) {
-      runEnd = lineEnd; // a paragraph continuation line (indented code cannot interrupt a paragraph)
-      continue;
-    }
-    let pos = indent.pos;
-    const marker = listMarker(text, pos, lineEnd);
-    if (marker !== undefined) {
+    if (endsParagraph(text, indent.pos, lineEnd, inParagraph)) {
       flush();
       inParagraph = false;
-      listIndent = indent.columns + marker.width;
-      base = listIndent;
-      pos = marker.contentPos;
-    }
-    const fenceChar = text.charCodeAt(pos);
-    const fenceLength = fenceChar === 96 || fenceChar === 126 ? runLength(text, pos, lineEnd, fenceChar) : 0;
-    if (fenceLength >= 3 && !(fenceChar === 96 && lineHas(text, pos + fenceLength, lineEnd, "`"))) {
-      flush();
-      inParagraph = false;
-      fence = { char: fenceChar, length: fenceLength, quoteDepth: quote.depth, base };
       continue;
     }
-    if (text.startsWith("<!--", pos)) {
+    // Container starts on this line: "- 1. item" nests lists, "- > quote" puts a quote in an item.
+    let content: LinePoint = indent;
+    let depth = quote.depth;
+    let codeContent = false;
+    for (;;) {
+      const marker = listMarker(text, content, lineEnd);
+      if (marker !== undefined && (marker.interrupts || !inParagraph)) {
+        flush();
+        inParagraph = false;
+        listIndent = marker.contentColumn;
+        listQuoteDepth = depth;
+        emptyItem = marker.content.pos === lineEnd;
+        base = listIndent;
+        content = marker.content;
+        codeContent = marker.codeContent;
+        if (codeContent) break;
+        continue;
+      }
+      if (content.pos === indent.pos || text.charCodeAt(content.pos) !== 62) break; // '>'
+      const nested = skipQuotes(text, content.pos, lineEnd, Number.POSITIVE_INFINITY);
+      depth += nested.depth;
+      const inner = skipIndent(text, { pos: nested.pos, column: content.column + nested.column }, lineEnd);
+      content = inner;
+      if (inner.columns > 3 && inner.pos < lineEnd) codeContent = true; // indented code inside the quote
+      if (codeContent) break;
+    }
+    if (codeContent || content.pos === lineEnd) continue; // indented code, or an item or quote with nothing on this line
+    const fenceChar = text.charCodeAt(content.pos);
+    const fenceLength = fenceChar === 96 || fenceChar === 126 ? runLength(text, content.pos, lineEnd, fenceChar) : 0;
+    if (fenceLength >= 3 && !(fenceChar === 96 && lineHas(text, content.pos + fenceLength, lineEnd, "`"))) {
       flush();
       inParagraph = false;
-      inComment = !lineHas(text, pos + 2, lineEnd, "-->");
+      open = { fenceChar, fenceLength, quoteDepth: depth, base };
       continue;
     }
-    const hashes = runLength(text, pos, lineEnd, 35);
-    const nextAfterHashes = text.charCodeAt(pos + hashes);
-    if (hashes >= 1 && hashes <= 6 && (pos + hashes === lineEnd || nextAfterHashes === 32 || nextAfterHashes === 9)) {
+    if (text.startsWith("<!--", content.pos)) {
+      flush();
+      inParagraph = false;
+      if (!lineHas(text, content.pos + 2, lineEnd, "-->")) open = { fenceLength: 0, quoteDepth: depth, base };
+      continue;
+    }
+    const hashes = runLength(text, content.pos, lineEnd, 35);
+    const afterHashes = text.charCodeAt(content.pos + hashes);
+    if (hashes >= 1 && hashes <= 6 && (content.pos + hashes === lineEnd || afterHashes === 32 || afterHashes === 9)) {
       flush(); // an ATX heading is a block of its own
       scanInline(text, lineStart, lineEnd, finders, onAt);
       inParagraph = false;
