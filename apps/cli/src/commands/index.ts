@@ -3,5 +3,8 @@ import type { Command } from "../command.js";
 import { configCommands } from "./config.js";
 import { cassetteCommands } from "./cassette.js";
 import { planCommands } from "./plan.js";
+import { antsCommands } from "./ants.js";
+import { executeCommands } from "./execute.js";
+import { restoreCommands } from "./restore.js";
 
-export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands];
+export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands];

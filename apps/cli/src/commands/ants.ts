@@ -1,0 +1,129 @@
+// `catalytic ants spawn|worker|status`: run a job's steps in N worker processes and watch them.
+import { existsSync, readFileSync } from "node:fs";
+import { Cassette } from "@catalytic/cassette";
+import { manifestPath, runWorker, spawnAnts, type AntLogger, type SpawnResult } from "@catalytic/ants";
+import { booleanOption, intOption, requiredOption, stringOption } from "../args.js";
+import type { Command, CommandContext, OptionSpec, ParsedArgs } from "../command.js";
+
+const JOB_OPTIONS: Record<string, OptionSpec> = {
+  "run-id": { type: "string", description: "run of the job" },
+  "job-id": { type: "string", description: "job to execute (printed by 'catalytic plan')" },
+};
+
+export const SPAWN_OPTIONS: Record<string, OptionSpec> = {
+  ...JOB_OPTIONS,
+  "continue-on-fail": { type: "boolean", description: "keep executing the other steps after a failure (exit code stays 1)" },
+  ttl: { type: "string", description: "lease length in seconds", defaultText: "catalytic.json lease_ttl_seconds" },
+  cli: { type: "string", description: "CLI bundle the workers run", defaultText: "this CLI" },
+};
+
+/** Spawns the ants with a progress bar on a TTY and prints the outcome; shared by `ants spawn` and `execute`. */
+export async function runSpawn(ctx: CommandContext, args: ParsedArgs, workers: number): Promise<number> {
+  const runId = requiredOption(args, "run-id");
+  const jobId = requiredOption(args, "job-id");
+  const ttl = stringOption(args, "ttl") === undefined ? undefined : intOption(args, "ttl", 60, 1);
+  let progress: ReturnType<CommandContext["progress"]> | undefined;
+  const result: SpawnResult = await spawnAnts({
+    root: ctx.root,
+    runId,
+    jobId,
+    workers,
+    continueOnFail: booleanOption(args, "continue-on-fail"),
+    ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+    ...(stringOption(args, "cli") ? { cliPath: stringOption(args, "cli") } : {}),
+    ...(ctx.interactive
+      ? {
+          onProgress: (status) => {
+            progress ??= ctx.progress(`job ${jobId}`, status.stepCount);
+            progress.tick(status.committed, `${status.leased} running, ${status.outcomes.FAILURE} failed`);
+          },
+        }
+      : {}),
+  });
+  progress?.finish();
+  ctx.emitJson({ ok: result.exitCode === 0, ...result });
+  const { status } = result;
+  ctx.print(`job ${jobId}: ${status.committed}/${status.stepCount} committed (${status.outcomes.SUCCESS} succeeded, ${status.outcomes.FAILURE} failed), ${status.pending} pending`);
+  for (const worker of result.workers) ctx.print(`  ${worker.workerId} pid ${worker.pid ?? "-"} exit ${worker.exitCode ?? "killed"}`);
+  ctx.print(`manifest ${result.manifest}`);
+  if (result.exitCode !== 0) ctx.note(`ants exited ${result.exitCode} (${result.exitCode === 1 ? "a step failed" : "invariant or database error"})`);
+  return result.exitCode;
+}
+
+const spawnCommand: Command = {
+  name: "ants spawn",
+  summary: "Execute a job with N worker processes (ants); exit 0 all done, 1 a step failed, 2 invariant/database error",
+  options: { ...SPAWN_OPTIONS, workers: { type: "string", short: "n", description: "number of ants", defaultText: "1" } },
+  details: "Writes .catalytic/runs/<run>/manifest-<job>.json (pids, worker ids, start/end, exit codes).",
+  run: (ctx, args) => runSpawn(ctx, args, intOption(args, "workers", 1, 1)),
+};
+
+function stderrLogger(ctx: CommandContext): AntLogger {
+  return {
+    info() {},
+    warn: (message) => ctx.note(`warn: ${message}`),
+    error: (message) => ctx.note(`error: ${message}`),
+  };
+}
+
+const workerCommand: Command = {
+  name: "ants worker",
+  summary: "(internal, started by 'ants spawn') claim, execute and commit steps of one job until none is left",
+  options: {
+    ...JOB_OPTIONS,
+    "worker-id": { type: "string", description: "this worker's id (recorded in every receipt)" },
+    ttl: { type: "string", description: "lease length in seconds", defaultText: "catalytic.json lease_ttl_seconds" },
+    "continue-on-fail": { type: "boolean", description: "keep claiming after a failed step" },
+    "idle-polls": { type: "string", description: "polls with nothing claimable before giving up", defaultText: "lease length + 2 s" },
+  },
+  async run(ctx, args) {
+    const ttl = stringOption(args, "ttl") === undefined ? undefined : intOption(args, "ttl", 60, 1);
+    const idlePolls = stringOption(args, "idle-polls") === undefined ? undefined : intOption(args, "idle-polls", 0, 0);
+    const result = await runWorker({
+      root: ctx.root,
+      runId: requiredOption(args, "run-id"),
+      jobId: requiredOption(args, "job-id"),
+      workerId: requiredOption(args, "worker-id"),
+      continueOnFail: booleanOption(args, "continue-on-fail"),
+      ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+      ...(idlePolls !== undefined ? { idlePolls } : {}),
+      logger: stderrLogger(ctx),
+    });
+    ctx.emitJson(result);
+    ctx.print(`${result.workerId}: executed ${result.executed}, failed ${result.failed}, stopped: ${result.stoppedBecause}`);
+    if (result.error) ctx.note(`error ${result.error.code}: ${result.error.message}`);
+    return result.exitCode;
+  },
+};
+
+const statusCommand: Command = {
+  name: "ants status",
+  summary: "Show a job's progress and the last spawn's workers",
+  options: JOB_OPTIONS,
+  run(ctx, args) {
+    const runId = requiredOption(args, "run-id");
+    const jobId = requiredOption(args, "job-id");
+    const cassette = Cassette.openWorkspace(ctx.root);
+    let status;
+    try {
+      status = cassette.jobStatus(jobId);
+    } finally {
+      cassette.close();
+    }
+    const file = manifestPath(ctx.root, runId, jobId);
+    const manifest = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as unknown) : undefined;
+    ctx.emitJson({ status, manifest: manifest ?? null, manifestPath: file });
+    ctx.print(
+      `job ${jobId}: ${status.committed}/${status.stepCount} committed, ${status.leased} leased, ${status.pending} pending (${status.runnable} runnable); ` +
+        `${status.outcomes.SUCCESS} succeeded, ${status.outcomes.FAILURE} failed${status.done ? ", done" : status.blocked ? ", blocked by a failure" : ""}`,
+    );
+    ctx.print(`bytes used ${status.bytesUsed}${status.maxBytes === null ? "" : `/${status.maxBytes}`}, symbols used ${status.symbolsUsed}${status.maxSymbols === null ? "" : `/${status.maxSymbols}`}`);
+    if (manifest) {
+      const m = manifest as { workers: Array<{ workerId: string; pid: number | null; exitCode: number | null; endedAt: string | null }> };
+      for (const w of m.workers) ctx.print(`  ${w.workerId} pid ${w.pid ?? "-"} ${w.endedAt ? `exit ${w.exitCode}` : "running"}`);
+    }
+    return 0;
+  },
+};
+
+export const antsCommands: readonly Command[] = [spawnCommand, workerCommand, statusCommand];

@@ -1,0 +1,37 @@
+// What an executor gets: the workspace, the config, the job budget and the expansion source.
+import type { CatalyticConfig, PlanStep } from "@catalytic/core";
+import type { ReceiptDraft } from "./receipt.js";
+
+/** One bounded expansion as the indexer produced it. */
+export interface Expansion {
+  sectionId: string;
+  /** Canonical text of the slice applied. */
+  slice: string;
+  payload: string;
+  /** sha256 of the payload. */
+  payloadHash: string;
+  bytes: number;
+  cacheHit: boolean;
+}
+
+/** Reads symbols and sections from the index (opened lazily: only read steps need it). */
+export interface ExpansionSource {
+  resolveSymbol(symbolId: string, slice: string | undefined, runId: string): Expansion;
+  readSection(sectionId: string, slice: string | undefined): Expansion;
+}
+
+export interface ExecutionContext {
+  root: string;
+  runId: string;
+  jobId: string;
+  config: CatalyticConfig;
+  /** Charges the job's global budget atomically; throws CAT_BUDGET_EXCEEDED on a breach. */
+  consumeBudget(bytes: number, symbols: number): void;
+  /** Whether this step is the first READ_SYMBOL of its symbol in the job (distinct symbols are charged once). */
+  firstUseOf(symbolId: string, ordinal: number): boolean;
+  expansions(): ExpansionSource;
+  /** Called while long steps run, so the lease can be renewed in between. */
+  signal: AbortSignal;
+}
+
+export type Executor = (step: PlanStep, ctx: ExecutionContext, receipt: ReceiptDraft) => void | Promise<void>;

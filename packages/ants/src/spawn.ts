@@ -1,0 +1,134 @@
+// `ants spawn`: N worker processes on one job, a manifest, and the combined exit code (2 > 1 > 0).
+import { spawn } from "node:child_process";
+import { CassetteError } from "@catalytic/core";
+import { Cassette, type JobStatus } from "@catalytic/cassette";
+import { SILENT_LOGGER, type AntLogger } from "./logger.js";
+import { manifestPath, writeManifest, type ManifestWorker, type SpawnManifest } from "./manifest.js";
+
+export interface SpawnOptions {
+  root: string;
+  runId: string;
+  jobId: string;
+  workers: number;
+  continueOnFail?: boolean;
+  ttlSeconds?: number;
+  /** The CLI bundle the workers run (default: the running script, process.argv[1]). */
+  cliPath?: string;
+  /** The Node executable (default: process.execPath). */
+  nodePath?: string;
+  /** Called with the job's status about every `progressIntervalMs` while workers run. */
+  onProgress?: (status: JobStatus) => void;
+  progressIntervalMs?: number;
+  logger?: AntLogger;
+}
+
+export interface SpawnResult {
+  exitCode: number;
+  workers: Array<{ workerId: string; pid: number | null; exitCode: number | null }>;
+  manifest: string;
+  status: JobStatus;
+}
+
+const STDERR_TAIL = 2048;
+
+/** Worst exit code across workers: 2 (invariant/database) > 1 (a step failed) > 0; a killed worker counts as 2. */
+export function combineExitCodes(codes: ReadonlyArray<number | null>): number {
+  let worst = 0;
+  for (const code of codes) {
+    const normalized = code === 0 ? 0 : code === 1 ? 1 : 2;
+    worst = Math.max(worst, normalized);
+  }
+  return worst;
+}
+
+function jobStatusOf(root: string, jobId: string): JobStatus {
+  const cassette = Cassette.openWorkspace(root);
+  try {
+    return cassette.jobStatus(jobId);
+  } finally {
+    cassette.close();
+  }
+}
+
+export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
+  const { root, runId, jobId } = options;
+  const logger = options.logger ?? SILENT_LOGGER;
+  const cassette = Cassette.openWorkspace(root);
+  try {
+    const job = cassette.getJob(jobId);
+    if (!job || job.runId !== runId) {
+      throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId} in run ${runId}`, {
+        hint: "post a plan with 'catalytic plan --request-file F' and use the job id it prints",
+        details: { runId, jobId },
+      });
+    }
+  } finally {
+    cassette.close();
+  }
+  const nodePath = options.nodePath ?? process.execPath;
+  const cliPath = options.cliPath ?? process.argv[1] ?? "";
+  const file = manifestPath(root, runId, jobId);
+  const manifest: SpawnManifest = {
+    runId,
+    jobId,
+    spawnerPid: process.pid,
+    command: [nodePath, cliPath, "ants", "worker"],
+    continueOnFail: options.continueOnFail ?? false,
+    startedAt: new Date().toISOString(),
+    endedAt: null,
+    exitCode: null,
+    workers: [],
+  };
+  const exits: Array<Promise<void>> = [];
+  for (let i = 1; i <= options.workers; i++) {
+    const workerId = `ant-${process.pid}-${i}`;
+    const args = [cliPath, "ants", "worker", "--root", root, "--run-id", runId, "--job-id", jobId, "--worker-id", workerId];
+    if (options.ttlSeconds !== undefined) args.push("--ttl", String(options.ttlSeconds));
+    if (options.continueOnFail) args.push("--continue-on-fail");
+    const child = spawn(nodePath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+    const entry: ManifestWorker = { workerId, pid: child.pid ?? null, startedAt: new Date().toISOString(), endedAt: null, exitCode: null, signal: null, stderrTail: "" };
+    manifest.workers.push(entry);
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL);
+    });
+    exits.push(
+      new Promise((resolve) => {
+        const done = (code: number | null, signal: string | null, why?: string): void => {
+          if (entry.endedAt) return;
+          entry.endedAt = new Date().toISOString();
+          entry.exitCode = code === null && signal === null ? 2 : code;
+          entry.signal = signal;
+          entry.stderrTail = why ? `${stderr}${why}` : stderr;
+          logger.info(`worker ${workerId} exited`, { code: entry.exitCode, signal });
+          resolve();
+        };
+        child.on("error", (error) => done(2, null, `could not start: ${error.message}`));
+        child.on("close", (code, signal) => done(code, signal));
+      }),
+    );
+  }
+  writeManifest(file, manifest);
+  let timer: NodeJS.Timeout | undefined;
+  if (options.onProgress) {
+    const report = options.onProgress;
+    timer = setInterval(() => report(jobStatusOf(root, jobId)), options.progressIntervalMs ?? 200);
+  }
+  try {
+    await Promise.all(exits);
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  manifest.endedAt = new Date().toISOString();
+  manifest.exitCode = combineExitCodes(manifest.workers.map((w) => w.exitCode));
+  writeManifest(file, manifest);
+  const status = jobStatusOf(root, jobId);
+  options.onProgress?.(status);
+  return {
+    exitCode: manifest.exitCode,
+    workers: manifest.workers.map((w) => ({ workerId: w.workerId, pid: w.pid, exitCode: w.exitCode })),
+    manifest: file,
+    status,
+  };
+}

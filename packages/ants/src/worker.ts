@@ -1,0 +1,207 @@
+// One ant: claim the next runnable step of a job, execute it, commit its receipt; renew the lease
+// while the step runs; stop when nothing is left (bounded idle polls) or, by default, at a failure.
+import { CassetteError, InvariantError, PlanStepOpSchema, PlanStepSchema, loadConfig, toCatalyticError, type PlanStep, type Receipt } from "@catalytic/core";
+import { Cassette, type ClaimedStep } from "@catalytic/cassette";
+import { Index } from "@catalytic/indexer";
+import type { ExecutionContext, ExpansionSource } from "./context.js";
+import { EXECUTORS } from "./executors/index.js";
+import { indexExpansions } from "./expansions.js";
+import { failureOf } from "./failures.js";
+import { SILENT_LOGGER, type AntLogger } from "./logger.js";
+import { ReceiptDraft } from "./receipt.js";
+
+export interface WorkerOptions {
+  root: string;
+  runId: string;
+  jobId: string;
+  workerId: string;
+  /** Lease length in seconds (default: catalytic.json lease_ttl_seconds). */
+  ttlSeconds?: number;
+  /** Keep claiming after a failed step (default: stop at the first failure in the job). */
+  continueOnFail?: boolean;
+  /** Consecutive polls finding nothing claimable while other ants still hold steps (default: lease length + 2 s worth). */
+  idlePolls?: number;
+  pollIntervalMs?: number;
+  logger?: AntLogger;
+}
+
+export type StopReason = "done" | "blocked" | "failure" | "idle" | "error";
+
+export interface WorkerResult {
+  workerId: string;
+  exitCode: 0 | 1 | 2;
+  executed: number;
+  failed: number;
+  stoppedBecause: StopReason;
+  error?: { code: string; message: string };
+}
+
+const FAILURE_CHECK_INTERVAL_MS = 250;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The first ordinal at which each symbol is read in the job: the job budget charges a symbol once. */
+function firstSymbolUses(cassette: Cassette, jobId: string): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const step of cassette.listSteps(jobId)) {
+    const symbolId = (step.payload as PlanStep | null)?.refs?.symbol_id;
+    if (step.op !== "READ_SYMBOL" || typeof symbolId !== "string") continue;
+    if (!first.has(symbolId) || step.ordinal < (first.get(symbolId) as number)) first.set(symbolId, step.ordinal);
+  }
+  return first;
+}
+
+export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
+  const { root, runId, jobId, workerId } = options;
+  const logger = options.logger ?? SILENT_LOGGER;
+  const config = loadConfig(root);
+  const ttl = options.ttlSeconds ?? config.lease_ttl_seconds;
+  const pollMs = options.pollIntervalMs ?? 50;
+  const idleLimit = options.idlePolls ?? Math.ceil(((ttl + 2) * 1000) / pollMs);
+  const continueOnFail = options.continueOnFail ?? false;
+  let cassette: Cassette | undefined;
+  let index: Index | undefined;
+  let expansions: ExpansionSource | undefined;
+  const result: WorkerResult = { workerId, exitCode: 0, executed: 0, failed: 0, stoppedBecause: "done" };
+  try {
+    cassette = Cassette.openWorkspace(root);
+    const job = cassette.getJob(jobId);
+    if (!job || job.runId !== runId) {
+      throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId} in run ${runId}`, {
+        hint: "check the ids with 'catalytic cassette status --run-id R'",
+        details: { runId, jobId },
+      });
+    }
+    const ledger = cassette;
+    const firstUses = firstSymbolUses(ledger, jobId);
+    const baseContext = {
+      root,
+      runId,
+      jobId,
+      config,
+      consumeBudget: (bytes: number, symbols: number) => void ledger.consumeBudget(jobId, bytes, symbols),
+      firstUseOf: (symbolId: string, ordinal: number) => firstUses.get(symbolId) === ordinal,
+      expansions: () => (expansions ??= indexExpansions((index ??= Index.open(root, { mustExist: true })))),
+    };
+    let idle = 0;
+    let lastFailureCheck = 0;
+    for (;;) {
+      if (!continueOnFail && Date.now() - lastFailureCheck >= FAILURE_CHECK_INTERVAL_MS) {
+        lastFailureCheck = Date.now();
+        if (ledger.jobStatus(jobId).outcomes.FAILURE > 0) {
+          result.stoppedBecause = "failure";
+          break;
+        }
+      }
+      const claimed = ledger.claimNextStep(runId, jobId, workerId, ttl);
+      if (!claimed) {
+        const status = ledger.jobStatus(jobId);
+        if (status.done) break;
+        if (status.blocked) {
+          result.stoppedBecause = "blocked";
+          break;
+        }
+        if (status.expiredLeases > 0) {
+          const requeued = ledger.requeueExpired(runId);
+          logger.warn("requeued expired leases", { steps: requeued });
+          continue;
+        }
+        if (++idle > idleLimit) {
+          result.stoppedBecause = "idle";
+          break;
+        }
+        await sleep(pollMs);
+        continue;
+      }
+      idle = 0;
+      const { receipt, fatal } = await executeClaimed(ledger, claimed, { ...baseContext, workerId, ttl, logger });
+      result.executed++;
+      if (receipt.status === "FAILURE") {
+        result.failed++;
+        logger.warn(`step ${claimed.stepId} failed`, { error: receipt.error });
+        if (fatal) throw new InvariantError("CAT_INVARIANT", `step ${claimed.stepId}: ${receipt.error?.message ?? "invariant error"}`);
+        if (!continueOnFail) {
+          result.stoppedBecause = "failure";
+          break;
+        }
+      }
+    }
+    const final = ledger.jobStatus(jobId);
+    result.exitCode = result.failed > 0 || final.outcomes.FAILURE > 0 ? 1 : 0;
+  } catch (raw) {
+    const error = toCatalyticError(raw);
+    logger.error(`worker ${workerId} stopped: ${error.code}: ${error.message}`);
+    result.stoppedBecause = "error";
+    result.error = { code: error.code, message: error.message };
+    // Anything escaping the loop is the ledger's or an invariant's failure, except a wrong job id.
+    result.exitCode = error.code === "CAT_JOB_NOT_FOUND" ? 1 : 2;
+  } finally {
+    index?.close();
+    cassette?.close();
+  }
+  return result;
+}
+
+interface StepRuntime extends Omit<ExecutionContext, "signal"> {
+  workerId: string;
+  ttl: number;
+  logger: AntLogger;
+}
+
+/** Executes one claimed step under a renewed lease and commits its receipt (SUCCESS or FAILURE). */
+async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime: StepRuntime): Promise<{ receipt: Receipt; fatal: boolean }> {
+  const op = PlanStepOpSchema.safeParse(claimed.op);
+  if (!op.success) {
+    throw new InvariantError("CAT_INVARIANT", `step ${claimed.stepId} has op ${JSON.stringify(claimed.op)}, which no ant can execute`, {
+      hint: "the step was not posted by the planner; post plans with 'catalytic plan'",
+    });
+  }
+  const receipt = new ReceiptDraft({
+    runId: runtime.runId,
+    jobId: runtime.jobId,
+    stepId: claimed.stepId,
+    op: op.data,
+    workerId: runtime.workerId,
+    fencingToken: claimed.fencingToken,
+  });
+  const controller = new AbortController();
+  let leaseError: unknown;
+  const renew = setInterval(
+    () => {
+      try {
+        cassette.renewLease(claimed.stepId, runtime.workerId, claimed.fencingToken, runtime.ttl);
+      } catch (error) {
+        leaseError = error;
+        controller.abort();
+      }
+    },
+    Math.max(200, (runtime.ttl * 1000) / 3),
+  );
+  let failure: { code: string; message: string } | undefined;
+  let fatal = false;
+  try {
+    const step = PlanStepSchema.safeParse(claimed.payload);
+    if (!step.success || step.data.step_id !== claimed.stepId || step.data.op !== op.data) {
+      failure = { code: "CAT_PLAN_INVALID", message: `step ${claimed.stepId} is not a valid plan step: ${step.success ? "its payload names another step or op" : step.error.message}` };
+    } else {
+      await EXECUTORS[op.data](step.data, { ...runtime, signal: controller.signal }, receipt);
+    }
+  } catch (error) {
+    const { code, message, fatal: broken } = failureOf(error);
+    failure = { code, message };
+    fatal = broken;
+  } finally {
+    clearInterval(renew);
+  }
+  if (leaseError) throw leaseError;
+  const committed = receipt.finish(failure);
+  cassette.completeStep({
+    runId: runtime.runId,
+    stepId: claimed.stepId,
+    workerId: runtime.workerId,
+    fencingToken: claimed.fencingToken,
+    receipt: committed,
+    outcome: committed.status === "FAILURE" ? "FAILURE" : "SUCCESS",
+  });
+  runtime.logger.info(`committed ${claimed.stepId}`, { op: op.data, status: committed.status });
+  return { receipt: committed, fatal };
+}
