@@ -1,9 +1,14 @@
-// Bundles the server into one CommonJS file (dist/server.cjs); better-sqlite3 stays external (native addon).
+// Bundles the server into CommonJS files (dist/server.cjs, dist/index-worker.cjs); better-sqlite3 stays external (native addon).
 import { build } from "esbuild";
 
 await build({
-  entryPoints: [new URL("../src/server.ts", import.meta.url).pathname],
-  outfile: new URL("../dist/server.cjs", import.meta.url).pathname,
+  // The index worker runs SQLite builds off the main thread; it must sit next to server.cjs.
+  entryPoints: {
+    server: new URL("../src/server.ts", import.meta.url).pathname,
+    "index-worker": new URL("../src/index-worker.ts", import.meta.url).pathname,
+  },
+  outdir: new URL("../dist", import.meta.url).pathname,
+  outExtension: { ".js": ".cjs" },
   bundle: true,
   platform: "node",
   target: "node20",

@@ -90,11 +90,13 @@ export class DocumentStore implements DocumentsView {
 
   /** Seeds the scan cache from text already read (initial load), so the disk is not read twice. */
   primeReferences(file: string, text: string): void {
-    if (this.openByPath.has(file)) return;
+    if (this.openByPath.has(file) || fileKind(file) !== "markdown") return;
     this.referenceCache.set(file, { version: "disk", matches: scanReferences(text) });
   }
 
+  /** References in a Markdown file (other files have none: JSON keys and code are not prose). */
   references(file: string): ReferenceMatch[] {
+    if (fileKind(file) !== "markdown") return [];
     const open = this.openByPath.get(file);
     const version = open ? open.version : "disk";
     const cached = this.referenceCache.get(file);

@@ -1,7 +1,5 @@
 // Wires the `catalytic/*` custom requests. Reads go to the cassette and the model; execution and
 // restore run the CLI as child processes (ants are processes, never code in the server).
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import {
   CassetteError,
   CatalyticMethods,
@@ -25,7 +23,9 @@ import {
   type VerifyCassetteResult,
 } from "@catalytic/core";
 import type { CancellationToken, Connection } from "vscode-languageserver/node.js";
+import { readCas } from "@catalytic/indexer";
 import type { CassetteService } from "./cassette-service.js";
+import type { IndexService } from "./index-service.js";
 import { findCli, parseCliJson, runCli } from "./cli-runner.js";
 import {
   jobProgress,
@@ -48,6 +48,8 @@ export interface CustomRequestHost {
   feed(): JobsFeed;
   status(): IndexStatus;
   reindex(): Promise<void>;
+  buildDatabase(): Promise<void>;
+  sqliteIndex(): IndexService;
   cliPath(): string | undefined;
   serverDir: string;
 }
@@ -79,10 +81,15 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
   handle(CatalyticMethods.indexStatus, () => api.status());
   handle(CatalyticMethods.buildIndex, async () => {
     await api.reindex();
+    await api.buildDatabase();
     return api.status();
   });
   handle(CatalyticMethods.listSymbols, (params: ListSymbolsParams) => listSymbols(api.host().context().model, params.prefix));
-  handle(CatalyticMethods.resolveSymbol, (params: ResolveSymbolParams) => resolveFromModel(api.host().context().model, { ...params, reference: requireString(params.reference, "reference") }));
+  handle(CatalyticMethods.resolveSymbol, (params: ResolveSymbolParams) => {
+    const request = { ...params, reference: requireString(params.reference, "reference") };
+    // With a run id the expansion goes through the index's cache (and is recorded); otherwise the live model answers.
+    return (request.runId ? api.sqliteIndex().resolve(request) : undefined) ?? resolveFromModel(api.host().context().model, request);
+  });
   handle(CatalyticMethods.listRuns, () => listRuns(api.cassettes().get()));
   handle(CatalyticMethods.listJobs, (params: ListJobsParams) => listJobs(api.cassettes().get(), params.runId));
   handle(CatalyticMethods.listSteps, (params: ListStepsParams) => listSteps(api.cassettes().get(), requireString(params.jobId, "jobId")));
@@ -128,14 +135,11 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
   handle(CatalyticMethods.readCas, (params: ReadCasParams): ReadCasResult => {
     const hash = requireString(params.hash, "hash");
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new InputError("CAT_SCHEMA_INVALID", `${JSON.stringify(hash)} is not a sha256 hex digest`, { hint: "pass the 64 lower-case hex characters of a content hash" });
-    const file = path.join(api.host().root, STATE_DIR, "cas", hash.slice(0, 2), hash.slice(2, 4), hash);
-    let buffer: Buffer;
-    try {
-      buffer = readFileSync(file);
-    } catch {
+    const text = readCas(api.host().root, hash);
+    if (text === undefined) {
       throw new CassetteError("CAT_FILE_NOT_FOUND", `no content ${hash.slice(0, 12)}… in the content store`, { hint: "the object was never stored, or .catalytic/cas was cleaned" });
     }
-    return { hash, text: buffer.toString("utf8"), bytes: buffer.length };
+    return { hash, text, bytes: Buffer.byteLength(text, "utf8") };
   });
 }
 

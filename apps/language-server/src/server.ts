@@ -1,5 +1,6 @@
 // Language server entry (stdio, or node-ipc/socket when the client asks): wires the features to the
 // connection. Every handler is guarded: a failure is logged and answered, never a crash.
+import path from "node:path";
 import { CONFIG_FILE, SYMBOLS_FILE, findWorkspaceRoot, type IndexStatus } from "@catalytic/core";
 import {
   createConnection,
@@ -32,6 +33,7 @@ import type { Logger } from "./host.js";
 import type { ModelProblem } from "@catalytic/indexer";
 import { registerCustomRequests } from "./requests.js";
 import { failure, guard } from "./guard.js";
+import { IndexService } from "./index-service.js";
 import { WorkspaceHost } from "./workspace-host.js";
 
 const ipc = process.argv.some((arg) => arg === "--node-ipc" || arg.startsWith("--socket") || arg.startsWith("--pipe"));
@@ -56,6 +58,7 @@ interface InitializationOptions {
 let host: WorkspaceHost;
 let scheduler: DiagnosticsScheduler;
 let cassettes: CassetteService;
+let sqliteIndex: IndexService;
 let feed: JobsFeed;
 let watcher: FallbackWatcher | undefined;
 let options: InitializationOptions = {};
@@ -65,7 +68,12 @@ let dynamicWatching = false;
 let indexing: Promise<void> | undefined;
 
 function status(): IndexStatus {
-  return indexStatus(host, state, scheduler.problemCount, lastIndexMessage ? { message: lastIndexMessage } : {});
+  const memoryOnly = sqliteIndex.memoryOnlyReason ? `memory only: ${sqliteIndex.memoryOnlyReason}` : undefined;
+  const message = [lastIndexMessage, memoryOnly].filter(Boolean).join("; ");
+  return indexStatus(host, state, scheduler.problemCount, {
+    ...(sqliteIndex.lastSummary ? { indexHash: sqliteIndex.lastSummary.indexHash } : {}),
+    ...(message ? { message } : {}),
+  });
 }
 
 function announce(): void {
@@ -84,6 +92,7 @@ connection.onInitialize((params): InitializeResult => {
   host = new WorkspaceHost(root, logger);
   if (typeof options.hoverPreviewChars === "number" && options.hoverPreviewChars > 0) host.hoverPreviewChars = options.hoverPreviewChars;
   cassettes = new CassetteService(root, logger);
+  sqliteIndex = new IndexService(root, path.join(__dirname, "index-worker.cjs"), logger);
   feed = new JobsFeed(() => cassettes.get(), (change) => void connection.sendNotification("catalytic/jobsChanged", change), logger);
   let problemsSource: unknown;
   let grouped = new Map<string, ModelProblem[]>();
@@ -146,6 +155,18 @@ function reindex(): Promise<void> {
   return indexing;
 }
 
+/** Brings .catalytic/index.db up to date in a worker thread (for the CLI, ants and cached resolution). */
+async function buildDatabase(): Promise<void> {
+  const progress = await connection.window.createWorkDoneProgress();
+  progress.begin("Catalytic: updating index.db", 0);
+  try {
+    await sqliteIndex.build((done, total, phase) => progress.report(total ? Math.floor((done / total) * 100) : 0, `${phase} ${done}/${total}`));
+  } finally {
+    progress.done();
+  }
+  announce();
+}
+
 connection.onInitialized(() => {
   if (dynamicWatching) {
     void connection.client
@@ -159,7 +180,7 @@ connection.onInitialized(() => {
   } else {
     startFallbackWatcher();
   }
-  void reindex();
+  void reindex().then(buildDatabase);
   feed.start();
 });
 
@@ -239,6 +260,8 @@ registerCustomRequests(connection, logger, {
   feed: () => feed,
   status,
   reindex,
+  buildDatabase,
+  sqliteIndex: () => sqliteIndex,
   cliPath: () => options.cliPath,
   serverDir: __dirname,
 });
@@ -248,6 +271,7 @@ connection.onShutdown(() => {
   watcher?.stop();
   scheduler?.dispose();
   cassettes?.close();
+  sqliteIndex?.close();
 });
 
 documents.listen(connection);

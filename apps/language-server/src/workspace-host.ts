@@ -1,10 +1,10 @@
 // The workspace as the server holds it: the indexer's in-memory model fed from disk and from open
 // buffers (which win), the configuration and the symbol registry, and the memory needed to re-pin
 // SECTION symbols. Edits mark a file dirty; the model is brought up to date before any feature runs.
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, type CatalyticConfig } from "@catalytic/core";
-import { ALWAYS_SKIPPED, WorkspaceModel, parseRegistry, settingsOf, sourcesOf, type ModelProblem } from "@catalytic/indexer";
+import { WorkspaceModel, parseRegistry, settingsOf, sourcesOf, walkSources, type ModelProblem } from "@catalytic/indexer";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextEdit } from "vscode-languageserver";
 import { DocumentStore } from "./documents.js";
@@ -75,7 +75,7 @@ export class WorkspaceHost {
     this.readConfig();
     const model = this.newModel();
     this.docs.clearDiskFiles();
-    const files = await this.listSourceFiles();
+    const files = this.listSourceFiles();
     onProgress({ done: 0, total: files.length });
     for (let i = 0; i < files.length; i += LOAD_BATCH) {
       const batch = files.slice(i, i + LOAD_BATCH);
@@ -101,28 +101,11 @@ export class WorkspaceHost {
     this.loadRegistry();
   }
 
-  /** Every file under the root that a configured source includes (skipping .catalytic, node_modules, .git). */
-  private async listSourceFiles(): Promise<string[]> {
-    const out: string[] = [];
-    const walk = async (relative: string): Promise<void> => {
-      let entries;
-      try {
-        entries = await readdir(path.join(this.root, relative), { withFileTypes: true });
-      } catch (error) {
-        this.logger.warn(`cannot list ${relative || "."}: ${(error as Error).message}`);
-        return;
-      }
-      for (const entry of entries) {
-        const child = relative ? `${relative}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) {
-          if (!ALWAYS_SKIPPED.has(entry.name)) await walk(child);
-        } else if (entry.isFile() && this.isSource(child)) {
-          out.push(child);
-        }
-      }
-    };
-    await walk("");
-    return out.sort();
+  /** Every source file (the indexer's walk: .gitignore honoured, .catalytic/node_modules/.git skipped). */
+  private listSourceFiles(): string[] {
+    const walked = walkSources(this.root, settingsOf(this.config));
+    for (const skipped of walked.skipped) this.logger.info(`skipped ${skipped.path}: ${skipped.reason}`);
+    return walked.files.map((file) => file.filePath);
   }
 
   loadRegistry(): void {

@@ -57,20 +57,12 @@ export function listJobs(cassette: Cassette | undefined, runId?: string): JobSum
   }));
 }
 
-/** A short human label for a step: the symbol, section, file or test it works on. */
+/** A short human label for a step: the symbol, section, file, test or note it works on. */
 export function stepLabel(step: Pick<StepRecord, "op" | "payload">): string {
-  const payload = (step.payload ?? {}) as { refs?: unknown; input?: unknown; target?: unknown };
-  const refs = Array.isArray(payload.refs) ? payload.refs : [];
-  const first = refs[0] as Record<string, unknown> | string | undefined;
-  if (typeof first === "string") return first;
-  if (first && typeof first === "object") {
-    for (const key of ["symbol_id", "section_id", "file", "path", "test", "name", "id"]) {
-      if (typeof first[key] === "string") return first[key] as string;
-    }
-  }
-  if (typeof payload.target === "string") return payload.target;
-  if (typeof payload.input === "string") return payload.input.slice(0, 80);
-  return step.op;
+  const refs = ((step.payload ?? {}) as { refs?: Record<string, unknown> }).refs ?? {};
+  const text = (key: string): string | undefined => (typeof refs[key] === "string" && refs[key] !== "" ? (refs[key] as string) : undefined);
+  const section = text("section_id");
+  return text("symbol_id") ?? (section ? `section ${section.slice(0, 12)}` : undefined) ?? text("file_path") ?? text("test_name") ?? text("message")?.slice(0, 80) ?? step.op;
 }
 
 export function listSteps(cassette: Cassette | undefined, jobId: string): StepSummary[] {

@@ -58,7 +58,7 @@ export function preview(payload: string, maxChars: number, file: string): string
   for (const run of text.match(/`+/g) ?? []) longestRun = Math.max(longestRun, run.length);
   const fence = "`".repeat(Math.max(3, longestRun + 1));
   const language = /\.(md|markdown|mdx)$/i.test(file) ? "markdown" : "";
-  const block = `${fence}${language}\n${text.replace(/\n$/, "")}\n${fence}`;
+  const block = `${fence}${language}\n${text.replace(/\n+$/, "")}\n${fence}`;
   return cut ? `${block}\n\n_preview cut: ${text.length} of ${payload.length} characters shown_` : block;
 }
 

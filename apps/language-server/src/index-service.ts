@@ -1,0 +1,108 @@
+// The SQLite index (.catalytic/index.db) next to the in-memory model: built in a worker thread, used
+// for cached resolution. Any failure (locked, corrupt, read-only) leaves the server memory-only with a
+// warning: hover, definition and diagnostics never depend on it.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { CatalyticError, toCatalyticError, type ResolveSymbolParams, type ResolveSymbolResult } from "@catalytic/core";
+import { Index } from "@catalytic/indexer";
+import type { Logger } from "./host.js";
+import type { IndexWorkerMessage } from "./index-worker.js";
+
+export type IndexSummary = NonNullable<IndexWorkerMessage["summary"]>;
+
+export class IndexService {
+  private index: Index | undefined;
+  private building: Promise<IndexSummary | undefined> | undefined;
+  /** Set when the database cannot be used: the server runs from memory only. */
+  memoryOnlyReason: string | undefined;
+  lastSummary: IndexSummary | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly workerFile: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Builds the SQLite index off the main thread; resolves undefined (with a warning) when it cannot. */
+  build(onProgress?: (done: number, total: number, phase: string) => void): Promise<IndexSummary | undefined> {
+    if (!existsSync(this.workerFile)) {
+      this.memoryOnlyReason = `index worker ${path.basename(this.workerFile)} is missing`;
+      this.logger.warn(`${this.memoryOnlyReason}; running from memory only`);
+      return Promise.resolve(undefined);
+    }
+    this.building ??= new Promise<IndexSummary | undefined>((resolve) => {
+      const worker = new Worker(this.workerFile, { workerData: { root: this.root } });
+      let settled = false;
+      const finish = (summary: IndexSummary | undefined): void => {
+        if (settled) return;
+        settled = true;
+        this.building = undefined;
+        resolve(summary);
+      };
+      worker.on("message", (message: IndexWorkerMessage) => {
+        if (message.type === "progress") onProgress?.(message.done ?? 0, message.total ?? 0, message.phase ?? "");
+        else if (message.type === "done" && message.summary) {
+          this.memoryOnlyReason = undefined;
+          this.lastSummary = message.summary;
+          finish(message.summary);
+        } else if (message.type === "error") {
+          this.memoryOnlyReason = `${message.error?.code}: ${message.error?.message}`;
+          this.logger.warn(`index database unavailable (${this.memoryOnlyReason}); running from memory only`);
+          finish(undefined);
+        }
+      });
+      worker.on("error", (error) => {
+        this.memoryOnlyReason = error.message;
+        this.logger.warn(`index worker failed (${error.message}); running from memory only`);
+        finish(undefined);
+      });
+      worker.on("exit", () => finish(undefined));
+    });
+    return this.building;
+  }
+
+  /** Cached resolution through the index (records the expansion under the run id); undefined when the database is unusable. */
+  resolve(params: ResolveSymbolParams): ResolveSymbolResult | undefined {
+    const index = this.open();
+    if (!index) return undefined;
+    let resolved;
+    try {
+      resolved = index.resolve(params.reference, { ...(params.slice ? { slice: params.slice } : {}), ...(params.runId ? { runId: params.runId } : {}) });
+    } catch (error) {
+      const typed = toCatalyticError(error);
+      if (!typed.code.startsWith("CAT_DB_") && typed.code !== "CAT_INDEX_MISSING" && typed.code !== "CAT_SCHEMA_MISMATCH") throw typed;
+      this.logger.warn(`cached resolution unavailable (${typed.code}); resolving from memory`);
+      return undefined;
+    }
+    return {
+      symbolId: resolved.symbolId,
+      sectionId: resolved.section.sectionId,
+      file: resolved.section.filePath,
+      lineStart: resolved.section.lineStart,
+      lineEnd: resolved.section.lineEnd,
+      headingPath: resolved.section.headingPath,
+      slice: resolved.sliceText,
+      sliceSource: resolved.sliceSource,
+      contentHash: resolved.contentHash,
+      bytes: resolved.bytes,
+      payload: resolved.payload,
+      cacheHit: resolved.cacheHit,
+    };
+  }
+
+  private open(): Index | undefined {
+    if (this.index) return this.index;
+    try {
+      this.index = Index.open(this.root, { mustExist: true, logger: this.logger });
+    } catch (error) {
+      if (!(error instanceof CatalyticError) || error.code !== "CAT_INDEX_MISSING") this.logger.warn(`cannot open the index: ${(error as Error).message}`);
+    }
+    return this.index;
+  }
+
+  close(): void {
+    this.index?.close();
+    this.index = undefined;
+  }
+}
