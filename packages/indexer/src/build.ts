@@ -7,10 +7,10 @@ import type { Db } from "./db.js";
 import { readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
 import { readFrontMatter, splitLines } from "./front-matter.js";
-import { loadModelFromDb, writeSymbols } from "./persist.js";
-import { readRegistry } from "./registry.js";
+import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, ownBodyRanges, sectionParams } from "./rows.js";
 import { settingsOf } from "./sources.js";
+import { countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
@@ -58,6 +58,11 @@ interface ChangedFile {
   added: boolean;
 }
 
+/** Changes when anything symbols depend on besides the files changes (config, registry). */
+export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegistry): string {
+  return sha256Hex(`${hashCanonical(config)}\n${hashCanonical(registry.entries)}\n${hashCanonical(registry.problems)}`);
+}
+
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 export function runBuild(
@@ -68,7 +73,8 @@ export function runBuild(
   onProgress: ((progress: BuildProgress) => void) | undefined,
 ): BuildReport {
   const started = performance.now();
-  const walked = walkSources(root, settingsOf(config));
+  const settings = settingsOf(config);
+  const walked = walkSources(root, settings);
   const walkMs = performance.now() - started;
   onProgress?.({ phase: "walk", done: walked.files.length, total: walked.files.length });
 
@@ -111,7 +117,7 @@ export function runBuild(
   const extractMs = performance.now() - extractStarted;
 
   const registry = readRegistry(root);
-  const fingerprint = sha256Hex(`${hashCanonical(config)}\n${hashCanonical(registry.entries)}\n${hashCanonical(registry.problems)}`);
+  const fingerprint = symbolsFingerprint(config, registry);
   const symbolsNeeded = changed.length > 0 || removed.length > 0 || readMeta(db, "symbols_fingerprint") !== fingerprint;
 
   let writeMs = 0;
@@ -139,9 +145,14 @@ export function runBuild(
     if (symbolsNeeded) {
       const symbolsStarted = performance.now();
       onProgress?.({ phase: "symbols", done: 0, total: 1 });
-      const { model, rowOf } = loadModelFromDb(statements, root, config, registry);
-      writeSymbols(statements, model, rowOf);
-      problems = model.problems().length;
+      if (readMeta(db, "symbols_fingerprint") !== fingerprint) {
+        syncAllSymbols(statements, settings, registry);
+      } else {
+        const touched = [...removed, ...changed.map((f) => f.filePath)];
+        const newSectionIds = extracted.flatMap((e) => e.sections.map((s) => s.sectionId));
+        syncTouchedSymbols(statements, settings, touched, newSectionIds);
+      }
+      problems = countProblems(statements, registry);
       writeMeta(db, "symbols_fingerprint", fingerprint);
       writeMeta(db, "problems", String(problems));
       symbolsMs = performance.now() - symbolsStarted;

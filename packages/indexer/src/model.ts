@@ -25,9 +25,10 @@ import type {
   SymbolRecord,
 } from "./model-types.js";
 import type { RegistryEntry, RegistryProblem } from "./registry.js";
-import { type NamespaceSymbol, type SourceSettings, namespaceSymbols, settingsOf } from "./sources.js";
+import { compareDefinitions, duplicateProblem, fileDefinitions, registryDefinitions, withoutId } from "./definitions.js";
+import { type SourceSettings, settingsOf } from "./sources.js";
 import { nearest } from "./suggest.js";
-import { checkSymbolTarget } from "./targets.js";
+import { checkSymbolTarget, findHeadingIn } from "./targets.js";
 
 export interface WorkspaceModelOptions {
   config?: CatalyticConfig;
@@ -37,17 +38,13 @@ export interface WorkspaceModelOptions {
 
 interface FileState extends FileSnapshot {
   text?: string;
-  namespaceSymbols: NamespaceSymbol[];
+  /** Problems of the file's own symbol names (namespace names that cannot be symbols). */
+  nameProblems: ModelProblem[];
   byHeadingPath: Map<string, ExtractedSection>;
   bySlug: Map<string, ExtractedSection>;
 }
 
-const ORIGIN_ORDER = { registry: 0, "front-matter": 1, namespace: 2 } as const;
 const PATH_SEPARATOR = "\u001f";
-
-function compareDefinitions(a: SymbolDefinition, b: SymbolDefinition): number {
-  return ORIGIN_ORDER[a.origin] - ORIGIN_ORDER[b.origin] || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
-}
 
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -77,9 +74,8 @@ export class WorkspaceModel {
     this.config = config;
     this.settings = settingsOf(config);
     for (const state of this.files.values()) {
-      this.dropDefinitions(state.filePath, "namespace");
-      state.namespaceSymbols = namespaceSymbols(this.settings, state.filePath);
-      this.addNamespaceDefinitions(state);
+      this.dropFileDefinitions(state.filePath);
+      this.addFileDefinitions(state);
     }
     this.changed();
   }
@@ -111,7 +107,7 @@ export class WorkspaceModel {
     const state: FileState = {
       ...snapshot,
       ...(text !== undefined ? { text } : {}),
-      namespaceSymbols: namespaceSymbols(this.settings, snapshot.filePath),
+      nameProblems: [],
       byHeadingPath: new Map(),
       bySlug: new Map(),
     };
@@ -124,17 +120,7 @@ export class WorkspaceModel {
       state.bySlug.set(section.slug, section);
     }
     this.files.set(snapshot.filePath, state);
-    for (const symbol of snapshot.frontMatterSymbols) {
-      this.addDefinition(symbol.symbolId, {
-        origin: "front-matter",
-        file: snapshot.filePath,
-        line: symbol.line,
-        character: symbol.character,
-        targetType: symbol.headingPath.length === 0 ? "FILE" : "HEADING",
-        targetRef: symbol.headingPath.length === 0 ? snapshot.filePath : `${snapshot.filePath}#${symbol.headingPath.join(" > ")}`,
-      });
-    }
-    this.addNamespaceDefinitions(state);
+    this.addFileDefinitions(state);
     this.changed();
   }
 
@@ -145,8 +131,7 @@ export class WorkspaceModel {
       if (this.sectionsById.get(section.sectionId) === section) this.sectionsById.delete(section.sectionId);
     }
     this.files.delete(filePath);
-    this.dropDefinitions(filePath, "front-matter");
-    this.dropDefinitions(filePath, "namespace");
+    this.dropFileDefinitions(filePath);
     this.changed();
     return true;
   }
@@ -154,16 +139,7 @@ export class WorkspaceModel {
   /** Replaces the registry (catalytic.symbols.json) entries and the problems found parsing it. */
   setRegistry(entries: readonly RegistryEntry[], problems: readonly RegistryProblem[] = []): void {
     this.dropDefinitions(SYMBOLS_FILE, "registry");
-    for (const entry of entries) {
-      this.addDefinition(entry.symbolId, {
-        origin: "registry",
-        file: SYMBOLS_FILE,
-        line: entry.line,
-        targetType: entry.targetType,
-        targetRef: entry.targetRef,
-        ...(entry.defaultSlice !== undefined ? { defaultSlice: entry.defaultSlice } : {}),
-      });
-    }
+    for (const definition of registryDefinitions(entries)) this.addDefinition(definition.symbolId, withoutId(definition));
     this.registryProblems = problems.map((p) => ({
       code: p.code,
       message: p.message,
@@ -221,13 +197,7 @@ export class WorkspaceModel {
   findHeading(filePath: string, headingPath: readonly string[]): ExtractedSection | "ambiguous" | undefined {
     const state = this.files.get(filePath);
     if (!state) return undefined;
-    const exact = state.byHeadingPath.get(headingPath.join(PATH_SEPARATOR));
-    if (exact) return exact;
-    const matches = state.sections.filter(
-      (s) => s.kind !== "file" && s.headingPath.length >= headingPath.length && headingPath.every((part, i) => s.headingPath[s.headingPath.length - headingPath.length + i] === part),
-    );
-    if (matches.length > 1) return "ambiguous";
-    return matches[0];
+    return state.byHeadingPath.get(headingPath.join(PATH_SEPARATOR)) ?? findHeadingIn(state.sections, headingPath);
   }
 
   sectionBySlug(filePath: string, slug: string): ExtractedSection | undefined {
@@ -248,7 +218,7 @@ export class WorkspaceModel {
       ...(target.section ? { sectionId: target.section.sectionId } : {}),
       stale: target.stale,
     };
-    const problem = definitions.length > 1 ? this.duplicateProblem(symbolId, definitions, primary) : target.problem;
+    const problem = definitions.length > 1 ? duplicateProblem(symbolId, definitions, primary) : target.problem;
     if (problem) record.problem = problem;
     return record;
   }
@@ -305,22 +275,12 @@ export class WorkspaceModel {
     for (const filePath of this.listFiles()) {
       const state = this.files.get(filePath) as FileState;
       for (const p of state.frontMatterProblems) problems.push({ code: p.code, message: p.message, file: filePath, line: p.line, character: p.character });
-      for (const ns of state.namespaceSymbols) {
-        if (!ns.valid) {
-          problems.push({
-            code: "CAT_SYMBOL_INVALID",
-            message: `${filePath} cannot get a namespace symbol: ${ns.symbolId} is not a valid symbol id (names use [A-Za-z0-9_.-] and do not end in . or -)`,
-            file: filePath,
-            line: 0,
-            symbolId: ns.symbolId,
-          });
-        }
-      }
+      problems.push(...state.nameProblems);
     }
     for (const id of this.sortedSymbolIds()) {
       const definitions = this.definitions.get(id) as SymbolDefinition[];
       if (definitions.length > 1) {
-        for (const d of definitions) problems.push(this.duplicateProblem(id, definitions, d));
+        for (const d of definitions) problems.push(duplicateProblem(id, definitions, d));
         continue;
       }
       const problem = this.getSymbol(id)?.problem;
@@ -406,23 +366,15 @@ export class WorkspaceModel {
 
   // ---- internals ----
 
-  private duplicateProblem(symbolId: string, definitions: readonly SymbolDefinition[], at: SymbolDefinition): ModelProblem {
-    const places = definitions.map((d) => `${d.file}:${d.line + 1} (${d.origin})`).join(", ");
-    return {
-      code: "CAT_SYMBOL_DUPLICATE",
-      message: `${symbolId} is defined ${definitions.length} times: ${places}`,
-      file: at.file,
-      line: at.line,
-      ...(at.character !== undefined ? { character: at.character } : {}),
-      symbolId,
-    };
+  private addFileDefinitions(state: FileState): void {
+    const { definitions, problems } = fileDefinitions(this.settings, state.filePath, state.frontMatterSymbols);
+    for (const definition of definitions) this.addDefinition(definition.symbolId, withoutId(definition));
+    state.nameProblems = problems;
   }
 
-  private addNamespaceDefinitions(state: FileState): void {
-    for (const ns of state.namespaceSymbols) {
-      if (!ns.valid) continue;
-      this.addDefinition(ns.symbolId, { origin: "namespace", file: state.filePath, line: 0, character: 0, targetType: "FILE", targetRef: state.filePath });
-    }
+  private dropFileDefinitions(filePath: string): void {
+    this.dropDefinitions(filePath, "front-matter");
+    this.dropDefinitions(filePath, "namespace");
   }
 
   private addDefinition(symbolId: string, definition: SymbolDefinition): void {

@@ -24,6 +24,20 @@ export function splitHeadingRef(targetRef: string): { file: string; headingPath:
   return { file: targetRef.slice(0, hash), headingPath: parseHeadingPath(targetRef.slice(hash + 1)) };
 }
 
+/** Heading section by path: the exact chain first, else the one section whose chain ends with it. */
+export function findHeadingIn(sections: readonly ExtractedSection[], headingPath: readonly string[]): ExtractedSection | "ambiguous" | undefined {
+  const matches: ExtractedSection[] = [];
+  for (const s of sections) {
+    if (s.kind === "file" || s.headingPath.length < headingPath.length) continue;
+    const offset = s.headingPath.length - headingPath.length;
+    if (!headingPath.every((part, i) => s.headingPath[offset + i] === part)) continue;
+    if (offset === 0) return s;
+    matches.push(s);
+  }
+  if (matches.length > 1) return "ambiguous";
+  return matches[0];
+}
+
 export function checkSymbolTarget(model: TargetLookup, symbolId: string, definition: SymbolDefinition): TargetCheck {
   const problem = (code: ErrorCode, message: string): ModelProblem => ({
     code,

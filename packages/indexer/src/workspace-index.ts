@@ -15,13 +15,14 @@ import {
   normalizeNewlines,
   parseSlice,
 } from "@catalytic/core";
-import { type BuildProgress, type BuildReport, runBuild } from "./build.js";
+import { type BuildProgress, type BuildReport, runBuild, symbolsFingerprint } from "./build.js";
 import { type Db, indexPath, openIndexDb, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, linesOf } from "./extract.js";
 import { type Logger, SILENT_LOGGER } from "./logger.js";
 import type { WorkspaceModel } from "./model.js";
 import type { ModelProblem, ResolveRequest, SymbolDefinition, SymbolRecord } from "./model-types.js";
-import { loadModelFromDb, writeSymbols } from "./persist.js";
+import { loadModelFromDb } from "./persist.js";
+import { countProblems, syncAllSymbols } from "./symbol-sync.js";
 import { readRegistry } from "./registry.js";
 import { type CachedResolution, DEFAULT_RUN_ID, type ResolveOptions, resolveCached } from "./resolve-cached.js";
 import { type SectionRow, sectionFromRow } from "./rows.js";
@@ -142,16 +143,17 @@ export class Index {
 
   /** The persisted index as an in-memory model (no source file is re-read; texts load lazily). */
   loadModel(): WorkspaceModel {
-    return loadModelFromDb(this.statements, this.root, this.config, readRegistry(this.root)).model;
+    return loadModelFromDb(this.statements, this.root, this.config, readRegistry(this.root));
   }
 
   /** Re-resolves every symbol (after catalytic.symbols.json changed) without re-indexing files. */
   refreshSymbols(): number {
     return this.db.transaction(() => {
-      const { model, rowOf } = loadModelFromDb(this.statements, this.root, this.config, readRegistry(this.root));
-      const count = writeSymbols(this.statements, model, rowOf);
-      writeMeta(this.db, "problems", String(model.problems().length));
-      return count;
+      const registry = readRegistry(this.root);
+      syncAllSymbols(this.statements, settingsOf(this.config), registry);
+      writeMeta(this.db, "problems", String(countProblems(this.statements, registry)));
+      writeMeta(this.db, "symbols_fingerprint", symbolsFingerprint(this.config, registry));
+      return this.counts().symbols;
     })();
   }
 
@@ -195,7 +197,7 @@ export class Index {
   }
 
   listSymbols(prefix = ""): SymbolRecord[] {
-    return (this.statements.get(symbolSql.SELECT_SYMBOLS_WITH_PREFIX).all(prefix) as SymbolTableRow[]).map(recordFromRow);
+    return (this.statements.get(symbolSql.SELECT_SYMBOLS_WITH_PREFIX).all({ prefix }) as SymbolTableRow[]).map(recordFromRow);
   }
 
   search(query: string, options: { k?: number; runId?: string } = {}): SearchResult {

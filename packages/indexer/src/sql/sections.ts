@@ -7,7 +7,7 @@ export const SELECT_SECTION_ROWS_OF_FILE = "SELECT id FROM sections WHERE file_p
 export const DELETE_SECTION_FTS = "DELETE FROM sections_fts WHERE rowid = ?";
 export const DELETE_SECTIONS_OF_FILE = "DELETE FROM sections WHERE file_path = ?";
 export const SELECT_ALL_SECTIONS = "SELECT * FROM sections ORDER BY file_path, ordinal";
-export const SELECT_SECTION_IDS = "SELECT section_id FROM sections";
+export const SELECT_SECTION_IDS = "SELECT section_id FROM sections ORDER BY section_id";
 export const SELECT_SECTION_BY_ID = "SELECT * FROM sections WHERE section_id = ? ORDER BY file_path, ordinal LIMIT 1";
 export const SELECT_SECTION_BY_ROW = "SELECT * FROM sections WHERE id = ?";
 export const SELECT_SECTION_BY_SLUG = "SELECT * FROM sections WHERE file_path = ? AND slug = ? AND kind != 'file' ORDER BY ordinal LIMIT 1";
@@ -18,3 +18,4 @@ export const SEARCH_SECTIONS =
   "round(-bm25(sections_fts, 4.0, 1.0), 6) AS score, snippet(sections_fts, 1, '', '', '…', 24) AS snippet " +
   "FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid WHERE sections_fts MATCH ? " +
   "ORDER BY score DESC, s.section_id, s.file_path, s.ordinal LIMIT ?";
+export const SELECT_SECTIONS_OF_FILE = "SELECT * FROM sections WHERE file_path = ? ORDER BY ordinal";

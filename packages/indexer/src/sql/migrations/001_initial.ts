@@ -5,7 +5,8 @@ CREATE TABLE files (
   size INTEGER NOT NULL,
   mtime_ms REAL NOT NULL,
   content_hash TEXT NOT NULL,
-  front_matter TEXT NOT NULL
+  front_matter TEXT NOT NULL,
+  problems INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE sections (
@@ -30,6 +31,21 @@ CREATE INDEX sections_file_slug ON sections(file_path, slug);
 
 CREATE VIRTUAL TABLE sections_fts USING fts5(heading, body, tokenize = 'unicode61 remove_diacritics 2');
 
+CREATE TABLE symbol_definitions (
+  symbol_id TEXT NOT NULL,
+  origin TEXT NOT NULL CHECK (origin IN ('registry', 'front-matter', 'namespace')),
+  origin_rank INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  character INTEGER,
+  target_type TEXT NOT NULL CHECK (target_type IN ('FILE', 'HEADING', 'SECTION')),
+  target_ref TEXT NOT NULL,
+  default_slice TEXT
+);
+CREATE INDEX symbol_definitions_symbol ON symbol_definitions(symbol_id);
+CREATE INDEX symbol_definitions_file ON symbol_definitions(file);
+CREATE INDEX symbol_definitions_target_ref ON symbol_definitions(target_ref) WHERE target_type = 'SECTION';
+
 CREATE TABLE symbols (
   symbol_id TEXT PRIMARY KEY,
   target_type TEXT NOT NULL CHECK (target_type IN ('FILE', 'HEADING', 'SECTION')),
@@ -37,12 +53,14 @@ CREATE TABLE symbols (
   default_slice TEXT,
   section_row INTEGER,
   section_id TEXT,
+  target_file TEXT,
   stale INTEGER NOT NULL,
   problem_code TEXT,
   problem_message TEXT,
   definitions TEXT NOT NULL
 );
 CREATE INDEX symbols_section_id ON symbols(section_id);
+CREATE INDEX symbols_target_file ON symbols(target_file);
 
 CREATE TABLE expansions (
   run_id TEXT NOT NULL,
