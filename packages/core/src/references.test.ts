@@ -101,6 +101,13 @@ describe("scanReferences: reference shape", () => {
 });
 
 describe("scanReferences: skipped regions", () => {
+  it("scans headings and handles empty documents", () => {
+    expect(texts("")).toEqual([]);
+    expect(texts("\r\n\r\n")).toEqual([]);
+    expect(texts("## See @A/H\nSetext @A/S\n===\n@A/P")).toEqual(["@A/H", "@A/S", "@A/P"]);
+    expect(scanReferences("# T\n\n@A/B")[0]?.range.start).toEqual({ line: 2, character: 0 });
+  });
+
   it("skips backtick and tilde fences, with info strings and longer closers", () => {
     const markdown = [
       "@A/ONE",
