@@ -127,10 +127,13 @@ export class Index {
     const config = options.config ?? loadConfig(absolute);
     const db = openIndexDb(absolute, { create: true });
     const index = new Index(absolute, db, config, options.logger ?? SILENT_LOGGER);
-    if (options.mustExist && readMeta(db, "index_hash") === undefined) {
+    const built = readMeta(db, "index_hash") !== undefined;
+    if (options.mustExist && !built) {
       index.close();
       throw new WorkspaceError("CAT_INDEX_MISSING", `the index in ${absolute} has never been built`, { hint: "run 'catalytic build' first" });
     }
+    // catalytic.symbols.json or catalytic.json edited since the build: re-resolve symbols (no file is re-read).
+    if (built && readMeta(db, "symbols_fingerprint") !== symbolsFingerprint(config, readRegistry(absolute))) index.refreshSymbols();
     return index;
   }
 

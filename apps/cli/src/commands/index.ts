@@ -6,5 +6,9 @@ import { planCommands } from "./plan.js";
 import { antsCommands } from "./ants.js";
 import { executeCommands } from "./execute.js";
 import { restoreCommands } from "./restore.js";
+import { indexCommands } from "./index-commands.js";
+import { symbolCommands } from "./symbols.js";
+import { resolveCommands } from "./resolve.js";
+import { searchCommands } from "./search.js";
 
-export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands];
+export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands, ...indexCommands, ...symbolCommands, ...resolveCommands, ...searchCommands];
