@@ -1,14 +1,9 @@
 // The `catalytic/*` requests the extension (or any client) sends: the cassette read as protocol
 // shapes, symbol listing and resolution, and request planning. Pure mappings over a Cassette and the
 // model; the server wires them to the connection and spawns processes for execution.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import {
-  InputError,
-  parseJson,
-  parsePlanRequest,
+  CassetteError,
   parseReference,
-  resolveInsideWorkspace,
   type CatalyticConfig,
   type JobProgress,
   type JobSummary,
@@ -22,10 +17,9 @@ import {
   type StepSummary,
   type SymbolSummary,
 } from "@catalytic/core";
-import { CassetteError } from "@catalytic/core";
 import type { Cassette, JobStatus, ReceiptRecord, StepRecord } from "@catalytic/cassette";
 import type { WorkspaceModel } from "@catalytic/indexer";
-import { modelSubstrate, plan, planOptionsFromConfig, postPlan } from "@catalytic/planner";
+import { modelSubstrate, plan, planOptionsFromConfig, postPlan, readRequestFile } from "@catalytic/planner";
 
 export function listRuns(cassette: Cassette | undefined): RunSummary[] {
   if (!cassette) return [];
@@ -214,20 +208,6 @@ export function resolveFromModel(model: WorkspaceModel, params: ResolveSymbolPar
   };
 }
 
-/** Reads a request file (absolute, or relative to the root and inside it). */
-export function readRequestFile(root: string, requestFile: string): unknown {
-  const file = path.isAbsolute(requestFile) ? requestFile : resolveInsideWorkspace(root, requestFile);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new InputError("CAT_FILE_NOT_FOUND", `cannot read request file ${requestFile}: ${(error as Error).message}`, {
-      hint: "pass the path of a plan request JSON file, absolute or relative to the workspace root",
-    });
-  }
-  return parseJson(text, requestFile);
-}
-
 /** Plans a request file; with dryRun false, posts it into the cassette (same request twice: same job). */
 export function planRequest(
   root: string,
@@ -236,14 +216,12 @@ export function planRequest(
   params: PlanRequestParams,
   openCassette: () => Cassette,
 ): PlanRequestResult {
-  const raw = readRequestFile(root, params.requestFile);
+  // The live model (unsaved buffers included) is the substrate, so the plan matches what the editor shows.
+  const request = readRequestFile(root, params.requestFile);
   const substrate = modelSubstrate(model, root);
   const options = planOptionsFromConfig(config);
-  if (params.dryRun) {
-    const output = plan(parsePlanRequest(raw, params.requestFile), substrate, options);
-    return { plan: output as unknown as PlanRequestResult["plan"] };
-  }
-  const posted = postPlan(openCassette(), raw, substrate, options);
+  if (params.dryRun) return { plan: plan(request, substrate, options) as unknown as PlanRequestResult["plan"] };
+  const posted = postPlan(openCassette(), request, substrate, options);
   return {
     plan: posted.plan as unknown as PlanRequestResult["plan"],
     posted: { jobId: posted.posted.jobId, messageId: posted.posted.messageId, stepIds: posted.posted.stepIds, created: posted.posted.created },

@@ -17,6 +17,7 @@ export class JobsFeed {
   ) {}
 
   start(): void {
+    this.poll(false); // the baseline: what exists now is history, not news
     this.timer = setInterval(() => this.poll(false), this.intervalMs);
     this.timer.unref();
   }
@@ -29,7 +30,11 @@ export class JobsFeed {
   /** Reads what changed since the last poll; `force` skips the data_version shortcut (our own writes). */
   poll(force: boolean): JobsChangedParams | undefined {
     const cassette = this.cassette();
-    if (!cassette) return undefined;
+    if (!cassette) {
+      // No ledger yet: whatever appears later is news, from its very first transition.
+      this.cursor ??= 0;
+      return undefined;
+    }
     try {
       if (this.cursor === undefined) {
         // Start at the present: history is what list requests are for.
