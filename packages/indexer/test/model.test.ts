@@ -94,3 +94,61 @@ describe("WorkspaceModel", () => {
     expect(m.listSymbolIds()).toEqual([]);
   });
 });
+
+describe("WorkspaceModel problems", () => {
+  it("reports a duplicate on every definition and refuses to resolve it", () => {
+    const m = model();
+    m.setRegistry(parseRegistry(formatRegistry([{ symbolId: "@CANON/scope", targetType: "FILE", targetRef: "notes/todo.md" }])).entries);
+    const record = m.getSymbol("@CANON/scope")!;
+    expect(record.definitions.map((d) => d.origin)).toEqual(["registry", "front-matter"]);
+    expect(record.problem?.code).toBe("CAT_SYMBOL_DUPLICATE");
+    const duplicates = m.problems().filter((p) => p.code === "CAT_SYMBOL_DUPLICATE");
+    expect(duplicates.map((p) => [p.file, p.line])).toEqual([
+      ["catalytic.symbols.json", 2],
+      ["docs/canon/AGREEMENT.md", 3],
+    ]);
+    expect(() => m.resolve({ symbolId: "@CANON/scope" })).toThrowError(expect.objectContaining({ code: "CAT_SYMBOL_DUPLICATE" }));
+  });
+
+  it("pins a SECTION until its content changes, then reports it stale", () => {
+    const m = model();
+    const terms = m.sectionsOf("docs/canon/AGREEMENT.md")!.find((s) => s.heading === "Terms")!;
+    m.setRegistry(parseRegistry(formatRegistry([{ symbolId: "@PIN/terms", targetType: "SECTION", targetRef: terms.sectionId }])).entries);
+    expect(m.getSymbol("@PIN/terms")).toMatchObject({ sectionId: terms.sectionId, stale: false });
+    m.setFile("docs/canon/AGREEMENT.md", AGREEMENT.replace("Term list.", "Term list, edited."));
+    expect(m.getSymbol("@PIN/terms")).toMatchObject({ stale: true, problem: { code: "CAT_SYMBOL_STALE", file: "catalytic.symbols.json" } });
+    expect(() => m.resolve({ symbolId: "@PIN/terms" })).toThrowError(expect.objectContaining({ code: "CAT_SYMBOL_STALE" }));
+  });
+
+  it("reports invalid default slices, missing targets and impossible namespace names", () => {
+    const m = model();
+    m.setFile("docs/canon/g++.md", "# g++\n");
+    m.setRegistry(
+      parseRegistry(
+        formatRegistry([
+          { symbolId: "@X/all", targetType: "FILE", targetRef: "notes/todo.md", defaultSlice: "ALL" },
+          { symbolId: "@X/long", targetType: "FILE", targetRef: "notes/todo.md", defaultSlice: "lines[0:99]" },
+          { symbolId: "@X/gone", targetType: "FILE", targetRef: "notes/gone.md" },
+          { symbolId: "@X/nohead", targetType: "HEADING", targetRef: "notes/todo.md#Missing" },
+        ]),
+      ).entries,
+    );
+    expect(m.problems().map((p) => [p.code, p.symbolId])).toEqual([
+      ["CAT_SYMBOL_INVALID", "@CANON/g++"],
+      ["CAT_SLICE_ALL_FORBIDDEN", "@X/all"],
+      ["CAT_FILE_NOT_FOUND", "@X/gone"],
+      ["CAT_SLICE_OUT_OF_BOUNDS", "@X/long"],
+      ["CAT_HEADING_NOT_FOUND", "@X/nohead"],
+    ]);
+  });
+
+  it("loadFile from a snapshot equals setFile from text", () => {
+    const a = model();
+    const b = new WorkspaceModel({ config, readText: (p) => (p === "notes/todo.md" ? "# Todo\n\nSee @CANON/AGREEMENT.\n" : AGREEMENT) });
+    for (const file of a.listFiles()) b.loadFile(a.fileSnapshot(file)!);
+    expect(b.listSymbols()).toEqual(a.listSymbols());
+    expect(b.problems()).toEqual(a.problems());
+    const scope = a.getSymbol("@CANON/scope")!.sectionId!;
+    expect(b.sectionText(scope)).toBe(a.sectionText(scope));
+  });
+});
