@@ -74,9 +74,13 @@ function writesOf(cassette: Cassette, runId: string): RecordedWrite[] {
   return entries.map((e) => e.write);
 }
 
-/** Removes folders a write created, deepest first, when they are empty again. */
-function removeCreatedDirs(root: string, dirs: readonly string[]): void {
-  for (const dir of [...dirs].reverse()) {
+/**
+ * Removes folders the run's writes created, deepest first, when they are empty again. Done after
+ * all reverts: with parallel ants the write that created a folder is not always the oldest in it.
+ */
+function removeCreatedDirs(root: string, writes: readonly RecordedWrite[]): void {
+  const dirs = [...new Set(writes.flatMap((w) => w.createdDirs))].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? 1 : -1));
+  for (const dir of dirs) {
     const absolute = resolveInsideWorkspace(root, dir);
     const stat = lstatSync(absolute, { throwIfNoEntry: false });
     if (stat?.isDirectory() && readdirSync(absolute).length === 0) rmdirSync(absolute);
@@ -143,8 +147,8 @@ export function restoreRun(root: string, runId: string): RestoreResult {
       atomicWrite(absolute, priors.get(write.beforeHash) as Buffer, lstatSync(absolute, { throwIfNoEntry: false })?.mode);
     } else {
       if (lstatSync(absolute, { throwIfNoEntry: false })) unlinkSync(absolute);
-      removeCreatedDirs(root, write.createdDirs);
     }
   }
+  removeCreatedDirs(root, writes);
   return result(false, writes.length);
 }

@@ -1,0 +1,269 @@
+// End to end with the built CLI bundle and real worker processes: plan, ants spawn, receipts,
+// cassette verify, restore; hostile steps; the failure policy.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCatalytic, tempDir } from "./helpers.js";
+// The ledger API (from source) only to read receipts and to post steps the planner would refuse.
+import { Cassette } from "../../packages/cassette/src/index.js";
+import { planHash, stepId, type PlanStep, type Receipt } from "../../packages/core/src/index.js";
+
+const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+
+interface Workspace {
+  root: string;
+  outside: string;
+}
+
+function cli(ws: Workspace, args: string[]) {
+  return runCatalytic(["--root", ws.root, ...args]);
+}
+
+function json<T = any>(result: { stdout: string }): T {
+  return JSON.parse(result.stdout) as T;
+}
+
+/** Files of a tree (minus .catalytic/) with their bytes, for byte-for-byte comparisons. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    const rel = path.relative(dir, file);
+    if (rel.split(path.sep)[0] === ".catalytic") continue;
+    out[rel] = entry.isFile() ? readFileSync(file, "base64") : entry.isDirectory() ? "<dir>" : "<other>";
+  }
+  return out;
+}
+
+function receiptsOf(root: string, jobId: string): Receipt[] {
+  const cassette = Cassette.openWorkspace(root);
+  try {
+    return cassette.listReceipts(jobId).map((r) => r.receipt as Receipt);
+  } finally {
+    cassette.close();
+  }
+}
+
+const CHECK_SCRIPT = [
+  "const fs = require('fs');",
+  "const want = { 'out/w1.md': 'one\\nPATCHED\\n', 'out/w2.md': 'two\\n', 'out/w3.md': 'three\\n', 'out/w4.md': 'four\\n', 'README.md': 'rewritten\\n', 'p1.md': 'alpha\\nBETA\\ngamma\\n' };",
+  "for (const [f, c] of Object.entries(want)) if (fs.readFileSync(f, 'utf8') !== c) { console.error('not yet: ' + f); process.exit(1); }",
+  "console.log('all writes present');",
+].join("\n");
+
+function makeWorkspace(): Workspace {
+  const base = tempDir("cat-ants-e2e-");
+  const root = path.join(base, "ws");
+  const outside = path.join(base, "outside");
+  mkdirSync(path.join(root, "docs"), { recursive: true });
+  mkdirSync(outside);
+  writeFileSync(path.join(outside, "secret.txt"), "outside the workspace\n");
+  writeFileSync(path.join(root, "README.md"), "# Readme\n\nThe e2e workspace.\n");
+  writeFileSync(path.join(root, "p1.md"), "alpha\nbeta\ngamma\n");
+  writeFileSync(path.join(root, "check.js"), CHECK_SCRIPT);
+  for (let i = 0; i < 20; i++) {
+    const n = String(i).padStart(3, "0");
+    writeFileSync(path.join(root, "docs", `doc-${n}.md`), `# Doc ${n}\n\nIntro ${n}.\n\n## Part A\n\nA of ${n}.\n\n## Part B\n\nB of ${n}.\n`);
+  }
+  writeFileSync(
+    path.join(root, "catalytic.json"),
+    JSON.stringify({
+      sources: [{ path: ".", include: ["**/*.md"] }, { path: "docs", include: ["**/*.md"], namespace: "DOCS" }],
+      tests: {
+        check: { command: process.execPath, args: ["check.js"], timeout_seconds: 60 },
+        meta: { command: process.execPath, args: ["-e", "console.log(JSON.stringify(process.argv.slice(1))); process.exit(5)", "; touch ../outside/pwned", "$(touch ../outside/pwned2)", "| tee ../outside/pwned3"], timeout_seconds: 60 },
+      },
+    }),
+  );
+  const build = runCatalytic(["--root", root, "build", "--json"]);
+  expect(build.code, build.stderr).toBe(0);
+  return { root, outside };
+}
+
+function sectionIds(ws: Workspace, file: string): string[] {
+  const result = cli(ws, ["extract", path.join(ws.root, file), "--json"]);
+  expect(result.code, result.stderr).toBe(0);
+  return [...new Set(json<{ sections: Array<{ sectionId: string }> }>(result).sections.map((s) => s.sectionId))];
+}
+
+function postRequest(ws: Workspace, request: Record<string, unknown>): { jobId: string; steps: PlanStep[] } {
+  const file = path.join(ws.root, `${String(request.request_id)}.json`);
+  writeFileSync(file, JSON.stringify({ intent: "e2e", ...request }));
+  const result = cli(ws, ["plan", "--request-file", file, "--json"]);
+  rmSync(file);
+  expect(result.code, result.stderr).toBe(0);
+  const out = json(result);
+  return { jobId: out.posted.jobId, steps: out.plan.steps };
+}
+
+describe("ants end to end (built CLI, real processes)", () => {
+  it("200 reads, 5 writes, 2 patches and 1 test with 4 ants: one receipt per step, dependencies respected, verify passes, restore is exact", () => {
+    const ws = makeWorkspace();
+    const before = snapshot(ws.root);
+    const sections = Array.from({ length: 20 }, (_, i) => sectionIds(ws, `docs/doc-${String(i).padStart(3, "0")}.md`)).flat();
+    expect(sections.length).toBeGreaterThanOrEqual(60);
+    const docs = Array.from({ length: 20 }, (_, i) => `docs/doc-${String(i).padStart(3, "0")}.md`);
+    const symbols = docs.map((d) => `@DOCS/${path.basename(d, ".md")}`);
+    const reads = {
+      symbols: [...symbols, ...symbols, ...symbols.map((s) => ({ symbol_id: s, slice: "lines[0:3]" }))],
+      sections: sections.slice(0, 60),
+      files: ["README.md", ...docs, ...docs, ...docs, ...docs].slice(0, 80),
+    };
+    const readCount = reads.symbols.length + reads.sections.length + reads.files.length;
+    expect(readCount).toBe(200);
+    const ops = [
+      { op: "WRITE_FILE", file_path: "out/w1.md", content: "one\ntwo\n" },
+      { op: "WRITE_FILE", file_path: "out/w2.md", content: "two\n" },
+      { op: "WRITE_FILE", file_path: "out/w3.md", content: "three\n" },
+      { op: "WRITE_FILE", file_path: "out/w4.md", content: "four\n" },
+      { op: "WRITE_FILE", file_path: "README.md", content: "rewritten\n" },
+      { op: "PATCH_FILE", file_path: "out/w1.md", file_hash: sha256("one\ntwo\n"), patch_start_line: 2, patch_end_line: 2, content: "PATCHED" },
+      { op: "PATCH_FILE", file_path: "p1.md", file_hash: sha256("alpha\nbeta\ngamma\n"), patch_start_line: 2, patch_end_line: 2, content: "BETA" },
+      { op: "RUN_TEST", test_name: "check" },
+    ];
+    const { jobId, steps } = postRequest(ws, { run_id: "e2e", request_id: "big", inputs: reads, ops, budgets: { max_steps: 300 } });
+    expect(steps).toHaveLength(208);
+
+    const spawn = cli(ws, ["ants", "spawn", "--run-id", "e2e", "--job-id", jobId, "-n", "4", "--json"]);
+    expect(spawn.code, spawn.stderr).toBe(0);
+    const spawned = json(spawn);
+    expect(spawned.workers).toHaveLength(4);
+    expect(spawned.workers.map((w: { exitCode: number }) => w.exitCode)).toEqual([0, 0, 0, 0]);
+    const manifest = JSON.parse(readFileSync(spawned.manifest, "utf8"));
+    expect(spawned.manifest).toBe(path.join(ws.root, ".catalytic", "runs", "e2e", `manifest-${jobId}.json`));
+    expect(manifest).toMatchObject({ runId: "e2e", jobId, exitCode: 0 });
+    expect(manifest.workers.every((w: { pid: number; endedAt: string }) => w.pid > 0 && w.endedAt)).toBe(true);
+
+    // Every step exactly one receipt, all SUCCESS, all from the spawned ants.
+    const receipts = receiptsOf(ws.root, jobId);
+    expect(receipts).toHaveLength(208);
+    expect(receipts.map((r) => r.step_id).sort()).toEqual(steps.map((s) => s.step_id).sort());
+    expect(receipts.every((r) => r.status === "SUCCESS")).toBe(true);
+    const workerIds = new Set(manifest.workers.map((w: { workerId: string }) => w.workerId));
+    expect(receipts.every((r) => workerIds.has(r.worker_id))).toBe(true);
+
+    // Dependencies: a step starts only after each dependency committed (commit order and clock).
+    const position = new Map(receipts.map((r, i) => [r.step_id, i]));
+    const byStep = new Map(receipts.map((r) => [r.step_id, r]));
+    const withDeps = steps.filter((s) => s.depends_on.length > 0);
+    expect(withDeps.map((s) => s.op)).toEqual(["WRITE_FILE", "PATCH_FILE", "RUN_TEST"]);
+    expect(withDeps[2]!.depends_on).toHaveLength(7);
+    for (const step of withDeps) {
+      for (const dep of step.depends_on) {
+        expect(position.get(dep)!).toBeLessThan(position.get(step.step_id)!);
+        expect(byStep.get(dep)!.timings.finished_at <= byStep.get(step.step_id)!.timings.started_at).toBe(true);
+      }
+    }
+    const test = receipts.find((r) => r.op === "RUN_TEST")!;
+    expect(test.outputs).toMatchObject({ exit_code: 0, output_tail: "all writes present\n" });
+    expect(readFileSync(path.join(ws.root, "out/w1.md"), "utf8")).toBe("one\nPATCHED\n");
+
+    const verify = cli(ws, ["cassette", "verify", "--json"]);
+    expect(verify.code, verify.stdout).toBe(0);
+    expect(json(verify).ok).toBe(true);
+    expect(cli(ws, ["plan", "verify", "--run-id", "e2e", "--request-id", "big"]).code).toBe(0);
+    const status = json(cli(ws, ["ants", "status", "--run-id", "e2e", "--job-id", jobId, "--json"]));
+    expect(status.status).toMatchObject({ committed: 208, pending: 0, done: true });
+
+    const restore = cli(ws, ["restore", "--run-id", "e2e", "--json"]);
+    expect(restore.code, restore.stderr).toBe(0);
+    const restored = json(restore);
+    expect(restored.rootAfter).toBe(restored.rootBefore);
+    expect(restored.writesReverted).toBe(7);
+    expect(snapshot(ws.root)).toEqual(before);
+  });
+
+  it("hostile steps each get a FAILURE receipt and nothing is written outside the workspace", () => {
+    const ws = makeWorkspace();
+    const outsideBefore = snapshot(ws.outside);
+    // The planner refuses these outright ...
+    for (const file_path of ["../../etc/passwd", "/etc/passwd"]) {
+      const refused = postRequestRaw(ws, { run_id: "hostile", request_id: `refused-${file_path.length}`, ops: [{ op: "WRITE_FILE", file_path, content: "x" }] });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("CAT_PATH_OUTSIDE_WORKSPACE");
+    }
+    // ... so they are posted straight into the ledger, as a tampered plan would be.
+    mkdirSync(path.join(ws.root, "sub"));
+    symlinkSync(ws.outside, path.join(ws.root, "sub", "escape"));
+    symlinkSync(path.join(ws.outside, "secret.txt"), path.join(ws.root, "secret-link.txt"));
+    const hostile: Array<[PlanStep["op"], PlanStep["refs"], string]> = [
+      ["WRITE_FILE", { file_path: "../../etc/passwd", content: "pwned" }, "CAT_PATH_OUTSIDE_WORKSPACE"],
+      ["WRITE_FILE", { file_path: path.join(ws.outside, "abs.txt"), content: "pwned" }, "CAT_PATH_OUTSIDE_WORKSPACE"],
+      ["WRITE_FILE", { file_path: "sub/escape/pwned.txt", content: "pwned" }, "CAT_PATH_OUTSIDE_WORKSPACE"],
+      ["PATCH_FILE", { file_path: "secret-link.txt", file_hash: sha256("outside the workspace\n"), patch_start_line: 1, patch_end_line: 1, content: "pwned" }, "CAT_PATH_OUTSIDE_WORKSPACE"],
+      ["READ_FILE", { file_path: "../outside/secret.txt" }, "CAT_PATH_OUTSIDE_WORKSPACE"],
+      ["RUN_TEST", { test_name: "check; touch ../outside/pwned" }, "CAT_TEST_NOT_CONFIGURED"],
+      ["RUN_TEST", { test_name: "meta" }, "CAT_TEST_FAILED"],
+    ];
+    const jobId = postRawSteps(ws.root, "hostile", "raw", hostile.map(([op, refs]) => ({ op, refs })));
+    const run = cli(ws, ["ants", "spawn", "--run-id", "hostile", "--job-id", jobId, "-n", "2", "--continue-on-fail", "--json"]);
+    expect(run.code).toBe(1);
+    const receipts = receiptsOf(ws.root, jobId);
+    expect(receipts).toHaveLength(hostile.length);
+    const byOrdinal = new Map(receipts.map((r) => [r.step_id, r]));
+    const cassette = Cassette.openWorkspace(ws.root);
+    const steps = cassette.listSteps(jobId);
+    cassette.close();
+    steps.forEach((step, i) => {
+      const receipt = byOrdinal.get(step.stepId)!;
+      expect(receipt.status).toBe("FAILURE");
+      expect(receipt.error!.code).toBe(hostile[i]![2]);
+    });
+    const meta = receipts.find((r) => r.op === "RUN_TEST" && r.error!.code === "CAT_TEST_FAILED")!;
+    expect(JSON.parse(meta.outputs.output_tail as string)).toEqual(["; touch ../outside/pwned", "$(touch ../outside/pwned2)", "| tee ../outside/pwned3"]);
+    expect(snapshot(ws.outside)).toEqual(outsideBefore);
+    expect(existsSync(path.join(ws.root, "pwned"))).toBe(false);
+  });
+
+  it("failure policy: a missing file stops the ants (exit 1); --continue-on-fail completes the rest and still exits 1", () => {
+    const ws = makeWorkspace();
+    const files = ["gone.md", ...Array.from({ length: 12 }, () => "README.md")];
+    writeFileSync(path.join(ws.root, "gone.md"), "soon gone\n");
+    const first = postRequest(ws, { run_id: "policy", request_id: "stop", inputs: { files } });
+    const second = postRequest(ws, { run_id: "policy", request_id: "continue", inputs: { files } });
+    rmSync(path.join(ws.root, "gone.md"));
+
+    const stop = cli(ws, ["ants", "spawn", "--run-id", "policy", "--job-id", first.jobId, "-n", "1"]);
+    expect(stop.code).toBe(1);
+    const stopped = receiptsOf(ws.root, first.jobId);
+    expect(stopped.map((r) => r.error?.code)).toEqual(["CAT_FILE_NOT_FOUND"]);
+
+    const go = cli(ws, ["execute", "--run-id", "policy", "--job-id", second.jobId, "--workers", "2", "--continue-on-fail", "--json"]);
+    expect(go.code).toBe(1);
+    expect(json(go).status).toMatchObject({ committed: 13, pending: 0 });
+    const all = receiptsOf(ws.root, second.jobId);
+    expect(all).toHaveLength(13);
+    expect(all.filter((r) => r.status === "FAILURE").map((r) => r.error!.code)).toEqual(["CAT_FILE_NOT_FOUND"]);
+  });
+});
+
+function postRequestRaw(ws: Workspace, request: Record<string, unknown>) {
+  const file = path.join(ws.root, "raw-request.json");
+  writeFileSync(file, JSON.stringify({ intent: "e2e", ...request }));
+  const result = cli(ws, ["plan", "--request-file", file]);
+  rmSync(file);
+  return result;
+}
+
+/** Posts steps into the cassette without the planner, as a tampered plan would arrive. */
+function postRawSteps(root: string, runId: string, requestId: string, raw: Array<{ op: PlanStep["op"]; refs: PlanStep["refs"] }>): string {
+  const steps: PlanStep[] = raw.map((r, i) => {
+    const body = { ordinal: i + 1, op: r.op, refs: r.refs, depends_on: [] };
+    return { step_id: stepId({ run_id: runId, request_id: requestId, ...body }), ...body };
+  });
+  const cassette = Cassette.openWorkspace(root);
+  try {
+    return cassette.postPlan({
+      runId,
+      idempotencyKey: requestId,
+      request: { run_id: runId, request_id: requestId, intent: "tampered" },
+      intent: "tampered",
+      planHash: planHash(runId, requestId, steps),
+      plannerVersion: "hand-written",
+      steps: steps.map((s) => ({ stepId: s.step_id, ordinal: s.ordinal, op: s.op, payload: s, dependsOn: [] })),
+    }).jobId;
+  } finally {
+    cassette.close();
+  }
+}
