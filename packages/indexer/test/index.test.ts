@@ -1,0 +1,352 @@
+// The SQLite index over real files in temp dirs: determinism, incremental == cold, symbols, cache, errors.
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { Index } from "../src/index.js";
+import { casPath } from "../src/cas.js";
+import { indexPath } from "../src/db.js";
+import { formatRegistry } from "../src/registry.js";
+import { RUST_BOOK, copyCorpus, tempDir } from "./corpora.js";
+
+const opened: Index[] = [];
+const dirs: string[] = [];
+
+afterEach(() => {
+  while (opened.length) opened.pop()!.close();
+  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+function open(root: string, options: Parameters<typeof Index.open>[1] = {}): Index {
+  const index = Index.open(root, options);
+  opened.push(index);
+  return index;
+}
+
+function write(root: string, file: string, text: string): void {
+  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+  writeFileSync(path.join(root, file), text);
+}
+
+const AGREEMENT = `---
+symbols:
+  "@CANON/scope": "Agreement > Scope"
+---
+# Agreement
+
+Intro.
+
+## Scope
+
+Scope text.
+
+## Terms
+
+Terms text.
+`;
+
+function workspace(): string {
+  const root = tempDir();
+  dirs.push(root);
+  write(root, "catalytic.json", JSON.stringify({ sources: [{ path: "canon", namespace: "CANON" }, { path: "notes" }], default_slice: "head(30)" }));
+  write(root, "canon/AGREEMENT.md", AGREEMENT);
+  write(root, "canon/glossary.md", "# Glossary\n\n## Slice\n\nA bound.\n\n## Symbol\n\nA name.\n");
+  write(root, "notes/todo.md", "# Todo\n\nRead @CANON/scope and @CANON/glossary#slice.\n");
+  write(root, "outside.md", "# Not a source\n");
+  return root;
+}
+
+/** Every row that defines the index's content (not timings or cache), for comparing builds. */
+function dump(root: string): Record<string, unknown[]> {
+  const db = new Database(indexPath(root), { readonly: true });
+  try {
+    return {
+      files: db.prepare("SELECT file_path, content_hash, front_matter, problems FROM files ORDER BY file_path").all(),
+      sections: db
+        .prepare("SELECT section_id, file_path, ordinal, kind, level, heading, slug, heading_path, line_start, line_end, content_hash FROM sections ORDER BY file_path, ordinal")
+        .all(),
+      fts: db.prepare("SELECT s.section_id, f.heading, f.body FROM sections_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal").all(),
+      definitions: db.prepare("SELECT symbol_id, origin, file, line, character, target_type, target_ref, default_slice FROM symbol_definitions ORDER BY symbol_id, origin_rank, file, line").all(),
+      symbols: db
+        .prepare("SELECT symbol_id, target_type, target_ref, default_slice, section_id, target_file, stale, problem_code, problem_message, definitions FROM symbols ORDER BY symbol_id")
+        .all(),
+      meta: db.prepare("SELECT key, value FROM meta WHERE key IN ('index_hash', 'problems') ORDER BY key").all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** A cold build of a copy of the tree (index removed), for comparison with an incrementally built one. */
+function coldDump(root: string): Record<string, unknown[]> {
+  const copy = tempDir();
+  dirs.push(copy);
+  cpSync(root, copy, { recursive: true, filter: (source) => !source.includes(".catalytic") });
+  const index = open(copy);
+  index.build();
+  index.close();
+  return dump(copy);
+}
+
+describe("Index.build", () => {
+  it("indexes the configured sources only and reports counts", () => {
+    const root = workspace();
+    const report = open(root).build();
+    expect(report).toMatchObject({ files: 3, added: 3, changed: 0, removed: 0, unchanged: 0, symbols: 3, problems: 0 });
+    expect(report.sections).toBe(4 + 4 + 2);
+    expect(report.indexHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(report.timings).sort()).toEqual(["extractMs", "hashMs", "readMs", "symbolsMs", "totalMs", "walkMs", "writeMs"]);
+  });
+
+  it("is deterministic: rebuilds, a copied tree and a tree written in another order give the same hash", () => {
+    const root = workspace();
+    const first = open(root).build().indexHash;
+    expect(open(root).build().indexHash).toBe(first);
+    const copy = tempDir();
+    dirs.push(copy);
+    for (const file of ["notes/todo.md", "canon/glossary.md", "canon/AGREEMENT.md", "catalytic.json"].reverse()) {
+      write(copy, file, readFileSync(path.join(root, file), "utf8"));
+    }
+    expect(open(copy).build().indexHash).toBe(first);
+    const exportA = path.join(root, "out");
+    const exportB = path.join(copy, "out");
+    open(root).exportJsonl(exportA);
+    open(copy).exportJsonl(exportB);
+    for (const name of ["SECTION_INDEX.jsonl", "SYMBOLS.jsonl"]) {
+      expect(readFileSync(path.join(exportB, name), "utf8")).toBe(readFileSync(path.join(exportA, name), "utf8"));
+    }
+    expect(readFileSync(path.join(exportA, "SYMBOLS.jsonl"), "utf8")).toBe(
+      [
+        '{"symbol_id":"@CANON/AGREEMENT","target_ref":"canon/AGREEMENT.md","target_type":"FILE"}',
+        '{"symbol_id":"@CANON/glossary","target_ref":"canon/glossary.md","target_type":"FILE"}',
+        '{"symbol_id":"@CANON/scope","target_ref":"canon/AGREEMENT.md#Agreement > Scope","target_type":"HEADING"}',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("skips unchanged files on a stat and re-reads only what changed", () => {
+    const root = workspace();
+    const file = path.join(root, "notes/todo.md");
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const index = open(root);
+    index.build();
+    // Same size and mtime but different bytes: a stat-skip cannot see it, which proves the file was not read.
+    writeFileSync(file, readFileSync(file, "utf8").replace("Todo", "Tada"));
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    expect(index.build()).toMatchObject({ changed: 0, unchanged: 3 });
+    // A new mtime with the same bytes (as before the swap) costs a read but no re-extraction.
+    writeFileSync(path.join(root, "canon/glossary.md"), readFileSync(path.join(root, "canon/glossary.md")));
+    utimesSync(path.join(root, "canon/glossary.md"), new Date(), new Date(Date.now() + 5000));
+    expect(index.build()).toMatchObject({ changed: 0, unchanged: 3 });
+  });
+
+  it("incremental builds equal a cold build after edit, add, delete and rename", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const steps: Array<[string, () => void, Partial<Record<string, number>>]> = [
+      ["edit", () => write(root, "canon/AGREEMENT.md", AGREEMENT.replace("Scope text.", "Scope text, longer now.")), { changed: 1 }],
+      ["add", () => write(root, "canon/new.md", "# New\n\n## Part\n"), { added: 1 }],
+      ["delete", () => unlinkSync(path.join(root, "canon/glossary.md")), { removed: 1 }],
+      ["rename", () => renameSync(path.join(root, "notes/todo.md"), path.join(root, "notes/done.md")), { added: 1, removed: 1 }],
+      ["front matter", () => write(root, "canon/new.md", '---\nsymbols:\n  "@CANON/part": "Part"\n---\n# New\n\n## Part\n'), { changed: 1 }],
+    ];
+    for (const [name, change, expected] of steps) {
+      change();
+      const report = index.build();
+      expect(report, name).toMatchObject(expected);
+      expect(dump(root), name).toEqual(coldDump(root));
+    }
+    expect(index.getSymbol("@CANON/part")?.sectionId).toBeDefined();
+    expect(index.getSymbol("@CANON/glossary")).toBeUndefined();
+  });
+
+  it("honours .gitignore, skips node_modules and .catalytic, and reports symlinks", () => {
+    const root = tempDir();
+    dirs.push(root);
+    write(root, ".gitignore", "ignored/\n*.tmp.md\n");
+    write(root, "a.md", "# A\n");
+    write(root, "ignored/b.md", "# B\n");
+    write(root, "c.tmp.md", "# C\n");
+    write(root, "node_modules/pkg/readme.md", "# D\n");
+    write(root, "sub/.gitignore", "secret.md\n");
+    write(root, "sub/secret.md", "# S\n");
+    write(root, "sub/open.md", "# O\n");
+    symlinkSync(path.join(root, "a.md"), path.join(root, "link.md"));
+    const report = open(root).build();
+    expect(open(root).loadModel().listFiles()).toEqual(["a.md", "sub/open.md"]);
+    expect(report.skipped).toEqual([{ path: "link.md", reason: "symbolic links are not followed (they could lead outside the workspace)" }]);
+  });
+
+  it("indexes the whole rust-book with its default config", { timeout: 120_000 }, () => {
+    const root = copyCorpus(RUST_BOOK);
+    dirs.push(path.dirname(root));
+    const index = open(root);
+    const report = index.build();
+    expect(report.files).toBe(112);
+    expect(report.sections).toBeGreaterThan(600);
+    expect(index.verify()).toMatchObject({ ok: true, differences: [] });
+  });
+});
+
+describe("Index symbols", () => {
+  it("a HEADING symbol survives an edit and resolves to the new content", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const before = index.resolve("@CANON/scope", { slice: "lines[0:3]" });
+    write(root, "canon/AGREEMENT.md", AGREEMENT.replace("Intro.", "Intro.\n\nMore intro.").replace("Scope text.", "Scope text v2."));
+    index.build();
+    const after = index.resolve("@CANON/scope", { slice: "lines[0:3]" });
+    expect(after.section.sectionId).not.toBe(before.section.sectionId);
+    expect(after.section.lineStart).toBe(before.section.lineStart + 2);
+    expect(after.payload).toBe("## Scope\n\nScope text v2.\n");
+  });
+
+  it("a SECTION pin goes stale when its content changes and is reported where it is defined", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const terms = index.loadModel().sectionsOf("canon/AGREEMENT.md")!.find((s) => s.heading === "Terms")!;
+    write(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@PIN/terms", targetType: "SECTION", targetRef: terms.sectionId }]));
+    index.build();
+    expect(index.resolve("@PIN/terms").payload).toBe("## Terms\n\nTerms text.\n");
+    write(root, "canon/AGREEMENT.md", AGREEMENT.replace("Terms text.", "Terms changed."));
+    const report = index.build();
+    expect(report.problems).toBe(1);
+    expect(index.getSymbol("@PIN/terms")).toMatchObject({ stale: true, problem: { code: "CAT_SYMBOL_STALE" } });
+    expect(index.verifySymbols()).toEqual([
+      expect.objectContaining({ code: "CAT_SYMBOL_STALE", file: "catalytic.symbols.json", line: 2, symbolId: "@PIN/terms" }),
+    ]);
+    expect(() => index.resolve("@PIN/terms")).toThrowError(expect.objectContaining({ code: "CAT_SYMBOL_STALE" }));
+    // Restoring the content brings the pinned version back.
+    write(root, "canon/AGREEMENT.md", AGREEMENT);
+    index.build();
+    expect(index.getSymbol("@PIN/terms")).toMatchObject({ stale: false, sectionId: terms.sectionId });
+    expect(dump(root)).toEqual(coldDump(root));
+  });
+
+  it("counts the same problems as the in-memory model, duplicates on both places", () => {
+    const root = workspace();
+    write(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@CANON/scope", targetType: "FILE", targetRef: "notes/todo.md" }]));
+    write(root, "canon/bad name!.md", "# Bad\n");
+    const index = open(root);
+    const report = index.build();
+    const problems = index.verifySymbols();
+    expect(problems.map((p) => [p.code, p.file])).toEqual([
+      ["CAT_SYMBOL_INVALID", "canon/bad name!.md"],
+      ["CAT_SYMBOL_DUPLICATE", "catalytic.symbols.json"],
+      ["CAT_SYMBOL_DUPLICATE", "canon/AGREEMENT.md"],
+    ]);
+    expect(report.problems).toBe(problems.length);
+    expect(() => index.resolve("@CANON/scope")).toThrowError(expect.objectContaining({ code: "CAT_SYMBOL_DUPLICATE" }));
+  });
+
+  it("loadModel reproduces what the index holds without re-reading files", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const model = index.loadModel();
+    expect(model.listSymbols().map((s) => [s.symbolId, s.sectionId])).toEqual(index.listSymbols().map((s) => [s.symbolId, s.sectionId]));
+    expect(model.resolve({ symbolId: "@CANON/scope" }).payload).toBe(index.resolve("@CANON/scope").payload);
+  });
+
+  it("re-resolves symbols on open when catalytic.symbols.json changed since the build", () => {
+    const root = workspace();
+    open(root).build();
+    write(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@NOTES/todo", targetType: "FILE", targetRef: "notes/todo.md", defaultSlice: "lines[0:1]" }]));
+    expect(open(root, { mustExist: true }).resolve("@NOTES/todo")).toMatchObject({ payload: "# Todo\n", sliceSource: "symbol_default" });
+  });
+});
+
+describe("Index.resolve and the expansion cache", () => {
+  it("misses, then hits; run id, slice and content are part of the key; payloads live in the CAS", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const miss = index.resolve("@CANON/scope", { runId: "r1" });
+    expect(miss).toMatchObject({ cacheHit: false, sliceText: "head(30)", sliceSource: "config_default", payload: "## Scope\n\nScope text.\n\n", bytes: 23 });
+    expect(readFileSync(casPath(root, miss.payloadHash), "utf8")).toBe(miss.payload);
+    const hit = index.resolve("@CANON/scope", { runId: "r1" });
+    expect(hit).toMatchObject({ cacheHit: true, payload: miss.payload, payloadHash: miss.payloadHash, contentHash: miss.contentHash });
+    expect(index.resolve("@CANON/scope", { runId: "r2" }).cacheHit).toBe(false);
+    expect(index.resolve("@CANON/scope:lines[0:1]", { runId: "r1" })).toMatchObject({ cacheHit: false, payload: "## Scope\n", sliceSource: "explicit" });
+    expect(index.resolve("@CANON/glossary#slice", { runId: "r1" })).toMatchObject({ cacheHit: false, reference: "@CANON/glossary#slice", payload: "## Slice\n\nA bound.\n\n" });
+    write(root, "canon/AGREEMENT.md", AGREEMENT.replace("Scope text.", "Scope text!"));
+    index.build();
+    const changed = index.resolve("@CANON/scope", { runId: "r1" });
+    expect(changed).toMatchObject({ cacheHit: false, payload: "## Scope\n\nScope text!\n\n" });
+    expect(changed.contentHash).not.toBe(miss.contentHash);
+    const db = new Database(indexPath(root));
+    expect(() => db.prepare("DELETE FROM expansions").run()).toThrow(/append-only/);
+    expect(db.prepare("SELECT count(*) AS n FROM expansions").get()).toEqual({ n: 5 });
+    db.close();
+  });
+
+  it("fails closed with typed errors", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const code = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (error) {
+        return (error as { code: string }).code;
+      }
+      return "no error";
+    };
+    let unknownHint = "";
+    try {
+      index.resolve("@CANON/scop");
+    } catch (error) {
+      unknownHint = (error as { hint: string }).hint;
+    }
+    expect(unknownHint).toBe("did you mean @CANON/scope?");
+    expect(code(() => index.resolve("@CANON/scope", { slice: "ALL" }))).toBe("CAT_SLICE_ALL_FORBIDDEN");
+    expect(code(() => index.resolve("@CANON/scope", { slice: "lines[0:99]" }))).toBe("CAT_SLICE_OUT_OF_BOUNDS");
+    expect(code(() => index.resolve("@CANON/scope", { slice: "lines[2:1]" }))).toBe("CAT_SLICE_EMPTY_RANGE");
+    expect(code(() => index.resolve("@CANON/glossary#nope"))).toBe("CAT_HEADING_NOT_FOUND");
+    expect(code(() => index.resolve("not a reference"))).toMatch(/^CAT_/);
+    expect(code(() => index.readSection("0".repeat(64)))).toBe("CAT_SECTION_NOT_FOUND");
+    write(root, "canon/glossary.md", "# Glossary changed\n");
+    expect(code(() => index.resolve("@CANON/glossary"))).toBe("CAT_INDEX_STALE");
+    const empty = tempDir();
+    dirs.push(empty);
+    expect(code(() => Index.open(empty, { mustExist: true }))).toBe("CAT_INDEX_MISSING");
+    expect(existsSync(indexPath(empty))).toBe(false);
+  });
+
+  it("readSection returns the current text, optionally sliced", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const section = index.loadModel().sectionsOf("canon/glossary.md")![2]!;
+    expect(index.readSection(section.sectionId)).toMatchObject({ text: "## Slice\n\nA bound.\n\n", bytes: 20 });
+    expect(index.readSection(section.sectionId, "tail(9)")).toMatchObject({ text: "A bound.\n\n".slice(1), sliceText: "tail(9)" });
+  });
+});
+
+describe("Index.search", () => {
+  it("returns deterministic hits with symbols and short snippets, and stores a receipt", () => {
+    const root = workspace();
+    write(root, "notes/long.md", `# Long\n\n${"bound ".repeat(200)}\n`);
+    const index = open(root);
+    index.build();
+    const first = index.search("bound", { k: 5, runId: "run-s" });
+    const second = index.search("bound", { k: 5, runId: "run-s" });
+    expect(second.hits).toEqual(first.hits);
+    expect(first.hits.map((h) => h.filePath).sort()).toEqual(["canon/glossary.md", "notes/long.md"]);
+    const glossary = first.hits.find((h) => h.filePath === "canon/glossary.md")!;
+    expect(glossary).toMatchObject({ headingPath: ["Glossary", "Slice"], lineStart: 2, lineEnd: 6, symbols: [] });
+    for (const hit of first.hits) expect(hit.snippet.length).toBeLessThanOrEqual(200);
+    for (let i = 1; i < first.hits.length; i++) expect(first.hits[i - 1]!.score).toBeGreaterThanOrEqual(first.hits[i]!.score);
+    expect(index.search("Scope", { k: 1 }).hits[0]).toMatchObject({ headingPath: ["Agreement", "Scope"], symbols: ["@CANON/scope"] });
+    const db = new Database(indexPath(root), { readonly: true });
+    const receipt = db.prepare("SELECT run_id, query, k, results FROM retrievals WHERE id = ?").get(first.receiptId) as Record<string, unknown>;
+    db.close();
+    expect(receipt).toMatchObject({ run_id: "run-s", query: "bound", k: 5 });
+    expect(JSON.parse(receipt.results as string)).toEqual(first.hits.map((h) => ({ section_id: h.sectionId, score: h.score })));
+    expect(() => index.search("  ??  ")).toThrowError(expect.objectContaining({ code: "CAT_USAGE" }));
+  });
+});
