@@ -1,0 +1,268 @@
+// Indexer commands end to end: the built bundle (apps/cli/dist/catalytic.cjs) as a real process, on a copy
+// of docs/demo and on copies of both corpora.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { type CliResult, REPO_ROOT, copyToTemp, runCatalytic } from "./helpers.js";
+
+const DEMO = path.join(REPO_ROOT, "docs", "demo");
+const CORPORA = path.resolve(REPO_ROOT, "..", "shared", "corpora");
+const dirs: string[] = [];
+
+afterEach(() => {
+  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+function copy(source: string): string {
+  const dir = copyToTemp(source, "cli-indexer-");
+  dirs.push(dir);
+  rmSync(path.join(dir, ".catalytic"), { recursive: true, force: true });
+  return dir;
+}
+
+function cli(root: string, ...args: string[]): CliResult {
+  return runCatalytic(["--root", root, ...args], { cwd: root });
+}
+
+function json(run: CliResult): Record<string, any> {
+  const lines = run.stdout.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]!) as Record<string, any>;
+}
+
+function failure(run: CliResult, code: string, exit = 1): void {
+  expect(run.code).toBe(exit);
+  expect(run.stderr).toContain(`error ${code}:`);
+}
+
+describe("catalytic build / verify / extract / get / export", () => {
+  test("build prints counts and the hash; --json gives counts, hash and timings; rebuilds are stable", () => {
+    const root = copy(DEMO);
+    const human = cli(root, "build");
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^indexed 4 files: 18 sections, 6 symbols \(added 4, changed 0, removed 0, unchanged 0\) in [\d.]+ ms\nindex hash [0-9a-f]{64}\n$/);
+    const report = json(cli(root, "build", "--json"));
+    expect(report).toMatchObject({ ok: true, files: 4, sections: 18, symbols: 6, added: 0, unchanged: 4, problems: 0 });
+    expect(human.stdout).toContain(report.indexHash);
+    expect(Object.keys(report.timings)).toContain("totalMs");
+    const other = copy(DEMO);
+    expect(json(cli(other, "build", "--json")).indexHash).toBe(report.indexHash);
+    const verify = cli(root, "verify");
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain("OK: the index is deterministic");
+    expect(json(cli(root, "verify", "--json"))).toMatchObject({ ok: true, firstHash: report.indexHash, freshHash: report.indexHash, differences: [] });
+  });
+
+  test("extract lists one file's sections without touching the database", () => {
+    const root = copy(DEMO);
+    const run = cli(root, "extract", path.join(root, "canon", "AGREEMENT.md"));
+    expect(run.code).toBe(0);
+    expect(run.stdout.split("\n").filter(Boolean)).toEqual([
+      expect.stringMatching(/^[0-9a-f]{64}\s+0-27\s+\(whole file\)$/),
+      expect.stringMatching(/^[0-9a-f]{64}\s+6-27\s+# Working agreement$/),
+      expect.stringMatching(/^[0-9a-f]{64}\s+11-18\s+## Working agreement > Scope$/),
+      expect.stringMatching(/^[0-9a-f]{64}\s+18-23\s+## Working agreement > Budgets$/),
+      expect.stringMatching(/^[0-9a-f]{64}\s+23-27\s+## Working agreement > Changes$/),
+      "front matter symbol @CANON/scope -> Working agreement > Scope (line 4)",
+      "front matter symbol @CANON/budgets -> Working agreement > Budgets (line 5)",
+    ]);
+    expect(existsSync(path.join(root, ".catalytic"))).toBe(false);
+    expect(json(cli(root, "extract", "--json", path.join(root, "README.md"))).sections).toHaveLength(2);
+    failure(cli(root, "extract", path.join(root, "missing.md")), "CAT_FILE_NOT_FOUND");
+    failure(cli(root, "extract", "/etc/hostname"), "CAT_PATH_OUTSIDE_WORKSPACE");
+  });
+
+  test("get prints a section's content (metadata on stderr) and fails closed on unknown ids", () => {
+    const root = copy(DEMO);
+    cli(root, "build");
+    const sectionId = json(cli(root, "extract", "--json", path.join(root, "canon", "glossary.md"))).sections[2].sectionId as string;
+    const run = cli(root, "get", sectionId);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(readFileSync(path.join(root, "canon", "glossary.md"), "utf8").split("\n").slice(2, 7).join("\n") + "\n");
+    expect(run.stderr).toContain(`section ${sectionId}`);
+    expect(json(cli(root, "get", sectionId, "--slice", "lines[0:1]", "--json"))).toMatchObject({ ok: true, content: "## Section\n", slice: "lines[0:1]" });
+    failure(cli(root, "get", "0".repeat(64)), "CAT_SECTION_NOT_FOUND");
+    const broken = cli(root, "get", sectionId, "--slice", "ALL", "--json");
+    expect(broken.code).toBe(1);
+    expect(json(broken)).toMatchObject({ ok: false, error: { code: "CAT_SLICE_ALL_FORBIDDEN" } });
+  });
+
+  test("export --jsonl writes deterministic SECTION_INDEX.jsonl and SYMBOLS.jsonl", () => {
+    const a = copy(DEMO);
+    const b = copy(DEMO);
+    for (const root of [a, b]) {
+      cli(root, "build");
+      expect(cli(root, "export", "--jsonl", path.join(root, "out")).code).toBe(0);
+    }
+    for (const name of ["SECTION_INDEX.jsonl", "SYMBOLS.jsonl"]) {
+      expect(readFileSync(path.join(b, "out", name), "utf8")).toBe(readFileSync(path.join(a, "out", name), "utf8"));
+    }
+    const sections = readFileSync(path.join(a, "out", "SECTION_INDEX.jsonl"), "utf8").trim().split("\n");
+    expect(sections).toHaveLength(18);
+    expect(Object.keys(JSON.parse(sections[0]!))).toEqual(["content_hash", "file_path", "heading_path", "line_end", "line_start", "section_id"]);
+    failure(cli(a, "export"), "CAT_MISSING_ARGUMENT", 2);
+  });
+
+  test("reading commands need a built index", () => {
+    const root = copy(DEMO);
+    for (const args of [["resolve", "@CANON/scope"], ["search", "cache"], ["symbols", "list"], ["get", "0".repeat(64)]]) {
+      const run = cli(root, ...args);
+      failure(run, "CAT_INDEX_MISSING");
+      expect(run.stderr).toContain("run 'catalytic build' first");
+    }
+  });
+});
+
+describe("catalytic resolve", () => {
+  test("payload on stdout; section, slice, hash, bytes and cache status on stderr", () => {
+    const root = copy(DEMO);
+    cli(root, "build");
+    const miss = cli(root, "resolve", "@CANON/scope", "--slice", "lines[0:3]", "--run-id", "r1");
+    expect(miss.code).toBe(0);
+    expect(miss.stdout).toBe("## Scope\n\n1. Only files under a configured source are canon.\n");
+    expect(miss.stderr).toMatch(/@CANON\/scope -> section [0-9a-f]{64}\n  canon\/AGREEMENT\.md:11-18  Working agreement > Scope\n/);
+    expect(miss.stderr).toMatch(/slice lines\[0:3\] \(explicit\), content hash [0-9a-f]{64}, 61 bytes, run r1\n\[CACHE MISS\]\n$/);
+    expect(cli(root, "resolve", "@CANON/scope", "--slice", "lines[0:3]", "--run-id", "r1").stderr).toContain("[CACHE HIT]");
+    expect(cli(root, "resolve", "@CANON/scope:lines[0:3]", "--run-id", "r2").stderr).toContain("[CACHE MISS]");
+    const viaJson = json(cli(root, "resolve", "@CANON/glossary#slice", "--json"));
+    expect(viaJson).toMatchObject({ ok: true, symbolId: "@CANON/glossary", reference: "@CANON/glossary#slice", slice: "head(600)", sliceSource: "config_default", cacheHit: false, runId: "default" });
+    expect(viaJson.payload.startsWith("## Slice\n")).toBe(true);
+    expect(viaJson.bytes).toBe(Buffer.byteLength(viaJson.payload));
+    expect(existsSync(path.join(root, ".catalytic", "cas", viaJson.payloadHash.slice(0, 2), viaJson.payloadHash.slice(2, 4), viaJson.payloadHash))).toBe(true);
+  });
+
+  test("a content change misses the cache; an edit without a rebuild is reported as stale", () => {
+    const root = copy(DEMO);
+    cli(root, "build");
+    expect(cli(root, "resolve", "@CANON/budgets").stderr).toContain("[CACHE MISS]");
+    expect(cli(root, "resolve", "@CANON/budgets").stderr).toContain("[CACHE HIT]");
+    const file = path.join(root, "canon", "AGREEMENT.md");
+    writeFileSync(file, readFileSync(file, "utf8").replace("at most 10 symbols", "at most 12 symbols"));
+    failure(cli(root, "resolve", "@CANON/budgets"), "CAT_INDEX_STALE");
+    cli(root, "build");
+    const after = cli(root, "resolve", "@CANON/budgets");
+    expect(after.stderr).toContain("[CACHE MISS]");
+    expect(after.stdout).toContain("at most 12 symbols");
+  });
+
+  test("every failure is typed: unknown symbol with suggestions, bad slices, missing heading", () => {
+    const root = copy(DEMO);
+    cli(root, "build");
+    const unknown = cli(root, "resolve", "@CANON/scop");
+    failure(unknown, "CAT_SYMBOL_UNKNOWN");
+    expect(unknown.stderr).toContain("did you mean @CANON/scope?");
+    expect(json(cli(root, "resolve", "@CANON/scop", "--json"))).toMatchObject({ ok: false, error: { code: "CAT_SYMBOL_UNKNOWN", details: { suggestions: ["@CANON/scope"] } } });
+    failure(cli(root, "resolve", "@CANON/scope", "--slice", "ALL"), "CAT_SLICE_ALL_FORBIDDEN");
+    failure(cli(root, "resolve", "@CANON/scope", "--slice", "lines[-1:2]"), "CAT_SLICE_NEGATIVE");
+    failure(cli(root, "resolve", "@CANON/scope", "--slice", "lines[0:500]"), "CAT_SLICE_OUT_OF_BOUNDS");
+    failure(cli(root, "resolve", "@CANON/scope", "--slice", "head(0)"), "CAT_SLICE_ZERO_COUNT");
+    failure(cli(root, "resolve", "@CANON/glossary#nothing"), "CAT_HEADING_NOT_FOUND");
+    failure(cli(root, "resolve"), "CAT_MISSING_ARGUMENT", 2);
+  });
+});
+
+describe("catalytic symbols", () => {
+  test("add writes a sorted, stable registry; get and list show it; errors are typed", () => {
+    const root = copy(DEMO);
+    cli(root, "build");
+    const added = cli(root, "symbols", "add", "@CANON/terms", "--file", "canon/glossary.md", "--heading", "Glossary > Symbol", "--default-slice", "lines[0:2]");
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain("added @CANON/terms -> HEADING canon/glossary.md#Glossary > Symbol");
+    expect(cli(root, "symbols", "add", "@AAA/first", "--file", "README.md").code).toBe(0);
+    expect(readFileSync(path.join(root, "catalytic.symbols.json"), "utf8")).toBe(
+      `${JSON.stringify(
+        {
+          symbols: {
+            "@AAA/first": { target_type: "FILE", target_ref: "README.md" },
+            "@CANON/terms": { target_type: "HEADING", target_ref: "canon/glossary.md#Glossary > Symbol", default_slice: "lines[0:2]" },
+            "@GUIDE/resolving": { target_type: "HEADING", target_ref: "guides/getting-started.md#Getting started > Resolve a symbol", default_slice: "lines[0:4]" },
+          },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    expect(cli(root, "resolve", "@CANON/terms").stdout).toBe("## Symbol\n\n");
+    const got = json(cli(root, "symbols", "get", "@CANON/terms", "--json"));
+    expect(got.symbol).toMatchObject({ symbolId: "@CANON/terms", targetType: "HEADING", defaultSlice: "lines[0:2]", stale: false });
+    expect(got.section).toMatchObject({ filePath: "canon/glossary.md", headingPath: ["Glossary", "Symbol"] });
+    expect(cli(root, "symbols", "list", "--prefix", "@CANON/").stdout.split("\n").filter(Boolean).map((l) => l.split(" ")[0])).toEqual([
+      "@CANON/AGREEMENT",
+      "@CANON/budgets",
+      "@CANON/glossary",
+      "@CANON/scope",
+      "@CANON/terms",
+    ]);
+    failure(cli(root, "symbols", "add", "@CANON/terms", "--file", "README.md"), "CAT_SYMBOL_EXISTS");
+    failure(cli(root, "symbols", "add", "@CANON/scope", "--file", "README.md"), "CAT_SYMBOL_EXISTS");
+    failure(cli(root, "symbols", "add", "@canon/lower", "--file", "README.md"), "CAT_SYMBOL_INVALID");
+    failure(cli(root, "symbols", "add", "@X/y", "--file", "nope.md"), "CAT_FILE_NOT_FOUND");
+    failure(cli(root, "symbols", "add", "@X/y", "--file", "README.md", "--heading", "Nope"), "CAT_HEADING_NOT_FOUND");
+    failure(cli(root, "symbols", "add", "@X/y", "--section", "0".repeat(64)), "CAT_SECTION_NOT_FOUND");
+    failure(cli(root, "symbols", "add", "@X/y", "--file", "README.md", "--default-slice", "ALL"), "CAT_SLICE_ALL_FORBIDDEN");
+    failure(cli(root, "symbols", "add", "@X/y"), "CAT_USAGE", 2);
+    failure(cli(root, "symbols", "get", "@CANON/scop"), "CAT_SYMBOL_UNKNOWN");
+  });
+
+  test("verify reports a stale pin and a duplicate where they are defined, exit 1", () => {
+    const root = copy(DEMO);
+    cli(root, "build");
+    expect(cli(root, "symbols", "verify").code).toBe(0);
+    const budgets = json(cli(root, "symbols", "get", "@CANON/budgets", "--json")).symbol.sectionId as string;
+    expect(cli(root, "symbols", "add", "@PIN/budgets", "--section", budgets).code).toBe(0);
+    const file = path.join(root, "canon", "AGREEMENT.md");
+    writeFileSync(file, readFileSync(file, "utf8").replace("fails closed", "fails closed, always"));
+    const registry = JSON.parse(readFileSync(path.join(root, "catalytic.symbols.json"), "utf8"));
+    registry.symbols["@CANON/glossary"] = { target_type: "FILE", target_ref: "README.md" };
+    writeFileSync(path.join(root, "catalytic.symbols.json"), `${JSON.stringify(registry, null, 2)}\n`);
+    const build = json(cli(root, "build", "--json"));
+    expect(build.problems).toBe(3);
+    const run = cli(root, "symbols", "verify");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^catalytic\.symbols\.json:\d+: CAT_SYMBOL_DUPLICATE @CANON\/glossary is defined 2 times/m);
+    expect(run.stdout).toMatch(/^canon\/glossary\.md:1: CAT_SYMBOL_DUPLICATE @CANON\/glossary is defined 2 times/m);
+    expect(run.stdout).toMatch(/^catalytic\.symbols\.json:\d+: CAT_SYMBOL_STALE @PIN\/budgets pins section/m);
+    expect(run.stderr).toContain("error CAT_VERIFY_FAILED: 3 symbol problem(s)");
+    failure(cli(root, "resolve", "@PIN/budgets"), "CAT_SYMBOL_STALE");
+  });
+});
+
+describe("catalytic search", () => {
+  test("ranked hits with symbols and snippets, same order every time, one receipt each", () => {
+    const root = copy(DEMO);
+    cli(root, "build");
+    const first = json(cli(root, "search", "cache hit", "-k", "2", "--json"));
+    expect(first.hits.map((h: any) => [h.filePath, h.headingPath.join(" > ")])).toEqual([
+      ["canon/glossary.md", "Glossary > Expansion cache"],
+      ["guides/getting-started.md", "Getting started > Resolve a symbol"],
+    ]);
+    expect(first.hits[1].symbols).toEqual(["@GUIDE/resolving"]);
+    const second = json(cli(root, "search", "cache hit", "-k", "2", "--json"));
+    expect(second.hits).toEqual(first.hits);
+    expect(second.receiptId).toBe(first.receiptId + 1);
+    const human = cli(root, "search", "cache hit", "-k", "1");
+    expect(human.stdout).toMatch(/^1\. [\d.]+ {2}canon\/glossary\.md:17-21 {2}Glossary > Expansion cache\n {3}[0-9a-f]{64}\n {3}Resolving the same symbol/);
+    expect(human.stderr).toMatch(/retrieval receipt #3 \(run default/);
+    failure(cli(root, "search", "!!!"), "CAT_USAGE", 2);
+    failure(cli(root, "search", "x", "-k", "zero"), "CAT_USAGE", 2);
+  });
+});
+
+describe("both corpora through the CLI", () => {
+  test.each([
+    ["rust-book", "BOOK", 112, "@BOOK/ch04-01-what-is-ownership#the-stack-and-the-heap", "### The Stack and the Heap", "ownership borrow"],
+    ["tldr-en", "TLDR", 7426, "@TLDR/common/tar", "# tar", "compress archive"],
+  ])("%s: build, verify, resolve, search", (name, namespace, files, reference, firstLine, query) => {
+    const root = copy(path.join(CORPORA, name));
+    writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ sources: [{ path: ".", namespace }] }));
+    const report = json(cli(root, "build", "--json"));
+    expect(report).toMatchObject({ ok: true, files, added: files });
+    expect(json(cli(root, "build", "--json"))).toMatchObject({ unchanged: files, indexHash: report.indexHash });
+    expect(cli(root, "verify").code).toBe(0);
+    const resolved = cli(root, "resolve", reference, "--slice", "lines[0:1]");
+    expect(resolved.code).toBe(0);
+    expect(resolved.stdout.trim().replace(/^> /, "")).toBe(firstLine);
+    const hits = json(cli(root, "search", query, "-k", "3", "--json")).hits;
+    expect(hits).toHaveLength(3);
+  }, 180_000);
+});
