@@ -7,6 +7,8 @@ export interface DiagnosticsSink {
   /** Computes the diagnostics of one workspace file. */
   compute(file: string): Diagnostic[];
   publish(file: string, diagnostics: Diagnostic[]): void;
+  /** Open documents always get a publish (an empty one says "checked, all clear"). */
+  isOpen(file: string): boolean;
   onError(file: string, error: unknown): void;
 }
 
@@ -96,7 +98,7 @@ export class DiagnosticsScheduler {
       this.sink.onError(file, error);
       return;
     }
-    if (diagnostics.length === 0 && !this.shown.has(file)) return;
+    if (diagnostics.length === 0 && !this.shown.has(file) && !this.sink.isOpen(file)) return;
     if (diagnostics.length) this.shown.add(file);
     else this.shown.delete(file);
     this.counts.set(file, diagnostics.length);

@@ -108,6 +108,7 @@ connection.onInitialize((params): InitializeResult => {
         return diagnosticsFor(ctx, file, grouped.get(file));
       },
       publish: (file, diagnostics) => void connection.sendDiagnostics({ uri: host.docs.uriOf(file), diagnostics }),
+      isOpen: (file) => host.docs.isOpen(file),
       onError: (file, error) => logger.warn(`diagnostics of ${file} failed: ${(error as Error).message}`),
     },
     options.diagnosticsDebounceMs ?? 150,
@@ -209,12 +210,24 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   if (events.length) onFileEvents(events);
 });
 
+let configReload: NodeJS.Timeout | undefined;
+
+/** An edited catalytic.json can change which files are sources: re-index once the typing settles. */
+function reloadConfigSoon(): void {
+  if (configReload) clearTimeout(configReload);
+  configReload = setTimeout(() => {
+    configReload = undefined;
+    void reindex();
+  }, 300);
+}
+
 documents.onDidChangeContent(({ document }) => {
   const file = host.docs.pathOf(document.uri);
   if (file === undefined) return;
   host.didChange(file, document);
   if (state !== "ready") return;
-  if (file === SYMBOLS_FILE || file === CONFIG_FILE) scheduler.sweep(host.filesToCheck(), announce);
+  if (file === CONFIG_FILE) reloadConfigSoon();
+  else if (file === SYMBOLS_FILE) scheduler.sweep(host.filesToCheck(), announce);
   else scheduler.schedule([file, ...host.docs.openFiles()]);
 });
 
@@ -223,7 +236,8 @@ documents.onDidClose(({ document }) => {
   if (file === undefined) return;
   host.didClose(file);
   if (state !== "ready") return;
-  if (host.isSource(file) || file === SYMBOLS_FILE || file === CONFIG_FILE) scheduler.schedule([file, ...host.docs.openFiles()]);
+  if (file === CONFIG_FILE) reloadConfigSoon();
+  else if (host.isSource(file) || file === SYMBOLS_FILE || file === CONFIG_FILE) scheduler.schedule([file, ...host.docs.openFiles()]);
   else scheduler.forget(file);
 });
 

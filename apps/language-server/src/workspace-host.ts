@@ -25,6 +25,8 @@ export class WorkspaceHost {
   configProblems: ModelProblem[] = [];
   hoverPreviewChars = 2000;
   private readonly dirty = new Set<string>();
+  /** Files edited while a load runs: re-applied to the new model once it is in place. */
+  private touchedDuringLoad: Set<string> | undefined;
   /** Registry SECTION pins (symbol id -> section id) and where each pinned section was last seen. */
   private pins = new Map<string, string>();
   private readonly lastKnown = new Map<string, { filePath: string; headingPath: string[] }>();
@@ -74,30 +76,36 @@ export class WorkspaceHost {
   async loadAll(onProgress: (progress: LoadProgress) => void): Promise<void> {
     this.readConfig();
     const model = this.newModel();
-    this.docs.clearDiskFiles();
-    const files = this.listSourceFiles();
-    onProgress({ done: 0, total: files.length });
-    for (let i = 0; i < files.length; i += LOAD_BATCH) {
-      const batch = files.slice(i, i + LOAD_BATCH);
-      const texts = await Promise.all(batch.map((file) => readFile(path.join(this.root, file), "utf8").catch((error: Error) => error)));
-      batch.forEach((file, j) => {
-        const text = texts[j];
-        if (text instanceof Error) {
-          this.logger.warn(`cannot read ${file}: ${text.message}`);
-          return;
-        }
-        const buffer = this.docs.isOpen(file) ? this.docs.text(file) : undefined;
-        model.setFile(file, buffer ?? (text as string));
-        this.docs.setDiskFile(file, true);
-        if (buffer === undefined) this.docs.primeReferences(file, text as string);
-      });
-      onProgress({ done: Math.min(files.length, i + LOAD_BATCH), total: files.length });
-      await new Promise((resolve) => setImmediate(resolve));
+    const touched = new Set<string>();
+    this.touchedDuringLoad = touched;
+    try {
+      this.docs.clearDiskFiles();
+      const files = this.listSourceFiles();
+      onProgress({ done: 0, total: files.length });
+      for (let i = 0; i < files.length; i += LOAD_BATCH) {
+        const batch = files.slice(i, i + LOAD_BATCH);
+        const texts = await Promise.all(batch.map((file) => readFile(path.join(this.root, file), "utf8").catch((error: Error) => error)));
+        batch.forEach((file, j) => {
+          const text = texts[j];
+          if (text instanceof Error) {
+            this.logger.warn(`cannot read ${file}: ${text.message}`);
+            return;
+          }
+          const buffer = this.docs.isOpen(file) ? this.docs.text(file) : undefined;
+          model.setFile(file, buffer ?? (text as string));
+          this.docs.setDiskFile(file, true);
+          if (buffer === undefined) this.docs.primeReferences(file, text as string);
+        });
+        onProgress({ done: Math.min(files.length, i + LOAD_BATCH), total: files.length });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      // Open buffers of source files not on disk yet (new, unsaved) are part of the workspace too.
+      for (const file of this.docs.openFiles()) if (!model.hasFile(file) && this.isSource(file)) model.setFile(file, this.docs.text(file) as string);
+    } finally {
+      this.touchedDuringLoad = undefined;
     }
-    // Open buffers of source files not on disk yet (new, unsaved) are part of the workspace too.
-    for (const file of this.docs.openFiles()) if (!model.hasFile(file) && this.isSource(file)) model.setFile(file, this.docs.text(file) as string);
     this.model = model;
-    this.dirty.clear();
+    for (const file of touched) this.dirty.add(file);
     this.loadRegistry();
   }
 
@@ -163,6 +171,7 @@ export class WorkspaceHost {
   }
 
   private apply(file: string): void {
+    this.touchedDuringLoad?.add(file);
     if (file === SYMBOLS_FILE) {
       this.loadRegistry();
       return;
