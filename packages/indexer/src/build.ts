@@ -85,16 +85,24 @@ export function runBuild(
   const readStarted = performance.now();
   const changed: ChangedFile[] = [];
   const statOnly: Array<{ filePath: string; size: number; mtimeMs: number }> = [];
+  const vanished = new Set<string>();
   let unchanged = 0;
   let bytes = 0;
   walked.files.forEach((file, i) => {
-    bytes += file.size;
     const before = previous.get(file.filePath);
     if (before && before.size === file.size && before.mtime_ms === file.mtimeMs) {
       unchanged++;
       return;
     }
-    const text = readFileSync(path.join(root, file.filePath), "utf8");
+    let text: string;
+    try {
+      text = readFileSync(path.join(root, file.filePath), "utf8");
+    } catch (error) {
+      // Deleted (or made unreadable) between the walk and the read: treat it as gone, and say so.
+      vanished.add(file.filePath);
+      walked.skipped.push({ path: file.filePath, reason: `cannot read: ${(error as Error).message}` });
+      return;
+    }
     if (before && before.content_hash === contentHash(text)) {
       unchanged++;
       statOnly.push(file);
@@ -103,7 +111,8 @@ export function runBuild(
     changed.push({ ...file, text, added: !before });
     if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
   });
-  const walkedPaths = new Set(walked.files.map((f) => f.filePath));
+  const walkedPaths = new Set(walked.files.map((f) => f.filePath).filter((p) => !vanished.has(p)));
+  for (const file of walked.files) if (walkedPaths.has(file.filePath)) bytes += file.size;
   const removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
   const readMs = performance.now() - readStarted;
 
@@ -133,7 +142,7 @@ export function runBuild(
     }
     for (const file of statOnly) statements.get(files.UPDATE_FILE_STAT).run(file.size, file.mtimeMs, file.filePath);
     extracted.forEach(({ file, normalized, sections, frontMatter }, i) => {
-      if (!file.added) deleteSectionsOf(statements, file.filePath);
+      deleteSectionsOf(statements, file.filePath); // also when "added": a concurrent build may have inserted it
       statements
         .get(files.UPSERT_FILE)
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
@@ -163,14 +172,14 @@ export function runBuild(
       writeMeta(db, "index_hash", hash);
       hashMs = performance.now() - hashStarted;
     }
-  })();
+  }).immediate();
   const counts = {
     sections: (statements.get(sectionSql.COUNT_SECTIONS).get() as { n: number }).n,
     symbols: (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n,
   };
   onProgress?.({ phase: "done", done: walked.files.length, total: walked.files.length });
   return {
-    files: walked.files.length,
+    files: walkedPaths.size,
     sections: counts.sections,
     symbols: counts.symbols,
     added: changed.filter((f) => f.added).length,

@@ -157,7 +157,7 @@ export class Index {
       writeMeta(this.db, "problems", String(countProblems(this.statements, registry)));
       writeMeta(this.db, "symbols_fingerprint", symbolsFingerprint(this.config, registry));
       return this.counts().symbols;
-    })();
+    }).immediate();
   }
 
   resolve(ref: string | ResolveRequest, options: ResolveOptions = {}): CachedResolution {
