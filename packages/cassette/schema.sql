@@ -1,14 +1,6 @@
 CREATE INDEX ix_jobs_run ON jobs (run_id, message_seq, ordinal);
 
-CREATE INDEX ix_receipts_job ON receipts (job_id);
-
-CREATE INDEX ix_step_transitions_job ON step_transitions (job_id, transition_id);
-
-CREATE INDEX ix_step_transitions_step ON step_transitions (step_id, transition_id);
-
-CREATE INDEX ix_steps_claim ON steps (run_id, status, message_seq, job_ordinal, ordinal);
-
-CREATE INDEX ix_steps_job ON steps (job_id, status, ordinal);
+CREATE INDEX ix_steps_pending ON steps (run_id, message_seq, job_ordinal, ordinal) WHERE status = 'PENDING';
 
 CREATE TABLE job_budgets (
   job_id TEXT PRIMARY KEY REFERENCES jobs (job_id),
@@ -16,7 +8,7 @@ CREATE TABLE job_budgets (
   max_symbols INTEGER CHECK (max_symbols IS NULL OR max_symbols >= 0),
   bytes_used INTEGER NOT NULL DEFAULT 0 CHECK (bytes_used >= 0 AND (max_bytes IS NULL OR bytes_used <= max_bytes)),
   symbols_used INTEGER NOT NULL DEFAULT 0 CHECK (symbols_used >= 0 AND (max_symbols IS NULL OR symbols_used <= max_symbols))
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE jobs (
   job_id TEXT PRIMARY KEY,
@@ -31,7 +23,7 @@ CREATE TABLE jobs (
   step_count INTEGER NOT NULL CHECK (step_count >= 0),
   created_at TEXT NOT NULL,
   UNIQUE (message_id, ordinal)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE messages (
   message_id TEXT PRIMARY KEY,
@@ -43,23 +35,25 @@ CREATE TABLE messages (
   created_at TEXT NOT NULL,
   UNIQUE (run_id, seq),
   UNIQUE (run_id, idempotency_key)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 
 CREATE TABLE receipts (
-  receipt_id TEXT PRIMARY KEY,
-  step_id TEXT NOT NULL UNIQUE REFERENCES steps (step_id),
+  step_id TEXT PRIMARY KEY REFERENCES steps (step_id),
+  receipt_id TEXT NOT NULL CHECK (receipt_id = 'rcpt_' || step_id || '_' || fencing_token),
   job_id TEXT NOT NULL REFERENCES jobs (job_id),
   run_id TEXT NOT NULL,
   worker_id TEXT NOT NULL,
   fencing_token INTEGER NOT NULL,
   outcome TEXT NOT NULL CHECK (outcome IN ('SUCCESS', 'FAILURE', 'ABORTED')),
   receipt_json TEXT NOT NULL CHECK (json_valid(receipt_json)),
+  job_seq INTEGER NOT NULL CHECK (job_seq >= 1),
   prev_receipt_hash TEXT,
-  receipt_hash TEXT NOT NULL UNIQUE CHECK (length(receipt_hash) = 64),
-  created_at TEXT NOT NULL
-) STRICT;
+  receipt_hash TEXT NOT NULL CHECK (length(receipt_hash) = 64),
+  created_at TEXT NOT NULL,
+  UNIQUE (job_id, job_seq)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE step_deps (
   step_id TEXT NOT NULL REFERENCES steps (step_id),
@@ -96,7 +90,7 @@ CREATE TABLE steps (
   UNIQUE (job_id, ordinal),
   CHECK ((status = 'PENDING') = (lease_owner IS NULL)),
   CHECK ((lease_owner IS NULL) = (lease_expires_at IS NULL))
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TRIGGER tr_job_budgets_immutable_delete BEFORE DELETE ON job_budgets
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: job_budgets: DELETE rejected'); END;
@@ -141,8 +135,9 @@ CREATE TRIGGER tr_receipts_append_only_update BEFORE UPDATE ON receipts
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts are append-only: UPDATE rejected'); END;
 
 CREATE TRIGGER tr_receipts_chain_guard BEFORE INSERT ON receipts
-WHEN NEW.prev_receipt_hash IS NOT (SELECT r.receipt_hash FROM receipts r WHERE r.job_id = NEW.job_id ORDER BY r.rowid DESC LIMIT 1)
-BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts: prev_receipt_hash must be the hash of the latest receipt of the same job (null for the first)'); END;
+WHEN NEW.job_seq IS NOT (SELECT COALESCE(MAX(r.job_seq), 0) + 1 FROM receipts r WHERE r.job_id = NEW.job_id)
+  OR NEW.prev_receipt_hash IS NOT (SELECT r.receipt_hash FROM receipts r WHERE r.job_id = NEW.job_id AND r.job_seq = NEW.job_seq - 1)
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts: job_seq must be the next of its job and prev_receipt_hash the hash of the latest receipt of the job (null for the first)'); END;
 
 CREATE TRIGGER tr_receipts_lease_guard BEFORE INSERT ON receipts
 WHEN NOT EXISTS (
@@ -174,8 +169,11 @@ BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_transitions are append-only: UPDA
 
 CREATE TRIGGER tr_step_transitions_insert_guard BEFORE INSERT ON step_transitions
 WHEN NEW.from_status IS NEW.to_status
-  OR NEW.to_status IS NOT (SELECT s.status FROM steps s WHERE s.step_id = NEW.step_id)
-  OR NEW.from_status IS NOT (SELECT t.to_status FROM step_transitions t WHERE t.step_id = NEW.step_id ORDER BY t.transition_id DESC LIMIT 1)
+  OR NOT EXISTS (
+    SELECT 1 FROM steps s
+    WHERE s.step_id = NEW.step_id AND s.job_id = NEW.job_id AND s.run_id = NEW.run_id
+      AND s.status = NEW.to_status AND s.fencing_token = NEW.fencing_token
+  )
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_transitions: rows are written by the steps triggers only'); END;
 
 CREATE TRIGGER tr_steps_claim_dependency_guard BEFORE UPDATE ON steps
@@ -235,10 +233,10 @@ WHEN NOT (
   AND EXISTS (
     SELECT 1 FROM jobs j
     WHERE j.job_id = NEW.job_id AND j.run_id = NEW.run_id AND j.message_seq = NEW.message_seq AND j.ordinal = NEW.job_ordinal
-      AND (SELECT COUNT(*) FROM steps s WHERE s.job_id = NEW.job_id) < j.step_count
+      AND NEW.ordinal BETWEEN 1 AND j.step_count
   )
 )
-BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a new step is PENDING with token 0, matches its job, and fits the job step_count'); END;
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a new step is PENDING with token 0, matches its job, and has an ordinal in 1..step_count'); END;
 
 CREATE TRIGGER tr_steps_lease_guard BEFORE UPDATE ON steps
 WHEN OLD.status = 'LEASED' AND NEW.status = 'LEASED' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id

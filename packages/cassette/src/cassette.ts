@@ -4,7 +4,16 @@ import type Database from "better-sqlite3";
 import { STATE_DIR } from "@catalytic/core";
 import { openConnection, silentLogger, writeTransaction, type Logger } from "./connection.js";
 import { createLedger, type Ledger } from "./ledger.js";
-import { claimNextStep, claimStep, completeStep, consumeBudget, renewLease, requeueExpired, type CompleteStepInput } from "./leasing.js";
+import {
+  claimNextStep,
+  claimStep,
+  completeAndClaimNext,
+  completeStep,
+  consumeBudget,
+  renewLease,
+  requeueExpired,
+  type CompleteStepInput,
+} from "./leasing.js";
 import { findJobByRequest, postMessage, postPlan, type PostMessageInput, type PostMessageResult, type PostPlanInput, type PostPlanResult } from "./posting.js";
 import {
   changesSince,
@@ -93,6 +102,15 @@ export class Cassette {
 
   completeStep(input: CompleteStepInput): { receiptId: string; receiptHash: string } {
     return completeStep(this.ledger, input);
+  }
+
+  /** completeStep, then claim the worker's next step (of the run, or of `jobId`) in the same transaction. */
+  completeAndClaimNext(
+    input: CompleteStepInput,
+    ttlSeconds: number,
+    jobId?: string,
+  ): { receiptId: string; receiptHash: string; next: ClaimedStep | undefined } {
+    return completeAndClaimNext(this.ledger, input, ttlSeconds, jobId);
   }
 
   requeueExpired(runId?: string): string[] {

@@ -61,11 +61,40 @@ export function withBusyRetry<T>(fn: () => T, logger: Logger): T {
   }
 }
 
-/** One BEGIN IMMEDIATE transaction, retried as a whole on SQLITE_BUSY; SQLite errors become typed errors. */
+interface TransactionStatements {
+  begin: Database.Statement;
+  commit: Database.Statement;
+  rollback: Database.Statement;
+}
+
+// Prepared once per connection: better-sqlite3's db.transaction() builds new wrappers on every call.
+const transactionStatements = new WeakMap<Database.Database, TransactionStatements>();
+
+function statementsFor(db: Database.Database): TransactionStatements {
+  let statements = transactionStatements.get(db);
+  if (!statements) {
+    statements = { begin: db.prepare("BEGIN IMMEDIATE"), commit: db.prepare("COMMIT"), rollback: db.prepare("ROLLBACK") };
+    transactionStatements.set(db, statements);
+  }
+  return statements;
+}
+
+/**
+ * One BEGIN IMMEDIATE transaction: the write lock is taken up front (retried on SQLITE_BUSY), so nothing inside
+ * waits for it; any error rolls everything back and SQLite errors become typed errors.
+ */
 export function writeTransaction<T>(db: Database.Database, logger: Logger, fn: () => T): T {
-  const transaction = db.transaction(fn);
+  const { begin, commit, rollback } = statementsFor(db);
   try {
-    return withBusyRetry(() => transaction.immediate(), logger);
+    withBusyRetry(() => begin.run(), logger);
+    try {
+      const result = fn();
+      commit.run();
+      return result;
+    } catch (error) {
+      if (db.inTransaction) rollback.run();
+      throw error;
+    }
   } catch (error) {
     throw translateSqliteError(error);
   }

@@ -18,11 +18,16 @@ export function jobIdFor(messageId: string, ordinal: number, intent: string, pla
 
 /** The single step of a job made from a plain message (no plan). */
 export function messageStepIdFor(jobId: string): string {
-  return `step_${sha256Hex(canonicalJson({ job_id: jobId, ordinal: 0 })).slice(0, 16)}`;
+  return `step_${sha256Hex(canonicalJson({ job_id: jobId, ordinal: 1 })).slice(0, 16)}`;
 }
 
+/** `rcpt_<step id>_<fencing token>`: readable, and the ledger can check it (and find the receipt) without another index. */
 export function receiptIdFor(stepId: string, fencingToken: number): string {
-  return `rcpt_${sha256Hex(canonicalJson({ step_id: stepId, fencing_token: fencingToken })).slice(0, ID_HEX)}`;
+  return `rcpt_${stepId}_${fencingToken}`;
+}
+
+export function stepIdOfReceipt(receiptId: string): string | undefined {
+  return /^rcpt_(.+)_\d+$/.exec(receiptId)?.[1];
 }
 
 export interface ReceiptHashInput {

@@ -23,16 +23,36 @@ const RUNNABLE = `s.status = 'PENDING' AND NOT EXISTS (
 
 export const RUNNABLE_CONDITION = RUNNABLE;
 
+// Hot-path SQL as module constants: one string each, so the statement cache never rehashes a rebuilt string.
+const LEASE_SQL = `UPDATE steps SET status = 'LEASED', lease_owner = ?, lease_expires_at = ${SQL_NOW_MS} + ?, fencing_token = fencing_token + 1
+  WHERE step_id = ? AND status = 'PENDING'`;
+const STEP_BY_ID_SQL = `SELECT ${STEP_COLUMNS} FROM steps s WHERE s.step_id = ?`;
+const NEXT_IN_RUN_SQL = `SELECT s.step_id FROM steps s WHERE s.run_id = ? AND ${RUNNABLE} ORDER BY s.message_seq, s.job_ordinal, s.ordinal LIMIT 1`;
+// A job is a (message_seq, job_ordinal) range of the run's claim index.
+const NEXT_IN_JOB_SQL = `SELECT s.step_id FROM jobs j JOIN steps s ON s.run_id = j.run_id AND s.message_seq = j.message_seq AND s.job_ordinal = j.ordinal
+  WHERE j.job_id = ? AND j.run_id = ? AND ${RUNNABLE} ORDER BY s.ordinal LIMIT 1`;
+const LEASE_STATE_SQL = `SELECT step_id, job_id, run_id, status, lease_owner, lease_expires_at, fencing_token,
+  COALESCE(lease_expires_at <= ${SQL_NOW_MS}, 0) AS expired FROM steps WHERE step_id = ?`;
+const LAST_RECEIPT_SQL = "SELECT job_seq, receipt_hash FROM receipts WHERE job_id = ? ORDER BY job_seq DESC LIMIT 1";
+const INSERT_RECEIPT_SQL = `INSERT INTO receipts (step_id, receipt_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, job_seq,
+  prev_receipt_hash, receipt_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const COMMIT_STEP_SQL = "UPDATE steps SET status = 'COMMITTED' WHERE step_id = ?";
+
 function lease(ledger: Ledger, stepId: string | undefined, workerId: string, ttlMs: number): ClaimedStep | undefined {
   if (stepId === undefined) return undefined;
-  ledger
-    .stmt(
-      `UPDATE steps SET status = 'LEASED', lease_owner = ?, lease_expires_at = ${SQL_NOW_MS} + ?, fencing_token = fencing_token + 1
-       WHERE step_id = ? AND status = 'PENDING'`,
-    )
-    .run(workerId, ttlMs, stepId);
-  const row = ledger.stmt(`SELECT ${STEP_COLUMNS} FROM steps s WHERE s.step_id = ?`).get(stepId) as StepRow;
+  ledger.stmt(LEASE_SQL).run(workerId, ttlMs, stepId);
+  const row = ledger.stmt(STEP_BY_ID_SQL).get(stepId) as StepRow;
   return toStep(row) as ClaimedStep;
+}
+
+function nextInRun(ledger: Ledger, runId: string): string | undefined {
+  const row = ledger.stmt(NEXT_IN_RUN_SQL).get(runId) as { step_id: string } | undefined;
+  return row?.step_id;
+}
+
+function nextInJob(ledger: Ledger, runId: string, jobId: string): string | undefined {
+  const row = ledger.stmt(NEXT_IN_JOB_SQL).get(jobId, runId) as { step_id: string } | undefined;
+  return row?.step_id;
 }
 
 /** Deterministic: oldest message, lowest job ordinal, lowest step ordinal, dependencies satisfied. */
@@ -40,12 +60,7 @@ export function claimStep(ledger: Ledger, runId: string, workerId: string, ttlSe
   requireNonEmpty(runId, "runId");
   requireNonEmpty(workerId, "workerId");
   const ttlMs = requireTtlMs(ttlSeconds);
-  return writeTransaction(ledger.db, ledger.logger, () => {
-    const next = ledger
-      .stmt(`SELECT s.step_id FROM steps s WHERE s.run_id = ? AND ${RUNNABLE} ORDER BY s.message_seq, s.job_ordinal, s.ordinal LIMIT 1`)
-      .get(runId) as { step_id: string } | undefined;
-    return lease(ledger, next?.step_id, workerId, ttlMs);
-  });
+  return writeTransaction(ledger.db, ledger.logger, () => lease(ledger, nextInRun(ledger, runId), workerId, ttlMs));
 }
 
 export function claimNextStep(ledger: Ledger, runId: string, jobId: string, workerId: string, ttlSeconds: number): ClaimedStep | undefined {
@@ -53,12 +68,7 @@ export function claimNextStep(ledger: Ledger, runId: string, jobId: string, work
   requireNonEmpty(jobId, "jobId");
   requireNonEmpty(workerId, "workerId");
   const ttlMs = requireTtlMs(ttlSeconds);
-  return writeTransaction(ledger.db, ledger.logger, () => {
-    const next = ledger
-      .stmt(`SELECT s.step_id FROM steps s WHERE s.job_id = ? AND s.run_id = ? AND ${RUNNABLE} ORDER BY s.ordinal LIMIT 1`)
-      .get(jobId, runId) as { step_id: string } | undefined;
-    return lease(ledger, next?.step_id, workerId, ttlMs);
-  });
+  return writeTransaction(ledger.db, ledger.logger, () => lease(ledger, nextInJob(ledger, runId, jobId), workerId, ttlMs));
 }
 
 interface LeaseState {
@@ -74,13 +84,7 @@ interface LeaseState {
 
 /** The checks completion and renewal share: the step exists (in the run), and this worker holds its current, unexpired lease. */
 function requireLease(ledger: Ledger, stepId: string, workerId: string, token: number, runId?: string): LeaseState {
-  const state = ledger
-    .stmt(
-      `SELECT step_id, job_id, run_id, status, lease_owner, lease_expires_at, fencing_token,
-              COALESCE(lease_expires_at <= ${SQL_NOW_MS}, 0) AS expired
-       FROM steps WHERE step_id = ?`,
-    )
-    .get(stepId) as LeaseState | undefined;
+  const state = ledger.stmt(LEASE_STATE_SQL).get(stepId) as LeaseState | undefined;
   if (!state || (runId !== undefined && state.run_id !== runId)) {
     throw new CassetteError("CAT_STEP_NOT_FOUND", `no step ${stepId}${runId === undefined ? "" : ` in run ${runId}`}`, {
       hint: "check the step id and run id (catalytic cassette status --run-id R)",
@@ -127,7 +131,17 @@ export function renewLease(ledger: Ledger, stepId: string, workerId: string, fen
   });
 }
 
-export function completeStep(ledger: Ledger, input: CompleteStepInput): { receiptId: string; receiptHash: string } {
+interface CheckedCompletion {
+  runId: string;
+  stepId: string;
+  workerId: string;
+  token: number;
+  outcome: Outcome;
+  receipt: unknown;
+  receiptJson: string;
+}
+
+function checkCompletion(input: CompleteStepInput): CheckedCompletion {
   const runId = requireNonEmpty(input.runId, "runId");
   const stepId = requireNonEmpty(input.stepId, "stepId");
   const workerId = requireNonEmpty(input.workerId, "workerId");
@@ -137,23 +151,48 @@ export function completeStep(ledger: Ledger, input: CompleteStepInput): { receip
     throw new CassetteError("CAT_SCHEMA_INVALID", "receipt is required", { hint: "pass the receipt payload (a JSON value)" });
   }
   const receiptJson = canonicalJson(input.receipt);
-  const receipt = JSON.parse(receiptJson) as unknown;
+  return { runId, stepId, workerId, token, outcome, receipt: JSON.parse(receiptJson) as unknown, receiptJson };
+}
+
+/** Inserts the receipt (next link of its job's chain) and commits the step; the caller holds the write transaction. */
+function commitReceipt(ledger: Ledger, done: CheckedCompletion): { receiptId: string; receiptHash: string } {
+  const { runId, stepId, workerId, token, outcome, receipt } = done;
+  const state = requireLease(ledger, stepId, workerId, token, runId);
+  const prev = ledger.stmt(LAST_RECEIPT_SQL).get(state.job_id) as
+    | { job_seq: number; receipt_hash: string }
+    | undefined;
+  const prevReceiptHash = prev?.receipt_hash ?? null;
+  const receiptId = receiptIdFor(stepId, token);
+  const receiptHash = receiptHashFor({ receiptId, stepId, jobId: state.job_id, runId, workerId, fencingToken: token, outcome, receipt, prevReceiptHash });
+  ledger
+    .stmt(INSERT_RECEIPT_SQL)
+    .run(stepId, receiptId, state.job_id, runId, workerId, token, outcome, done.receiptJson, (prev?.job_seq ?? 0) + 1, prevReceiptHash, receiptHash, isoNow(ledger));
+  ledger.stmt(COMMIT_STEP_SQL).run(stepId);
+  return { receiptId, receiptHash };
+}
+
+export function completeStep(ledger: Ledger, input: CompleteStepInput): { receiptId: string; receiptHash: string } {
+  const done = checkCompletion(input);
+  return writeTransaction(ledger.db, ledger.logger, () => commitReceipt(ledger, done));
+}
+
+/**
+ * completeStep and then the claim of the next runnable step (of the run, or of `jobId`) by the same worker, in one
+ * transaction: one commit per step instead of two. `next` is undefined when nothing is runnable.
+ */
+export function completeAndClaimNext(
+  ledger: Ledger,
+  input: CompleteStepInput,
+  ttlSeconds: number,
+  jobId?: string,
+): { receiptId: string; receiptHash: string; next: ClaimedStep | undefined } {
+  const done = checkCompletion(input);
+  const ttlMs = requireTtlMs(ttlSeconds);
+  if (jobId !== undefined) requireNonEmpty(jobId, "jobId");
   return writeTransaction(ledger.db, ledger.logger, () => {
-    const state = requireLease(ledger, stepId, workerId, token, runId);
-    const prev = ledger.stmt("SELECT receipt_hash FROM receipts WHERE job_id = ? ORDER BY rowid DESC LIMIT 1").get(state.job_id) as
-      | { receipt_hash: string }
-      | undefined;
-    const prevReceiptHash = prev?.receipt_hash ?? null;
-    const receiptId = receiptIdFor(stepId, token);
-    const receiptHash = receiptHashFor({ receiptId, stepId, jobId: state.job_id, runId, workerId, fencingToken: token, outcome, receipt, prevReceiptHash });
-    ledger
-      .stmt(
-        `INSERT INTO receipts (receipt_id, step_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, prev_receipt_hash, receipt_hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(receiptId, stepId, state.job_id, runId, workerId, token, outcome, receiptJson, prevReceiptHash, receiptHash, isoNow(ledger));
-    ledger.stmt("UPDATE steps SET status = 'COMMITTED' WHERE step_id = ?").run(stepId);
-    return { receiptId, receiptHash };
+    const committed = commitReceipt(ledger, done);
+    const nextId = jobId === undefined ? nextInRun(ledger, done.runId) : nextInJob(ledger, done.runId, jobId);
+    return { ...committed, next: lease(ledger, nextId, done.workerId, ttlMs) };
   });
 }
 

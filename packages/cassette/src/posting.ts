@@ -150,7 +150,7 @@ export function postMessage(ledger: Ledger, input: PostMessageInput): PostMessag
       ledger,
       { runId, source: input.source, key, payloadJson, payload },
       { intent, planHash: null, plannerVersion: null, maxBytes: null, maxSymbols: null },
-      (jobId) => [{ stepId: messageStepIdFor(jobId), ordinal: 0, op, payloadJson, dependsOn: [] }],
+      (jobId) => [{ stepId: messageStepIdFor(jobId), ordinal: 1, op, payloadJson, dependsOn: [] }],
     );
     return { messageId: ids.messageId, jobId: ids.jobId, stepId: ids.stepIds[0]!, created: true };
   });
@@ -177,8 +177,8 @@ function validatePlanSteps(steps: unknown): NewStep[] {
     const step = raw as Partial<PlanStepInput> | null;
     const where = `steps[${index}]`;
     if (typeof step?.stepId !== "string" || step.stepId.length === 0) throw planError(`${where}.stepId must be a non-empty string`, "give every step its id");
-    if (typeof step.ordinal !== "number" || !Number.isSafeInteger(step.ordinal) || step.ordinal < 0) {
-      throw planError(`${where}.ordinal must be a non-negative integer`, "number the steps in plan order");
+    if (typeof step.ordinal !== "number" || !Number.isSafeInteger(step.ordinal) || step.ordinal < 1 || step.ordinal > steps.length) {
+      throw planError(`${where}.ordinal must be an integer in 1..${steps.length}, got ${JSON.stringify(step.ordinal)}`, "number the steps 1..n in plan order");
     }
     if (typeof step.op !== "string" || step.op.length === 0) throw planError(`${where}.op must be a non-empty string`, "name the step's operation");
     if (step.payload === undefined) throw planError(`${where}.payload is required`, "pass the step's payload (null if none)");

@@ -1,6 +1,7 @@
 // Read side: records, listings, job status and the change feed. "Nothing found" is undefined.
 import { CassetteError } from "@catalytic/core";
 import { readQuery } from "./connection.js";
+import { stepIdOfReceipt } from "./ids.js";
 import { SQL_NOW_MS, STEP_COLUMNS, type Ledger } from "./ledger.js";
 import { RUNNABLE_CONDITION } from "./leasing.js";
 import {
@@ -46,7 +47,9 @@ export function getMessage(ledger: Ledger, messageId: string): MessageRecord | u
 }
 
 export function getReceipt(ledger: Ledger, receiptId: string): ReceiptRecord | undefined {
-  const row = readQuery(() => ledger.stmt("SELECT * FROM receipts WHERE receipt_id = ?").get(receiptId) as ReceiptRow | undefined);
+  const stepId = stepIdOfReceipt(receiptId);
+  if (stepId === undefined) return undefined;
+  const row = readQuery(() => ledger.stmt("SELECT * FROM receipts WHERE step_id = ? AND receipt_id = ?").get(stepId, receiptId) as ReceiptRow | undefined);
   return row ? toReceipt(row) : undefined;
 }
 
@@ -56,22 +59,27 @@ export function getReceiptForStep(ledger: Ledger, stepId: string): ReceiptRecord
 }
 
 export function listRuns(ledger: Ledger): RunSummary[] {
-  const rows = readQuery(
-    () =>
-      ledger
-        .stmt(
-          `SELECT m.run_id AS runId, COUNT(*) AS messages, MIN(m.created_at) AS firstMessageAt, MAX(m.created_at) AS lastMessageAt,
-             (SELECT COUNT(*) FROM jobs j WHERE j.run_id = m.run_id) AS jobs,
-             (SELECT COUNT(*) FROM steps s WHERE s.run_id = m.run_id) AS steps,
-             (SELECT COUNT(*) FROM steps s WHERE s.run_id = m.run_id AND s.status = 'PENDING') AS pending,
-             (SELECT COUNT(*) FROM steps s WHERE s.run_id = m.run_id AND s.status = 'LEASED') AS leased,
-             (SELECT COUNT(*) FROM steps s WHERE s.run_id = m.run_id AND s.status = 'COMMITTED') AS committed,
-             (SELECT COUNT(*) FROM receipts r WHERE r.run_id = m.run_id) AS receipts
-           FROM messages m GROUP BY m.run_id ORDER BY m.run_id`,
-        )
-        .all() as RunSummary[],
+  // One grouped scan per table (no per-run subqueries): a UI call, never on the claim path.
+  return readQuery(() =>
+    ledger.db
+      .transaction(() =>
+        ledger
+          .stmt(
+            `WITH m AS (SELECT run_id, COUNT(*) AS messages, MIN(created_at) AS first_at, MAX(created_at) AS last_at FROM messages GROUP BY run_id),
+                  j AS (SELECT run_id, COUNT(*) AS jobs FROM jobs GROUP BY run_id),
+                  s AS (SELECT run_id, COUNT(*) AS steps, SUM(status = 'PENDING') AS pending, SUM(status = 'LEASED') AS leased,
+                               SUM(status = 'COMMITTED') AS committed FROM steps GROUP BY run_id),
+                  r AS (SELECT run_id, COUNT(*) AS receipts FROM receipts GROUP BY run_id)
+             SELECT m.run_id AS runId, m.messages, COALESCE(j.jobs, 0) AS jobs, COALESCE(s.steps, 0) AS steps, COALESCE(s.pending, 0) AS pending,
+                    COALESCE(s.leased, 0) AS leased, COALESCE(s.committed, 0) AS committed, COALESCE(r.receipts, 0) AS receipts,
+                    m.first_at AS firstMessageAt, m.last_at AS lastMessageAt
+             FROM m LEFT JOIN j ON j.run_id = m.run_id LEFT JOIN s ON s.run_id = m.run_id LEFT JOIN r ON r.run_id = m.run_id
+             ORDER BY m.run_id`,
+          )
+          .all() as RunSummary[],
+      )
+      .deferred(),
   );
-  return rows.map((row) => ({ ...row }));
 }
 
 export function listJobs(ledger: Ledger, runId?: string): JobRecord[] {
@@ -90,7 +98,7 @@ export function listSteps(ledger: Ledger, jobId: string): StepRecord[] {
 
 /** Receipts of a job in chain order. */
 export function listReceipts(ledger: Ledger, jobId: string): ReceiptRecord[] {
-  const rows = readQuery(() => ledger.stmt("SELECT * FROM receipts WHERE job_id = ? ORDER BY rowid").all(jobId) as ReceiptRow[]);
+  const rows = readQuery(() => ledger.stmt("SELECT * FROM receipts WHERE job_id = ? ORDER BY job_seq").all(jobId) as ReceiptRow[]);
   return rows.map(toReceipt);
 }
 

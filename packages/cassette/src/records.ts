@@ -65,6 +65,8 @@ export interface ReceiptRecord {
   fencingToken: number;
   outcome: Outcome;
   receipt: unknown;
+  /** Position in its job's receipt chain, from 1. */
+  jobSeq: number;
   prevReceiptHash: string | null;
   receiptHash: string;
   createdAt: string;
@@ -171,6 +173,7 @@ export interface ReceiptRow {
   fencing_token: number;
   outcome: Outcome;
   receipt_json: string;
+  job_seq: number;
   prev_receipt_hash: string | null;
   receipt_hash: string;
   created_at: string;
@@ -248,6 +251,7 @@ export function toReceipt(row: ReceiptRow): ReceiptRecord {
     fencingToken: row.fencing_token,
     outcome: row.outcome,
     receipt: JSON.parse(row.receipt_json),
+    jobSeq: row.job_seq,
     prevReceiptHash: row.prev_receipt_hash,
     receiptHash: row.receipt_hash,
     createdAt: row.created_at,

@@ -45,8 +45,8 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
   for (const row of integrity) if (row.integrity_check !== "ok") fail("integrity_check", row.integrity_check);
   checks.push("integrity_check: ok");
 
-  const fkProblems = db.pragma("foreign_key_check") as Array<{ table: string; rowid: number; parent: string }>;
-  for (const row of fkProblems) fail("foreign_keys", `${row.table} row ${row.rowid} points at a missing ${row.parent}`);
+  const fkProblems = db.pragma("foreign_key_check") as Array<{ table: string; rowid: number | null; parent: string }>;
+  for (const row of fkProblems) fail("foreign_keys", `a ${row.table} row points at a missing ${row.parent} row`);
   checks.push("foreign_key_check: clean");
 
   if (issues.some((issue) => issue.check === "tables")) return { ok: false, checks, issues };
@@ -81,10 +81,11 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
 
   let receiptCount = 0;
   for (const job of counts) {
-    const receipts = db.prepare("SELECT * FROM receipts WHERE job_id = ? ORDER BY rowid").all(job.job_id) as ReceiptRow[];
+    const receipts = db.prepare("SELECT * FROM receipts WHERE job_id = ? ORDER BY job_seq").all(job.job_id) as ReceiptRow[];
     let prev: string | null = null;
-    for (const row of receipts) {
+    for (const [index, row] of receipts.entries()) {
       receiptCount++;
+      if (row.job_seq !== index + 1) fail("receipt_chain", `receipt ${row.receipt_id} of job ${job.job_id} has job_seq ${row.job_seq}, expected ${index + 1}`);
       if (row.prev_receipt_hash !== prev) fail("receipt_chain", `receipt ${row.receipt_id} of job ${job.job_id} links to ${row.prev_receipt_hash ?? "null"}, expected ${prev ?? "null"}`);
       if (row.receipt_id !== receiptIdFor(row.step_id, row.fencing_token)) fail("receipt_chain", `receipt ${row.receipt_id} has an id that does not match its step and token`);
       let receipt: unknown;
@@ -112,14 +113,26 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
   }
   checks.push(`receipt_chain: ${receiptCount} receipt(s) in ${counts.length} job(s) rehashed and linked`);
 
-  const transitions = db
+  const broken = db
     .prepare(
-      `SELECT s.step_id, s.status, (SELECT t.to_status FROM step_transitions t WHERE t.step_id = s.step_id ORDER BY t.transition_id DESC LIMIT 1) AS last
-       FROM steps s WHERE ${scope.replace("run_id", "s.run_id")} AND last IS NOT s.status`,
+      `SELECT transition_id, step_id, from_status, to_status, previous FROM (
+         SELECT t.*, LAG(t.to_status) OVER (PARTITION BY t.step_id ORDER BY t.transition_id) AS previous
+         FROM step_transitions t WHERE ${scope.replace("run_id", "t.run_id")})
+       WHERE from_status IS NOT previous ORDER BY transition_id`,
+    )
+    .all(params) as Array<{ transition_id: number; step_id: string; from_status: string | null; to_status: string; previous: string | null }>;
+  for (const row of broken) {
+    fail("step_transitions", `transition ${row.transition_id} of step ${row.step_id} goes ${row.from_status ?? "(new)"} -> ${row.to_status} after ${row.previous ?? "nothing"}`);
+  }
+  const lastMismatch = db
+    .prepare(
+      `SELECT s.step_id, s.status, last.to_status AS last FROM steps s
+       LEFT JOIN (SELECT step_id, to_status, MAX(transition_id) FROM step_transitions GROUP BY step_id) last ON last.step_id = s.step_id
+       WHERE ${scope.replace("run_id", "s.run_id")} AND last.to_status IS NOT s.status ORDER BY s.step_id`,
     )
     .all(params) as Array<{ step_id: string; status: string; last: string | null }>;
-  for (const row of transitions) fail("step_transitions", `step ${row.step_id} is ${row.status} but its last recorded transition is to ${row.last ?? "nothing"}`);
-  checks.push("step_transitions: every step's last transition matches its status");
+  for (const row of lastMismatch) fail("step_transitions", `step ${row.step_id} is ${row.status} but its last recorded transition is to ${row.last ?? "nothing"}`);
+  checks.push("step_transitions: every step's transitions form one chain ending at its status");
 
   return { ok: issues.length === 0, checks, issues };
 }

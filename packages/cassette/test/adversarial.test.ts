@@ -128,8 +128,9 @@ describe("lease tampering", () => {
 describe("receipts", () => {
   function insertReceipt(raw: Database.Database, fields: Record<string, unknown>): void {
     const row = {
-      receipt_id: "rcpt_forged",
+      receipt_id: `rcpt_${String(fields.step_id ?? "s_00001")}_${String(fields.fencing_token ?? 1)}`,
       step_id: "s_00001",
+      job_seq: 2,
       job_id: fields.job_id,
       run_id: "r",
       worker_id: "w1",
@@ -143,8 +144,8 @@ describe("receipts", () => {
     };
     raw
       .prepare(
-        `INSERT INTO receipts (receipt_id, step_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, prev_receipt_hash, receipt_hash, created_at)
-         VALUES (@receipt_id, @step_id, @job_id, @run_id, @worker_id, @fencing_token, @outcome, @receipt_json, @prev_receipt_hash, @receipt_hash, @created_at)`,
+        `INSERT INTO receipts (receipt_id, step_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, job_seq, prev_receipt_hash, receipt_hash, created_at)
+         VALUES (@receipt_id, @step_id, @job_id, @run_id, @worker_id, @fencing_token, @outcome, @receipt_json, @job_seq, @prev_receipt_hash, @receipt_hash, @created_at)`,
       )
       .run(row);
   }
@@ -158,13 +159,16 @@ describe("receipts", () => {
     expect(() => insertReceipt(raw, { job_id, step_id: "s_00002", prev_receipt_hash: prev })).toThrow(/step must be LEASED by this worker/);
     expect(() => insertReceipt(raw, { job_id, worker_id: "w2", prev_receipt_hash: prev })).toThrow(/step must be LEASED by this worker/);
     expect(() => insertReceipt(raw, { job_id, fencing_token: 2, prev_receipt_hash: prev })).toThrow(/step must be LEASED by this worker/);
-    expect(() => insertReceipt(raw, { job_id: "job_other", prev_receipt_hash: null })).toThrow(/step must be LEASED by this worker|FOREIGN KEY/);
+    expect(() => insertReceipt(raw, { job_id: "job_other", prev_receipt_hash: null, job_seq: 1 })).toThrow(/step must be LEASED by this worker|FOREIGN KEY/);
+    expect(() => insertReceipt(raw, { job_id, prev_receipt_hash: prev, receipt_id: "rcpt_other_1" })).toThrow(/CHECK constraint failed: receipt_id/);
   });
 
   test("a broken prev hash is rejected; the API's next receipt still links", () => {
     const { raw, posted, receipt, cassette } = setup();
-    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: null })).toThrow(/prev_receipt_hash must be the hash of the latest receipt/);
-    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: "0".repeat(64) })).toThrow(/prev_receipt_hash must be the hash/);
+    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: null })).toThrow(/prev_receipt_hash the hash of the latest receipt/);
+    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: "0".repeat(64) })).toThrow(/prev_receipt_hash the hash/);
+    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: receipt.receiptHash, job_seq: 3 })).toThrow(/job_seq must be the next of its job/);
+    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: receipt.receiptHash, job_seq: 1 })).toThrow(/job_seq must be the next of its job/);
     const next = cassette.completeStep({ runId: "r", stepId: "s_00001", workerId: "w1", fencingToken: 1, receipt: {}, outcome: "SUCCESS" });
     expect(cassette.getReceipt(next.receiptId)!.prevReceiptHash).toBe(receipt.receiptHash);
   });
@@ -176,8 +180,7 @@ describe("receipts", () => {
     const result = cassette.verify();
     expect(result.ok).toBe(false);
     expect(result.issues.map((issue) => issue.message)).toEqual([
-      "receipt rcpt_forged has an id that does not match its step and token",
-      expect.stringMatching(/^receipt rcpt_forged hash f{64} does not match its content \(expected [0-9a-f]{64}\)$/),
+      expect.stringMatching(/^receipt rcpt_s_00001_1 hash f{64} does not match its content \(expected [0-9a-f]{64}\)$/),
     ]);
   });
 

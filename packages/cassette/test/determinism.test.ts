@@ -6,7 +6,7 @@ function script(cassette: Cassette): { ids: unknown[]; claims: string[]; receipt
   const ids: unknown[] = [];
   ids.push(cassette.postMessage({ runId: "r", source: "USER", payload: { intent: "hello", n: [1, 2] } }));
   ids.push(cassette.postMessage({ runId: "r", source: "SYSTEM", payload: { z: 1, a: 2 }, idempotencyKey: "sys-1" }));
-  ids.push(cassette.postPlan(planInput("r", "req", [...chainSteps("p", 3, true), { stepId: "free", ordinal: 3, op: "NOTE", payload: null, dependsOn: [] }])));
+  ids.push(cassette.postPlan(planInput("r", "req", [...chainSteps("p", 3, true), { stepId: "free", ordinal: 4, op: "NOTE", payload: null, dependsOn: [] }])));
   ids.push(cassette.postMessage({ runId: "r", source: "USER", payload: { intent: "hello", n: [1, 2] } }));
   const claims: string[] = [];
   const receipts: string[] = [];

@@ -37,7 +37,7 @@ export function rawConnection(dbPath: string): Database.Database {
 export function chainSteps(prefix: string, count: number, withDeps = false): PlanStepInput[] {
   return Array.from({ length: count }, (_, i) => ({
     stepId: `${prefix}_${String(i).padStart(5, "0")}`,
-    ordinal: i,
+    ordinal: i + 1,
     op: "NOTE",
     payload: { i },
     dependsOn: withDeps && i > 0 ? [`${prefix}_${String(i - 1).padStart(5, "0")}`] : [],

@@ -12,7 +12,7 @@ describe("postMessage", () => {
     expect(job).toMatchObject({ messageId: posted.messageId, runId: "run-a", intent: "summarise", ordinal: 1, stepCount: 1, planHash: null });
     const steps = cassette.listSteps(posted.jobId);
     expect(steps).toHaveLength(1);
-    expect(steps[0]).toMatchObject({ stepId: posted.stepId, status: "PENDING", op: "MESSAGE", fencingToken: 0, leaseOwner: null, dependsOn: [] });
+    expect(steps[0]).toMatchObject({ stepId: posted.stepId, ordinal: 1, status: "PENDING", op: "MESSAGE", fencingToken: 0, leaseOwner: null, dependsOn: [] });
     expect(steps[0]!.payload).toEqual({ intent: "summarise", refs: ["@CANON/x"] });
     expect(cassette.getMessage(posted.messageId)).toMatchObject({ seq: 1, source: "USER", idempotencyKey: null });
   });
@@ -76,13 +76,14 @@ describe("postPlan", () => {
   test("invalid plans are rejected before anything is written", () => {
     const { cassette } = openTemp();
     const bad: Array<[string, ReturnType<typeof planInput>]> = [
-      ["duplicated", planInput("r", "a", [...chainSteps("s", 1), { ...chainSteps("s", 1)[0]!, ordinal: 1 }])],
-      ["unknown step", planInput("r", "b", [{ stepId: "x", ordinal: 0, op: "NOTE", payload: null, dependsOn: ["nope"] }])],
+      ["duplicated", planInput("r", "a", [...chainSteps("s", 1), { ...chainSteps("s", 1)[0]!, ordinal: 2 }])],
+      ["unknown step", planInput("r", "b", [{ stepId: "x", ordinal: 1, op: "NOTE", payload: null, dependsOn: ["nope"] }])],
       ["not earlier", planInput("r", "c", [
-        { stepId: "x", ordinal: 0, op: "NOTE", payload: null, dependsOn: ["y"] },
-        { stepId: "y", ordinal: 1, op: "NOTE", payload: null, dependsOn: [] },
+        { stepId: "x", ordinal: 1, op: "NOTE", payload: null, dependsOn: ["y"] },
+        { stepId: "y", ordinal: 2, op: "NOTE", payload: null, dependsOn: [] },
       ])],
-      ["ordinal", planInput("r", "d", [{ stepId: "x", ordinal: -1, op: "NOTE", payload: null, dependsOn: [] }])],
+      ["ordinal", planInput("r", "d", [{ stepId: "x", ordinal: 0, op: "NOTE", payload: null, dependsOn: [] }])],
+      ["ordinal gap", planInput("r", "d", [{ stepId: "x", ordinal: 1, op: "NOTE", payload: null, dependsOn: [] }, { stepId: "y", ordinal: 3, op: "NOTE", payload: null, dependsOn: [] }])],
       ["budget", planInput("r", "e", chainSteps("s", 1), { budget: { maxBytes: -5, maxSymbols: null } })],
     ];
     for (const [label, input] of bad) {

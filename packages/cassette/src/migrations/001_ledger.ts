@@ -19,7 +19,7 @@ CREATE TABLE messages (
   created_at TEXT NOT NULL,
   UNIQUE (run_id, seq),
   UNIQUE (run_id, idempotency_key)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TRIGGER tr_messages_sequence_guard BEFORE INSERT ON messages
 WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE run_id = NEW.run_id)
@@ -44,7 +44,7 @@ CREATE TABLE jobs (
   step_count INTEGER NOT NULL CHECK (step_count >= 0),
   created_at TEXT NOT NULL,
   UNIQUE (message_id, ordinal)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE INDEX ix_jobs_run ON jobs (run_id, message_seq, ordinal);
 
@@ -68,7 +68,7 @@ CREATE TABLE job_budgets (
   max_symbols INTEGER CHECK (max_symbols IS NULL OR max_symbols >= 0),
   bytes_used INTEGER NOT NULL DEFAULT 0 CHECK (bytes_used >= 0 AND (max_bytes IS NULL OR bytes_used <= max_bytes)),
   symbols_used INTEGER NOT NULL DEFAULT 0 CHECK (symbols_used >= 0 AND (max_symbols IS NULL OR symbols_used <= max_symbols))
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TRIGGER tr_job_budgets_insert_guard BEFORE INSERT ON job_budgets
 WHEN NEW.bytes_used <> 0 OR NEW.symbols_used <> 0
@@ -99,10 +99,11 @@ CREATE TABLE steps (
   UNIQUE (job_id, ordinal),
   CHECK ((status = 'PENDING') = (lease_owner IS NULL)),
   CHECK ((lease_owner IS NULL) = (lease_expires_at IS NULL))
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
-CREATE INDEX ix_steps_claim ON steps (run_id, status, message_seq, job_ordinal, ordinal);
-CREATE INDEX ix_steps_job ON steps (job_id, status, ordinal);
+-- The claim index holds PENDING steps only, in claim order (a job is a (message_seq, job_ordinal) range of it):
+-- a claim removes one entry and a completion touches no index. Every page a write dirties is a WAL frame.
+CREATE INDEX ix_steps_pending ON steps (run_id, message_seq, job_ordinal, ordinal) WHERE status = 'PENDING';
 
 CREATE TRIGGER tr_steps_insert_guard BEFORE INSERT ON steps
 WHEN NOT (
@@ -110,10 +111,10 @@ WHEN NOT (
   AND EXISTS (
     SELECT 1 FROM jobs j
     WHERE j.job_id = NEW.job_id AND j.run_id = NEW.run_id AND j.message_seq = NEW.message_seq AND j.ordinal = NEW.job_ordinal
-      AND (SELECT COUNT(*) FROM steps s WHERE s.job_id = NEW.job_id) < j.step_count
+      AND NEW.ordinal BETWEEN 1 AND j.step_count
   )
 )
-BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a new step is PENDING with token 0, matches its job, and fits the job step_count'); END;
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a new step is PENDING with token 0, matches its job, and has an ordinal in 1..step_count'); END;
 
 CREATE TRIGGER tr_steps_immutable_delete BEFORE DELETE ON steps
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: DELETE rejected'); END;
@@ -190,21 +191,22 @@ BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_deps are immutable: UPDATE reject
 CREATE TRIGGER tr_step_deps_immutable_delete BEFORE DELETE ON step_deps
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_deps are immutable: DELETE rejected'); END;
 
+-- One receipt per step: step_id is the key. The receipt id is a function of step and token, so it needs no index.
 CREATE TABLE receipts (
-  receipt_id TEXT PRIMARY KEY,
-  step_id TEXT NOT NULL UNIQUE REFERENCES steps (step_id),
+  step_id TEXT PRIMARY KEY REFERENCES steps (step_id),
+  receipt_id TEXT NOT NULL CHECK (receipt_id = 'rcpt_' || step_id || '_' || fencing_token),
   job_id TEXT NOT NULL REFERENCES jobs (job_id),
   run_id TEXT NOT NULL,
   worker_id TEXT NOT NULL,
   fencing_token INTEGER NOT NULL,
   outcome TEXT NOT NULL CHECK (outcome IN ('SUCCESS', 'FAILURE', 'ABORTED')),
   receipt_json TEXT NOT NULL CHECK (json_valid(receipt_json)),
+  job_seq INTEGER NOT NULL CHECK (job_seq >= 1),
   prev_receipt_hash TEXT,
-  receipt_hash TEXT NOT NULL UNIQUE CHECK (length(receipt_hash) = 64),
-  created_at TEXT NOT NULL
-) STRICT;
-
-CREATE INDEX ix_receipts_job ON receipts (job_id);
+  receipt_hash TEXT NOT NULL CHECK (length(receipt_hash) = 64),
+  created_at TEXT NOT NULL,
+  UNIQUE (job_id, job_seq)
+) STRICT, WITHOUT ROWID;
 
 CREATE TRIGGER tr_receipts_lease_guard BEFORE INSERT ON receipts
 WHEN NOT EXISTS (
@@ -215,8 +217,9 @@ WHEN NOT EXISTS (
 BEGIN SELECT RAISE(ABORT, 'CAT_LEASE_NOT_HELD: receipts: the step must be LEASED by this worker with this fencing token and an unexpired lease'); END;
 
 CREATE TRIGGER tr_receipts_chain_guard BEFORE INSERT ON receipts
-WHEN NEW.prev_receipt_hash IS NOT (SELECT r.receipt_hash FROM receipts r WHERE r.job_id = NEW.job_id ORDER BY r.rowid DESC LIMIT 1)
-BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts: prev_receipt_hash must be the hash of the latest receipt of the same job (null for the first)'); END;
+WHEN NEW.job_seq IS NOT (SELECT COALESCE(MAX(r.job_seq), 0) + 1 FROM receipts r WHERE r.job_id = NEW.job_id)
+  OR NEW.prev_receipt_hash IS NOT (SELECT r.receipt_hash FROM receipts r WHERE r.job_id = NEW.job_id AND r.job_seq = NEW.job_seq - 1)
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts: job_seq must be the next of its job and prev_receipt_hash the hash of the latest receipt of the job (null for the first)'); END;
 
 CREATE TRIGGER tr_receipts_append_only_update BEFORE UPDATE ON receipts
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts are append-only: UPDATE rejected'); END;
@@ -236,13 +239,14 @@ CREATE TABLE step_transitions (
   at TEXT NOT NULL
 ) STRICT;
 
-CREATE INDEX ix_step_transitions_step ON step_transitions (step_id, transition_id);
-CREATE INDEX ix_step_transitions_job ON step_transitions (job_id, transition_id);
-
+-- No secondary index: the feed reads by transition_id; verify checks each step's sequence in one scan.
 CREATE TRIGGER tr_step_transitions_insert_guard BEFORE INSERT ON step_transitions
 WHEN NEW.from_status IS NEW.to_status
-  OR NEW.to_status IS NOT (SELECT s.status FROM steps s WHERE s.step_id = NEW.step_id)
-  OR NEW.from_status IS NOT (SELECT t.to_status FROM step_transitions t WHERE t.step_id = NEW.step_id ORDER BY t.transition_id DESC LIMIT 1)
+  OR NOT EXISTS (
+    SELECT 1 FROM steps s
+    WHERE s.step_id = NEW.step_id AND s.job_id = NEW.job_id AND s.run_id = NEW.run_id
+      AND s.status = NEW.to_status AND s.fencing_token = NEW.fencing_token
+  )
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_transitions: rows are written by the steps triggers only'); END;
 
 CREATE TRIGGER tr_step_transitions_append_only_update BEFORE UPDATE ON step_transitions

@@ -1,0 +1,180 @@
+// Cassette benchmark: posts/s, and claim+complete/s (with receipts) from 1, 2 and 4 processes on a file-backed
+// database, against the same workload on plainjob (an SQLite job queue for Node). Medians of 3 runs.
+// Run: pnpm bench:cassette   (env BENCH_STEPS, BENCH_POSTS, BENCH_RUNS to change the sizes)
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import Database from "better-sqlite3";
+import { better, defineQueue } from "plainjob";
+import { bundleCassette } from "../scripts/bundle.mjs";
+
+const SELF = fileURLToPath(import.meta.url);
+const STEPS = Number(process.env.BENCH_STEPS ?? 4000);
+const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const PROCESS_COUNTS = [1, 2, 4];
+const silent = { error() {}, warn() {}, info() {}, debug() {} };
+
+const loadCassette = async (bundle) => (await import(pathToFileURL(bundle).href)).Cassette;
+
+function openPlainjob(file) {
+  return defineQueue({ connection: better(new Database(file)), logger: silent, maintenanceInterval: 3_600_000 });
+}
+
+// ---- worker side: open, say ready, wait for "go" on stdin, drain, report timings --------------------------
+
+async function worker([system, bundle, file, workerId]) {
+  let claimAndComplete;
+  let close;
+  if (system === "cassette") {
+    const cassette = (await loadCassette(bundle)).open(file);
+    claimAndComplete = () => {
+      const step = cassette.claimStep("bench", workerId, 300);
+      if (!step) return false;
+      cassette.completeStep({ runId: "bench", stepId: step.stepId, workerId, fencingToken: step.fencingToken, receipt: { i: step.payload.i, by: workerId }, outcome: "SUCCESS" });
+      return true;
+    };
+    close = () => cassette.close();
+  } else {
+    const queue = openPlainjob(file);
+    claimAndComplete = () => {
+      const claimed = queue.getAndMarkJobAsProcessing("bench");
+      if (!claimed) return false;
+      queue.getJobById(claimed.id); // a worker needs the payload, as the cassette's claim returns it
+      queue.markJobAsDone(claimed.id);
+      return true;
+    };
+    close = () => queue.close();
+  }
+  process.stdout.write("ready\n");
+  await new Promise((resolve) => process.stdin.once("data", resolve));
+  const start = performance.timeOrigin + performance.now();
+  const latencies = [];
+  for (;;) {
+    const t0 = performance.now();
+    if (!claimAndComplete()) break;
+    latencies.push(performance.now() - t0);
+  }
+  const end = performance.timeOrigin + performance.now();
+  close();
+  process.stdout.write(`${JSON.stringify({ start, end, latencies })}\n`);
+  process.exit(0);
+}
+
+// ---- parent side ----------------------------------------------------------------------------------------
+
+function startWorker(args) {
+  const child = spawn(process.execPath, [SELF, "worker", ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  let out = "";
+  let onReady;
+  const ready = new Promise((resolve) => (onReady = resolve));
+  child.stdout.on("data", (chunk) => {
+    out += chunk.toString();
+    if (out.startsWith("ready\n")) onReady();
+  });
+  const done = new Promise((resolve, reject) =>
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.slice("ready\n".length))) : reject(new Error(`worker exited ${code}`)))),
+  );
+  return { child, ready, done };
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const median = (values) => percentile(values, 50);
+
+async function drain(system, bundle, file, processes) {
+  const workers = Array.from({ length: processes }, (_, i) => startWorker([system, bundle, file, `w${i}`]));
+  await Promise.all(workers.map((w) => w.ready));
+  const go = performance.timeOrigin + performance.now();
+  for (const w of workers) w.child.stdin.end("go\n");
+  const reports = await Promise.all(workers.map((w) => w.done));
+  const end = Math.max(...reports.map((r) => r.end));
+  const latencies = reports.flatMap((r) => r.latencies);
+  if (latencies.length !== STEPS) throw new Error(`${system}: ${latencies.length} of ${STEPS} completed`);
+  return { perSecond: STEPS / ((end - go) / 1000), p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+async function cassetteRound(Cassette, bundle, dir, round) {
+  const figures = {};
+  const postFile = path.join(dir, `cassette-posts-${round}.db`);
+  const posts = Cassette.open(postFile);
+  const t0 = performance.now();
+  for (let i = 0; i < POSTS; i++) posts.postMessage({ runId: "bench", source: "USER", payload: { intent: "bench", i } });
+  figures.posts = POSTS / ((performance.now() - t0) / 1000);
+  posts.close();
+  for (const processes of PROCESS_COUNTS) {
+    const file = path.join(dir, `cassette-${round}-${processes}.db`);
+    const cassette = Cassette.open(file);
+    const steps = Array.from({ length: STEPS }, (_, i) => ({ stepId: `s${round}_${processes}_${i}`, ordinal: i, op: "NOTE", payload: { i }, dependsOn: [] }));
+    cassette.postPlan({ runId: "bench", idempotencyKey: "bench", request: {}, intent: "bench", planHash: "h", plannerVersion: "bench", steps });
+    cassette.close();
+    figures[processes] = await drain("cassette", bundle, file, processes);
+    const check = Cassette.open(file);
+    const verdict = check.verify("bench");
+    check.close();
+    if (!verdict.ok) throw new Error(`cassette verify failed: ${JSON.stringify(verdict.issues.slice(0, 3))}`);
+  }
+  return figures;
+}
+
+async function plainjobRound(bundle, dir, round) {
+  const figures = {};
+  const postFile = path.join(dir, `plainjob-posts-${round}.db`);
+  const posts = openPlainjob(postFile);
+  const t0 = performance.now();
+  for (let i = 0; i < POSTS; i++) posts.add("bench", { intent: "bench", i });
+  figures.posts = POSTS / ((performance.now() - t0) / 1000);
+  posts.close();
+  for (const processes of PROCESS_COUNTS) {
+    const file = path.join(dir, `plainjob-${round}-${processes}.db`);
+    const queue = openPlainjob(file);
+    for (let i = 0; i < STEPS; i++) queue.add("bench", { i });
+    queue.close();
+    figures[processes] = await drain("plainjob", bundle, file, processes);
+  }
+  return figures;
+}
+
+async function main() {
+  const bundle = await bundleCassette();
+  const Cassette = await loadCassette(bundle);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "cassette-bench-"));
+  const rounds = { cassette: [], plainjob: [] };
+  try {
+    for (let round = 0; round < RUNS; round++) {
+      rounds.cassette.push(await cassetteRound(Cassette, bundle, dir, round));
+      rounds.plainjob.push(await plainjobRound(bundle, dir, round));
+      process.stderr.write(`round ${round + 1}/${RUNS} done\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const med = (system, pick) => median(rounds[system].map(pick));
+  const fmt = (n) => n.toFixed(0).padStart(8);
+  const ms = (n) => n.toFixed(3).padStart(7);
+  const lines = [
+    `cassette benchmark: ${STEPS} steps per drain, ${POSTS} posts, file-backed WAL database, median of ${RUNS} runs (node ${process.version}, ${os.cpus().length} cpus)`,
+    "",
+    `posts/s (one message = message + job + step + budget, one transaction each)`,
+    `  cassette ${fmt(med("cassette", (r) => r.posts))}   plainjob add ${fmt(med("plainjob", (r) => r.posts))}   ratio ${(med("cassette", (r) => r.posts) / med("plainjob", (r) => r.posts)).toFixed(2)}`,
+    "",
+    "claim+complete/s (cassette: lease, fencing token, receipt hash chain, triggers; plainjob: mark processing, read, mark done)",
+    "  processes   cassette/s  p50 ms  p95 ms   plainjob/s  p50 ms  p95 ms   ratio",
+  ];
+  for (const processes of PROCESS_COUNTS) {
+    const c = med("cassette", (r) => r[processes].perSecond);
+    const p = med("plainjob", (r) => r[processes].perSecond);
+    lines.push(
+      `  ${String(processes).padStart(9)}   ${fmt(c)}  ${ms(med("cassette", (r) => r[processes].p50))} ${ms(med("cassette", (r) => r[processes].p95))}   ${fmt(p)}  ${ms(med("plainjob", (r) => r[processes].p50))} ${ms(med("plainjob", (r) => r[processes].p95))}   ${(c / p).toFixed(2)}`,
+    );
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+if (process.argv[2] === "worker") await worker(process.argv.slice(3));
+else await main();
