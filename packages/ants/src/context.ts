@@ -12,6 +12,8 @@ export interface Expansion {
   payloadHash: string;
   bytes: number;
   cacheHit: boolean;
+  /** Where the payload is stored (`cas/ab/cd/<hash>` under .catalytic/), when it is. */
+  payloadRef?: string;
 }
 
 /** Reads symbols and sections from the index (opened lazily: only read steps need it). */

@@ -14,6 +14,7 @@ export function indexExpansions(index: Index): ExpansionSource {
         payloadHash: resolved.payloadHash,
         bytes: resolved.bytes,
         cacheHit: resolved.cacheHit,
+        payloadRef: resolved.payloadRef,
       };
     },
     readSection(sectionId, slice): Expansion {

@@ -36,7 +36,8 @@ export interface WorkerResult {
   error?: { code: string; message: string };
 }
 
-const FAILURE_CHECK_INTERVAL_MS = 250;
+// jobStatus scans the job's steps: often enough to stop soon after another ant's failure, rarely enough to stay cheap.
+const FAILURE_CHECK_INTERVAL_MS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The first ordinal at which each symbol is read in the job: the job budget charges a symbol once. */

@@ -48,7 +48,8 @@ describe("executors: receipts record what was expanded and done", () => {
     expect(second!.metrics).toEqual({ bytes_expanded: Buffer.byteLength(payload), expansions: 1, cache_hits: 1, estimated_tokens: Math.ceil(Buffer.byteLength(payload) / 4) });
     expect(first!).toMatchObject({ run_id: "r", job_id: jobId, step_id: plan.steps[0]!.step_id, worker_id: "ant-test", fencing_token: expect.any(Number) });
     expect(file!.expanded).toEqual([{ kind: "file", id: "README.md", content_hash: sha256Hex(readme), bytes: readme.length, cache_hit: false }]);
-    expect(casGet(root, file!.outputs.content_ref as string)?.equals(readme)).toBe(true);
+    expect(first!.outputs.payload_ref).toBe(`cas/${sha256Hex(payload).slice(0, 2)}/${sha256Hex(payload).slice(2, 4)}/${sha256Hex(payload)}`);
+    expect(readFileSync(path.join(root, ".catalytic", first!.outputs.payload_ref as string), "utf8")).toBe(payload);
     expect(note!.outputs).toEqual({ message: "remember" });
     expect(note!.timings.duration_ms).toBeGreaterThanOrEqual(0);
   });

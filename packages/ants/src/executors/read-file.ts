@@ -1,7 +1,6 @@
-// READ_FILE: a whole file (or a slice of it), bounded by the step budget, hashed and kept in the CAS.
+// READ_FILE: a whole file (or a slice of it), bounded by the step budget, hashed.
 import { readFileSync, statSync } from "node:fs";
 import { InputError, WorkspaceError, applySlice, formatSlice, parseSlice, resolveInsideWorkspace, sha256Hex } from "@catalytic/core";
-import { casPut } from "../cas.js";
 import type { Executor } from "../context.js";
 import { checkStepBytes } from "./limits.js";
 
@@ -31,8 +30,6 @@ export const readFile: Executor = (step, ctx, receipt) => {
   checkStepBytes(ctx, filePath, data.length);
   ctx.consumeBudget(data.length, 0);
   const hash = sha256Hex(data);
-  casPut(ctx.root, data);
   receipt.expand({ kind: "file", id: filePath, ...(slice ? { slice } : {}), content_hash: hash, bytes: data.length, cache_hit: false });
   receipt.act({ type: "READ", target: filePath, status: "SUCCESS" });
-  receipt.output("content_ref", hash);
 };

@@ -1,6 +1,5 @@
 // READ_SECTION: a bounded slice of one indexed section.
 import { InputError } from "@catalytic/core";
-import { casPut } from "../cas.js";
 import type { Executor } from "../context.js";
 import { checkStepBytes } from "./limits.js";
 
@@ -10,7 +9,6 @@ export const readSection: Executor = (step, ctx, receipt) => {
   const expansion = ctx.expansions().readSection(sectionId, step.refs.slice);
   checkStepBytes(ctx, `section ${sectionId} (${expansion.slice})`, expansion.bytes);
   ctx.consumeBudget(expansion.bytes, 0);
-  const ref = casPut(ctx.root, Buffer.from(expansion.payload, "utf8"));
   receipt.expand({
     kind: "section",
     id: sectionId,
@@ -21,5 +19,4 @@ export const readSection: Executor = (step, ctx, receipt) => {
     cache_hit: expansion.cacheHit,
   });
   receipt.act({ type: "READ", target: sectionId, status: "SUCCESS" });
-  receipt.output("content_ref", ref);
 };

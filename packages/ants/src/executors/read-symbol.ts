@@ -1,6 +1,5 @@
 // READ_SYMBOL: the bounded expansion of a symbol (through the index's expansion cache).
 import { InputError } from "@catalytic/core";
-import { casPut } from "../cas.js";
 import type { Executor } from "../context.js";
 import { checkStepBytes } from "./limits.js";
 
@@ -10,7 +9,6 @@ export const readSymbol: Executor = (step, ctx, receipt) => {
   const expansion = ctx.expansions().resolveSymbol(symbolId, step.refs.slice, ctx.runId);
   checkStepBytes(ctx, `${symbolId} (${expansion.slice})`, expansion.bytes);
   ctx.consumeBudget(expansion.bytes, ctx.firstUseOf(symbolId, step.ordinal) ? 1 : 0);
-  const ref = casPut(ctx.root, Buffer.from(expansion.payload, "utf8"));
   receipt.expand({
     kind: "symbol",
     id: symbolId,
@@ -21,5 +19,6 @@ export const readSymbol: Executor = (step, ctx, receipt) => {
     cache_hit: expansion.cacheHit,
   });
   receipt.act({ type: "READ", target: symbolId, status: "SUCCESS" });
-  receipt.output("content_ref", ref);
+  // The indexer's expansion cache already keeps the payload in the CAS.
+  if (expansion.payloadRef) receipt.output("payload_ref", expansion.payloadRef);
 };
