@@ -46,6 +46,10 @@ interface FileState extends FileSnapshot {
 
 const PATH_SEPARATOR = "\u001f";
 
+function namespaceOf(symbolId: string): string {
+  return symbolId.slice(1, symbolId.indexOf("/"));
+}
+
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -61,6 +65,8 @@ export class WorkspaceModel {
   private readonly idsByFile = new Map<string, Set<string>>();
   private registryProblems: ModelProblem[] = [];
   private sortedIds: string[] | undefined;
+  /** How many symbol ids each namespace has, so namespaces() does not scan every id. */
+  private readonly namespaceCounts = new Map<string, number>();
   private cachedProblems: ModelProblem[] | undefined;
 
   constructor(options: WorkspaceModelOptions = {}) {
@@ -250,7 +256,7 @@ export class WorkspaceModel {
   namespaces(): string[] {
     const names = new Set<string>();
     for (const source of this.config.sources) if (source.namespace) names.add(source.namespace);
-    for (const id of this.definitions.keys()) names.add(id.slice(1, id.indexOf("/")));
+    for (const namespace of this.namespaceCounts.keys()) names.add(namespace);
     return [...names].sort(compareStrings);
   }
 
@@ -385,6 +391,8 @@ export class WorkspaceModel {
     if (!list) {
       this.definitions.set(symbolId, [definition]);
       this.sortedIds = undefined;
+      const namespace = namespaceOf(symbolId);
+      this.namespaceCounts.set(namespace, (this.namespaceCounts.get(namespace) ?? 0) + 1);
       return;
     }
     list.push(definition);
@@ -402,6 +410,10 @@ export class WorkspaceModel {
       if (kept.length === 0) {
         this.definitions.delete(id);
         this.sortedIds = undefined;
+        const namespace = namespaceOf(id);
+        const left = (this.namespaceCounts.get(namespace) ?? 1) - 1;
+        if (left === 0) this.namespaceCounts.delete(namespace);
+        else this.namespaceCounts.set(namespace, left);
       } else {
         this.definitions.set(id, kept);
       }

@@ -152,3 +152,17 @@ describe("WorkspaceModel problems", () => {
     expect(b.sectionText(scope)).toBe(a.sectionText(scope));
   });
 });
+
+describe("WorkspaceModel namespaces", () => {
+  it("tracks namespaces as ids come and go", () => {
+    const m = model();
+    expect(m.namespaces()).toEqual(["CANON"]);
+    m.setFile("notes/x.md", '---\nsymbols:\n  "@ZED/x": ""\n---\n# X\n');
+    expect(m.namespaces()).toEqual(["CANON", "ZED"]);
+    m.removeFile("notes/x.md");
+    expect(m.namespaces()).toEqual(["CANON"]);
+    m.setConfig(ConfigSchema.parse({ sources: [{ path: "notes", namespace: "NOTES" }] }));
+    expect(m.namespaces()).toEqual(["CANON", "NOTES"]);
+    expect(m.listSymbolIds()).toEqual(["@CANON/scope", "@CANON/whole", "@NOTES/todo"]);
+  });
+});
