@@ -41,7 +41,14 @@ export async function runSpawn(ctx: CommandContext, args: ParsedArgs, workers: n
       : {}),
   });
   progress?.finish();
-  ctx.emitJson({ ok: result.exitCode === 0, ...result });
+  const failed = result.status.outcomes.FAILURE;
+  const error =
+    result.exitCode === 0
+      ? undefined
+      : result.exitCode === 1
+        ? { code: "CAT_STEP_FAILED", message: `${failed} step(s) of job ${jobId} failed`, hint: `see the receipts: catalytic cassette receipts --job-id ${jobId}` }
+        : { code: "CAT_INVARIANT", message: `an ant stopped on an invariant or database error`, hint: `see stderrTail in ${result.manifest}` };
+  ctx.emitJson({ ok: result.exitCode === 0, ...result, ...(error ? { error } : {}) });
   const { status } = result;
   ctx.print(`job ${jobId}: ${status.committed}/${status.stepCount} committed (${status.outcomes.SUCCESS} succeeded, ${status.outcomes.FAILURE} failed), ${status.pending} pending`);
   for (const worker of result.workers) ctx.print(`  ${worker.workerId} pid ${worker.pid ?? "-"} exit ${worker.exitCode ?? "killed"}`);
