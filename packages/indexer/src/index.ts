@@ -39,3 +39,4 @@ export { walkSources } from "./walk.js";
 export type { WalkedFile, WalkResult } from "./walk.js";
 export type { Logger } from "./logger.js";
 export { SILENT_LOGGER } from "./logger.js";
+export { chooseSlice, unknownSymbolError } from "./resolution.js";

@@ -1,32 +1,21 @@
 // WorkspaceModel: the pure, in-memory index the language server holds. setFile re-extracts one file and
 // swaps only its sections and the symbol definitions it carries; queries are map lookups.
-import {
-  type CatalyticConfig,
-  type Slice,
-  SYMBOLS_FILE,
-  SectionError,
-  SymbolError,
-  defaultConfig,
-  formatSlice,
-  parseSlice,
-  sha256Hex,
-  applySlice,
-} from "@catalytic/core";
-import { type ExtractedSection, extractSections, linesOf } from "./extract.js";
-import { fileKind } from "./extract.js";
+import { type CatalyticConfig, SYMBOLS_FILE, SectionError, applySlice, defaultConfig, formatSlice, sha256Hex } from "@catalytic/core";
+import { type ExtractedSection, extractSections, fileKind, linesOf } from "./extract.js";
 import { readFrontMatter } from "./front-matter.js";
 import type {
   FileSnapshot,
   ModelProblem,
   ResolveRequest,
   ResolvedPayload,
-  SliceSource,
   SymbolDefinition,
   SymbolRecord,
 } from "./model-types.js";
 import type { RegistryEntry, RegistryProblem } from "./registry.js";
 import { compareDefinitions, duplicateProblem, fileDefinitions, registryDefinitions, withoutId } from "./definitions.js";
 import { type SourceSettings, settingsOf } from "./sources.js";
+import { DefinitionTable, compareStrings } from "./definition-table.js";
+import { chooseSlice, slugNotFoundError, unknownSymbolError, unresolvableError } from "./resolution.js";
 import { nearest } from "./suggest.js";
 import { checkSymbolTarget, findHeadingIn } from "./targets.js";
 
@@ -46,27 +35,14 @@ interface FileState extends FileSnapshot {
 
 const PATH_SEPARATOR = "\u001f";
 
-function namespaceOf(symbolId: string): string {
-  return symbolId.slice(1, symbolId.indexOf("/"));
-}
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 export class WorkspaceModel {
   private config: CatalyticConfig;
   private settings: SourceSettings;
   private readonly readText: ((filePath: string) => string | undefined) | undefined;
   private readonly files = new Map<string, FileState>();
   private readonly sectionsById = new Map<string, ExtractedSection>();
-  private readonly definitions = new Map<string, SymbolDefinition[]>();
-  /** Symbol ids each file (or the registry) defines, so a file change touches only its own ids. */
-  private readonly idsByFile = new Map<string, Set<string>>();
+  private readonly definitions = new DefinitionTable();
   private registryProblems: ModelProblem[] = [];
-  private sortedIds: string[] | undefined;
-  /** How many symbol ids each namespace has, so namespaces() does not scan every id. */
-  private readonly namespaceCounts = new Map<string, number>();
   private cachedProblems: ModelProblem[] | undefined;
 
   constructor(options: WorkspaceModelOptions = {}) {
@@ -144,8 +120,8 @@ export class WorkspaceModel {
 
   /** Replaces the registry (catalytic.symbols.json) entries and the problems found parsing it. */
   setRegistry(entries: readonly RegistryEntry[], problems: readonly RegistryProblem[] = []): void {
-    this.dropDefinitions(SYMBOLS_FILE, "registry");
-    for (const definition of registryDefinitions(entries)) this.addDefinition(definition.symbolId, withoutId(definition));
+    this.definitions.drop(SYMBOLS_FILE, "registry");
+    for (const definition of registryDefinitions(entries)) this.definitions.add(definition.symbolId, withoutId(definition));
     this.registryProblems = problems.map((p) => ({
       code: p.code,
       message: p.message,
@@ -231,17 +207,7 @@ export class WorkspaceModel {
 
   /** Symbol ids in sorted order, optionally only those starting with `prefix`. */
   listSymbolIds(prefix = ""): string[] {
-    const ids = this.sortedSymbolIds();
-    let low = 0;
-    let high = ids.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if ((ids[mid] as string) < prefix) low = mid + 1;
-      else high = mid;
-    }
-    const out: string[] = [];
-    for (let i = low; i < ids.length && (ids[i] as string).startsWith(prefix); i++) out.push(ids[i] as string);
-    return out;
+    return this.definitions.idsWithPrefix(prefix);
   }
 
   listSymbols(prefix = ""): SymbolRecord[] {
@@ -256,14 +222,14 @@ export class WorkspaceModel {
   namespaces(): string[] {
     const names = new Set<string>();
     for (const source of this.config.sources) if (source.namespace) names.add(source.namespace);
-    for (const namespace of this.namespaceCounts.keys()) names.add(namespace);
+    for (const namespace of this.definitions.namespaces()) names.add(namespace);
     return [...names].sort(compareStrings);
   }
 
   /** Symbols defined in a file (front matter and namespace), for document symbols and diagnostics. */
   symbolsDefinedIn(filePath: string): SymbolDefinition[] {
     const out: SymbolDefinition[] = [];
-    for (const id of this.idsByFile.get(filePath) ?? []) {
+    for (const id of this.definitions.idsDefinedIn(filePath)) {
       for (const d of this.definitions.get(id) ?? []) if (d.file === filePath) out.push(d);
     }
     return out.sort(compareDefinitions);
@@ -271,7 +237,7 @@ export class WorkspaceModel {
 
   /** Nearest known ids to an unknown one (edit distance, ties by id). */
   suggest(symbolId: string, n = 3): string[] {
-    return nearest(symbolId, this.sortedSymbolIds(), n);
+    return nearest(symbolId, this.definitions.sortedIds(), n);
   }
 
   /** Every problem: registry and front matter syntax, invalid names, and each symbol's problem (duplicates on every definition). */
@@ -283,8 +249,8 @@ export class WorkspaceModel {
       for (const p of state.frontMatterProblems) problems.push({ code: p.code, message: p.message, file: filePath, line: p.line, character: p.character });
       problems.push(...state.nameProblems);
     }
-    for (const id of this.sortedSymbolIds()) {
-      const definitions = this.definitions.get(id) as SymbolDefinition[];
+    for (const id of this.definitions.sortedIds()) {
+      const definitions = this.definitions.get(id) as readonly SymbolDefinition[];
       if (definitions.length > 1) {
         for (const d of definitions) problems.push(duplicateProblem(id, definitions, d));
         continue;
@@ -309,7 +275,7 @@ export class WorkspaceModel {
   resolve(request: ResolveRequest): ResolvedPayload {
     const section = this.resolveSection(request.symbolId, request.slug);
     const record = this.getSymbol(request.symbolId) as SymbolRecord;
-    const { slice, sliceSource } = this.chooseSlice(request.slice, record);
+    const { slice, sliceSource } = chooseSlice(request.slice, record.defaultSlice, this.config.default_slice);
     const text = this.sectionText(section.sectionId);
     if (text === undefined) {
       throw new SectionError("CAT_FILE_UNREADABLE", `cannot read ${section.filePath} to expand ${request.symbolId}`, {
@@ -333,114 +299,32 @@ export class WorkspaceModel {
   /** The section a symbol resolves to, or the typed error explaining why it cannot. */
   resolveSection(symbolId: string, slug?: string): ExtractedSection {
     const record = this.getSymbol(symbolId);
-    if (!record) throw this.unknownSymbol(symbolId);
+    if (!record) throw unknownSymbolError(symbolId, this.suggest(symbolId, 3));
     if (record.problem && (record.problem.code === "CAT_SYMBOL_DUPLICATE" || !record.sectionId)) {
-      throw new SymbolError(record.problem.code, record.problem.message, {
-        hint: hintFor(record.problem.code),
-        details: { symbolId, file: record.problem.file, line: record.problem.line },
-      });
+      throw unresolvableError(symbolId, record.problem.code, record.problem.message);
     }
     const section = checkSymbolTarget(this, symbolId, record.definitions[0] as SymbolDefinition).section as ExtractedSection;
     if (slug === undefined) return section;
     const bySlug = this.sectionBySlug(section.filePath, slug);
-    if (!bySlug) {
-      const slugs = (this.sectionsOf(section.filePath) ?? []).filter((s) => s.slug !== "").map((s) => s.slug);
-      throw new SectionError("CAT_HEADING_NOT_FOUND", `${section.filePath} has no heading with slug #${slug} (for ${symbolId}#${slug})`, {
-        hint: slugs.length ? `use one of: ${slugs.slice(0, 8).map((s) => `#${s}`).join(", ")}` : `${section.filePath} has no headings; drop the #slug`,
-        details: { symbolId, slug, file: section.filePath },
-      });
-    }
-    return bySlug;
-  }
-
-  /** The slice a resolution applies: explicit, else the symbol's default, else the configured bound. */
-  chooseSlice(explicit: string | Slice | undefined, record: SymbolRecord): { slice: Slice; sliceSource: SliceSource } {
-    if (explicit !== undefined) return { slice: typeof explicit === "string" ? parseSlice(explicit) : explicit, sliceSource: "explicit" };
-    if (record.defaultSlice !== undefined) return { slice: parseSlice(record.defaultSlice), sliceSource: "symbol_default" };
-    return { slice: parseSlice(this.config.default_slice), sliceSource: "config_default" };
-  }
-
-  unknownSymbol(symbolId: string): SymbolError {
-    const suggestions = this.suggest(symbolId, 3);
-    return new SymbolError("CAT_SYMBOL_UNKNOWN", `unknown symbol ${symbolId}`, {
-      hint: suggestions.length
-        ? `did you mean ${suggestions.join(", ")}? ('catalytic symbols list' shows every symbol)`
-        : "no similar symbol exists; 'catalytic symbols list' shows every symbol, 'catalytic symbols add' defines one",
-      details: { symbolId, suggestions },
-    });
+    if (bySlug) return bySlug;
+    const slugs = (this.sectionsOf(section.filePath) ?? []).filter((s) => s.slug !== "").map((s) => s.slug);
+    throw slugNotFoundError(symbolId, section.filePath, slug, slugs);
   }
 
   // ---- internals ----
 
   private addFileDefinitions(state: FileState): void {
     const { definitions, problems } = fileDefinitions(this.settings, state.filePath, state.frontMatterSymbols);
-    for (const definition of definitions) this.addDefinition(definition.symbolId, withoutId(definition));
+    for (const definition of definitions) this.definitions.add(definition.symbolId, withoutId(definition));
     state.nameProblems = problems;
   }
 
   private dropFileDefinitions(filePath: string): void {
-    this.dropDefinitions(filePath, "front-matter");
-    this.dropDefinitions(filePath, "namespace");
-  }
-
-  private addDefinition(symbolId: string, definition: SymbolDefinition): void {
-    let ids = this.idsByFile.get(definition.file);
-    if (!ids) this.idsByFile.set(definition.file, (ids = new Set()));
-    ids.add(symbolId);
-    const list = this.definitions.get(symbolId);
-    if (!list) {
-      this.definitions.set(symbolId, [definition]);
-      this.sortedIds = undefined;
-      const namespace = namespaceOf(symbolId);
-      this.namespaceCounts.set(namespace, (this.namespaceCounts.get(namespace) ?? 0) + 1);
-      return;
-    }
-    list.push(definition);
-    list.sort(compareDefinitions);
-  }
-
-  private dropDefinitions(file: string, origin: SymbolDefinition["origin"]): void {
-    const ids = this.idsByFile.get(file);
-    if (!ids) return;
-    for (const id of [...ids]) {
-      const list = this.definitions.get(id) ?? [];
-      const kept = list.filter((d) => d.file !== file || d.origin !== origin);
-      if (kept.length === list.length) continue;
-      if (!kept.some((d) => d.file === file)) ids.delete(id);
-      if (kept.length === 0) {
-        this.definitions.delete(id);
-        this.sortedIds = undefined;
-        const namespace = namespaceOf(id);
-        const left = (this.namespaceCounts.get(namespace) ?? 1) - 1;
-        if (left === 0) this.namespaceCounts.delete(namespace);
-        else this.namespaceCounts.set(namespace, left);
-      } else {
-        this.definitions.set(id, kept);
-      }
-    }
-  }
-
-  private sortedSymbolIds(): string[] {
-    this.sortedIds ??= [...this.definitions.keys()].sort(compareStrings);
-    return this.sortedIds;
+    this.definitions.drop(filePath, "front-matter");
+    this.definitions.drop(filePath, "namespace");
   }
 
   private changed(): void {
     this.cachedProblems = undefined;
-  }
-}
-
-export function hintFor(code: string): string {
-  switch (code) {
-    case "CAT_SYMBOL_DUPLICATE":
-      return "keep one definition: remove the others from catalytic.symbols.json or the front matter";
-    case "CAT_SYMBOL_STALE":
-      return "the pinned section changed; re-pin it with 'catalytic symbols add --section <new id>' or point the symbol at a heading";
-    case "CAT_HEADING_NOT_FOUND":
-      return "fix the heading path (\"Heading > Sub\") to match a heading in the target file";
-    case "CAT_FILE_NOT_FOUND":
-      return "fix the target path, or add the file to a source in catalytic.json and run 'catalytic build'";
-    default:
-      return "run 'catalytic symbols verify' for details";
   }
 }

@@ -2,25 +2,13 @@
 // validate slice -> section content hash -> cache lookup -> HIT: stored payload / MISS: expand, store.
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import {
-  type CatalyticConfig,
-  type Slice,
-  SectionError,
-  SymbolError,
-  WorkspaceError,
-  applySlice,
-  contentHash,
-  formatSlice,
-  parseReference,
-  parseSlice,
-  sha256Hex,
-} from "@catalytic/core";
+import { type CatalyticConfig, type Slice, WorkspaceError, applySlice, contentHash, formatSlice, parseReference, sha256Hex } from "@catalytic/core";
 import { casRef, readCas, writeCas } from "./cas.js";
 import type { ExtractedSection } from "./extract.js";
 import { linesOf } from "./extract.js";
-import { hintFor } from "./model.js";
 import type { ResolveRequest, SliceSource } from "./model-types.js";
 import { type SectionRow, sectionFromRow } from "./rows.js";
+import { chooseSlice, slugNotFoundError, unknownSymbolError, unresolvableError } from "./resolution.js";
 import * as expansionSql from "./sql/expansions.js";
 import * as fileSql from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
@@ -86,46 +74,21 @@ export function resolveCached(
   const request = toRequest(ref);
   const runId = options.runId ?? DEFAULT_RUN_ID;
   const symbol = statements.get(symbolSql.SELECT_SYMBOL).get(request.symbolId) as SymbolRow | undefined;
-  if (!symbol) {
-    const suggestions = nearest(request.symbolId, statements.get(symbolSql.SELECT_SYMBOL_IDS).pluck().all() as string[], 3);
-    throw new SymbolError("CAT_SYMBOL_UNKNOWN", `unknown symbol ${request.symbolId}`, {
-      hint: suggestions.length ? `did you mean ${suggestions.join(", ")}?` : "'catalytic symbols list' shows every symbol; 'catalytic symbols add' defines one",
-      details: { symbolId: request.symbolId, suggestions },
-    });
-  }
+  if (!symbol) throw unknownSymbolError(request.symbolId, nearest(request.symbolId, statements.get(symbolSql.SELECT_SYMBOL_IDS).pluck().all() as string[], 3));
   if (symbol.section_row === null || symbol.problem_code === "CAT_SYMBOL_DUPLICATE") {
-    const code = (symbol.problem_code ?? "CAT_SYMBOL_UNKNOWN") as "CAT_SYMBOL_STALE";
-    throw new SymbolError(code, symbol.problem_message ?? `${request.symbolId} does not resolve to a section`, {
-      hint: hintFor(code),
-      details: { symbolId: request.symbolId },
-    });
+    throw unresolvableError(request.symbolId, symbol.problem_code ?? "CAT_SYMBOL_UNKNOWN", symbol.problem_message ?? `${request.symbolId} does not resolve to a section`);
   }
   let row = statements.get(sectionSql.SELECT_SECTION_BY_ROW).get(symbol.section_row) as SectionRow;
   if (request.slug !== undefined) {
     const bySlug = statements.get(sectionSql.SELECT_SECTION_BY_SLUG).get(row.file_path, request.slug) as SectionRow | undefined;
     if (!bySlug) {
       const slugs = statements.get(sectionSql.SELECT_SLUGS_OF_FILE).pluck().all(row.file_path) as string[];
-      throw new SectionError("CAT_HEADING_NOT_FOUND", `${row.file_path} has no heading with slug #${request.slug}`, {
-        hint: slugs.length ? `use one of: ${slugs.slice(0, 8).map((s) => `#${s}`).join(", ")}` : `${row.file_path} has no headings; drop the #slug`,
-        details: { symbolId: request.symbolId, slug: request.slug, file: row.file_path },
-      });
+      throw slugNotFoundError(request.symbolId, row.file_path, request.slug, slugs);
     }
     row = bySlug;
   }
 
-  const explicit = options.slice ?? request.slice;
-  let slice: Slice;
-  let sliceSource: SliceSource;
-  if (explicit !== undefined) {
-    slice = typeof explicit === "string" ? parseSlice(explicit) : explicit;
-    sliceSource = "explicit";
-  } else if (symbol.default_slice !== null) {
-    slice = parseSlice(symbol.default_slice);
-    sliceSource = "symbol_default";
-  } else {
-    slice = parseSlice(config.default_slice);
-    sliceSource = "config_default";
-  }
+  const { slice, sliceSource } = chooseSlice(options.slice ?? request.slice, symbol.default_slice ?? undefined, config.default_slice);
   const sliceText = formatSlice(slice);
   const reference = request.slug !== undefined ? `${request.symbolId}#${request.slug}` : request.symbolId;
 

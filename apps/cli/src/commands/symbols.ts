@@ -9,7 +9,7 @@ import {
   parseSlice,
   resolveInsideWorkspace,
 } from "@catalytic/core";
-import { type ExtractedSection, type SymbolRecord, type WorkspaceModel, addSymbol, nearest, parseHeadingPath } from "@catalytic/indexer";
+import { type ExtractedSection, type SymbolRecord, type WorkspaceModel, addSymbol, nearest, parseHeadingPath, unknownSymbolError } from "@catalytic/indexer";
 import { requiredPositional, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { headingLabel, lines, openBuiltIndex } from "./index-commands.js";
@@ -104,14 +104,6 @@ const add: Command = {
   },
 };
 
-function unknown(symbolId: string, ids: string[]): SymbolError {
-  const suggestions = nearest(symbolId, ids, 3);
-  return new SymbolError("CAT_SYMBOL_UNKNOWN", `unknown symbol ${symbolId}`, {
-    hint: suggestions.length ? `did you mean ${suggestions.join(", ")}?` : "'catalytic symbols list' shows every symbol",
-    details: { symbolId, suggestions },
-  });
-}
-
 const get: Command = {
   name: "symbols get",
   summary: "Show one symbol: target, resolved section, definitions, problem",
@@ -121,7 +113,7 @@ const get: Command = {
     const index = openBuiltIndex(ctx);
     try {
       const record = index.getSymbol(symbolId);
-      if (!record) throw unknown(symbolId, index.listSymbols().map((s) => s.symbolId));
+      if (!record) throw unknownSymbolError(symbolId, nearest(symbolId, index.listSymbols().map((s) => s.symbolId), 3));
       const section = record.sectionId ? index.getSection(record.sectionId) : undefined;
       ctx.emitJson({ ok: true, symbol: record, section: section ?? null });
       ctx.print(`${record.symbolId}  ${record.targetType} ${record.targetRef}`);

@@ -1,0 +1,95 @@
+// Symbol definitions by id, with the indexes the model's queries need: ids per defining file (so a file
+// change touches only its ids), a lazily sorted id list (prefix listing by binary search) and per-namespace
+// counts (namespaces without scanning).
+import { compareDefinitions } from "./definitions.js";
+import type { SymbolDefinition } from "./model-types.js";
+
+function namespaceOf(symbolId: string): string {
+  return symbolId.slice(1, symbolId.indexOf("/"));
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export class DefinitionTable {
+  private readonly byId = new Map<string, SymbolDefinition[]>();
+  private readonly idsByFile = new Map<string, Set<string>>();
+  private readonly namespaceCounts = new Map<string, number>();
+  private sorted: string[] | undefined;
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Definitions of an id, registry first (see compareDefinitions); undefined when none. */
+  get(symbolId: string): readonly SymbolDefinition[] | undefined {
+    return this.byId.get(symbolId);
+  }
+
+  add(symbolId: string, definition: SymbolDefinition): void {
+    let ids = this.idsByFile.get(definition.file);
+    if (!ids) this.idsByFile.set(definition.file, (ids = new Set()));
+    ids.add(symbolId);
+    const list = this.byId.get(symbolId);
+    if (list) {
+      list.push(definition);
+      list.sort(compareDefinitions);
+      return;
+    }
+    this.byId.set(symbolId, [definition]);
+    this.sorted = undefined;
+    const namespace = namespaceOf(symbolId);
+    this.namespaceCounts.set(namespace, (this.namespaceCounts.get(namespace) ?? 0) + 1);
+  }
+
+  /** Removes the definitions a file carries from one origin. */
+  drop(file: string, origin: SymbolDefinition["origin"]): void {
+    const ids = this.idsByFile.get(file);
+    if (!ids) return;
+    for (const id of [...ids]) {
+      const list = this.byId.get(id) ?? [];
+      const kept = list.filter((d) => d.file !== file || d.origin !== origin);
+      if (kept.length === list.length) continue;
+      if (!kept.some((d) => d.file === file)) ids.delete(id);
+      if (kept.length > 0) {
+        this.byId.set(id, kept);
+        continue;
+      }
+      this.byId.delete(id);
+      this.sorted = undefined;
+      const namespace = namespaceOf(id);
+      const left = (this.namespaceCounts.get(namespace) ?? 1) - 1;
+      if (left === 0) this.namespaceCounts.delete(namespace);
+      else this.namespaceCounts.set(namespace, left);
+    }
+  }
+
+  sortedIds(): readonly string[] {
+    this.sorted ??= [...this.byId.keys()].sort(compareStrings);
+    return this.sorted;
+  }
+
+  /** Ids starting with `prefix`, sorted. */
+  idsWithPrefix(prefix: string): string[] {
+    const ids = this.sortedIds();
+    let low = 0;
+    let high = ids.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((ids[mid] as string) < prefix) low = mid + 1;
+      else high = mid;
+    }
+    const out: string[] = [];
+    for (let i = low; i < ids.length && (ids[i] as string).startsWith(prefix); i++) out.push(ids[i] as string);
+    return out;
+  }
+
+  idsDefinedIn(file: string): ReadonlySet<string> {
+    return this.idsByFile.get(file) ?? new Set();
+  }
+
+  namespaces(): IterableIterator<string> {
+    return this.namespaceCounts.keys();
+  }
+}
