@@ -11,7 +11,8 @@ export interface SpawnOptions {
   jobId: string;
   workers: number;
   continueOnFail?: boolean;
-  ttlSeconds?: number;
+  /** Lease length in seconds for the workers (default: catalytic.json lease_ttl_seconds). */
+  ttl?: number;
   /** The CLI bundle the workers run (default: the running script, process.argv[1]). */
   cliPath?: string;
   /** The Node executable (default: process.execPath). */
@@ -83,7 +84,7 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
   for (let i = 1; i <= options.workers; i++) {
     const workerId = `ant-${process.pid}-${i}`;
     const args = [cliPath, "ants", "worker", "--root", root, "--run-id", runId, "--job-id", jobId, "--worker-id", workerId];
-    if (options.ttlSeconds !== undefined) args.push("--ttl", String(options.ttlSeconds));
+    if (options.ttl !== undefined) args.push("--ttl", String(options.ttl));
     if (options.continueOnFail) args.push("--continue-on-fail");
     const child = spawn(nodePath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
     const entry: ManifestWorker = { workerId, pid: child.pid ?? null, startedAt: new Date().toISOString(), endedAt: null, exitCode: null, signal: null, stderrTail: "" };

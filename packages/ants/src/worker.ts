@@ -16,7 +16,7 @@ export interface WorkerOptions {
   jobId: string;
   workerId: string;
   /** Lease length in seconds (default: catalytic.json lease_ttl_seconds). */
-  ttlSeconds?: number;
+  ttl?: number;
   /** Keep claiming after a failed step (default: stop at the first failure in the job). */
   continueOnFail?: boolean;
   /** Consecutive polls finding nothing claimable while other ants still hold steps (default: lease length + 2 s worth). */
@@ -55,7 +55,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   const { root, runId, jobId, workerId } = options;
   const logger = options.logger ?? SILENT_LOGGER;
   const config = loadConfig(root);
-  const ttl = options.ttlSeconds ?? config.lease_ttl_seconds;
+  const ttl = options.ttl ?? config.lease_ttl_seconds;
   const pollMs = options.pollIntervalMs ?? 50;
   const idleLimit = options.idlePolls ?? Math.ceil(((ttl + 2) * 1000) / pollMs);
   const continueOnFail = options.continueOnFail ?? false;

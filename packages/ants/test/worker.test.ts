@@ -50,7 +50,7 @@ describe("runWorker: leases, invariants, ids", () => {
   it("renews the lease while a step runs longer than the lease", async () => {
     const { root } = makeWorkspace();
     const { jobId } = postRawSteps(root, "r", "q", [{ op: "RUN_TEST", refs: { test_name: "renewed" } }]);
-    const result = await runWorker({ root, runId: "r", jobId, workerId: "ant-1", ttlSeconds: 1, ...fast });
+    const result = await runWorker({ root, runId: "r", jobId, workerId: "ant-1", ttl: 1, ...fast });
     expect(result).toMatchObject({ exitCode: 0, executed: 1 });
     const [receipt] = receiptsOf(root, jobId);
     expect(receipt!.status).toBe("SUCCESS");

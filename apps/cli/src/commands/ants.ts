@@ -29,7 +29,7 @@ export async function runSpawn(ctx: CommandContext, args: ParsedArgs, workers: n
     jobId,
     workers,
     continueOnFail: booleanOption(args, "continue-on-fail"),
-    ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+    ...(ttl !== undefined ? { ttl } : {}),
     ...(stringOption(args, "cli") ? { cliPath: stringOption(args, "cli") } : {}),
     ...(ctx.interactive
       ? {
@@ -92,7 +92,7 @@ const workerCommand: Command = {
       jobId: requiredOption(args, "job-id"),
       workerId: requiredOption(args, "worker-id"),
       continueOnFail: booleanOption(args, "continue-on-fail"),
-      ...(ttl !== undefined ? { ttlSeconds: ttl } : {}),
+      ...(ttl !== undefined ? { ttl } : {}),
       ...(idlePolls !== undefined ? { idlePolls } : {}),
       logger: stderrLogger(ctx),
     });
