@@ -89,6 +89,7 @@ export function runBuild(
   let unchanged = 0;
   let bytes = 0;
   walked.files.forEach((file, i) => {
+    if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
     const before = previous.get(file.filePath);
     if (before && before.size === file.size && before.mtime_ms === file.mtimeMs) {
       unchanged++;
@@ -109,8 +110,8 @@ export function runBuild(
       return;
     }
     changed.push({ ...file, text, added: !before });
-    if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
   });
+  onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
   const walkedPaths = new Set(walked.files.map((f) => f.filePath).filter((p) => !vanished.has(p)));
   for (const file of walked.files) if (walkedPaths.has(file.filePath)) bytes += file.size;
   const removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
@@ -149,6 +150,7 @@ export function runBuild(
       insertSections(statements, sections, normalized);
       if (onProgress && i % 200 === 0) onProgress({ phase: "write", done: i, total: extracted.length, file: file.filePath });
     });
+    if (extracted.length > 0) onProgress?.({ phase: "write", done: extracted.length, total: extracted.length });
     writeMs = performance.now() - writeStarted;
 
     if (symbolsNeeded) {

@@ -350,3 +350,55 @@ describe("Index.search", () => {
     expect(() => index.search("  ??  ")).toThrowError(expect.objectContaining({ code: "CAT_USAGE" }));
   });
 });
+
+describe("Index integrity errors", () => {
+  it("verify reports sections that differ from a fresh extraction", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const db = new Database(indexPath(root));
+    const row = db.prepare("SELECT id, section_id, line_start FROM sections WHERE file_path = 'notes/todo.md' AND ordinal = 1").get() as { id: number; section_id: string };
+    db.prepare("DELETE FROM sections WHERE id = ?").run(row.id);
+    db.close();
+    const report = index.verify();
+    expect(report.ok).toBe(false);
+    expect(report.differences).toEqual([{ side: "fresh", sectionId: row.section_id, filePath: "notes/todo.md", lineStart: 0, lineEnd: 3 }]);
+  });
+
+  it("a tampered CAS object is an invariant error, a missing one is re-expanded", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const first = index.resolve("@CANON/scope");
+    writeFileSync(casPath(root, first.payloadHash), "tampered");
+    expect(() => index.resolve("@CANON/scope")).toThrowError(expect.objectContaining({ code: "CAT_INVARIANT" }));
+    unlinkSync(casPath(root, first.payloadHash));
+    expect(index.resolve("@CANON/scope")).toMatchObject({ cacheHit: false, payload: first.payload });
+    expect(index.resolve("@CANON/scope")).toMatchObject({ cacheHit: true, payload: first.payload });
+  });
+
+  it("refuses an index written by a newer schema", () => {
+    const root = workspace();
+    open(root).build();
+    opened.pop()!.close();
+    const db = new Database(indexPath(root));
+    db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
+    db.close();
+    expect(() => Index.open(root)).toThrowError(expect.objectContaining({ code: "CAT_SCHEMA_MISMATCH" }));
+  });
+
+  it("reports a malformed registry as a problem and refuses to rewrite it", async () => {
+    const root = workspace();
+    write(root, "catalytic.symbols.json", '{ "symbols": { "@A/b": { "target_type": "FILE" } }, }');
+    const index = open(root);
+    expect(index.build().problems).toBe(1);
+    expect(index.verifySymbols()).toEqual([expect.objectContaining({ code: "CAT_JSON_MALFORMED", file: "catalytic.symbols.json", line: 0 })]);
+    write(root, "catalytic.symbols.json", '{ "symbols": { "@A/b": { "target_type": "FILE" } } }');
+    index.build();
+    expect(index.verifySymbols()).toEqual([expect.objectContaining({ code: "CAT_SCHEMA_INVALID", line: 0, symbolId: "@A/b" })]);
+    const { addSymbol } = await import("../src/registry.js");
+    expect(() => addSymbol(root, { symbolId: "@A/c", targetType: "FILE", targetRef: "notes/todo.md" })).toThrowError(
+      expect.objectContaining({ code: "CAT_SCHEMA_INVALID" }),
+    );
+  });
+});

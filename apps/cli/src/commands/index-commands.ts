@@ -26,15 +26,15 @@ const build: Command = {
   run(ctx) {
     const index = Index.open(ctx.root);
     try {
-      const progress = ctx.progress("indexing", 1);
-      let bar = progress;
-      let total = 1;
+      const labels = { walk: "scanning", read: "reading", write: "writing", symbols: "symbols", done: "done" } as const;
+      let phase: string | undefined;
+      let bar = ctx.progress("scanning", 0);
       const report = index.build({
         onProgress(p) {
-          if (p.total !== total && p.total > 0) {
+          if (p.phase !== phase) {
             bar.finish();
-            total = p.total;
-            bar = ctx.progress(p.phase, p.total);
+            phase = p.phase;
+            bar = ctx.progress(labels[p.phase], p.phase === "done" ? 0 : p.total);
           }
           bar.tick(p.done, p.file);
         },
