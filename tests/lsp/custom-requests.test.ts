@@ -45,11 +45,18 @@ describe("symbols", () => {
     await expect(client.request("catalytic/resolveSymbol", {})).rejects.toMatchObject({ data: { code: "CAT_MISSING_ARGUMENT" } });
   });
 
-  test("with a run id, resolution goes through index.db's expansion cache and the payload is in the CAS", async () => {
-    await client.waitFor(() => client.notifications.some((n) => n.method === "catalytic/indexStatusChanged" && (n.params as IndexStatus).indexHash !== undefined), "index.db built");
-    const status = await client.request<IndexStatus>("catalytic/indexStatus", {});
+  test("buildIndex creates index.db (the server never creates it on its own) and reports its hash", async () => {
+    expect(existsSync(path.join(root, ".catalytic/index.db"))).toBe(false);
+    expect((await client.request<IndexStatus>("catalytic/indexStatus", {})).indexHash).toBeUndefined();
+    const status = await client.request<IndexStatus>("catalytic/buildIndex", {});
+    expect(status).toMatchObject({ state: "ready", files: 4 });
     expect(status.indexHash).toMatch(/^[0-9a-f]{64}$/);
     expect(existsSync(path.join(root, ".catalytic/index.db"))).toBe(true);
+    const titles = client.progress().map((p) => p.value as { kind: string; title?: string }).filter((v) => v.kind === "begin").map((v) => v.title);
+    expect(titles).toContain("Catalytic: updating index.db");
+  });
+
+  test("with a run id, resolution goes through index.db's expansion cache and the payload is in the CAS", async () => {
     const first = await client.request<{ cacheHit: boolean; payload: string }>("catalytic/resolveSymbol", { reference: "@CANON/tools", runId: "run-cache" });
     const second = await client.request<{ cacheHit: boolean; payload: string }>("catalytic/resolveSymbol", { reference: "@CANON/tools", runId: "run-cache" });
     expect([first.cacheHit, second.cacheHit]).toEqual([false, true]);

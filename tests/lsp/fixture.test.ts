@@ -185,9 +185,9 @@ describe("navigation", () => {
 describe("completion", () => {
   const complete = async (text: string): Promise<CompletionItem[]> => {
     const uri = await client.open("notes/scratch.md", `# Scratch\n\n${text}`, 1);
-    const items = await client.request<CompletionItem[] | null>("textDocument/completion", { textDocument: { uri }, position: pos(2, text.length) });
+    const result = await client.request<CompletionItem[] | { isIncomplete: boolean; items: CompletionItem[] } | null>("textDocument/completion", { textDocument: { uri }, position: pos(2, text.length) });
     await client.notify("textDocument/didClose", { textDocument: { uri } });
-    return items ?? [];
+    return Array.isArray(result) ? result : (result?.items ?? []);
   };
 
   test("after @: the namespaces", async () => {
@@ -196,10 +196,11 @@ describe("completion", () => {
     expect(items[0]?.textEdit).toEqual({ range: range(2, 4, 2, 5), newText: "@CANON/" });
   });
 
-  test("after @NS/: the names with target and preview", async () => {
+  test("after @NS/: the names starting with what is typed, with target and preview", async () => {
+    expect((await complete("See @CANON/")).map((i) => i.label)).toEqual(["@CANON/agreement", "@CANON/plan", "@CANON/tools"]);
     const items = await complete("See @CANON/pl");
-    expect(items.map((i) => i.label)).toEqual(["@CANON/agreement", "@CANON/plan", "@CANON/tools"]);
-    const plan = items[1] as CompletionItem;
+    expect(items.map((i) => i.label)).toEqual(["@CANON/plan"]);
+    const plan = items[0] as CompletionItem;
     expect(plan.detail).toBe("FILE canon/plan.md");
     expect((plan.documentation as { value: string }).value).toContain("`canon/plan.md` lines 1–14");
     expect((plan.documentation as { value: string }).value).toContain("# Plan\n\nA plan turns a request into steps.");

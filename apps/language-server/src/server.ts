@@ -1,5 +1,6 @@
 // Language server entry (stdio, or node-ipc/socket when the client asks): wires the features to the
 // connection. Every handler is guarded: a failure is logged and answered, never a crash.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { CONFIG_FILE, SYMBOLS_FILE, findWorkspaceRoot, type IndexStatus } from "@catalytic/core";
 import {
@@ -17,10 +18,11 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import { CassetteService } from "./cassette-service.js";
 import { DiagnosticsScheduler } from "./diagnostics-scheduler.js";
+import { ProblemsTracker } from "./problems-tracker.js";
 import { codeActions } from "./features/code-actions.js";
 import { completion, resolveCompletionItem } from "./features/completion.js";
 import { definition } from "./features/definition.js";
-import { diagnosticsFor, groupProblems } from "./features/diagnostics.js";
+import { diagnosticsFor } from "./features/diagnostics.js";
 import { documentSymbols } from "./features/document-symbols.js";
 import { hover } from "./features/hover.js";
 import { indexStatus, runIndexing } from "./features/indexing.js";
@@ -30,9 +32,9 @@ import { prepareRename, rename } from "./features/rename.js";
 import { workspaceSymbols } from "./features/workspace-symbols.js";
 import { FallbackWatcher, isIgnoredPath, type FileEvent } from "./file-watcher.js";
 import type { Logger } from "./host.js";
-import type { ModelProblem } from "@catalytic/indexer";
 import { registerCustomRequests } from "./requests.js";
 import { failure, guard } from "./guard.js";
+import { indexPath } from "@catalytic/indexer";
 import { IndexService } from "./index-service.js";
 import { WorkspaceHost } from "./workspace-host.js";
 
@@ -51,12 +53,15 @@ process.on("unhandledRejection", (reason) => logger.error(`unhandled rejection: 
 
 interface InitializationOptions {
   cliPath?: string;
+  /** Refresh .catalytic/index.db after the start-up index (default: only when it exists already). */
+  buildIndexOnStart?: boolean;
   hoverPreviewChars?: number;
   diagnosticsDebounceMs?: number;
 }
 
 let host: WorkspaceHost;
 let scheduler: DiagnosticsScheduler;
+let problems: ProblemsTracker;
 let cassettes: CassetteService;
 let sqliteIndex: IndexService;
 let feed: JobsFeed;
@@ -94,24 +99,31 @@ connection.onInitialize((params): InitializeResult => {
   cassettes = new CassetteService(root, logger);
   sqliteIndex = new IndexService(root, path.join(__dirname, "index-worker.cjs"), logger);
   feed = new JobsFeed(() => cassettes.get(), (change) => void connection.sendNotification("catalytic/jobsChanged", change), logger);
-  let problemsSource: unknown;
-  let grouped = new Map<string, ModelProblem[]>();
   scheduler = new DiagnosticsScheduler(
     {
-      compute: (file) => {
-        const ctx = host.context();
-        const problems = ctx.model.problems();
-        if (problems !== problemsSource) {
-          problemsSource = problems;
-          grouped = groupProblems([...problems, ...host.configProblems]);
+      compute: (file, fast) => {
+        if (fast) {
+          // Against the model without this document's latest edit; declined when the document defines
+          // symbols (front matter) or references its own sections.
+          if (host.docs.text(file)?.startsWith("---")) return undefined;
+          const targets = new Set<string>();
+          const diagnostics = diagnosticsFor(host.contextExcept(file), file, problems.of(file), targets);
+          return targets.has(file) ? undefined : diagnostics;
         }
-        return diagnosticsFor(ctx, file, grouped.get(file));
+        return diagnosticsFor(host.context(), file, problems.of(file));
       },
       publish: (file, diagnostics) => void connection.sendDiagnostics({ uri: host.docs.uriOf(file), diagnostics }),
       isOpen: (file) => host.docs.isOpen(file),
       onError: (file, error) => logger.warn(`diagnostics of ${file} failed: ${(error as Error).message}`),
     },
     options.diagnosticsDebounceMs ?? 150,
+  );
+  problems = new ProblemsTracker(
+    () => {
+      const ctx = host.context();
+      return [...ctx.model.problems(), ...host.configProblems];
+    },
+    (files) => scheduler.schedule(files),
   );
   dynamicWatching = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   logger.info(`catalytic language server: root ${root}`);
@@ -151,6 +163,7 @@ function reindex(): Promise<void> {
       indexing = undefined;
     }
     announce();
+    problems.refreshNow();
     scheduler.sweep(host.filesToCheck(), announce);
   })();
   return indexing;
@@ -181,7 +194,9 @@ connection.onInitialized(() => {
   } else {
     startFallbackWatcher();
   }
-  void reindex().then(buildDatabase);
+  // The server keeps an existing index.db fresh; creating one is `catalytic build` or catalytic/buildIndex.
+  const refreshDatabase = options.buildIndexOnStart ?? existsSync(indexPath(host.root));
+  void reindex().then(() => (refreshDatabase ? buildDatabase() : undefined));
   feed.start();
 });
 
@@ -197,7 +212,10 @@ function onFileEvents(events: FileEvent[]): void {
   }
   let changed = false;
   for (const event of events) changed = host.diskChanged(event.file, event.deleted) || changed;
-  if (changed && state === "ready") scheduler.sweep(host.filesToCheck(), announce);
+  if (changed && state === "ready") {
+    problems.refreshNow();
+    scheduler.sweep(host.filesToCheck(), announce);
+  }
 }
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
@@ -227,8 +245,12 @@ documents.onDidChangeContent(({ document }) => {
   host.didChange(file, document);
   if (state !== "ready") return;
   if (file === CONFIG_FILE) reloadConfigSoon();
-  else if (file === SYMBOLS_FILE) scheduler.sweep(host.filesToCheck(), announce);
-  else scheduler.schedule([file, ...host.docs.openFiles()]);
+  else if (file === SYMBOLS_FILE) {
+    problems.refreshNow();
+    scheduler.sweep(host.filesToCheck(), announce);
+  }
+  else scheduler.edited(file, host.docs.openFiles());
+  problems.changed();
 });
 
 documents.onDidClose(({ document }) => {
@@ -236,6 +258,7 @@ documents.onDidClose(({ document }) => {
   if (file === undefined) return;
   host.didClose(file);
   if (state !== "ready") return;
+  problems.changed();
   if (file === CONFIG_FILE) reloadConfigSoon();
   else if (host.isSource(file) || file === SYMBOLS_FILE || file === CONFIG_FILE) scheduler.schedule([file, ...host.docs.openFiles()]);
   else scheduler.forget(file);

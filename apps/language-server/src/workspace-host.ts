@@ -49,6 +49,14 @@ export class WorkspaceHost {
     return { model: this.model, docs: this.docs, logger: this.logger, hoverPreviewChars: this.hoverPreviewChars };
   }
 
+  /** The context with every pending change applied except `file`'s (its model update is deferred). */
+  contextExcept(file: string): FeatureContext {
+    const deferred = this.dirty.delete(file);
+    this.flush();
+    if (deferred) this.dirty.add(file);
+    return { model: this.model, docs: this.docs, logger: this.logger, hoverPreviewChars: this.hoverPreviewChars };
+  }
+
   isSource(file: string): boolean {
     return sourcesOf(settingsOf(this.config), file).length > 0;
   }

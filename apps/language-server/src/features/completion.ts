@@ -1,5 +1,5 @@
 // Completion after `@` (namespaces), `@NS/` (symbol names) and `@NS/NAME#` (heading slugs of the target file).
-import { CompletionItemKind, type CompletionItem, type Position } from "vscode-languageserver";
+import { CompletionItemKind, type CompletionItem, type CompletionList, type Position } from "vscode-languageserver";
 import type { FeatureContext } from "../host.js";
 import { preview } from "./hover.js";
 
@@ -30,7 +30,7 @@ export function completionContext(line: string, character: number): CompletionCo
   return { kind: "name", namespace: token.slice(0, slash), typed: token.slice(slash + 1), start };
 }
 
-export function completion(ctx: FeatureContext, uri: string, position: Position): CompletionItem[] | undefined {
+export function completion(ctx: FeatureContext, uri: string, position: Position): CompletionItem[] | CompletionList | undefined {
   const file = ctx.docs.pathOf(uri);
   if (file === undefined) return undefined;
   const text = ctx.docs.open(uri)?.getText({ start: { line: position.line, character: 0 }, end: position }) ??
@@ -47,16 +47,22 @@ export function completion(ctx: FeatureContext, uri: string, position: Position)
     }));
   }
   if (context.kind === "name") {
-    const items = ctx.model.listSymbols(`@${context.namespace}/`).slice(0, MAX_ITEMS).map((symbol): CompletionItem => ({
-      label: symbol.symbolId,
-      kind: symbol.targetType === "FILE" ? CompletionItemKind.File : CompletionItemKind.Reference,
-      detail: `${symbol.targetType} ${symbol.targetRef}${symbol.stale ? " (stale pin)" : ""}`,
-      textEdit: { range, newText: symbol.symbolId },
-      filterText: symbol.symbolId,
-      data: { symbolId: symbol.symbolId },
-    }));
+    // Names starting with what is typed; a truncated list is marked incomplete so the client asks again as the user types.
+    const ids = ctx.model.listSymbolIds(`@${context.namespace}/${context.typed}`);
+    const items = ids.slice(0, MAX_ITEMS).flatMap((symbolId): CompletionItem[] => {
+      const symbol = ctx.model.getSymbol(symbolId);
+      if (!symbol) return [];
+      return [{
+        label: symbolId,
+        kind: symbol.targetType === "FILE" ? CompletionItemKind.File : CompletionItemKind.Reference,
+        detail: `${symbol.targetType} ${symbol.targetRef}${symbol.stale ? " (stale pin)" : ""}`,
+        textEdit: { range, newText: symbolId },
+        filterText: symbolId,
+        data: { symbolId },
+      }];
+    });
     // Small lists carry their documentation; larger ones resolve it per item (completionItem/resolve).
-    return items.length <= EAGER_DOCS ? items.map((item) => resolveCompletionItem(ctx, item)) : items;
+    return { isIncomplete: ids.length > MAX_ITEMS, items: items.length <= EAGER_DOCS ? items.map((item) => resolveCompletionItem(ctx, item)) : items };
   }
   const target = ctx.model.resolveTarget(context.symbolId);
   if (!target) return undefined;

@@ -2,8 +2,8 @@
 // slice grammar, ALL, bounds, stale pin, duplicate) plus the model's own problems located in that
 // file (duplicate definitions, bad registry or front-matter entries). References in code are never
 // scanned: the core scanner skips fenced and inline code.
-import { isCatalyticError, type ReferenceMatch } from "@catalytic/core";
-import type { ModelProblem } from "@catalytic/indexer";
+import { checkSliceBounds, isCatalyticError, type ReferenceMatch } from "@catalytic/core";
+import { chooseSlice, type ModelProblem, type SymbolRecord } from "@catalytic/indexer";
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from "vscode-languageserver";
 import type { FeatureContext } from "../host.js";
 import { sectionRange } from "../positions.js";
@@ -31,14 +31,15 @@ export function groupProblems(problems: readonly ModelProblem[]): Map<string, Mo
   return byFile;
 }
 
-export function diagnosticsFor(ctx: FeatureContext, file: string, problemsOfFile: readonly ModelProblem[] = []): Diagnostic[] {
+/** `targets`, when given, collects the files the references resolve into (to tell whether a file depends on itself). */
+export function diagnosticsFor(ctx: FeatureContext, file: string, problemsOfFile: readonly ModelProblem[] = [], targets?: Set<string>): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const verdicts = new Map<string, Verdict | null>();
   for (const match of ctx.docs.references(file)) {
     const key = `${match.symbolId}\u0000${match.slug ?? ""}\u0000${match.slice ?? ""}`;
     let verdict = verdicts.get(key);
     if (verdict === undefined) {
-      verdict = checkReference(ctx, match);
+      verdict = checkReference(ctx, match, targets);
       verdicts.set(key, verdict);
     }
     if (verdict) diagnostics.push({ ...verdict, range: rangeFor(match, String(verdict.code)) });
@@ -53,10 +54,19 @@ function rangeFor(match: ReferenceMatch, code: string): Range {
   return match.range;
 }
 
-/** null when the reference resolves; otherwise the diagnostic (without its range). */
-function checkReference(ctx: FeatureContext, match: ReferenceMatch): Verdict | null {
+/**
+ * null when the reference resolves; otherwise the diagnostic (without its range). Checks what resolution
+ * would check (target, heading, slice grammar, bounds) without expanding the payload: the section text is
+ * read only for slices whose bounds depend on it.
+ */
+function checkReference(ctx: FeatureContext, match: ReferenceMatch, targets?: Set<string>): Verdict | null {
   try {
-    ctx.model.resolve({ symbolId: match.symbolId, slug: match.slug, slice: match.slice });
+    const section = ctx.model.resolveSection(match.symbolId, match.slug);
+    targets?.add(section.filePath);
+    const record = ctx.model.getSymbol(match.symbolId) as SymbolRecord;
+    const { slice } = chooseSlice(match.slice, record.defaultSlice, ctx.model.getConfig().default_slice);
+    const outOfLines = slice.kind === "lines" && slice.end > section.lineEnd - section.lineStart;
+    if (outOfLines || slice.kind === "chars") checkSliceBounds(ctx.model.sectionText(section.sectionId) ?? "", slice);
     return null;
   } catch (error) {
     if (!isCatalyticError(error)) throw error;

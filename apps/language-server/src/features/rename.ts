@@ -1,6 +1,6 @@
 // Rename a symbol defined in catalytic.symbols.json or front matter: the definition and every use.
 import { SymbolError, isSymbolId } from "@catalytic/core";
-import type { SymbolDefinition } from "@catalytic/indexer";
+import { unknownSymbolError, type SymbolDefinition } from "@catalytic/indexer";
 import type { Position, Range, TextEdit, WorkspaceEdit } from "vscode-languageserver";
 import type { Cancellation, FeatureContext } from "../host.js";
 import { rangeContains } from "../positions.js";
@@ -46,7 +46,7 @@ function lineOf(text: string | undefined, line: number): string | undefined {
 
 function renamable(ctx: FeatureContext, symbolId: string): void {
   const symbol = ctx.model.getSymbol(symbolId);
-  if (!symbol) throw ctx.model.unknownSymbol(symbolId);
+  if (!symbol) throw unknownSymbolError(symbolId, ctx.model.suggest(symbolId, 3));
   if (symbol.definitions.some((d) => d.origin === "namespace")) {
     throw new SymbolError("CAT_SYMBOL_INVALID", `${symbolId} is the namespace symbol of a file in a namespaced source`, {
       hint: "rename or move the file instead; only registry and front-matter symbols can be renamed",

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// Benchmark of the BUILT server (dist/server.cjs) driven over stdio by a real JSON-RPC client.
+// Usage: pnpm bench:lsp -- --corpus <dir> [--requests 1000] [--keep]
+// Prints: time to index ready, hover/definition latency (median, p95, p99), completion latency,
+// diagnostics latency after a one-character edit on a ~1 MB file, peak RSS (VmHWM), and the
+// vscode-markdown-languageservice comparison (definition on a link, document diagnostics) as ratios.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node.js";
+import { measureMarkdownService } from "./markdown-service.mjs";
+import { createWorkspace } from "./workspace.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SERVER = path.resolve(here, "../dist/server.cjs");
+const { values } = parseArgs({ options: { corpus: { type: "string" }, requests: { type: "string", default: "1000" }, keep: { type: "boolean", default: false } }, allowPositionals: true });
+if (!values.corpus) {
+  console.error("usage: pnpm bench:lsp -- --corpus <dir> [--requests 1000] [--keep]");
+  process.exit(2);
+}
+if (!existsSync(SERVER)) {
+  console.error(`${SERVER} is missing: run pnpm --filter @catalytic/language-server build first`);
+  process.exit(2);
+}
+const REQUESTS = Number(values.requests);
+
+const percentile = (samples, p) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const ms = (value) => `${value.toFixed(2)} ms`;
+const stats = (samples) => `median ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))}, p99 ${ms(percentile(samples, 99))}`;
+const peakRss = (pid) => {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmHWM:"));
+  return line ? Number(line.replace(/\D+/g, "")) / 1024 : NaN;
+};
+
+const built = performance.now();
+const ws = createWorkspace(path.resolve(values.corpus));
+console.log(`workspace: ${ws.root} (${ws.files} files, ${ws.targets} namespaced symbols, references appended; big file ${(ws.big.text.length / 1048576).toFixed(2)} MB) in ${((performance.now() - built) / 1000).toFixed(1)} s`);
+
+const uriOf = (file) => pathToFileURL(path.join(ws.root, file)).toString();
+const started = performance.now();
+const child = spawn(process.execPath, [SERVER, "--stdio"], { cwd: ws.root, stdio: ["pipe", "pipe", "inherit"] });
+const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+const listeners = new Set();
+connection.onNotification((method, params) => {
+  for (const listener of listeners) listener(method, params);
+});
+connection.onRequest("window/workDoneProgress/create", () => null);
+connection.onRequest("client/registerCapability", () => null);
+connection.listen();
+const waitFor = (predicate) =>
+  new Promise((resolve) => {
+    const listener = (method, params) => {
+      if (predicate(method, params)) {
+        listeners.delete(listener);
+        resolve(params);
+      }
+    };
+    listeners.add(listener);
+  });
+
+const ready = waitFor((method, params) => method === "catalytic/indexStatusChanged" && params.state === "ready");
+await connection.sendRequest("initialize", {
+  processId: process.pid,
+  rootUri: pathToFileURL(ws.root).toString(),
+  workspaceFolders: [{ uri: pathToFileURL(ws.root).toString(), name: "bench" }],
+  capabilities: { window: { workDoneProgress: true }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+});
+await connection.sendNotification("initialized", {});
+const status = await ready;
+const readyMs = performance.now() - started;
+console.log(`index ready: ${ms(readyMs)} (${status.files} files, ${status.sections} sections, ${status.symbols} symbols)`);
+
+// Open 50 referencing files and hover/define on their references in turn.
+const opened = ws.referencing.slice(0, 50);
+for (const doc of opened) await connection.sendNotification("textDocument/didOpen", { textDocument: { uri: uriOf(doc.file), languageId: "markdown", version: 1, text: doc.text } });
+const positions = opened.flatMap((doc) => doc.columns.map((character) => ({ textDocument: { uri: uriOf(doc.file) }, position: { line: doc.line, character } })));
+const timeRequests = async (method, count, paramsAt, check) => {
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const params = paramsAt(i);
+    const t = performance.now();
+    const result = await connection.sendRequest(method, params);
+    samples.push(performance.now() - t);
+    if (i === 0 && check && !check(result)) throw new Error(`${method} returned ${JSON.stringify(result)?.slice(0, 200)}`);
+  }
+  return samples;
+};
+await timeRequests("textDocument/hover", 20, (i) => positions[i % positions.length]); // warm-up
+const hover = await timeRequests("textDocument/hover", REQUESTS, (i) => positions[i % positions.length], (r) => r?.contents?.value?.includes("@DOC/"));
+const definition = await timeRequests("textDocument/definition", REQUESTS, (i) => positions[i % positions.length], (r) => r?.uri?.startsWith("file:"));
+console.log(`hover (${REQUESTS}): ${stats(hover)}`);
+console.log(`definition (${REQUESTS}): ${stats(definition)}`);
+
+// A prefix that matches some symbols: the namespace, a folder and one letter of a real symbol.
+const sample = ws.referencing[Math.floor(ws.referencing.length / 2)].file;
+const prefix = `@DOC/${sample.includes("/") ? `${sample.slice(0, sample.lastIndexOf("/") + 1)}` : ""}${path.basename(sample)[0]}`;
+const scratch = `See ${prefix}`;
+await connection.sendNotification("textDocument/didOpen", { textDocument: { uri: uriOf("scratch.md"), languageId: "markdown", version: 1, text: scratch } });
+const completionAt = { textDocument: { uri: uriOf("scratch.md") }, position: { line: 0, character: scratch.length } };
+const namespaceAt = { textDocument: { uri: uriOf("scratch.md") }, position: { line: 0, character: 5 } };
+const completion = await timeRequests("textDocument/completion", 200, () => completionAt, (r) => (r.items ?? r).length > 0);
+const namespaces = await timeRequests("textDocument/completion", 200, () => namespaceAt, (r) => (r.items ?? r).length > 0);
+console.log(`completion after ${prefix} (200): ${stats(completion)}`);
+console.log(`completion after @ (200): ${stats(namespaces)}`);
+
+// Diagnostics after a one-character edit on the ~1 MB file: didChange -> publishDiagnostics.
+const bigUri = uriOf(ws.big.file);
+const publishedFor = (uri) => waitFor((method, params) => method === "textDocument/publishDiagnostics" && params.uri === uri);
+let firstPublish = publishedFor(bigUri);
+await connection.sendNotification("textDocument/didOpen", { textDocument: { uri: bigUri, languageId: "markdown", version: 1, text: ws.big.text } });
+const initial = await firstPublish;
+const diagnosticsLatency = [];
+let version = 1;
+for (let i = 0; i < 20; i++) {
+  await new Promise((resolve) => setTimeout(resolve, 300)); // a quiet spell, as between keystrokes of a pause
+  const line = ws.big.refLines[(i * 7) % ws.big.refLines.length];
+  const edit = i % 2 === 0 ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: "x" } : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: "" };
+  const published = publishedFor(bigUri);
+  const t = performance.now();
+  await connection.sendNotification("textDocument/didChange", { textDocument: { uri: bigUri, version: ++version }, contentChanges: [edit] });
+  await published;
+  diagnosticsLatency.push(performance.now() - t);
+}
+console.log(`diagnostics after a one-char edit on ${(ws.big.text.length / 1048576).toFixed(2)} MB (${ws.big.refLines.length * 2} references, ${initial.diagnostics.length} diagnostics; 20 edits): ${stats(diagnosticsLatency)}`);
+
+// Let the background index.db build finish before reading peak RSS (it runs in a worker of the same process).
+await new Promise((resolve) => setTimeout(resolve, 200));
+const statusNow = await connection.sendRequest("catalytic/indexStatus", {});
+const rss = peakRss(child.pid);
+console.log(`peak RSS (VmHWM): ${rss.toFixed(1)} MB${statusNow.indexHash ? "" : " (index.db build still running or unavailable)"}`);
+
+await connection.sendRequest("shutdown");
+await connection.sendNotification("exit");
+connection.dispose();
+
+// vscode-markdown-languageservice on the same workspace (in process, so no JSON-RPC in its figures).
+const theirs = await measureMarkdownService({
+  root: ws.root,
+  files: [...ws.referencing.map((d) => d.file), ws.links.file],
+  linksFile: ws.links.file,
+  linksText: ws.links.text,
+  definitionCount: REQUESTS,
+  diagnosticsRuns: 20,
+});
+const ratio = (ours, other) => (percentile(ours, 50) / percentile(other, 50)).toFixed(2);
+console.log(`vscode-markdown-languageservice definition on a link (${REQUESTS}, in process): ${stats(theirs.definition)}`);
+console.log(`vscode-markdown-languageservice diagnostics of the 1 MB link file (20, in process, ${theirs.diagnosticsCount} diagnostics): ${stats(theirs.diagnostics)}`);
+console.log(`ratio ours/theirs (median; ours includes the stdio JSON-RPC round trip): definition ${ratio(definition, theirs.definition)}x, diagnostics ${ratio(diagnosticsLatency, theirs.diagnostics)}x`);
+console.log(`targets: ready < 3000 ms, hover/definition p95 < 5 ms, diagnostics after edit < 50 ms, RSS < 200 MB`);
+if (!values.keep) rmSync(ws.root, { recursive: true, force: true });
