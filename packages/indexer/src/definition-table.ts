@@ -16,7 +16,8 @@ export class DefinitionTable {
   private readonly byId = new Map<string, SymbolDefinition[]>();
   private readonly idsByFile = new Map<string, Set<string>>();
   private readonly namespaceCounts = new Map<string, number>();
-  private sorted: string[] | undefined;
+  /** Always sorted: a new id is inserted at its place, a vanished one removed (no re-sort per edit). */
+  private readonly sorted: string[] = [];
 
   get size(): number {
     return this.byId.size;
@@ -38,7 +39,7 @@ export class DefinitionTable {
       return;
     }
     this.byId.set(symbolId, [definition]);
-    this.sorted = undefined;
+    this.sorted.splice(this.lowerBound(symbolId), 0, symbolId);
     const namespace = namespaceOf(symbolId);
     this.namespaceCounts.set(namespace, (this.namespaceCounts.get(namespace) ?? 0) + 1);
   }
@@ -57,7 +58,7 @@ export class DefinitionTable {
         continue;
       }
       this.byId.delete(id);
-      this.sorted = undefined;
+      this.sorted.splice(this.lowerBound(id), 1);
       const namespace = namespaceOf(id);
       const left = (this.namespaceCounts.get(namespace) ?? 1) - 1;
       if (left === 0) this.namespaceCounts.delete(namespace);
@@ -66,23 +67,26 @@ export class DefinitionTable {
   }
 
   sortedIds(): readonly string[] {
-    this.sorted ??= [...this.byId.keys()].sort(compareStrings);
     return this.sorted;
   }
 
   /** Ids starting with `prefix`, sorted. */
   idsWithPrefix(prefix: string): string[] {
-    const ids = this.sortedIds();
+    const out: string[] = [];
+    for (let i = this.lowerBound(prefix); i < this.sorted.length && (this.sorted[i] as string).startsWith(prefix); i++) out.push(this.sorted[i] as string);
+    return out;
+  }
+
+  /** Index of the first id not less than `value` (binary search). */
+  private lowerBound(value: string): number {
     let low = 0;
-    let high = ids.length;
+    let high = this.sorted.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if ((ids[mid] as string) < prefix) low = mid + 1;
+      if ((this.sorted[mid] as string) < value) low = mid + 1;
       else high = mid;
     }
-    const out: string[] = [];
-    for (let i = low; i < ids.length && (ids[i] as string).startsWith(prefix); i++) out.push(ids[i] as string);
-    return out;
+    return low;
   }
 
   idsDefinedIn(file: string): ReadonlySet<string> {

@@ -29,11 +29,26 @@ interface FileState extends FileSnapshot {
   text?: string;
   /** Problems of the file's own symbol names (namespace names that cannot be symbols). */
   nameProblems: ModelProblem[];
-  byHeadingPath: Map<string, ExtractedSection>;
-  bySlug: Map<string, ExtractedSection>;
+  /** Built on first lookup, so loading thousands of files allocates no maps for files never queried. */
+  lookups?: { byHeadingPath: Map<string, ExtractedSection>; bySlug: Map<string, ExtractedSection> };
 }
 
 const PATH_SEPARATOR = "\u001f";
+
+function lookupsOf(state: FileState): NonNullable<FileState["lookups"]> {
+  if (!state.lookups) {
+    const byHeadingPath = new Map<string, ExtractedSection>();
+    const bySlug = new Map<string, ExtractedSection>();
+    for (const section of state.sections) {
+      if (section.kind === "file") continue;
+      const key = section.headingPath.join(PATH_SEPARATOR);
+      if (!byHeadingPath.has(key)) byHeadingPath.set(key, section);
+      if (!bySlug.has(section.slug)) bySlug.set(section.slug, section);
+    }
+    state.lookups = { byHeadingPath, bySlug };
+  }
+  return state.lookups;
+}
 
 export class WorkspaceModel {
   private config: CatalyticConfig;
@@ -90,16 +105,10 @@ export class WorkspaceModel {
       ...snapshot,
       ...(text !== undefined ? { text } : {}),
       nameProblems: [],
-      byHeadingPath: new Map(),
-      bySlug: new Map(),
     };
     for (const section of snapshot.sections) {
       // A heading spanning a whole file has the file section's id (same range, same text): keep the first.
       if (!this.sectionsById.has(section.sectionId)) this.sectionsById.set(section.sectionId, section);
-      if (section.kind === "file") continue;
-      const key = section.headingPath.join(PATH_SEPARATOR);
-      if (!state.byHeadingPath.has(key)) state.byHeadingPath.set(key, section);
-      state.bySlug.set(section.slug, section);
     }
     this.files.set(snapshot.filePath, state);
     this.addFileDefinitions(state);
@@ -179,11 +188,12 @@ export class WorkspaceModel {
   findHeading(filePath: string, headingPath: readonly string[]): ExtractedSection | "ambiguous" | undefined {
     const state = this.files.get(filePath);
     if (!state) return undefined;
-    return state.byHeadingPath.get(headingPath.join(PATH_SEPARATOR)) ?? findHeadingIn(state.sections, headingPath);
+    return lookupsOf(state).byHeadingPath.get(headingPath.join(PATH_SEPARATOR)) ?? findHeadingIn(state.sections, headingPath);
   }
 
   sectionBySlug(filePath: string, slug: string): ExtractedSection | undefined {
-    return this.files.get(filePath)?.bySlug.get(slug);
+    const state = this.files.get(filePath);
+    return state ? lookupsOf(state).bySlug.get(slug) : undefined;
   }
 
   getSymbol(symbolId: string): SymbolRecord | undefined {

@@ -24,7 +24,7 @@ export function fileReader(root: string): (filePath: string) => string | undefin
 export function loadModelFromDb(statements: Statements, root: string, config: CatalyticConfig, registry: ParsedRegistry): WorkspaceModel {
   const model = new WorkspaceModel({ config, readText: fileReader(root) });
   const byFile = new Map<string, ExtractedSection[]>();
-  for (const row of statements.get(sectionSql.SELECT_ALL_SECTIONS).iterate() as IterableIterator<SectionRow>) {
+  for (const row of statements.get(sectionSql.SELECT_ALL_SECTIONS).all() as SectionRow[]) {
     const section = sectionFromRow(row);
     let list = byFile.get(row.file_path);
     if (!list) byFile.set(row.file_path, (list = []));

@@ -22,7 +22,7 @@ class DbTargets implements TargetLookup {
   constructor(private readonly statements: Statements) {}
 
   preloadAll(): void {
-    for (const row of this.statements.get(sectionSql.SELECT_ALL_SECTIONS).iterate() as IterableIterator<SectionRow>) this.add(row);
+    for (const row of this.statements.get(sectionSql.SELECT_ALL_SECTIONS).all() as SectionRow[]) this.add(row);
     this.preloaded = true;
   }
 
