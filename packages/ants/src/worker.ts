@@ -73,14 +73,15 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       });
     }
     const ledger = cassette;
-    const firstUses = firstSymbolUses(ledger, jobId);
+    // Listed on the first READ_SYMBOL only: jobs without symbols start faster.
+    let firstUses: Map<string, number> | undefined;
     const baseContext = {
       root,
       runId,
       jobId,
       config,
       consumeBudget: (bytes: number, symbols: number) => void ledger.consumeBudget(jobId, bytes, symbols),
-      firstUseOf: (symbolId: string, ordinal: number) => firstUses.get(symbolId) === ordinal,
+      firstUseOf: (symbolId: string, ordinal: number) => (firstUses ??= firstSymbolUses(ledger, jobId)).get(symbolId) === ordinal,
       expansions: () => (expansions ??= indexExpansions((index ??= Index.open(root, { mustExist: true })))),
     };
     let idle = 0;

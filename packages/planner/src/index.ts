@@ -5,7 +5,7 @@ export type { PlanSubstrate, SubstrateSymbol, SubstrateSection, SubstrateFile } 
 export { modelSubstrate } from "./model-substrate.js";
 export { indexSubstrate, workspaceSubstrate } from "./index-substrate.js";
 export { workspaceFile } from "./files.js";
-export { postPlan, verifyPlan } from "./post.js";
+export { postPlan, storePlan, verifyPlan } from "./post.js";
 export type { PostedPlan, PlanVerification, StepDifference } from "./post.js";
 export { readRequestFile, planInWorkspace, verifyPlanInWorkspace } from "./workspace.js";
 export type { WorkspacePlanResult } from "./workspace.js";

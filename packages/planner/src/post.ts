@@ -1,5 +1,5 @@
 // Posting a plan into the cassette, and verifying a stored plan against a fresh compilation.
-import { CassetteError, parsePlanRequest, type PlanOutput, type PlanStep } from "@catalytic/core";
+import { CassetteError, parsePlanRequest, type PlanOutput, type PlanRequest, type PlanStep } from "@catalytic/core";
 import type { Cassette, PostPlanResult } from "@catalytic/cassette";
 import { effectiveBudgets, plan, type PlanOptions } from "./plan.js";
 import type { PlanSubstrate } from "./substrate.js";
@@ -16,7 +16,11 @@ export interface PostedPlan {
  */
 export function postPlan(cassette: Cassette, raw: unknown, substrate: PlanSubstrate, options: PlanOptions): PostedPlan {
   const request = parsePlanRequest(raw, "plan request");
-  const output = plan(request, substrate, options);
+  return storePlan(cassette, request, plan(request, substrate, options), options);
+}
+
+/** Stores an already compiled plan of `request` (one transaction). */
+export function storePlan(cassette: Cassette, request: PlanRequest, output: PlanOutput, options: PlanOptions): PostedPlan {
   const budgets = effectiveBudgets(request, options);
   const posted = cassette.postPlan({
     runId: output.run_id,

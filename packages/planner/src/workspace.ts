@@ -1,11 +1,11 @@
 // The workspace-level entry points the CLI and the language server call: file in, plan (and job) out.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { InputError, loadConfig, parsePlanRequestText, type PlanOutput, type PlanRequest } from "@catalytic/core";
+import { InputError, loadConfig, parsePlanRequest, parsePlanRequestText, type PlanOutput, type PlanRequest } from "@catalytic/core";
 import { Cassette, type PostPlanResult } from "@catalytic/cassette";
 import { workspaceSubstrate } from "./index-substrate.js";
 import { plan, planOptionsFromConfig } from "./plan.js";
-import { postPlan, verifyPlan, type PlanVerification } from "./post.js";
+import { storePlan, verifyPlan, type PlanVerification } from "./post.js";
 
 /** Reads and validates a request file (absolute, or relative to the workspace root). */
 export function readRequestFile(root: string, requestFile: string): PlanRequest {
@@ -33,7 +33,8 @@ export interface WorkspacePlanResult {
  * Plans a request against the workspace's index and config. A dry run only reads (it never opens
  * the cassette); otherwise the plan is posted in one transaction.
  */
-export function planInWorkspace(root: string, request: unknown, options: { dryRun: boolean }): WorkspacePlanResult {
+export function planInWorkspace(root: string, raw: unknown, options: { dryRun: boolean }): WorkspacePlanResult {
+  const request = parsePlanRequest(raw, "plan request");
   const planOptions = planOptionsFromConfig(loadConfig(root));
   const { substrate, close } = workspaceSubstrate(root);
   try {
@@ -42,7 +43,7 @@ export function planInWorkspace(root: string, request: unknown, options: { dryRu
     if (options.dryRun) return { plan: planned };
     const cassette = Cassette.openWorkspace(root);
     try {
-      return postPlan(cassette, request, substrate, planOptions);
+      return storePlan(cassette, request, planned, planOptions);
     } finally {
       cassette.close();
     }
