@@ -97,6 +97,7 @@ try {
     ["one-file-changed phases (last run)", Object.entries(oneFileReport.timings).map(([k, v]) => `${k}=${v}`).join(" ")],
     ["resolve, cache miss (median, p95)", `${millis(median(misses))}, ${millis(percentile(misses, 95))}  (${misses.length} resolves)`],
     ["resolve, cache hit (median, p95)", `${millis(median(hits))}, ${millis(percentile(hits, 95))}  (${hits.length} resolves)`],
+    ["load average at the end (1/5/15 min)", `${os.loadavg().map((l) => l.toFixed(2)).join(" / ")} on ${os.cpus().length} CPUs`],
     ["peak RSS", `${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB`],
     ["index hash (cold)", report.indexHash],
     ["index hash (after edits)", finalHash],
