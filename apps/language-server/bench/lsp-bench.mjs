@@ -73,7 +73,7 @@ await connection.sendRequest("initialize", {
 await connection.sendNotification("initialized", {});
 const status = await ready;
 const readyMs = performance.now() - started;
-console.log(`index ready: ${ms(readyMs)} (${status.files} files, ${status.sections} sections, ${status.symbols} symbols)`);
+console.log(`index ready: ${ms(readyMs)} (${status.files} files, ${status.sections} sections, ${status.symbols} symbols; server: ${status.message})`);
 
 // Open 50 referencing files and hover/define on their references in turn.
 const opened = ws.referencing.slice(0, 50);
@@ -132,7 +132,7 @@ console.log(`diagnostics after a one-char edit on ${(ws.big.text.length / 104857
 await new Promise((resolve) => setTimeout(resolve, 200));
 const statusNow = await connection.sendRequest("catalytic/indexStatus", {});
 const rss = peakRss(child.pid);
-console.log(`peak RSS (VmHWM): ${rss.toFixed(1)} MB${statusNow.indexHash ? "" : " (index.db build still running or unavailable)"}`);
+console.log(`peak RSS (VmHWM): ${rss.toFixed(1)} MB (${statusNow.message ?? ""})`);
 
 await connection.sendRequest("shutdown");
 await connection.sendNotification("exit");

@@ -153,7 +153,8 @@ function reindex(): Promise<void> {
       const progress = await connection.window.createWorkDoneProgress();
       await runIndexing(host, progress);
       state = "ready";
-      lastIndexMessage = `indexed ${host.model.listFiles().length} files in ${Date.now() - started} ms`;
+      const memory = process.memoryUsage();
+      lastIndexMessage = `indexed ${host.model.listFiles().length} files in ${Date.now() - started} ms (heap ${Math.round(memory.heapUsed / 1048576)} MB, rss ${Math.round(memory.rss / 1048576)} MB)`;
       logger.info(lastIndexMessage);
     } catch (error) {
       state = "error";

@@ -1,0 +1,139 @@
+// Feature logic in memory: the real WorkspaceModel and DocumentStore over buffers, no server.
+import { describe, expect, test } from "vitest";
+import { BASIC_FILES, memoryWorkspace } from "../testing/workspace.js";
+import { codeActions } from "./code-actions.js";
+import { completion, completionContext } from "./completion.js";
+import { definition } from "./definition.js";
+import { diagnosticsFor, groupProblems } from "./diagnostics.js";
+import { documentSymbols } from "./document-symbols.js";
+import { hover, preview } from "./hover.js";
+import { references } from "./references.js";
+import { prepareRename, rename } from "./rename.js";
+import { fuzzyScore, workspaceSymbols } from "./workspace-symbols.js";
+
+const pos = (line: number, character: number) => ({ line, character });
+const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: pos(l1, c1), end: pos(l2, c2) });
+const NOTE = "notes/usage.md";
+
+describe("diagnostics", () => {
+  test("each broken reference once, with its code and range; nothing from code spans or fences", () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    const diagnostics = diagnosticsFor(ws.ctx, NOTE);
+    expect(diagnostics.map((d) => [d.code, d.range])).toEqual([
+      ["CAT_SYMBOL_UNKNOWN", range(3, 5, 3, 20)],
+      ["CAT_SLICE_EMPTY_RANGE", range(3, 43, 3, 53)],
+      ["CAT_SLICE_ALL_FORBIDDEN", range(3, 71, 3, 74)],
+      ["CAT_SLICE_OUT_OF_BOUNDS", range(4, 27, 4, 38)],
+      ["CAT_HEADING_NOT_FOUND", range(4, 51, 4, 70)],
+    ]);
+    expect(diagnostics[0]?.data).toEqual({ symbolId: "@CANON/agrement", suggestions: ["@CANON/agreement", "@CANON/plan", "@CANON/tools"] });
+  });
+
+  test("duplicate definitions land on the id in the registry and in the front matter", () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    const grouped = groupProblems(ws.model.problems());
+    const registry = diagnosticsFor(ws.ctx, "catalytic.symbols.json", grouped.get("catalytic.symbols.json"));
+    expect(registry.map((d) => [d.code, d.range])).toEqual([["CAT_SYMBOL_DUPLICATE", range(7, 5, 7, 18)]]);
+    const agreement = diagnosticsFor(ws.ctx, "canon/agreement.md", grouped.get("canon/agreement.md"));
+    expect(agreement.map((d) => [d.code, d.range])).toEqual([["CAT_SYMBOL_DUPLICATE", range(3, 3, 3, 16)]]);
+  });
+
+  test("targets are collected, so a document that references itself is known", () => {
+    const ws = memoryWorkspace({ ...BASIC_FILES, "canon/self.md": "# Self\n\nSee @CANON/self and @CANON/plan.\n" });
+    const targets = new Set<string>();
+    diagnosticsFor(ws.ctx, "canon/self.md", [], targets);
+    expect([...targets].sort()).toEqual(["canon/plan.md", "canon/self.md"]);
+  });
+});
+
+describe("hover and definition", () => {
+  test("hover shows target, lines, heading path, slice, hash, bytes and a preview", () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    const result = hover(ws.ctx, ws.uri(NOTE), pos(2, 40));
+    const value = (result?.contents as { value: string }).value;
+    expect(result?.range).toEqual(range(2, 31, 2, 49));
+    expect(value).toContain("**@CONTRACTS/BUDGETS** — HEADING");
+    expect(value).toContain("`canon/plan.md` lines 5–10 · Plan \\> Budgets");
+    expect(value).toMatch(/slice `lines\[0:3\]` \(symbol default\) · hash `[0-9a-f]{12}` · 22 bytes/);
+    expect(value).toContain("```markdown\n## Budgets\n\nmax_steps\n```");
+    expect(value).toContain("_defined in symbol registry `catalytic.symbols.json`_");
+  });
+
+  test("hover on nothing is undefined; definition goes to the section", () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    expect(hover(ws.ctx, ws.uri(NOTE), pos(0, 2))).toBeUndefined();
+    expect(definition(ws.ctx, ws.uri(NOTE), pos(2, 10))).toEqual({ uri: ws.uri("canon/agreement.md"), range: range(7, 0, 11, 0) });
+    expect(definition(ws.ctx, ws.uri(NOTE), pos(3, 10))).toBeUndefined();
+  });
+
+  test("preview: capped by characters, fenced longer than any backtick run, and says when it is cut", () => {
+    expect(preview("a\n```\nb\n", 100, "x.md")).toBe("````markdown\na\n```\nb\n````");
+    const cut = preview("x".repeat(50), 10, "x.ts");
+    expect(cut).toBe("```\nxxxxxxxxxx\n```\n\n_preview cut: 10 of 50 characters shown_");
+    const lines = preview(Array.from({ length: 60 }, (_, i) => `line ${i}`).join("\n"), 10_000, "x.md");
+    expect(lines).toContain("line 39\n````".replace("````", "```"));
+    expect(lines).not.toContain("line 40");
+  });
+});
+
+describe("completion", () => {
+  test("the context at the cursor", () => {
+    expect(completionContext("See @", 5)).toEqual({ kind: "namespace", typed: "", start: 4 });
+    expect(completionContext("See @CA", 7)).toEqual({ kind: "namespace", typed: "CA", start: 4 });
+    expect(completionContext("See @CANON/pl", 13)).toEqual({ kind: "name", namespace: "CANON", typed: "pl", start: 4 });
+    expect(completionContext("@CANON/plan#bu", 14)).toEqual({ kind: "slug", symbolId: "@CANON/plan", typed: "bu", start: 12 });
+    expect(completionContext("mail a@b", 8)).toBeUndefined();
+    expect(completionContext("no at sign", 5)).toBeUndefined();
+  });
+
+  test("names are filtered by what is typed; slugs come from the target file", () => {
+    const ws = memoryWorkspace({ ...BASIC_FILES, "notes/scratch.md": "@CANON/t\n@CANON/plan#\n" });
+    const names = completion(ws.ctx, ws.uri("notes/scratch.md"), pos(0, 8));
+    expect(names && "items" in names ? names.items.map((i) => i.label) : names).toEqual(["@CANON/tools"]);
+    const slugs = completion(ws.ctx, ws.uri("notes/scratch.md"), pos(1, 12));
+    expect(Array.isArray(slugs) ? slugs.map((i) => i.label) : slugs).toEqual(["plan", "budgets", "steps"]);
+  });
+});
+
+describe("references, symbols, rename, code actions", () => {
+  test("references include the declaration on request", () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    const uses = references(ws.ctx, ws.uri(NOTE), pos(2, 60), false);
+    expect(uses).toEqual([{ uri: ws.uri(NOTE), range: range(2, 54, 2, 69) }]);
+    const all = references(ws.ctx, ws.uri(NOTE), pos(2, 60), true);
+    expect(all?.[0]).toEqual({ uri: ws.uri("canon/agreement.md"), range: range(2, 3, 2, 18) });
+    expect(references(ws.ctx, ws.uri(NOTE), pos(2, 60), false, { isCancellationRequested: true })).toBeUndefined();
+  });
+
+  test("rename edits the front-matter key and every use; prepareRename gives the id's range", () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    expect(prepareRename(ws.ctx, ws.uri("canon/agreement.md"), pos(2, 8))).toEqual({ range: range(2, 3, 2, 18), placeholder: "@SKILLS/WRITING" });
+    const edit = rename(ws.ctx, ws.uri(NOTE), pos(2, 60), "@SKILLS/STYLE");
+    expect(edit?.changes).toEqual({
+      [ws.uri("canon/agreement.md")]: [{ range: range(2, 3, 2, 18), newText: "@SKILLS/STYLE" }],
+      [ws.uri(NOTE)]: [{ range: range(2, 54, 2, 69), newText: "@SKILLS/STYLE" }],
+    });
+    expect(() => rename(ws.ctx, ws.uri(NOTE), pos(2, 10), "@CANON/x")).toThrow(expect.objectContaining({ code: "CAT_SYMBOL_INVALID" }));
+  });
+
+  test("document symbols nest headings; workspace symbols match fuzzily", () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    const symbols = documentSymbols(ws.ctx, ws.uri("canon/plan.md")) ?? [];
+    expect(symbols.map((s) => [s.name, s.children?.map((c) => c.name)])).toEqual([
+      ["Plan", ["Budgets", "Steps"]],
+      ["@CANON/plan", undefined],
+      ["@CONTRACTS/BUDGETS", undefined],
+    ]);
+    expect(fuzzyScore("cpl", "@CANON/plan")).toBeLessThan(fuzzyScore("cpl", "@CONTRACTS/BUDGETS_PLAN") as number);
+    expect(fuzzyScore("zz", "@CANON/plan")).toBeUndefined();
+    expect(workspaceSymbols(ws.ctx, "wri")?.map((s) => s.name)).toEqual(["@SKILLS/WRITING"]);
+  });
+
+  test("an unknown symbol's quick fixes replace it with each suggestion", () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    const unknown = diagnosticsFor(ws.ctx, NOTE).filter((d) => d.code === "CAT_SYMBOL_UNKNOWN");
+    const actions = codeActions(ws.ctx, ws.uri(NOTE), unknown, () => undefined);
+    expect(actions.map((a) => a.title)).toEqual(["Replace with @CANON/agreement", "Replace with @CANON/plan", "Replace with @CANON/tools"]);
+    expect(actions[0]?.edit?.changes?.[ws.uri(NOTE)]).toEqual([{ range: range(3, 5, 3, 20), newText: "@CANON/agreement" }]);
+  });
+});
