@@ -1,10 +1,11 @@
 // End to end with the built CLI bundle and real worker processes: plan, ants spawn, receipts,
 // cassette verify, restore; hostile steps; the failure policy.
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCatalytic, tempDir } from "./helpers.js";
+import { CLI, runCatalytic, tempDir } from "./helpers.js";
 // The ledger API (from source) only to read receipts and to post steps the planner would refuse.
 import { Cassette } from "../../packages/cassette/src/index.js";
 import { planHash, stepId, type PlanStep, type Receipt } from "../../packages/core/src/index.js";
@@ -214,6 +215,21 @@ describe("ants end to end (built CLI, real processes)", () => {
     expect(JSON.parse(meta.outputs.output_tail as string)).toEqual(["; touch ../outside/pwned", "$(touch ../outside/pwned2)", "| tee ../outside/pwned3"]);
     expect(snapshot(ws.outside)).toEqual(outsideBefore);
     expect(existsSync(path.join(ws.root, "pwned"))).toBe(false);
+  });
+
+  it("draws a progress bar on a TTY (through script(1)), and none when piped", () => {
+    const ws = makeWorkspace();
+    const { jobId } = postRequest(ws, { run_id: "tty", request_id: "bar", inputs: { files: Array.from({ length: 40 }, () => "README.md") } });
+    const quoted = (arg: string) => `'${arg.replace(/'/g, "'\\''")}'`;
+    const command = [process.execPath, CLI, "--root", ws.root, "execute", "--run-id", "tty", "--job-id", jobId, "--workers", "2"].map(quoted).join(" ");
+    const tty = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8" });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(new RegExp(`job ${jobId} \\[[#-]{28}\\] \\d+/40`));
+    expect(tty.stdout).toContain(`job ${jobId}: 40/40 committed (40 succeeded, 0 failed), 0 pending`);
+    const { jobId: piped } = postRequest(ws, { run_id: "tty", request_id: "piped", inputs: { files: ["README.md"] } });
+    const plain = cli(ws, ["execute", "--run-id", "tty", "--job-id", piped]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).not.toContain("[");
   });
 
   it("failure policy: a missing file stops the ants (exit 1); --continue-on-fail completes the rest and still exits 1", () => {

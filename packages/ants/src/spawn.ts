@@ -111,15 +111,14 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
     );
   }
   writeManifest(file, manifest);
-  let timer: NodeJS.Timeout | undefined;
-  if (options.onProgress) {
-    const report = options.onProgress;
-    timer = setInterval(() => report(jobStatusOf(root, jobId)), options.progressIntervalMs ?? 200);
-  }
+  // One connection for the whole wait: opening the ledger runs its migration check, a write lock.
+  const watcher = options.onProgress ? Cassette.openWorkspace(root) : undefined;
+  const timer = watcher && setInterval(() => options.onProgress?.(watcher.jobStatus(jobId)), options.progressIntervalMs ?? 200);
   try {
     await Promise.all(exits);
   } finally {
     if (timer) clearInterval(timer);
+    watcher?.close();
   }
   manifest.endedAt = new Date().toISOString();
   manifest.exitCode = combineExitCodes(manifest.workers.map((w) => w.exitCode));
