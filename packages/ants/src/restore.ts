@@ -1,7 +1,7 @@
 // `restore`: undo every WRITE/PATCH of a run from the CAS, newest first, and prove the touched files
 // are back to their hashes from before the run. Refuses (changing nothing) when a file moved on since.
 import { lstatSync, readFileSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
-import { ExecutionError, InvariantError, resolveInsideWorkspace, sha256Hex, type Receipt, type ReceiptAction } from "@catalytic/core";
+import { CassetteError, ExecutionError, InvariantError, resolveInsideWorkspace, sha256Hex, type Receipt, type ReceiptAction } from "@catalytic/core";
 import { Cassette } from "@catalytic/cassette";
 import { casGet } from "./cas.js";
 import { atomicWrite, ensureParents } from "./fs-safe.js";
@@ -48,7 +48,14 @@ function currentHash(root: string, file: string): string {
 
 function writesOf(cassette: Cassette, runId: string): RecordedWrite[] {
   const entries: Array<{ at: string; job: number; index: number; write: RecordedWrite }> = [];
-  cassette.listJobs(runId).forEach((job, jobIndex) => {
+  const jobs = cassette.listJobs(runId);
+  if (jobs.length === 0) {
+    throw new CassetteError("CAT_JOB_NOT_FOUND", `run ${runId} has no jobs in the cassette`, {
+      hint: "check the run id with 'catalytic cassette runs'",
+      details: { runId },
+    });
+  }
+  jobs.forEach((job, jobIndex) => {
     cassette.listReceipts(job.jobId).forEach((record, index) => {
       const receipt = record.receipt as Receipt;
       for (const action of (receipt.actions ?? []) as ReceiptAction[]) {

@@ -56,8 +56,11 @@ describe("restoreRun", () => {
     expect(readFileSync(path.join(root, "binary.bin"), "utf8")).toBe("edited by hand\n");
   });
 
-  it("a run without writes restores nothing", () => {
+  it("a run without writes restores nothing; an unknown run is CAT_JOB_NOT_FOUND", async () => {
     const { root } = makeWorkspace();
-    expect(restoreRun(root, "no-such-run")).toMatchObject({ restored: [], alreadyRestored: true, writesReverted: 0 });
+    const { jobId } = postRawSteps(root, "reads", "q", [{ op: "READ_FILE", refs: { file_path: "README.md" } }]);
+    await runWorker({ root, runId: "reads", jobId, workerId: "ant-1", idlePolls: 1, pollIntervalMs: 10 });
+    expect(restoreRun(root, "reads")).toMatchObject({ restored: [], alreadyRestored: true, writesReverted: 0 });
+    expect(() => restoreRun(root, "no-such-run")).toThrow(expect.objectContaining({ code: "CAT_JOB_NOT_FOUND" }));
   });
 });

@@ -11,7 +11,8 @@ const restore: Command = {
   run(ctx, args) {
     const result = restoreRun(ctx.root, requiredOption(args, "run-id"));
     ctx.emitJson({ ok: true, ...result });
-    if (result.alreadyRestored) ctx.print(`run ${result.runId}: already restored (every touched file has its pre-run hash)`);
+    if (result.restored.length === 0) ctx.print(`run ${result.runId} wrote no files: nothing to restore`);
+    else if (result.alreadyRestored) ctx.print(`run ${result.runId}: already restored (every touched file has its pre-run hash)`);
     else ctx.print(`run ${result.runId}: reverted ${result.writesReverted} write(s) on ${result.restored.length} file(s)`);
     for (const file of result.restored) ctx.print(`  ${file.file} ${file.hash}`);
     ctx.print(`root before run     ${result.rootBefore}`);
