@@ -145,15 +145,16 @@ export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] 
   const containers: Container[] = [];
   let leaf: Leaf = NONE;
 
-  const startsBlock = (line: string, pos: number, paragraphOpen: boolean): boolean => {
+  /** Whether an unmatched line starts a block, which ends a lazy paragraph continuation (as markdown-it decides). */
+  const startsBlock = (line: string, pos: number): boolean => {
     const indent = spacesAt(line, pos);
     if (indent >= 4) return false;
     const rest = line.slice(pos + indent);
     if (rest.length === 0) return true;
     if (rest[0] === ">" || ATX.test(rest.replace(/[ ]+$/, "")) || THEMATIC_BREAK.test(rest) || fenceOpen(rest)) return true;
-    if (htmlStart(rest, paragraphOpen) !== undefined) return true;
-    const marker = listMarker(line, pos + indent);
-    return marker !== undefined && canInterruptParagraph(marker);
+    if (htmlStart(rest, true) !== undefined) return true; // kind 7 never ends a paragraph
+    // Outside the paragraph's own container any list item ends it, even an empty one or one not numbered 1.
+    return listMarker(line, pos + indent) !== undefined;
   };
 
   for (let index = fromLine; index < lines.length; index++) {
@@ -198,7 +199,7 @@ export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] 
     }
 
     if (!allMatched) {
-      if (leaf.kind === "paragraph" && !isBlankFrom(line, pos) && !startsBlock(line, pos, true)) {
+      if (leaf.kind === "paragraph" && !isBlankFrom(line, pos) && !startsBlock(line, pos)) {
         leaf.lines.push(line.slice(pos).trim()); // lazy continuation line
         continue;
       }
