@@ -24,6 +24,14 @@ function readGitignore(dir: string): string | undefined {
   }
 }
 
+function pointsAtDirectory(absolute: string): boolean {
+  try {
+    return statSync(absolute).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function byName(a: Dirent, b: Dirent): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
@@ -53,7 +61,7 @@ export function walkSources(root: string, settings: SourceSettings): WalkResult 
         if (scoped.ignores(relative, false) || sourcesOf(settings, relative).length === 0) continue;
         const stat = statSync(path.join(root, relative));
         files.push({ filePath: relative, size: stat.size, mtimeMs: stat.mtimeMs });
-      } else if (entry.isSymbolicLink() && sourcesOf(settings, relative).length > 0) {
+      } else if (entry.isSymbolicLink() && !scoped.ignores(relative, false) && (sourcesOf(settings, relative).length > 0 || pointsAtDirectory(path.join(root, relative)))) {
         skipped.push({ path: relative, reason: "symbolic links are not followed (they could lead outside the workspace)" });
       }
     }

@@ -174,9 +174,15 @@ describe("Index.build", () => {
     write(root, "sub/secret.md", "# S\n");
     write(root, "sub/open.md", "# O\n");
     symlinkSync(path.join(root, "a.md"), path.join(root, "link.md"));
+    symlinkSync(path.join(root, "sub"), path.join(root, "linked-dir"));
+    symlinkSync(path.join(root, "a.md"), path.join(root, "link.txt"));
     const report = open(root).build();
     expect(open(root).loadModel().listFiles()).toEqual(["a.md", "sub/open.md"]);
-    expect(report.skipped).toEqual([{ path: "link.md", reason: "symbolic links are not followed (they could lead outside the workspace)" }]);
+    const reason = "symbolic links are not followed (they could lead outside the workspace)";
+    expect(report.skipped).toEqual([
+      { path: "link.md", reason },
+      { path: "linked-dir", reason },
+    ]);
   });
 
   it("indexes the whole rust-book with its default config", { timeout: 120_000 }, () => {
