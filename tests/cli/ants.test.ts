@@ -1,6 +1,6 @@
 // End to end with the built CLI bundle and real worker processes: plan, ants spawn, receipts,
 // cassette verify, restore; hostile steps; the failure policy.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -73,6 +73,7 @@ function makeWorkspace(): Workspace {
       sources: [{ path: ".", include: ["**/*.md"] }, { path: "docs", include: ["**/*.md"], namespace: "DOCS" }],
       tests: {
         check: { command: process.execPath, args: ["check.js"], timeout_seconds: 60 },
+        sleepy: { command: process.execPath, args: ["-e", "setTimeout(() => console.log('slept'), 3000)"], timeout_seconds: 60 },
         meta: { command: process.execPath, args: ["-e", "console.log(JSON.stringify(process.argv.slice(1))); process.exit(5)", "; touch ../outside/pwned", "$(touch ../outside/pwned2)", "| tee ../outside/pwned3"], timeout_seconds: 60 },
       },
     }),
@@ -230,6 +231,36 @@ describe("ants end to end (built CLI, real processes)", () => {
     const plain = cli(ws, ["execute", "--run-id", "tty", "--job-id", piped]);
     expect(plain.code).toBe(0);
     expect(plain.stderr).not.toContain("[");
+  });
+
+  it("a SIGKILLed ant's step is requeued when its lease expires and completed by another ant", async () => {
+    const ws = makeWorkspace();
+    const { jobId } = postRequest(ws, { run_id: "crash", request_id: "kill", ops: [{ op: "RUN_TEST", test_name: "sleepy" }, { op: "NOTE", message: "after" }] });
+    const doomed = spawn(process.execPath, [CLI, "--root", ws.root, "ants", "worker", "--run-id", "crash", "--job-id", jobId, "--worker-id", "doomed", "--ttl", "1"], { stdio: "ignore" });
+    const statusOf = () => {
+      const cassette = Cassette.openWorkspace(ws.root);
+      try {
+        return cassette.jobStatus(jobId);
+      } finally {
+        cassette.close();
+      }
+    };
+    for (let i = 0; i < 200 && statusOf().leased === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statusOf().leased).toBe(1);
+    doomed.kill("SIGKILL");
+    await new Promise((resolve) => doomed.once("exit", resolve));
+    const rescue = cli(ws, ["ants", "worker", "--run-id", "crash", "--job-id", jobId, "--worker-id", "rescuer", "--ttl", "1", "--json"]);
+    expect(rescue.code, rescue.stderr).toBe(0);
+    expect(json(rescue)).toMatchObject({ executed: 2, failed: 0, stoppedBecause: "done" });
+    // The NOTE was claimable at once; the test only after the dead ant's lease ran out and was requeued.
+    const receipts = receiptsOf(ws.root, jobId);
+    expect(receipts.map((r) => [r.op, r.status, r.worker_id])).toEqual([
+      ["NOTE", "SUCCESS", "rescuer"],
+      ["RUN_TEST", "SUCCESS", "rescuer"],
+    ]);
+    expect(receipts[1]!.fencing_token).toBeGreaterThan(1);
+    expect(receipts[1]!.outputs.output_tail).toBe("slept\n");
+    expect(cli(ws, ["cassette", "verify"]).code).toBe(0);
   });
 
   it("failure policy: a missing file stops the ants (exit 1); --continue-on-fail completes the rest and still exits 1", () => {
