@@ -3,6 +3,8 @@
 import {
   CassetteError,
   CatalyticMethods,
+  ERROR_CODES,
+  type ErrorCode,
   InputError,
   STATE_DIR,
   type ExecuteJobParams,
@@ -113,13 +115,16 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
     const workers = Number.isInteger(params.workers) && params.workers > 0 ? params.workers : 1;
     const args = ["execute", "--run-id", requireString(params.runId, "runId"), "--job-id", requireString(params.jobId, "jobId"), "--workers", String(workers)];
     if (params.continueOnFail) args.push("--continue-on-fail");
+    // Ants read .catalytic/index.db: bring it up to date with the disk first (incremental, in the worker).
+    await api.buildDatabase();
     const result = await runCli(cli(), api.host().root, args, abortOn(token));
     api.feed().poll(true);
     const json = parseCliJson(result);
-    if (json.ok === false) throw cliError(json);
+    // A failed step is an outcome (exitCode 1), not a failed request; no workers means the CLI refused.
+    if (!Array.isArray(json.workers)) throw cliError(json);
     return {
       exitCode: result.exitCode,
-      workers: Array.isArray(json.workers) ? (json.workers as ExecuteJobResult["workers"]) : [],
+      workers: (json.workers as Array<{ workerId: string; exitCode: number | null }>).map((w) => ({ workerId: w.workerId, exitCode: w.exitCode })),
       manifest: typeof json.manifest === "string" ? json.manifest : "",
     };
   });
@@ -147,8 +152,9 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
 /** The CLI's `{"ok":false,"error":{...}}` as a typed error. */
 function cliError(json: Record<string, unknown>): CassetteError {
   const error = (json.error ?? {}) as { code?: string; message?: string; hint?: string; details?: Record<string, unknown> };
-  return new CassetteError("CAT_STEP_FAILED", error.message ?? "the CLI reported a failure", {
+  const code = typeof error.code === "string" && error.code in ERROR_CODES ? (error.code as ErrorCode) : "CAT_INVARIANT";
+  return new CassetteError(code, error.message ?? "the CLI reported a failure", {
     hint: error.hint ?? "",
-    details: { cliCode: error.code, ...(error.details ?? {}) },
+    details: error.details ?? {},
   });
 }
