@@ -20,6 +20,23 @@ export function guard<P, R, F>(
   };
 }
 
+/** guard for handlers that yield (workspace-wide work checked for cancellation between chunks). */
+export function guardAsync<P, R, F>(
+  logger: Logger,
+  name: string,
+  handler: (params: P, token: CancellationToken) => Promise<R>,
+  fallback: F,
+): (params: P, token: CancellationToken) => Promise<R | F> {
+  return async (params, token) => {
+    try {
+      return await handler(params, token);
+    } catch (error) {
+      logger.warn(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  };
+}
+
 /** The ResponseError a failed request answers with; expected (typed) failures are not logged as bugs. */
 export function failure(logger: Logger, name: string, error: unknown): ResponseError<ProtocolErrorData> {
   const typed = toCatalyticError(error);

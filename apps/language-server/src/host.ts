@@ -38,3 +38,11 @@ export interface FeatureContext {
 export interface Cancellation {
   readonly isCancellationRequested: boolean;
 }
+
+/** Lets queued messages (such as $/cancelRequest) in between chunks of a long handler. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Files per chunk between yields in workspace-wide handlers. */
+export const CHUNK = 64;

@@ -33,7 +33,7 @@ import { workspaceSymbols } from "./features/workspace-symbols.js";
 import { FallbackWatcher, isIgnoredPath, type FileEvent } from "./file-watcher.js";
 import type { Logger } from "./host.js";
 import { registerCustomRequests } from "./requests.js";
-import { failure, guard } from "./guard.js";
+import { failure, guard, guardAsync } from "./guard.js";
 import { indexPath } from "@catalytic/indexer";
 import { IndexService } from "./index-service.js";
 import { WorkspaceHost } from "./workspace-host.js";
@@ -268,12 +268,12 @@ documents.onDidClose(({ document }) => {
 connection.onHover(guard(logger, "hover", (params) => hover(host.context(), params.textDocument.uri, params.position) ?? null, null));
 connection.onDefinition(guard(logger, "definition", (params) => definition(host.context(), params.textDocument.uri, params.position) ?? null, null));
 connection.onReferences(
-  guard(logger, "references", (params, token) => references(host.context(), params.textDocument.uri, params.position, params.context.includeDeclaration, token) ?? null, null),
+  guardAsync(logger, "references", async (params, token) => (await references(host.context(), params.textDocument.uri, params.position, params.context.includeDeclaration, token)) ?? null, null),
 );
 connection.onCompletion(guard(logger, "completion", (params) => completion(host.context(), params.textDocument.uri, params.position) ?? null, null));
 connection.onCompletionResolve((item) => guard(logger, "completion resolve", () => resolveCompletionItem(host.context(), item), item)(item, undefined as never));
 connection.onDocumentSymbol(guard(logger, "document symbols", (params) => documentSymbols(host.context(), params.textDocument.uri) ?? null, null));
-connection.onWorkspaceSymbol(guard(logger, "workspace symbols", (params, token) => workspaceSymbols(host.context(), params.query, token) ?? null, null));
+connection.onWorkspaceSymbol(guardAsync(logger, "workspace symbols", async (params, token) => (await workspaceSymbols(host.context(), params.query, token)) ?? null, null));
 connection.onCodeAction(
   guard(logger, "code actions", (params) => codeActions(host.context(), params.textDocument.uri, params.context.diagnostics, (id) => host.repinEdit(id)), []),
 );
@@ -284,9 +284,9 @@ connection.onPrepareRename((params) => {
     throw failure(logger, "prepare rename", error);
   }
 });
-connection.onRenameRequest((params, token) => {
+connection.onRenameRequest(async (params, token) => {
   try {
-    return rename(host.context(), params.textDocument.uri, params.position, params.newName, token) ?? null;
+    return (await rename(host.context(), params.textDocument.uri, params.position, params.newName, token)) ?? null;
   } catch (error) {
     throw failure(logger, "rename", error);
   }

@@ -96,27 +96,40 @@ describe("completion", () => {
 });
 
 describe("references, symbols, rename, code actions", () => {
-  test("references include the declaration on request", () => {
+  test("references include the declaration on request", async () => {
     const ws = memoryWorkspace(BASIC_FILES);
-    const uses = references(ws.ctx, ws.uri(NOTE), pos(2, 60), false);
+    const uses = await references(ws.ctx, ws.uri(NOTE), pos(2, 60), false);
     expect(uses).toEqual([{ uri: ws.uri(NOTE), range: range(2, 54, 2, 69) }]);
-    const all = references(ws.ctx, ws.uri(NOTE), pos(2, 60), true);
+    const all = await references(ws.ctx, ws.uri(NOTE), pos(2, 60), true);
     expect(all?.[0]).toEqual({ uri: ws.uri("canon/agreement.md"), range: range(2, 3, 2, 18) });
-    expect(references(ws.ctx, ws.uri(NOTE), pos(2, 60), false, { isCancellationRequested: true })).toBeUndefined();
   });
 
-  test("rename edits the front-matter key and every use; prepareRename gives the id's range", () => {
+  test("a cancellation that arrives while references are collected stops the work between chunks", async () => {
+    const notes: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) notes[`notes/n${String(i).padStart(3, "0")}.md`] = `# N${i}
+
+See @CANON/plan.
+`;
+    const ws = memoryWorkspace({ ...BASIC_FILES, ...notes });
+    expect((await references(ws.ctx, ws.uri("notes/n000.md"), pos(2, 6), false))?.length).toBe(304); // 300 notes + 4 uses in usage.md
+    let cancelled = false;
+    setImmediate(() => (cancelled = true)); // as a $/cancelRequest read while the handler yields
+    const token = { get isCancellationRequested() { return cancelled; } };
+    expect(await references(ws.ctx, ws.uri("notes/n000.md"), pos(2, 6), false, token)).toBeUndefined();
+  });
+
+  test("rename edits the front-matter key and every use; prepareRename gives the id's range", async () => {
     const ws = memoryWorkspace(BASIC_FILES);
     expect(prepareRename(ws.ctx, ws.uri("canon/agreement.md"), pos(2, 8))).toEqual({ range: range(2, 3, 2, 18), placeholder: "@SKILLS/WRITING" });
-    const edit = rename(ws.ctx, ws.uri(NOTE), pos(2, 60), "@SKILLS/STYLE");
+    const edit = await rename(ws.ctx, ws.uri(NOTE), pos(2, 60), "@SKILLS/STYLE");
     expect(edit?.changes).toEqual({
       [ws.uri("canon/agreement.md")]: [{ range: range(2, 3, 2, 18), newText: "@SKILLS/STYLE" }],
       [ws.uri(NOTE)]: [{ range: range(2, 54, 2, 69), newText: "@SKILLS/STYLE" }],
     });
-    expect(() => rename(ws.ctx, ws.uri(NOTE), pos(2, 10), "@CANON/x")).toThrow(expect.objectContaining({ code: "CAT_SYMBOL_INVALID" }));
+    await expect(rename(ws.ctx, ws.uri(NOTE), pos(2, 10), "@CANON/x")).rejects.toMatchObject({ code: "CAT_SYMBOL_INVALID" });
   });
 
-  test("document symbols nest headings; workspace symbols match fuzzily", () => {
+  test("document symbols nest headings; workspace symbols match fuzzily", async () => {
     const ws = memoryWorkspace(BASIC_FILES);
     const symbols = documentSymbols(ws.ctx, ws.uri("canon/plan.md")) ?? [];
     expect(symbols.map((s) => [s.name, s.children?.map((c) => c.name)])).toEqual([
@@ -126,7 +139,7 @@ describe("references, symbols, rename, code actions", () => {
     ]);
     expect(fuzzyScore("cpl", "@CANON/plan")).toBeLessThan(fuzzyScore("cpl", "@CONTRACTS/BUDGETS_PLAN") as number);
     expect(fuzzyScore("zz", "@CANON/plan")).toBeUndefined();
-    expect(workspaceSymbols(ws.ctx, "wri")?.map((s) => s.name)).toEqual(["@SKILLS/WRITING"]);
+    expect((await workspaceSymbols(ws.ctx, "wri"))?.map((s) => s.name)).toEqual(["@SKILLS/WRITING"]);
   });
 
   test("an unknown symbol's quick fixes replace it with each suggestion", () => {

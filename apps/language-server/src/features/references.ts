@@ -1,20 +1,20 @@
 // Find references: every use of a symbol across the workspace, open buffers included.
 import { isSymbolId } from "@catalytic/core";
 import type { Location, Position } from "vscode-languageserver";
-import type { Cancellation, FeatureContext } from "../host.js";
+import { CHUNK, yieldToEventLoop, type Cancellation, type FeatureContext } from "../host.js";
 import { rangeContains, referenceAt } from "../positions.js";
 import { definitionSites } from "./rename.js";
 
-export function references(
+export async function references(
   ctx: FeatureContext,
   uri: string,
   position: Position,
   includeDeclaration: boolean,
   token?: Cancellation,
-): Location[] | undefined {
+): Promise<Location[] | undefined> {
   const symbolId = symbolAt(ctx, uri, position);
   if (symbolId === undefined) return undefined;
-  const uses = usesOf(ctx, symbolId, token);
+  const uses = await usesOf(ctx, symbolId, token);
   if (uses === undefined || !includeDeclaration) return uses;
   const declarations = definitionSites(ctx, symbolId).map((site) => ({ uri: ctx.docs.uriOf(site.file), range: site.range }));
   return [...declarations, ...uses];
@@ -50,11 +50,14 @@ function quotedIdAt(text: string | undefined, position: Position): string | unde
   return isSymbolId(candidate) ? candidate : undefined;
 }
 
-/** Every reference to `symbolId` in the workspace; undefined when cancelled. */
-export function usesOf(ctx: FeatureContext, symbolId: string, token?: Cancellation): Location[] | undefined {
+/** Every reference to `symbolId` in the workspace; undefined when cancelled (checked between chunks of files). */
+export async function usesOf(ctx: FeatureContext, symbolId: string, token?: Cancellation): Promise<Location[] | undefined> {
   const locations: Location[] = [];
-  for (const file of ctx.docs.markdownFiles()) {
+  const files = ctx.docs.markdownFiles();
+  for (let i = 0; i < files.length; i++) {
+    if (i > 0 && i % CHUNK === 0) await yieldToEventLoop();
     if (token?.isCancellationRequested) return undefined;
+    const file = files[i] as string;
     let uri: string | undefined;
     for (const match of ctx.docs.references(file)) {
       if (match.symbolId !== symbolId) continue;

@@ -65,7 +65,7 @@ export function prepareRename(ctx: FeatureContext, uri: string, position: Positi
   return range ? { range, placeholder: symbolId } : undefined;
 }
 
-export function rename(ctx: FeatureContext, uri: string, position: Position, newName: string, token?: Cancellation): WorkspaceEdit | undefined {
+export async function rename(ctx: FeatureContext, uri: string, position: Position, newName: string, token?: Cancellation): Promise<WorkspaceEdit | undefined> {
   const symbolId = symbolAt(ctx, uri, position);
   if (symbolId === undefined) return undefined;
   renamable(ctx, symbolId);
@@ -78,7 +78,7 @@ export function rename(ctx: FeatureContext, uri: string, position: Position, new
   if (target !== symbolId && ctx.model.getSymbol(target)) {
     throw new SymbolError("CAT_SYMBOL_EXISTS", `${target} is already defined`, { hint: "pick a name no other symbol uses" });
   }
-  const uses = usesOf(ctx, symbolId, token);
+  const uses = await usesOf(ctx, symbolId, token);
   if (uses === undefined) return undefined;
   const changes: Record<string, TextEdit[]> = {};
   const add = (fileUri: string, range: Range): void => {

@@ -1,6 +1,6 @@
 // Workspace symbols: every @ symbol, matched fuzzily (the query's characters in order), best first.
 import { SymbolKind, type SymbolInformation } from "vscode-languageserver";
-import type { Cancellation, FeatureContext } from "../host.js";
+import { CHUNK, yieldToEventLoop, type Cancellation, type FeatureContext } from "../host.js";
 import { sectionRange } from "../positions.js";
 
 const MAX_RESULTS = 1000;
@@ -23,11 +23,14 @@ export function fuzzyScore(query: string, candidate: string): number | undefined
   return score + (c.length - q.length) / 1000;
 }
 
-export function workspaceSymbols(ctx: FeatureContext, query: string, token?: Cancellation): SymbolInformation[] | undefined {
+export async function workspaceSymbols(ctx: FeatureContext, query: string, token?: Cancellation): Promise<SymbolInformation[] | undefined> {
   const scored: Array<{ score: number; info: SymbolInformation }> = [];
   let checked = 0;
   for (const symbolId of ctx.model.listSymbolIds()) {
-    if (++checked % 256 === 0 && token?.isCancellationRequested) return undefined;
+    if (++checked % (CHUNK * 8) === 0) {
+      await yieldToEventLoop();
+      if (token?.isCancellationRequested) return undefined;
+    }
     const score = fuzzyScore(query, symbolId);
     if (score === undefined) continue;
     const symbol = ctx.model.getSymbol(symbolId);
