@@ -1,9 +1,10 @@
 // Indexer commands end to end: the built bundle (apps/cli/dist/catalytic.cjs) as a real process, on a copy
 // of docs/demo and on copies of both corpora.
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { type CliResult, REPO_ROOT, copyToTemp, runCatalytic } from "./helpers.js";
+import { CLI, type CliResult, REPO_ROOT, copyToTemp, runCatalytic } from "./helpers.js";
 
 const DEMO = path.join(REPO_ROOT, "docs", "demo");
 const CORPORA = path.resolve(REPO_ROOT, "..", "shared", "corpora");
@@ -265,4 +266,30 @@ describe("both corpora through the CLI", () => {
     const hits = json(cli(root, "search", query, "-k", "3", "--json")).hits;
     expect(hits).toHaveLength(3);
   }, 180_000);
+});
+
+/** Starts the CLI without waiting, so several processes really run at once. */
+function start(root: string, ...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, "--root", root, ...args], { cwd: root });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe("concurrent processes on one workspace", () => {
+  test("four builds of a fresh workspace, then four resolves of one key, all succeed and agree", async () => {
+    const root = copy(DEMO);
+    const builds = await Promise.all([1, 2, 3, 4].map(() => start(root, "build", "--json")));
+    for (const b of builds) expect(b.code, b.stderr).toBe(0);
+    const hashes = new Set(builds.map((b) => JSON.parse(b.stdout).indexHash as string));
+    expect(hashes.size).toBe(1);
+    const resolves = await Promise.all([1, 2, 3, 4].map(() => start(root, "resolve", "@CANON/scope", "--run-id", "shared", "--json")));
+    for (const r of resolves) expect(r.code, r.stderr).toBe(0);
+    expect(new Set(resolves.map((r) => JSON.parse(r.stdout).payloadHash as string)).size).toBe(1);
+    expect(json(cli(root, "resolve", "@CANON/scope", "--run-id", "shared", "--json")).cacheHit).toBe(true);
+  });
 });

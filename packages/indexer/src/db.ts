@@ -30,21 +30,24 @@ export function writeMeta(db: Db, key: string, value: string): void {
   db.prepare(UPSERT_META).run(key, value);
 }
 
-/** Applies every migration newer than the stored schema version, each in its own transaction. */
+/**
+ * Applies every migration newer than the stored schema version. The version is read inside the same
+ * IMMEDIATE transaction that migrates, so two processes opening a new index at once cannot both migrate.
+ */
 export function migrate(db: Db): void {
   db.exec(CREATE_META);
-  const current = Number(readMeta(db, "schema_version") ?? "0");
-  if (current > MIGRATIONS.length) {
-    throw new InvariantError("CAT_SCHEMA_MISMATCH", `index.db has schema version ${current}, newer than this Catalytic (${MIGRATIONS.length})`, {
-      hint: "upgrade Catalytic, or delete .catalytic/index.db (it is rebuildable) and run 'catalytic build'",
-    });
-  }
-  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
-    db.transaction(() => {
+  db.transaction(() => {
+    const current = Number(readMeta(db, "schema_version") ?? "0");
+    if (current > MIGRATIONS.length) {
+      throw new InvariantError("CAT_SCHEMA_MISMATCH", `index.db has schema version ${current}, newer than this Catalytic (${MIGRATIONS.length})`, {
+        hint: "upgrade Catalytic, or delete .catalytic/index.db (it is rebuildable) and run 'catalytic build'",
+      });
+    }
+    for (let version = current + 1; version <= MIGRATIONS.length; version++) {
       db.exec(MIGRATIONS[version - 1] as string);
       writeMeta(db, "schema_version", String(version));
-    })();
-  }
+    }
+  }).immediate();
 }
 
 /** Opens (creating when asked) the index database with pragmas applied and migrations run. */
