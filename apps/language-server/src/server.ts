@@ -107,10 +107,12 @@ connection.onInitialize((params): InitializeResult => {
           // symbols (front matter) or references its own sections.
           if (host.docs.text(file)?.startsWith("---")) return undefined;
           const targets = new Set<string>();
-          const diagnostics = diagnosticsFor(host.contextExcept(file), file, problems.of(file), targets);
+          const ctx = host.contextExcept(file);
+          const diagnostics = diagnosticsFor(ctx, file, problems.of(file), targets, host.verdictCache());
           return targets.has(file) ? undefined : diagnostics;
         }
-        return diagnosticsFor(host.context(), file, problems.of(file));
+        const ctx = host.context();
+        return diagnosticsFor(ctx, file, problems.of(file), undefined, host.verdictCache());
       },
       publish: (file, diagnostics) => void connection.sendDiagnostics({ uri: host.docs.uriOf(file), diagnostics }),
       isOpen: (file) => host.docs.isOpen(file),

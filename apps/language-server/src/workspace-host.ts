@@ -8,6 +8,7 @@ import { WorkspaceModel, parseRegistry, settingsOf, sourcesOf, walkSources, type
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextEdit } from "vscode-languageserver";
 import { DocumentStore } from "./documents.js";
+import type { VerdictCache } from "./features/diagnostics.js";
 import type { FeatureContext, Logger } from "./host.js";
 
 export interface LoadProgress {
@@ -30,6 +31,8 @@ export class WorkspaceHost {
   /** Registry SECTION pins (symbol id -> section id) and where each pinned section was last seen. */
   private pins = new Map<string, string>();
   private readonly lastKnown = new Map<string, { filePath: string; headingPath: string[] }>();
+  /** Reference verdicts against the current model; replaced whenever the model changes. */
+  private verdicts: VerdictCache = new Map();
 
   constructor(
     readonly root: string,
@@ -41,6 +44,11 @@ export class WorkspaceHost {
 
   private newModel(): WorkspaceModel {
     return new WorkspaceModel({ config: this.config, readText: (file) => this.docs.text(file) });
+  }
+
+  /** Verdicts valid for the model as it is now (see flush). */
+  verdictCache(): VerdictCache {
+    return this.verdicts;
   }
 
   /** The feature context over an up-to-date model. */
@@ -113,6 +121,7 @@ export class WorkspaceHost {
       this.touchedDuringLoad = undefined;
     }
     this.model = model;
+    this.verdicts = new Map();
     for (const file of touched) this.dirty.add(file);
     this.loadRegistry();
   }
@@ -174,6 +183,7 @@ export class WorkspaceHost {
     if (this.dirty.size === 0) return [];
     const files = [...this.dirty];
     this.dirty.clear();
+    this.verdicts = new Map();
     for (const file of files) this.apply(file);
     return files;
   }

@@ -21,6 +21,15 @@ export interface DiagnosticData {
 
 type Verdict = Omit<Diagnostic, "range">;
 
+/** A reference's verdict and the file it resolves into; valid while the model does not change. */
+export interface CheckedReference {
+  verdict: Verdict | null;
+  target?: string;
+}
+
+/** Verdicts by `symbolId`, `#slug` and slice, shared across files until the model changes. */
+export type VerdictCache = Map<string, CheckedReference>;
+
 export function groupProblems(problems: readonly ModelProblem[]): Map<string, ModelProblem[]> {
   const byFile = new Map<string, ModelProblem[]>();
   for (const problem of problems) {
@@ -31,17 +40,27 @@ export function groupProblems(problems: readonly ModelProblem[]): Map<string, Mo
   return byFile;
 }
 
-/** `targets`, when given, collects the files the references resolve into (to tell whether a file depends on itself). */
-export function diagnosticsFor(ctx: FeatureContext, file: string, problemsOfFile: readonly ModelProblem[] = [], targets?: Set<string>): Diagnostic[] {
+/**
+ * `targets`, when given, collects the files the references resolve into (to tell whether a file depends
+ * on itself); `cache` carries verdicts over from earlier calls made against the same model.
+ */
+export function diagnosticsFor(
+  ctx: FeatureContext,
+  file: string,
+  problemsOfFile: readonly ModelProblem[] = [],
+  targets?: Set<string>,
+  cache: VerdictCache = new Map(),
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const verdicts = new Map<string, Verdict | null>();
   for (const match of ctx.docs.references(file)) {
     const key = `${match.symbolId}\u0000${match.slug ?? ""}\u0000${match.slice ?? ""}`;
-    let verdict = verdicts.get(key);
-    if (verdict === undefined) {
-      verdict = checkReference(ctx, match, targets);
-      verdicts.set(key, verdict);
+    let checked = cache.get(key);
+    if (checked === undefined) {
+      checked = checkReference(ctx, match);
+      cache.set(key, checked);
     }
+    if (checked.target !== undefined) targets?.add(checked.target);
+    const verdict = checked.verdict;
     if (verdict) diagnostics.push({ ...verdict, range: rangeFor(match, String(verdict.code)) });
   }
   for (const problem of problemsOfFile) diagnostics.push(problemDiagnostic(ctx, problem));
@@ -55,19 +74,20 @@ function rangeFor(match: ReferenceMatch, code: string): Range {
 }
 
 /**
- * null when the reference resolves; otherwise the diagnostic (without its range). Checks what resolution
+ * The verdict is null when the reference resolves, else the diagnostic (without its range). Checks what resolution
  * would check (target, heading, slice grammar, bounds) without expanding the payload: the section text is
  * read only for slices whose bounds depend on it.
  */
-function checkReference(ctx: FeatureContext, match: ReferenceMatch, targets?: Set<string>): Verdict | null {
+function checkReference(ctx: FeatureContext, match: ReferenceMatch): CheckedReference {
+  let target: string | undefined;
   try {
     const section = ctx.model.resolveSection(match.symbolId, match.slug);
-    targets?.add(section.filePath);
+    target = section.filePath;
     const record = ctx.model.getSymbol(match.symbolId) as SymbolRecord;
     const { slice } = chooseSlice(match.slice, record.defaultSlice, ctx.model.getConfig().default_slice);
     const outOfLines = slice.kind === "lines" && slice.end > section.lineEnd - section.lineStart;
     if (outOfLines || slice.kind === "chars") checkSliceBounds(ctx.model.sectionText(section.sectionId) ?? "", slice);
-    return null;
+    return { verdict: null, target };
   } catch (error) {
     if (!isCatalyticError(error)) throw error;
     const data: DiagnosticData = { symbolId: match.symbolId };
@@ -81,7 +101,7 @@ function checkReference(ctx: FeatureContext, match: ReferenceMatch, targets?: Se
         if (section) relatedInformation.push({ location: { uri: ctx.docs.uriOf(section.filePath), range: sectionRange(section) }, message: `did you mean ${id}?` });
       }
     }
-    return {
+    const verdict: Verdict = {
       severity: WARNINGS.has(error.code) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
       code: error.code,
       source: DIAGNOSTIC_SOURCE,
@@ -89,6 +109,7 @@ function checkReference(ctx: FeatureContext, match: ReferenceMatch, targets?: Se
       ...(relatedInformation ? { relatedInformation } : {}),
       data,
     };
+    return target === undefined ? { verdict } : { verdict, target };
   }
 }
 
