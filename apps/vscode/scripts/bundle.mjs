@@ -1,6 +1,7 @@
 // Builds the self-contained extension folder dist/:
 //   dist/extension.cjs    the extension (esbuild, CommonJS, `vscode` external)
-//   dist/server.cjs       the language server bundle (copied from apps/language-server/dist)
+//   dist/server.cjs       the language server bundle (copied from apps/language-server/dist), with
+//   dist/index-worker.cjs its index worker, which must sit next to server.cjs
 //   dist/catalytic.cjs    the CLI bundle (copied from apps/cli/dist; the server's ants run through it)
 //   dist/node_modules/    better-sqlite3 compiled for this Node, with its runtime dependencies, so that
 //                         `require("better-sqlite3")` from the bundles resolves inside the .vsix.
@@ -66,6 +67,7 @@ await build({
 });
 
 copyBundle(join(appsDir, "language-server", "dist", "server.cjs"), "server.cjs");
+copyBundle(join(appsDir, "language-server", "dist", "index-worker.cjs"), "index-worker.cjs");
 copyBundle(join(appsDir, "cli", "dist", "catalytic.cjs"), "catalytic.cjs");
 
 const sqlite = copyPackage("better-sqlite3", join(appsDir, "language-server"), ["package.json", "LICENSE", "lib", "build/Release/better_sqlite3.node"]);

@@ -11,7 +11,8 @@ describe("formatIndexStatus", () => {
   });
 
   it("warns when there are problems", () => {
-    expect(formatIndexStatus({ state: "ready", files: 1, sections: 2, symbols: 1, problems: 3 })).toMatchObject({ text: "$(warning) 2 sections / 1 symbols · 3 problems", severity: "warning" });
+    expect(formatIndexStatus({ state: "ready", files: 1, sections: 2, symbols: 1, problems: 3 })).toMatchObject({ text: "$(warning) 2 sections / 1 symbol · 3 problems", severity: "warning" });
+    expect(formatIndexStatus({ state: "ready", files: 1, sections: 1, symbols: 0, problems: 1 }).text).toBe("$(warning) 1 section / 0 symbols · 1 problem");
   });
 
   it("shows indexing, errors and the start", () => {

@@ -15,10 +15,14 @@ export function formatIndexStatus(status: IndexStatus | undefined): StatusBarTex
   if (status.state === "error") {
     return { text: "$(error) Catalytic: index error", tooltip: `${status.message ?? "The index could not be built."} Click to show the output.`, severity: "error" };
   }
-  const counts = `${status.sections} sections / ${status.symbols} symbols`;
-  const tooltip = [`Catalytic index ready: ${status.files} files, ${counts}`, status.problems > 0 ? `${status.problems} problems (see the Problems panel)` : "No problems", status.indexHash ? `Index hash ${status.indexHash}` : undefined, "Click to show the output."]
+  const counts = `${plural(status.sections, "section")} / ${plural(status.symbols, "symbol")}`;
+  const tooltip = [`Catalytic index ready: ${status.files} files, ${counts}`, status.problems > 0 ? `${plural(status.problems, "problem")} (see the Problems panel)` : "No problems", status.indexHash ? `Index hash ${status.indexHash}` : undefined, "Click to show the output."]
     .filter((line) => line !== undefined)
     .join("\n");
-  if (status.problems > 0) return { text: `$(warning) ${counts} · ${status.problems} problems`, tooltip, severity: "warning" };
+  if (status.problems > 0) return { text: `$(warning) ${counts} · ${plural(status.problems, "problem")}`, tooltip, severity: "warning" };
   return { text: `$(database) ${counts}`, tooltip, severity: "normal" };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

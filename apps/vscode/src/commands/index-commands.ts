@@ -7,7 +7,7 @@ export async function buildIndex(context: CommandContext): Promise<IndexStatus> 
   const status = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Catalytic: building the index…" }, () =>
     context.client.request<IndexStatus>(CatalyticMethods.buildIndex, {}),
   );
-  void vscode.window.showInformationMessage(`Catalytic index built: ${status.files} files, ${status.sections} sections, ${status.symbols} symbols${status.problems > 0 ? `, ${status.problems} problems` : ""}.`);
+  void vscode.window.showInformationMessage(`Catalytic index built: ${status.files} files, ${status.sections} sections, ${status.symbols} symbols${status.problems > 0 ? `, ${status.problems} ${status.problems === 1 ? "problem" : "problems"}` : ""}.`);
   return status;
 }
 

@@ -20,7 +20,11 @@ async function openSection(location: unknown): Promise<void> {
   const uri = target.file.startsWith("/") ? vscode.Uri.file(target.file) : vscode.Uri.joinPath(root, ...target.file.split("/"));
   const start = new vscode.Position(Math.max(0, target.lineStart), 0);
   const endLine = typeof target.lineEnd === "number" && target.lineEnd > target.lineStart ? target.lineEnd - 1 : target.lineStart;
-  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(start, new vscode.Position(endLine, 0)), preview: false });
+  // The section is selected with the cursor at its first line, where the editor scrolls to.
+  const editor = await vscode.window.showTextDocument(uri, { preview: false });
+  const lastLine = editor.document.lineAt(Math.min(endLine, editor.document.lineCount - 1));
+  editor.selection = new vscode.Selection(lastLine.range.end, start);
+  editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.AtTop);
 }
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {

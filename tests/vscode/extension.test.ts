@@ -1,0 +1,186 @@
+// The Catalytic extension in a real VS Code (code-server 4.100.3) in real Debian Chromium: every scenario asserts
+// what a person sees. Screenshots go to tests/artifacts/vscode/. The setup installs what is missing and fails
+// (never skips) when it cannot.
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { EXPECTED_STEPS, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
+import {
+  VSIX,
+  VsCodeSession,
+  cursorPosition,
+  editorText,
+  visibleText,
+  goToPosition,
+  hoverAtCursor,
+  jobsTreeLabels,
+  openFile,
+  pickQuickItem,
+  prepareEnvironment,
+  runCommand,
+  waitUntil,
+  webviewFrame,
+} from "./harness.js";
+
+const HASH = /\b[0-9a-f]{64}\b/g;
+
+describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
+  let session: VsCodeSession;
+  let workspace: string;
+
+  beforeAll(async () => {
+    const env = prepareEnvironment();
+    session = new VsCodeSession(env);
+    workspace = writeFixtureWorkspace(path.join(session.dir, "workspace"));
+    mkdirSync(workspace, { recursive: true });
+    session.installExtension(VSIX);
+    await session.start(workspace);
+  }, 600_000);
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === "fail" && session?.page) {
+      await session.screenshot(`FAILED-${context.task.name.replace(/[^A-Za-z0-9]+/g, "-").slice(0, 60)}`).catch(() => undefined);
+    }
+  });
+
+  afterAll(async () => {
+    await session?.stop();
+  }, 60_000);
+
+  it("activates: the status bar shows the index and the Jobs view is there", async () => {
+    const page = session.page;
+    await openFile(page, "docs/guide.md");
+    const status = page.locator('.statusbar-item[aria-label*="sections /"]');
+    await status.waitFor({ timeout: 90_000 });
+    const label = (await status.getAttribute("aria-label")) ?? "";
+    // 3 symbols: @CANON/agreement and @CANON/glossary (namespace), @SPEC/scope (registry); 1 problem: @CANON/missing-terms.
+    expect(label).toMatch(/^\d+ sections \/ 3 symbols · 1 problem$/);
+    await page.locator('.activitybar [aria-label="Catalytic"]').first().waitFor();
+    await session.screenshot("01-activated");
+  });
+
+  it("hovering a reference shows its expansion text", async () => {
+    const page = session.page;
+    await goToPosition(page, GUIDE_POSITIONS.specScope.line, GUIDE_POSITIONS.specScope.column);
+    const hover = await hoverAtCursor(page);
+    await expect.poll(() => hover.innerText(), { timeout: 30_000 }).toContain("The scope covers compact references and bounded slices of canonical material.");
+    const text = await hover.innerText();
+    expect(text).toContain("@SPEC/scope");
+    expect(text).toContain("canon/agreement.md");
+    await session.screenshot("02-hover");
+    await page.keyboard.press("Escape");
+  });
+
+  it("F12 on a reference opens the target file at the section", async () => {
+    const page = session.page;
+    await page.locator(".tabs-container .tab", { hasText: "guide.md" }).first().click();
+    await goToPosition(page, GUIDE_POSITIONS.specScope.line, GUIDE_POSITIONS.specScope.column);
+    await page.keyboard.press("F12");
+    await page.locator('.tabs-container .tab.active[aria-label*="agreement.md"]').waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await cursorPosition(page)).line, { timeout: 15_000 }).toBe(SCOPE_HEADING_LINE);
+    expect(await editorText(page)).toContain("## Scope");
+    await session.screenshot("03-definition");
+  });
+
+  it("an unknown symbol appears in the Problems panel with its code", async () => {
+    const page = session.page;
+    await runCommand(page, "View: Focus Problems (Errors, Warnings, Infos)");
+    const row = page.locator(".markers-panel .monaco-list-row", { hasText: "@CANON/missing-terms" }).first();
+    await row.waitFor({ timeout: 60_000 });
+    const text = await row.innerText();
+    expect(text).toContain("CAT_SYMBOL_UNKNOWN");
+    expect(text).toContain(`[Ln ${GUIDE_POSITIONS.unknown.line}, Col ${GUIDE_POSITIONS.unknown.column}]`);
+    await expect.poll(() => page.locator(".markers-panel .monaco-list-row", { hasText: "guide.md" }).count()).toBeGreaterThan(0);
+    await session.screenshot("04-problems");
+  });
+
+  it("Build Index reports the index it built", async () => {
+    const page = session.page;
+    await runCommand(page, "Catalytic: Build Index");
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "Catalytic index built:" }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    expect(await visibleText(toast)).toMatch(/Catalytic index built: 3 files, \d+ sections, 3 symbols, 1 problem\./);
+    await session.screenshot("05-build-index");
+    await runCommand(page, "Notifications: Clear All Notifications");
+    await toast.waitFor({ state: "hidden" });
+  });
+
+  it("Plan and Post Request adds the job with its steps to the Jobs tree", async () => {
+    const page = session.page;
+    await openFile(page, "requests/summarise.json");
+    await runCommand(page, "Catalytic: Plan and Post Request");
+    const jobRow = page.locator(`[id="workbench.view.extension.catalytic"] .monaco-list-row[aria-label^="job ${REQUEST.intent}, ${EXPECTED_STEPS} steps"]`);
+    await jobRow.waitFor({ timeout: 60_000 });
+    await waitUntil(page, `${EXPECTED_STEPS} step rows in the Jobs tree`, async () => (await jobsTreeLabels(page)).filter((label) => label.startsWith("step ")).length === EXPECTED_STEPS);
+    const labels = await jobsTreeLabels(page);
+    expect(labels.find((label) => label.startsWith("run "))).toContain(REQUEST.run_id);
+    expect(labels.find((label) => label.startsWith("job "))).toBe(`job ${REQUEST.intent}, ${EXPECTED_STEPS} steps, 0/${EXPECTED_STEPS} committed`);
+    const steps = labels.filter((label) => label.startsWith("step "));
+    expect(steps, JSON.stringify(steps)).toHaveLength(EXPECTED_STEPS);
+    expect(steps.every((label) => label.endsWith(", pending"))).toBe(true);
+    expect(steps.filter((label) => label.includes("READ_SYMBOL"))).toHaveLength(REQUEST.inputs.symbols.length);
+    expect(steps.filter((label) => label.includes("WRITE_FILE out/status.md"))).toHaveLength(1);
+    await session.screenshot("06-plan-and-post");
+  });
+
+  it("Execute Job turns every step committed in the tree and in the run panel", async () => {
+    const page = session.page;
+    await runCommand(page, "Catalytic: Execute Job…");
+    await pickQuickItem(page, REQUEST.intent);
+    const workers = page.locator(".quick-input-widget .quick-input-box input");
+    await workers.waitFor({ state: "visible" });
+    expect(await workers.inputValue()).toBe("2");
+    await page.keyboard.press("Enter");
+    const panel = await webviewFrame(page, "#run-panel", 60_000);
+    await waitUntil(page, "the run panel to show the job done", async () => (await panel.locator('#run-panel[data-done="true"]').count()) === 1, 120_000);
+    expect(await panel.locator("#committed-count").innerText()).toBe(`${EXPECTED_STEPS} / ${EXPECTED_STEPS}`);
+    expect(await panel.locator("#job-state").innerText()).toBe("Job complete: every step committed");
+    const statuses = await panel.locator("#steps .step-status").allInnerTexts();
+    expect(statuses).toEqual(Array.from({ length: EXPECTED_STEPS }, () => "committed (success)"));
+    await waitUntil(page, "the Execute Job result in the run panel", async () => (await panel.locator("#execution").innerText()).includes("exit 0"), 60_000);
+    await waitUntil(page, "every step committed in the Jobs tree", async () => {
+      const steps = (await jobsTreeLabels(page)).filter((label) => label.startsWith("step "));
+      return steps.length === EXPECTED_STEPS && steps.every((label) => label.endsWith(", committed (success)"));
+    });
+    expect((await jobsTreeLabels(page)).find((label) => label.startsWith("job "))).toBe(`job ${REQUEST.intent}, ${EXPECTED_STEPS} steps, ${EXPECTED_STEPS}/${EXPECTED_STEPS} committed`);
+    expect(readFileSync(path.join(workspace, "out/status.md"), "utf8")).toBe("status: done\n");
+    await session.screenshot("07-executed");
+  });
+
+  it("a receipt shows its expanded items and hashes, and links open the section", async () => {
+    const page = session.page;
+    await runCommand(page, "Catalytic: Show Receipt…");
+    await pickQuickItem(page, REQUEST.intent);
+    await pickQuickItem(page, "READ_SYMBOL @SPEC/scope");
+    const receipt = await webviewFrame(page, "#receipt #expanded", 60_000);
+    const items = receipt.locator("#expanded .expanded-item");
+    await expect.poll(() => items.count()).toBeGreaterThan(0);
+    const itemText = await items.first().innerText();
+    expect(itemText).toContain("@SPEC/scope");
+    expect(itemText.match(HASH)?.length ?? 0).toBeGreaterThanOrEqual(1);
+    const body = await receipt.locator("#receipt").innerText();
+    expect(body).toContain("Receipt hash");
+    expect(body).toContain("Previous receipt hash");
+    expect(body.match(HASH)?.length ?? 0).toBeGreaterThanOrEqual(3);
+    await session.screenshot("08-receipt");
+    await receipt.locator("#expanded a[data-location]").first().click();
+    await page.locator('.tabs-container .tab.active[aria-label*="agreement.md"]').waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await cursorPosition(page)).line, { timeout: 15_000 }).toBe(SCOPE_HEADING_LINE);
+  });
+
+  it("a write's receipt shows before/after hashes and opens the diff", async () => {
+    const page = session.page;
+    await runCommand(page, "Catalytic: Show Receipt…");
+    await pickQuickItem(page, REQUEST.intent);
+    await pickQuickItem(page, "WRITE_FILE out/status.md");
+    const receipt = await webviewFrame(page, "#receipt #actions button[data-diff]", 60_000);
+    const write = await receipt.locator("#actions .action-item", { hasText: "out/status.md" }).first().innerText();
+    expect(write).toMatch(/before\s+[0-9a-f]{64}\s+after\s+[0-9a-f]{64}/);
+    await receipt.locator("#actions button[data-diff]").first().click();
+    const diff = page.locator(".monaco-diff-editor").first();
+    await diff.waitFor({ timeout: 30_000 });
+    await expect.poll(() => visibleText(diff), { timeout: 30_000 }).toContain("status: done");
+    expect(await visibleText(diff)).toContain("status: draft");
+    await session.screenshot("09-diff");
+  });
+});
