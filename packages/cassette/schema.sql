@@ -75,11 +75,11 @@ CREATE TABLE step_transitions (
 
 CREATE TABLE steps (
   step_id TEXT PRIMARY KEY CHECK (length(step_id) >= 1),
-  job_id TEXT NOT NULL REFERENCES jobs (job_id),
   run_id TEXT NOT NULL,
   message_seq INTEGER NOT NULL,
   job_ordinal INTEGER NOT NULL,
   ordinal INTEGER NOT NULL,
+  job_id TEXT NOT NULL REFERENCES jobs (job_id),
   op TEXT NOT NULL CHECK (length(op) >= 1),
   payload_json TEXT NOT NULL CHECK (json_valid(payload_json)),
   status TEXT NOT NULL CHECK (status IN ('PENDING', 'LEASED', 'COMMITTED')),
@@ -87,7 +87,7 @@ CREATE TABLE steps (
   lease_expires_at INTEGER,
   fencing_token INTEGER NOT NULL CHECK (fencing_token >= 0),
   created_at TEXT NOT NULL,
-  UNIQUE (job_id, ordinal),
+  UNIQUE (run_id, message_seq, job_ordinal, ordinal),
   CHECK ((status = 'PENDING') = (lease_owner IS NULL)),
   CHECK ((lease_owner IS NULL) = (lease_expires_at IS NULL))
 ) STRICT, WITHOUT ROWID;

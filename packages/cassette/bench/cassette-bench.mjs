@@ -28,12 +28,35 @@ function openPlainjob(file) {
 async function worker([system, bundle, file, workerId]) {
   let claimAndComplete;
   let close;
+  const completion = (step) => ({
+    runId: "bench",
+    stepId: step.stepId,
+    workerId,
+    fencingToken: step.fencingToken,
+    receipt: { i: step.payload.i, by: workerId },
+    outcome: "SUCCESS",
+  });
   if (system === "cassette") {
     const cassette = (await loadCassette(bundle)).open(file);
     claimAndComplete = () => {
       const step = cassette.claimStep("bench", workerId, 300);
       if (!step) return false;
-      cassette.completeStep({ runId: "bench", stepId: step.stepId, workerId, fencingToken: step.fencingToken, receipt: { i: step.payload.i, by: workerId }, outcome: "SUCCESS" });
+      cassette.completeStep(completion(step));
+      return true;
+    };
+    close = () => cassette.close();
+  } else if (system === "cassette-chained") {
+    // completeAndClaimNext: the completion and the next claim share one transaction.
+    const cassette = (await loadCassette(bundle)).open(file);
+    let step;
+    let started = false;
+    claimAndComplete = () => {
+      if (!started) {
+        started = true;
+        step = cassette.claimStep("bench", workerId, 300);
+      }
+      if (!step) return false;
+      step = cassette.completeAndClaimNext(completion(step), 300).next;
       return true;
     };
     close = () => cassette.close();
@@ -99,6 +122,17 @@ async function drain(system, bundle, file, processes) {
   return { perSecond: STEPS / ((end - go) / 1000), p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
 }
 
+/** Planner-like step ids (`step_` + 16 hex), in an order unrelated to their ordinals. */
+function planSteps(tag) {
+  return Array.from({ length: STEPS }, (_, i) => ({
+    stepId: `step_${tag}_${((i * 2654435761) % 4294967296).toString(16).padStart(16, "0")}`,
+    ordinal: i + 1,
+    op: "NOTE",
+    payload: { i },
+    dependsOn: [],
+  }));
+}
+
 async function cassetteRound(Cassette, bundle, dir, round) {
   const figures = {};
   const postFile = path.join(dir, `cassette-posts-${round}.db`);
@@ -107,17 +141,20 @@ async function cassetteRound(Cassette, bundle, dir, round) {
   for (let i = 0; i < POSTS; i++) posts.postMessage({ runId: "bench", source: "USER", payload: { intent: "bench", i } });
   figures.posts = POSTS / ((performance.now() - t0) / 1000);
   posts.close();
-  for (const processes of PROCESS_COUNTS) {
-    const file = path.join(dir, `cassette-${round}-${processes}.db`);
-    const cassette = Cassette.open(file);
-    const steps = Array.from({ length: STEPS }, (_, i) => ({ stepId: `s${round}_${processes}_${i}`, ordinal: i, op: "NOTE", payload: { i }, dependsOn: [] }));
-    cassette.postPlan({ runId: "bench", idempotencyKey: "bench", request: {}, intent: "bench", planHash: "h", plannerVersion: "bench", steps });
-    cassette.close();
-    figures[processes] = await drain("cassette", bundle, file, processes);
-    const check = Cassette.open(file);
-    const verdict = check.verify("bench");
-    check.close();
-    if (!verdict.ok) throw new Error(`cassette verify failed: ${JSON.stringify(verdict.issues.slice(0, 3))}`);
+  for (const system of ["cassette", "cassette-chained"]) {
+    figures[system] = {};
+    for (const processes of PROCESS_COUNTS) {
+      const file = path.join(dir, `${system}-${round}-${processes}.db`);
+      const cassette = Cassette.open(file);
+      const steps = planSteps(`${round}${processes}`);
+      cassette.postPlan({ runId: "bench", idempotencyKey: "bench", request: {}, intent: "bench", planHash: "h", plannerVersion: "bench", steps });
+      cassette.close();
+      figures[system][processes] = await drain(system, bundle, file, processes);
+      const check = Cassette.open(file);
+      const verdict = check.verify("bench");
+      check.close();
+      if (!verdict.ok) throw new Error(`cassette verify failed: ${JSON.stringify(verdict.issues.slice(0, 3))}`);
+    }
   }
   return figures;
 }
@@ -157,20 +194,26 @@ async function main() {
   const med = (system, pick) => median(rounds[system].map(pick));
   const fmt = (n) => n.toFixed(0).padStart(8);
   const ms = (n) => n.toFixed(3).padStart(7);
+  const cassettePosts = med("cassette", (r) => r.posts);
+  const plainjobPosts = med("plainjob", (r) => r.posts);
   const lines = [
     `cassette benchmark: ${STEPS} steps per drain, ${POSTS} posts, file-backed WAL database, median of ${RUNS} runs (node ${process.version}, ${os.cpus().length} cpus)`,
     "",
-    `posts/s (one message = message + job + step + budget, one transaction each)`,
-    `  cassette ${fmt(med("cassette", (r) => r.posts))}   plainjob add ${fmt(med("plainjob", (r) => r.posts))}   ratio ${(med("cassette", (r) => r.posts) / med("plainjob", (r) => r.posts)).toFixed(2)}`,
+    "posts/s (cassette: message + job + step + budget per post; plainjob: one job row per add; one transaction each)",
+    `  cassette ${fmt(cassettePosts)}   plainjob ${fmt(plainjobPosts)}   ratio ${(cassettePosts / plainjobPosts).toFixed(2)}`,
     "",
-    "claim+complete/s (cassette: lease, fencing token, receipt hash chain, triggers; plainjob: mark processing, read, mark done)",
-    "  processes   cassette/s  p50 ms  p95 ms   plainjob/s  p50 ms  p95 ms   ratio",
+    "claim+complete/s with receipts (lease, fencing token, hash-chained receipt, triggers) vs plainjob (mark processing, read, mark done)",
+    "  split   = claimStep then completeStep (two transactions per step)",
+    "  chained = completeAndClaimNext (the completion and the next claim in one transaction)",
+    "  processes    split/s  p50 ms  p95 ms  chained/s  p50 ms  p95 ms  plainjob/s  p50 ms  p95 ms  split/pj  chained/pj",
   ];
   for (const processes of PROCESS_COUNTS) {
-    const c = med("cassette", (r) => r[processes].perSecond);
-    const p = med("plainjob", (r) => r[processes].perSecond);
+    const figure = (pick) => med("cassette", (r) => pick(r["cassette"][processes]));
+    const chained = (pick) => med("cassette", (r) => pick(r["cassette-chained"][processes]));
+    const plain = (pick) => med("plainjob", (r) => pick(r[processes]));
+    const rate = (x) => x.perSecond;
     lines.push(
-      `  ${String(processes).padStart(9)}   ${fmt(c)}  ${ms(med("cassette", (r) => r[processes].p50))} ${ms(med("cassette", (r) => r[processes].p95))}   ${fmt(p)}  ${ms(med("plainjob", (r) => r[processes].p50))} ${ms(med("plainjob", (r) => r[processes].p95))}   ${(c / p).toFixed(2)}`,
+      `  ${String(processes).padStart(9)}  ${fmt(figure(rate))} ${ms(figure((x) => x.p50))} ${ms(figure((x) => x.p95))}  ${fmt(chained(rate))} ${ms(chained((x) => x.p50))} ${ms(chained((x) => x.p95))}    ${fmt(plain(rate))} ${ms(plain((x) => x.p50))} ${ms(plain((x) => x.p95))}  ${(figure(rate) / plain(rate)).toFixed(2).padStart(8)}  ${(chained(rate) / plain(rate)).toFixed(2).padStart(10)}`,
     );
   }
   process.stdout.write(`${lines.join("\n")}\n`);

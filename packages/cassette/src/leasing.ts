@@ -3,7 +3,7 @@
 import { BudgetError, CassetteError, canonicalJson } from "@catalytic/core";
 import { writeTransaction } from "./connection.js";
 import { receiptHashFor, receiptIdFor } from "./ids.js";
-import { SQL_NOW_MS, STEP_COLUMNS, isoNow, type Ledger } from "./ledger.js";
+import { JOB_STEPS, SQL_NOW_MS, STEP_COLUMNS, isoNow, type Ledger } from "./ledger.js";
 import { msToIso, toStep, type ClaimedStep, type Outcome, type StepRow } from "./records.js";
 import { requireCount, requireNonEmpty, requireOutcome, requireToken, requireTtlMs } from "./validate.js";
 
@@ -28,8 +28,7 @@ const LEASE_SQL = `UPDATE steps SET status = 'LEASED', lease_owner = ?, lease_ex
   WHERE step_id = ? AND status = 'PENDING'`;
 const STEP_BY_ID_SQL = `SELECT ${STEP_COLUMNS} FROM steps s WHERE s.step_id = ?`;
 const NEXT_IN_RUN_SQL = `SELECT s.step_id FROM steps s WHERE s.run_id = ? AND ${RUNNABLE} ORDER BY s.message_seq, s.job_ordinal, s.ordinal LIMIT 1`;
-// A job is a (message_seq, job_ordinal) range of the run's claim index.
-const NEXT_IN_JOB_SQL = `SELECT s.step_id FROM jobs j JOIN steps s ON s.run_id = j.run_id AND s.message_seq = j.message_seq AND s.job_ordinal = j.ordinal
+const NEXT_IN_JOB_SQL = `SELECT s.step_id FROM ${JOB_STEPS}
   WHERE j.job_id = ? AND j.run_id = ? AND ${RUNNABLE} ORDER BY s.ordinal LIMIT 1`;
 const LEASE_STATE_SQL = `SELECT step_id, job_id, run_id, status, lease_owner, lease_expires_at, fencing_token,
   COALESCE(lease_expires_at <= ${SQL_NOW_MS}, 0) AS expired FROM steps WHERE step_id = ?`;

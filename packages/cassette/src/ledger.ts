@@ -18,6 +18,9 @@ export const STEP_COLUMNS = `s.step_id, s.job_id, s.run_id, s.message_seq, s.job
   (SELECT json_group_array(depends_on_step_id) FROM
     (SELECT d.depends_on_step_id FROM step_deps d WHERE d.step_id = s.step_id ORDER BY d.depends_on_step_id)) AS depends_on_json`;
 
+/** A job's steps: one range of the steps' claim-order key (a job is one (run_id, message_seq, job_ordinal)). */
+export const JOB_STEPS = "jobs j JOIN steps s ON s.run_id = j.run_id AND s.message_seq = j.message_seq AND s.job_ordinal = j.ordinal";
+
 export function createLedger(db: Database.Database, logger: Logger, now: () => number): Ledger {
   const cache = new Map<string, Database.Statement>();
   return {

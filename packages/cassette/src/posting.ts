@@ -2,7 +2,7 @@
 import { CassetteError, PlannerError, canonicalJson } from "@catalytic/core";
 import { writeTransaction } from "./connection.js";
 import { jobIdFor, messageIdFor, messageStepIdFor } from "./ids.js";
-import { isoNow, type Ledger } from "./ledger.js";
+import { JOB_STEPS, isoNow, type Ledger } from "./ledger.js";
 import { MESSAGE_SOURCES, toJob, type JobRecord, type JobRow, type MessageRow, type MessageSource } from "./records.js";
 import { requireNonEmpty } from "./validate.js";
 
@@ -68,7 +68,7 @@ function jobsOfMessage(ledger: Ledger, messageId: string): JobRow[] {
 }
 
 function stepIdsOfJob(ledger: Ledger, jobId: string): string[] {
-  return (ledger.stmt("SELECT step_id FROM steps WHERE job_id = ? ORDER BY ordinal").all(jobId) as Array<{ step_id: string }>).map(
+  return (ledger.stmt(`SELECT s.step_id FROM ${JOB_STEPS} WHERE j.job_id = ? ORDER BY s.ordinal`).all(jobId) as Array<{ step_id: string }>).map(
     (row) => row.step_id,
   );
 }

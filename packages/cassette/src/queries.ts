@@ -2,7 +2,7 @@
 import { CassetteError } from "@catalytic/core";
 import { readQuery } from "./connection.js";
 import { stepIdOfReceipt } from "./ids.js";
-import { SQL_NOW_MS, STEP_COLUMNS, type Ledger } from "./ledger.js";
+import { JOB_STEPS, SQL_NOW_MS, STEP_COLUMNS, type Ledger } from "./ledger.js";
 import { RUNNABLE_CONDITION } from "./leasing.js";
 import {
   toJob,
@@ -92,7 +92,7 @@ export function listJobs(ledger: Ledger, runId?: string): JobRecord[] {
 }
 
 export function listSteps(ledger: Ledger, jobId: string): StepRecord[] {
-  const rows = readQuery(() => ledger.stmt(`SELECT ${STEP_COLUMNS} FROM steps s WHERE s.job_id = ? ORDER BY s.ordinal`).all(jobId) as StepRow[]);
+  const rows = readQuery(() => ledger.stmt(`SELECT ${STEP_COLUMNS} FROM ${JOB_STEPS} WHERE j.job_id = ? ORDER BY s.ordinal`).all(jobId) as StepRow[]);
   return rows.map(toStep);
 }
 
@@ -121,7 +121,7 @@ export function jobStatus(ledger: Ledger, jobId: string): JobStatus {
                 COALESCE(SUM(s.status = 'COMMITTED'), 0) AS committed,
                 COALESCE(SUM(s.status = 'LEASED' AND s.lease_expires_at <= ${SQL_NOW_MS}), 0) AS expired,
                 COALESCE(SUM(${RUNNABLE_CONDITION}), 0) AS runnable
-         FROM steps s WHERE s.job_id = ?`,
+         FROM ${JOB_STEPS} WHERE j.job_id = ?`,
       )
       .get(jobId) as { pending: number; leased: number; committed: number; expired: number; runnable: number };
     const outcomes = { SUCCESS: 0, FAILURE: 0, ABORTED: 0 };

@@ -74,7 +74,7 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
     fail("receipts", row.receipt_id ? `receipt ${row.receipt_id} does not match its ${row.status} step ${row.step_id}` : `COMMITTED step ${row.step_id} has no receipt`);
   }
   const counts = db
-    .prepare(`SELECT j.job_id, j.step_count, (SELECT COUNT(*) FROM steps s WHERE s.job_id = j.job_id) AS actual FROM jobs j WHERE ${scope.replace("run_id", "j.run_id")}`)
+    .prepare(`SELECT j.job_id, j.step_count, (SELECT COUNT(*) FROM steps s WHERE s.run_id = j.run_id AND s.message_seq = j.message_seq AND s.job_ordinal = j.ordinal) AS actual FROM jobs j WHERE ${scope.replace("run_id", "j.run_id")}`)
     .all(params) as Array<{ job_id: string; step_count: number; actual: number }>;
   for (const row of counts) if (row.step_count !== row.actual) fail("steps", `job ${row.job_id} declares ${row.step_count} steps but has ${row.actual}`);
   checks.push("steps: one receipt per COMMITTED step, none for others; step counts match");

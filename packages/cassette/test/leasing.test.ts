@@ -117,6 +117,40 @@ describe("completion", () => {
   });
 });
 
+describe("completeAndClaimNext", () => {
+  test("commits the receipt and leases the next runnable step in one transaction", () => {
+    const { cassette } = openTemp();
+    const posted = cassette.postPlan(planInput("r", "q", chainSteps("s", 3, true)));
+    const other = cassette.postPlan(planInput("r", "other", chainSteps("o", 1)));
+    const first = cassette.claimNextStep("r", posted.jobId, "w1", 60)!;
+    const input = (stepId: string, fencingToken: number) => ({ runId: "r", stepId, workerId: "w1", fencingToken, receipt: { stepId }, outcome: "SUCCESS" as const });
+    const a = cassette.completeAndClaimNext(input(first.stepId, 1), 60, posted.jobId);
+    expect(a.receiptId).toBe("rcpt_s_00000_1");
+    expect(a.next).toMatchObject({ stepId: "s_00001", status: "LEASED", leaseOwner: "w1", fencingToken: 1, dependsOn: ["s_00000"] });
+    const b = cassette.completeAndClaimNext(input("s_00001", 1), 60, posted.jobId);
+    // Scoped to the job: once it is done, nothing more, though the other job has a runnable step.
+    const c = cassette.completeAndClaimNext(input(b.next!.stepId, 1), 60, posted.jobId);
+    expect(c.next).toBeUndefined();
+    expect(cassette.jobStatus(posted.jobId)).toMatchObject({ done: true, receipts: 3 });
+    expect(cassette.getStep(other.stepIds[0]!)!.status).toBe("PENDING");
+    // Without a job id: the next runnable step of the run, whatever its job.
+    const last = cassette.postPlan(planInput("r", "third", chainSteps("t", 1)));
+    const t = cassette.claimNextStep("r", last.jobId, "w1", 60)!;
+    expect(cassette.completeAndClaimNext(input(t.stepId, 1), 60).next).toMatchObject({ stepId: "o_00000", jobId: other.jobId });
+  });
+
+  test("a failed completion claims nothing and writes nothing", () => {
+    const { cassette } = openTemp();
+    cassette.postPlan(planInput("r", "q", chainSteps("s", 2)));
+    const first = cassette.claimStep("r", "w1", 60)!;
+    expect(() =>
+      cassette.completeAndClaimNext({ runId: "r", stepId: first.stepId, workerId: "w1", fencingToken: 9, receipt: {}, outcome: "SUCCESS" }, 60),
+    ).toThrow(expect.objectContaining({ code: "CAT_STALE_TOKEN" }));
+    expect(cassette.getStep("s_00001")!.status).toBe("PENDING");
+    expect(cassette.getStep(first.stepId)!.status).toBe("LEASED");
+  });
+});
+
 describe("renewal", () => {
   test("moves the expiry forward for the holder only", () => {
     const { cassette } = openTemp();

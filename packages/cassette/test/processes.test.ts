@@ -39,10 +39,10 @@ function startWorker(args: string[]): WorkerRun {
 }
 
 describe("processes", () => {
-  test("8 processes claim and complete 2,000 steps: each exactly one receipt, none lost, no BUSY, verify passes", async () => {
+  test.each(["drain", "chain"])("8 processes (%s) claim and complete 2,000 steps: each exactly one receipt, none lost, no BUSY, verify passes", async (mode) => {
     const { cassette, dbPath } = openTemp();
     const posted = cassette.postPlan(planInput("run-c", "bulk", chainSteps("c", 2000)));
-    const workers = Array.from({ length: 8 }, (_, i) => startWorker([dbPath, "run-c", `w${i}`, "drain"]));
+    const workers = Array.from({ length: 8 }, (_, i) => startWorker([dbPath, "run-c", `w${i}`, mode]));
     const results = await Promise.all(workers.map((worker) => worker.exit));
     const summaries = results.map((result) => {
       expect(result.stderr).toBe("");
