@@ -32,10 +32,13 @@ const percentile = (samples, p) => {
 };
 const ms = (value) => `${value.toFixed(2)} ms`;
 const stats = (samples) => `median ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))}, p99 ${ms(percentile(samples, 99))}`;
-const peakRss = (pid) => {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmHWM:"));
+const procStatus = (pid, field) => {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith(`${field}:`));
   return line ? Number(line.replace(/\D+/g, "")) / 1024 : NaN;
 };
+const peakRss = (pid) => procStatus(pid, "VmHWM");
+const phases = [];
+const notePhase = (name) => phases.push(`${name} ${procStatus(child.pid, "VmRSS").toFixed(0)} MB`);
 
 const built = performance.now();
 const ws = createWorkspace(path.resolve(values.corpus));
@@ -73,6 +76,7 @@ await connection.sendRequest("initialize", {
 await connection.sendNotification("initialized", {});
 const status = await ready;
 const readyMs = performance.now() - started;
+notePhase("ready");
 console.log(`index ready: ${ms(readyMs)} (${status.files} files, ${status.sections} sections, ${status.symbols} symbols; server: ${status.message})`);
 
 // Open 50 referencing files and hover/define on their references in turn.
@@ -95,6 +99,7 @@ const hover = await timeRequests("textDocument/hover", REQUESTS, (i) => position
 const definition = await timeRequests("textDocument/definition", REQUESTS, (i) => positions[i % positions.length], (r) => r?.uri?.startsWith("file:"));
 console.log(`hover (${REQUESTS}): ${stats(hover)}`);
 console.log(`definition (${REQUESTS}): ${stats(definition)}`);
+notePhase("after hover/definition");
 
 // A prefix that matches some symbols: the namespace, a folder and one letter of a real symbol.
 const sample = ws.referencing[Math.floor(ws.referencing.length / 2)].file;
@@ -114,6 +119,7 @@ const publishedFor = (uri) => waitFor((method, params) => method === "textDocume
 let firstPublish = publishedFor(bigUri);
 await connection.sendNotification("textDocument/didOpen", { textDocument: { uri: bigUri, languageId: "markdown", version: 1, text: ws.big.text } });
 const initial = await firstPublish;
+notePhase("big file open");
 const diagnosticsLatency = [];
 let version = 1;
 for (let i = 0; i < 20; i++) {
@@ -131,8 +137,9 @@ console.log(`diagnostics after a one-char edit on ${(ws.big.text.length / 104857
 // Let the background index.db build finish before reading peak RSS (it runs in a worker of the same process).
 await new Promise((resolve) => setTimeout(resolve, 200));
 const statusNow = await connection.sendRequest("catalytic/indexStatus", {});
+notePhase("after edits");
 const rss = peakRss(child.pid);
-console.log(`peak RSS (VmHWM): ${rss.toFixed(1)} MB (${statusNow.message ?? ""})`);
+console.log(`peak RSS (VmHWM): ${rss.toFixed(1)} MB; RSS by phase: ${phases.join(", ")} (${statusNow.message ?? ""})`);
 
 await connection.sendRequest("shutdown");
 await connection.sendNotification("exit");
