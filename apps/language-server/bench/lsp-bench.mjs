@@ -15,7 +15,7 @@ import { createWorkspace } from "./workspace.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SERVER = path.resolve(here, "../dist/server.cjs");
-const { values } = parseArgs({ options: { corpus: { type: "string" }, requests: { type: "string", default: "1000" }, keep: { type: "boolean", default: false } }, allowPositionals: true });
+const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== "--"), options: { corpus: { type: "string" }, requests: { type: "string", default: "1000" }, keep: { type: "boolean", default: false } }, allowPositionals: true });
 if (!values.corpus) {
   console.error("usage: pnpm bench:lsp -- --corpus <dir> [--requests 1000] [--keep]");
   process.exit(2);
