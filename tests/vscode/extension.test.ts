@@ -18,6 +18,7 @@ import {
   pickQuickItem,
   prepareEnvironment,
   runCommand,
+  setTextSetting,
   waitUntil,
   webviewFrame,
 } from "./harness.js";
@@ -182,5 +183,43 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await expect.poll(() => visibleText(diff), { timeout: 30_000 }).toContain("status: done");
     expect(await visibleText(diff)).toContain("status: draft");
     await session.screenshot("09-diff");
+  });
+
+  it("restarts the language server after it crashes", async () => {
+    const page = session.page;
+    const before = session.languageServerPids();
+    expect(before).toHaveLength(1);
+    process.kill(before[0]!, "SIGKILL");
+    await page.locator('.statusbar-item[aria-label="Catalytic: server stopped"]').waitFor({ timeout: 30_000 });
+    await session.screenshot("10-server-stopped");
+    await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });
+    const after = session.languageServerPids();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
+    // The new server answers: hover works again.
+    await openFile(page, "docs/guide.md");
+    await goToPosition(page, GUIDE_POSITIONS.specScope.line, GUIDE_POSITIONS.specScope.column);
+    const hover = await hoverAtCursor(page);
+    await expect.poll(() => visibleText(hover), { timeout: 30_000 }).toContain("bounded slices of canonical material");
+    await page.keyboard.press("Escape");
+  });
+
+  it("a missing Node runtime shows a notification with the fix", async () => {
+    const page = session.page;
+    await runCommand(page, "Notifications: Clear All Notifications");
+    const missing = path.join(session.dir, "no-such-node");
+    await setTextSetting(page, "catalytic.server.runtime", missing);
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "could not start the Node.js runtime" }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    const text = await visibleText(toast);
+    expect(text).toContain(`"${missing}"`);
+    expect(text).toContain('Install Node.js 20 or newer, or set "catalytic.server.runtime"');
+    await toast.getByRole("button", { name: "Open Settings" }).waitFor();
+    expect(session.languageServerPids()).toEqual([]);
+    await session.screenshot("11-runtime-missing");
+    await runCommand(page, "Notifications: Clear All Notifications");
+    await setTextSetting(page, "catalytic.server.runtime", "node");
+    await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });
+    expect(session.languageServerPids()).toHaveLength(1);
   });
 });

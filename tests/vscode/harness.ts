@@ -129,6 +129,17 @@ export class VsCodeSession {
     return existsSync(this.logFile) ? readFileSync(this.logFile, "utf8").split("\n").slice(-lines).join("\n") : "(no log)";
   }
 
+  /** Pids of the language servers this session's extension started (matched by this session's own extensions dir). */
+  languageServerPids(): number[] {
+    const listing = spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).stdout ?? "";
+    const bundle = path.join(this.extensionsDir, "catalytic.catalytic-vscode-");
+    return listing
+      .split("\n")
+      .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null && match[2]!.includes(bundle) && match[2]!.includes("server.cjs"))
+      .map((match) => Number(match[1]));
+  }
+
   async screenshot(name: string): Promise<string> {
     const file = path.join(ARTIFACTS, `${name}.png`);
     await this.page.screenshot({ path: file });
@@ -176,11 +187,36 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 
 // ---- Workbench helpers: what a person does with keyboard and mouse ----
 
+/** Opens the quick input with F1 and types into it; retries when a focus change closed it in between. */
 export async function quickInput(page: Page, prefixedText: string): Promise<void> {
-  await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget .quick-input-box input");
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("F1");
+    try {
+      await input.waitFor({ state: "visible", timeout: 5000 });
+      await input.fill(prefixedText, { timeout: 5000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press("Escape");
+      await page.waitForTimeout(500);
+    }
+  }
+}
+
+/** Changes a text setting in the Settings editor, as a person would, then closes the editor. */
+export async function setTextSetting(page: Page, key: string, value: string): Promise<void> {
+  await runCommand(page, "Preferences: Open User Settings");
+  await page.locator(".settings-editor").waitFor();
+  await page.keyboard.type(key);
+  const input = page.locator(`.settings-editor input[aria-label="${key}"]`);
   await input.waitFor({ state: "visible" });
-  await input.fill(prefixedText);
+  await input.fill(value);
+  await input.press("Tab");
+  // The Settings editor writes after a short debounce; closing the editor flushes it.
+  await page.waitForTimeout(1000);
+  await runCommand(page, "View: Close Editor");
+  await page.locator(".settings-editor").waitFor({ state: "detached" });
 }
 
 /** Runs a command from the palette by its title, e.g. "Catalytic: Plan and Post Request". */
