@@ -216,6 +216,8 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     expect(text).toContain('Install Node.js 20 or newer, or set "catalytic.server.runtime"');
     await toast.getByRole("button", { name: "Open Settings" }).waitFor();
     expect(session.languageServerPids()).toEqual([]);
+    // Requests cut off by the stop are expected: no "Request … failed" noise next to the real message.
+    expect(await page.locator(".notifications-toasts .notification-toast", { hasText: /Request .* failed/ }).count()).toBe(0);
     await session.screenshot("11-runtime-missing");
     await runCommand(page, "Notifications: Clear All Notifications");
     await setTextSetting(page, "catalytic.server.runtime", "node");

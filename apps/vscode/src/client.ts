@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as vscode from "vscode";
-import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type MessageSignature, type ServerOptions } from "vscode-languageclient/node";
 import { CatalyticNotifications, type IndexStatus, type JobsChangedParams } from "@catalytic/core";
 import { describeError } from "./commands/args.js";
 import { checkNodeVersion, restartDelayMs, STABLE_UPTIME_MS, type RuntimeCheck } from "./runtime.js";
@@ -12,8 +12,16 @@ const CLIENT_ID = "catalytic";
 
 export class ServerUnavailableError extends Error {}
 
+/** While a server stops or restarts, in-flight editor requests fail: expected, so no "Request … failed" notification. */
+class CatalyticLanguageClient extends LanguageClient {
+  override handleFailedRequest<T>(type: MessageSignature, token: vscode.CancellationToken | undefined, error: unknown, defaultValue: T, showNotification?: boolean): T {
+    if (this.state !== State.Running) return defaultValue;
+    return super.handleFailedRequest(type, token, error, defaultValue, showNotification);
+  }
+}
+
 export class CatalyticClient implements vscode.Disposable {
-  private client: LanguageClient | undefined;
+  private client: CatalyticLanguageClient | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private restartAttempt = 0;
   private startedAt = 0;
@@ -54,7 +62,7 @@ export class CatalyticClient implements vscode.Disposable {
       return false;
     }
     this.output.appendLine(`[extension] starting ${serverPath} with ${runtime} (Node ${check.version})`);
-    const client = new LanguageClient(CLIENT_ID, "Catalytic Language Server", this.serverOptions(runtime, serverPath), this.clientOptions());
+    const client = new CatalyticLanguageClient(CLIENT_ID, "Catalytic Language Server", this.serverOptions(runtime, serverPath), this.clientOptions());
     client.onNotification(CatalyticNotifications.jobsChanged, (params: JobsChangedParams) => this.jobsChangedEmitter.fire(params));
     client.onNotification(CatalyticNotifications.indexStatus, (params: IndexStatus) => this.indexStatusEmitter.fire(params));
     this.client = client;
