@@ -1,7 +1,7 @@
 // The Catalytic extension in a real VS Code (code-server 4.100.3) in real Debian Chromium: every scenario asserts
 // what a person sees. Screenshots go to tests/artifacts/vscode/. The setup installs what is missing and fails
 // (never skips) when it cannot.
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXPECTED_STEPS, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
@@ -106,6 +106,38 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await toast.waitFor({ state: "hidden" });
   });
 
+  it("Resolve Symbol… shows the bounded expansion in a read-only editor", async () => {
+    const page = session.page;
+    await runCommand(page, "Catalytic: Resolve Symbol…");
+    await pickQuickItem(page, "@SPEC/scope");
+    await page.locator('.tabs-container .tab.active[aria-label*="SPEC_scope.md"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => editorText(page)).toContain("The scope covers compact references and bounded slices of canonical material.");
+    const text = await editorText(page);
+    expect(text).toContain("<!-- @SPEC/scope -> canon/agreement.md lines 5-8 (Agreement > Scope)");
+    expect(text).toMatch(/slice head\(4000\) \(config_default\), 89 bytes, content [0-9a-f]{64}/);
+    await page.keyboard.type("typed");
+    await page.waitForTimeout(500);
+    expect(await editorText(page)).not.toContain("typed");
+    await session.screenshot("06-resolve-symbol");
+  });
+
+  it("Plan Request (dry run) shows the plan and posts nothing", async () => {
+    const page = session.page;
+    await openFile(page, "requests/summarise.json");
+    await runCommand(page, "Catalytic: Plan Request");
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "dry run, nothing posted" }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    expect(await visibleText(toast)).toMatch(new RegExp(`Catalytic: plan [0-9a-f]{12} has ${EXPECTED_STEPS} steps \\(dry run, nothing posted\\)\\.`));
+    await page.locator(`.tabs-container .tab.active[aria-label*="${REQUEST.request_id}.plan.json"]`).waitFor();
+    const text = await editorText(page);
+    expect(text).toContain(`"run_id": "${REQUEST.run_id}"`);
+    expect(text).toContain(`"request_id": "${REQUEST.request_id}"`);
+    expect(text).toMatch(/"step_id": "step_[0-9a-f]{16}",\s+"ordinal": 1,\s+"op": "READ_SYMBOL"/);
+    expect(existsSync(path.join(workspace, ".catalytic", "cassette.db"))).toBe(false);
+    await session.screenshot("07-plan-dry-run");
+    await runCommand(page, "Notifications: Clear All Notifications");
+  });
+
   it("Plan and Post Request adds the job with its steps to the Jobs tree", async () => {
     const page = session.page;
     await openFile(page, "requests/summarise.json");
@@ -121,7 +153,7 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     expect(steps.every((label) => label.endsWith(", pending"))).toBe(true);
     expect(steps.filter((label) => label.includes("READ_SYMBOL"))).toHaveLength(REQUEST.inputs.symbols.length);
     expect(steps.filter((label) => label.includes("WRITE_FILE out/status.md"))).toHaveLength(1);
-    await session.screenshot("06-plan-and-post");
+    await session.screenshot("08-plan-and-post");
   });
 
   it("Execute Job turns every step committed in the tree and in the run panel", async () => {
@@ -145,7 +177,7 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     });
     expect((await jobsTreeLabels(page)).find((label) => label.startsWith("job "))).toBe(`job ${REQUEST.intent}, ${EXPECTED_STEPS} steps, ${EXPECTED_STEPS}/${EXPECTED_STEPS} committed`);
     expect(readFileSync(path.join(workspace, "out/status.md"), "utf8")).toBe("status: done\n");
-    await session.screenshot("07-executed");
+    await session.screenshot("09-executed");
   });
 
   it("a receipt shows its expanded items and hashes, and links open the section", async () => {
@@ -163,7 +195,7 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     expect(body).toContain("Receipt hash");
     expect(body).toContain("Previous receipt hash");
     expect(body.match(HASH)?.length ?? 0).toBeGreaterThanOrEqual(3);
-    await session.screenshot("08-receipt");
+    await session.screenshot("10-receipt");
     await receipt.locator("#expanded a[data-location]").first().click();
     await page.locator('.tabs-container .tab.active[aria-label*="agreement.md"]').waitFor({ timeout: 30_000 });
     await expect.poll(async () => (await cursorPosition(page)).line, { timeout: 15_000 }).toBe(SCOPE_HEADING_LINE);
@@ -182,7 +214,47 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await diff.waitFor({ timeout: 30_000 });
     await expect.poll(() => visibleText(diff), { timeout: 30_000 }).toContain("status: done");
     expect(await visibleText(diff)).toContain("status: draft");
-    await session.screenshot("09-diff");
+    await session.screenshot("11-diff");
+  });
+
+  it("the job's context menu opens its plan", async () => {
+    const page = session.page;
+    await page.locator('[id="workbench.view.extension.catalytic"] .monaco-list-row[aria-label^="job "]').first().click({ button: "right" });
+    const item = page.locator(".context-view .monaco-menu .action-item", { hasText: "Open Plan" }).first();
+    await item.hover();
+    await expect.poll(() => item.evaluate((element) => element.classList.contains("focused"))).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.locator('.tabs-container .tab.active[aria-label*=".plan.json"]').waitFor({ timeout: 30_000 });
+    const text = await editorText(page);
+    expect(text).toMatch(/"job_id": "job_[0-9a-f]+"/);
+    expect(text).toContain(`"run_id": "${REQUEST.run_id}"`);
+    expect(text).toContain(`"intent": "${REQUEST.intent}"`);
+    expect(text).toMatch(/"plan_hash": "[0-9a-f]{64}"/);
+    expect(text).toContain('"op": "READ_SYMBOL"');
+  });
+
+  it("Verify Cassette reports every check passed", async () => {
+    const page = session.page;
+    await runCommand(page, "Notifications: Clear All Notifications");
+    await runCommand(page, "Catalytic: Verify Cassette");
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "cassette verified" }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    expect(await visibleText(toast)).toMatch(/Catalytic: cassette verified, [1-9]\d* checks passed\./);
+  });
+
+  it("Restore Run… puts the written file back", async () => {
+    const page = session.page;
+    await runCommand(page, "Catalytic: Restore Run…");
+    await pickQuickItem(page, REQUEST.run_id);
+    const dialog = page.locator(".monaco-dialog-box");
+    await dialog.waitFor({ timeout: 30_000 });
+    expect(await visibleText(dialog)).toContain(`Restore every file run ${REQUEST.run_id} wrote to its content before the run?`);
+    await dialog.locator(".monaco-button", { hasText: "Restore" }).first().click();
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "restored" }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    expect(await visibleText(toast)).toContain(`Catalytic: restored 1 file of run ${REQUEST.run_id}.`);
+    expect(readFileSync(path.join(workspace, "out/status.md"), "utf8")).toBe("status: draft\n");
+    await session.screenshot("12-restored");
   });
 
   it("restarts the language server after it crashes", async () => {
@@ -191,7 +263,7 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     expect(before).toHaveLength(1);
     process.kill(before[0]!, "SIGKILL");
     await page.locator('.statusbar-item[aria-label="Catalytic: server stopped"]').waitFor({ timeout: 30_000 });
-    await session.screenshot("10-server-stopped");
+    await session.screenshot("13-server-stopped");
     await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });
     const after = session.languageServerPids();
     expect(after).toHaveLength(1);
@@ -218,7 +290,7 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     expect(session.languageServerPids()).toEqual([]);
     // Requests cut off by the stop are expected: no "Request … failed" noise next to the real message.
     expect(await page.locator(".notifications-toasts .notification-toast", { hasText: /Request .* failed/ }).count()).toBe(0);
-    await session.screenshot("11-runtime-missing");
+    await session.screenshot("14-runtime-missing");
     await runCommand(page, "Notifications: Clear All Notifications");
     await setTextSetting(page, "catalytic.server.runtime", "node");
     await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });

@@ -49,6 +49,7 @@ export class VsCodeSession {
   constructor(private readonly env: Environment) {
     mkdirSync(path.join(this.userDataDir, "User"), { recursive: true });
     mkdirSync(this.extensionsDir, { recursive: true });
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(
       path.join(this.userDataDir, "User", "settings.json"),

@@ -29,7 +29,7 @@ function symbolPicks(symbols: SymbolSummary[]): SymbolPick[] {
 /** The read-only editor text: the bounded payload under a comment saying where it came from. */
 export function resolvedDocument(result: ResolveSymbolResult): string {
   const header = [
-    `<!-- ${result.symbolId} -> ${result.file} lines ${result.lineStart}-${result.lineEnd}${result.headingPath.length > 0 ? ` (${result.headingPath.join(" > ")})` : ""}`,
+    `<!-- ${result.symbolId} -> ${result.file} lines ${result.lineStart + 1}-${result.lineEnd}${result.headingPath.length > 0 ? ` (${result.headingPath.join(" > ")})` : ""}`,
     `     slice ${result.slice} (${result.sliceSource}), ${result.bytes} bytes, content ${result.contentHash}${result.cacheHit ? ", cache hit" : ""} -->`,
   ];
   return `${header.join("\n")}\n${result.payload}`;
