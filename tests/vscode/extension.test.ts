@@ -5,23 +5,21 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXPECTED_STEPS, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
+import { VSIX, VsCodeSession, prepareEnvironment } from "./harness.js";
 import {
-  VSIX,
-  VsCodeSession,
   cursorPosition,
   editorText,
-  visibleText,
   goToPosition,
   hoverAtCursor,
   jobsTreeLabels,
   openFile,
   pickQuickItem,
-  prepareEnvironment,
   runCommand,
   setTextSetting,
+  visibleText,
   waitUntil,
   webviewFrame,
-} from "./harness.js";
+} from "./workbench.js";
 
 const HASH = /\b[0-9a-f]{64}\b/g;
 
