@@ -2,9 +2,9 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCatalytic, tempDir } from "./helpers.js";
+import { REPO_ROOT, runCatalytic, tempDir } from "./helpers.js";
 
-const FIXTURES = "/work/shared/reference/fixtures";
+const FIXTURES = path.resolve(REPO_ROOT, "..", "shared", "reference", "fixtures");
 
 function workspace(): string {
   const root = tempDir("cat-plan-cli-");

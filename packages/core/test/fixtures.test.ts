@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { isCatalyticError, InputError } from "../src/errors.js";
 import { parsePlanRequestText } from "../src/schemas/validate.js";
 
-const FIXTURES = "/work/shared/reference/fixtures";
+// /work/shared beside the repository: the clone CI makes has shared/ next to it.
+const FIXTURES = path.resolve(import.meta.dirname, "../../../../shared/reference/fixtures");
 const read = (file: string) => readFileSync(path.join(FIXTURES, file), "utf8");
 
 /** The two broken fixtures end with one `}` too many; the cleanup happens on the string only. */
