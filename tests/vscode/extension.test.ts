@@ -1,10 +1,11 @@
 // The Catalytic extension in a real VS Code (code-server 4.100.3) in real Debian Chromium: every scenario asserts
 // what a person sees. Screenshots go to tests/artifacts/vscode/. The setup installs what is missing and fails
 // (never skips) when it cannot.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { EXPECTED_STEPS, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
+import { CLI_REQUEST, EXPECTED_STEPS, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
 import { VSIX, VsCodeSession, prepareEnvironment } from "./harness.js";
 import {
   cursorPosition,
@@ -255,13 +256,39 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await session.screenshot("12-restored");
   });
 
+  it("jobs posted and executed outside VS Code show up live in the Jobs tree", async () => {
+    const page = session.page;
+    const cli = session.installedExtensionFile("dist/catalytic.cjs");
+    const catalytic = (...args: string[]) => {
+      const result = spawnSync(process.execPath, [cli, "--root", workspace, "--json", ...args], { encoding: "utf8", timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as Record<string, unknown>;
+    };
+    const posted = JSON.stringify(catalytic("plan", "--request-file", "requests/cli-notes.json"));
+    const jobId = /"(job_[0-9a-f]+)"/.exec(posted)?.[1];
+    expect(jobId, posted).toBeDefined();
+    const steps = CLI_REQUEST.inputs.notes.length;
+    const jobRow = page.locator(`[id="workbench.view.extension.catalytic"] .monaco-list-row[aria-label="job ${CLI_REQUEST.intent}, ${steps} steps, 0/${steps} committed"]`);
+    await jobRow.waitFor({ timeout: 30_000 });
+    await jobRow.click();
+    await page.keyboard.press("ArrowRight");
+    await waitUntil(page, "the CLI job's steps, pending", async () => (await jobsTreeLabels(page)).filter((label) => label.includes("NOTE") && label.endsWith(", pending")).length === steps);
+    catalytic("execute", "--run-id", CLI_REQUEST.run_id, "--job-id", jobId!, "--workers", "1");
+    // No command, no click: the server's catalytic/jobsChanged alone updates the tree.
+    await waitUntil(page, "the CLI job committed in the tree", async () => {
+      const labels = await jobsTreeLabels(page);
+      return labels.includes(`job ${CLI_REQUEST.intent}, ${steps} steps, ${steps}/${steps} committed`) && labels.filter((label) => label.includes("NOTE") && label.endsWith(", committed (success)")).length === steps;
+    });
+    await session.screenshot("13-live-cli-job");
+  });
+
   it("restarts the language server after it crashes", async () => {
     const page = session.page;
     const before = session.languageServerPids();
     expect(before).toHaveLength(1);
     process.kill(before[0]!, "SIGKILL");
     await page.locator('.statusbar-item[aria-label="Catalytic: server stopped"]').waitFor({ timeout: 30_000 });
-    await session.screenshot("13-server-stopped");
+    await session.screenshot("14-server-stopped");
     await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });
     const after = session.languageServerPids();
     expect(after).toHaveLength(1);
@@ -288,7 +315,7 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     expect(session.languageServerPids()).toEqual([]);
     // Requests cut off by the stop are expected: no "Request … failed" noise next to the real message.
     expect(await page.locator(".notifications-toasts .notification-toast", { hasText: /Request .* failed/ }).count()).toBe(0);
-    await session.screenshot("14-runtime-missing");
+    await session.screenshot("15-runtime-missing");
     await runCommand(page, "Notifications: Clear All Notifications");
     await setTextSetting(page, "catalytic.server.runtime", "node");
     await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });

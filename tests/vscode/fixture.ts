@@ -48,6 +48,14 @@ export const REQUEST = {
 /** One step per symbol, per file and per op. */
 export const EXPECTED_STEPS = REQUEST.inputs.symbols.length + REQUEST.inputs.files.length + REQUEST.ops.length;
 
+/** Posted and executed with the CLI, outside VS Code: the Jobs tree must follow on its own. */
+export const CLI_REQUEST = {
+  run_id: "run_cli_live",
+  request_id: "req_cli_live",
+  intent: "Notes from the CLI",
+  inputs: { notes: ["first note", "second note"] },
+};
+
 export function writeFixtureWorkspace(root: string): string {
   const files: Record<string, string> = {
     "catalytic.json": `${JSON.stringify({ sources: [{ path: "canon", namespace: "CANON" }, { path: "docs" }] }, null, 2)}\n`,
@@ -57,6 +65,7 @@ export function writeFixtureWorkspace(root: string): string {
     "docs/guide.md": GUIDE,
     "out/status.md": "status: draft\n",
     "requests/summarise.json": `${JSON.stringify(REQUEST, null, 2)}\n`,
+    "requests/cli-notes.json": `${JSON.stringify(CLI_REQUEST, null, 2)}\n`,
   };
   for (const [relative, content] of Object.entries(files)) {
     const file = path.join(root, relative);

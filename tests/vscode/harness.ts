@@ -1,6 +1,6 @@
 // Real VS Code (code-server) in real Debian Chromium, driven by playwright-core: processes, pages and helpers.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -128,6 +128,13 @@ export class VsCodeSession {
 
   logTail(lines = 40): string {
     return existsSync(this.logFile) ? readFileSync(this.logFile, "utf8").split("\n").slice(-lines).join("\n") : "(no log)";
+  }
+
+  /** A file of the installed extension, e.g. dist/catalytic.cjs (the CLI bundled in the .vsix). */
+  installedExtensionFile(relative: string): string {
+    const folder = readdirSync(this.extensionsDir).find((name) => name.startsWith("catalytic.catalytic-vscode-"));
+    if (!folder) throw new Error(`the extension is not installed in ${this.extensionsDir}`);
+    return path.join(this.extensionsDir, folder, relative);
   }
 
   /** Pids of the language servers this session's extension started (matched by this session's own extensions dir). */
