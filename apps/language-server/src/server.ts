@@ -17,12 +17,12 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import { CassetteService } from "./cassette-service.js";
-import { DiagnosticsScheduler } from "./diagnostics-scheduler.js";
-import { ProblemsTracker } from "./problems-tracker.js";
+import type { DiagnosticsScheduler } from "./diagnostics-scheduler.js";
+import { createDiagnosticsPipeline } from "./diagnostics-pipeline.js";
+import type { ProblemsTracker } from "./problems-tracker.js";
 import { codeActions } from "./features/code-actions.js";
 import { completion, resolveCompletionItem } from "./features/completion.js";
 import { definition } from "./features/definition.js";
-import { diagnosticsFor } from "./features/diagnostics.js";
 import { documentSymbols } from "./features/document-symbols.js";
 import { hover } from "./features/hover.js";
 import { indexStatus, runIndexing } from "./features/indexing.js";
@@ -99,34 +99,12 @@ connection.onInitialize((params): InitializeResult => {
   cassettes = new CassetteService(root, logger);
   sqliteIndex = new IndexService(root, path.join(__dirname, "index-worker.cjs"), logger);
   feed = new JobsFeed(() => cassettes.get(), (change) => void connection.sendNotification("catalytic/jobsChanged", change), logger);
-  scheduler = new DiagnosticsScheduler(
-    {
-      compute: (file, fast) => {
-        if (fast) {
-          // Against the model without this document's latest edit; declined when the document defines
-          // symbols (front matter) or references its own sections.
-          if (host.docs.text(file)?.startsWith("---")) return undefined;
-          const targets = new Set<string>();
-          const ctx = host.contextExcept(file);
-          const diagnostics = diagnosticsFor(ctx, file, problems.of(file), targets, host.verdictCache());
-          return targets.has(file) ? undefined : diagnostics;
-        }
-        const ctx = host.context();
-        return diagnosticsFor(ctx, file, problems.of(file), undefined, host.verdictCache());
-      },
-      publish: (file, diagnostics) => void connection.sendDiagnostics({ uri: host.docs.uriOf(file), diagnostics }),
-      isOpen: (file) => host.docs.isOpen(file),
-      onError: (file, error) => logger.warn(`diagnostics of ${file} failed: ${(error as Error).message}`),
-    },
+  ({ scheduler, problems } = createDiagnosticsPipeline(
+    host,
+    logger,
+    (file, diagnostics) => void connection.sendDiagnostics({ uri: host.docs.uriOf(file), diagnostics }),
     options.diagnosticsDebounceMs ?? 150,
-  );
-  problems = new ProblemsTracker(
-    () => {
-      const ctx = host.context();
-      return [...ctx.model.problems(), ...host.configProblems];
-    },
-    (files) => scheduler.schedule(files),
-  );
+  ));
   dynamicWatching = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   logger.info(`catalytic language server: root ${root}`);
   return {
