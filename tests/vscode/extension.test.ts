@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CLI_REQUEST, EXPECTED_STEPS, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
 import { VSIX, VsCodeSession, prepareEnvironment } from "./harness.js";
 import {
@@ -28,14 +28,25 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
   let session: VsCodeSession;
   let workspace: string;
 
+  // A setup failure fails every test with its message (a throwing beforeAll would only mark them skipped).
+  let setupError: unknown;
+
   beforeAll(async () => {
-    const env = prepareEnvironment();
-    session = new VsCodeSession(env);
-    workspace = writeFixtureWorkspace(path.join(session.dir, "workspace"));
-    mkdirSync(workspace, { recursive: true });
-    session.installExtension(VSIX);
-    await session.start(workspace);
+    try {
+      const env = prepareEnvironment();
+      session = new VsCodeSession(env);
+      workspace = writeFixtureWorkspace(path.join(session.dir, "workspace"));
+      mkdirSync(workspace, { recursive: true });
+      session.installExtension(VSIX);
+      await session.start(workspace);
+    } catch (error) {
+      setupError = error;
+    }
   }, 600_000);
+
+  beforeEach(() => {
+    if (setupError) throw setupError;
+  });
 
   afterEach(async (context) => {
     if (context.task.result?.state === "fail" && session?.page) {

@@ -21,7 +21,7 @@ export interface Environment {
 /** Installs what is missing (apt, code-server, playwright-core check); throws with the fix otherwise. */
 export function prepareEnvironment(): Environment {
   const env = ensureVsCodeE2eEnvironment() as Environment;
-  if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: build the extension first (pnpm --filter catalytic-vscode... build).`);
+  if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: build the extension first (pnpm exec turbo run build --filter=catalytic-vscode).`);
   return env;
 }
 
