@@ -63,7 +63,7 @@ CREATE TABLE step_deps (
 
 CREATE TABLE step_transitions (
   transition_id INTEGER PRIMARY KEY,
-  step_id TEXT NOT NULL REFERENCES steps (step_id),
+  step_id TEXT NOT NULL,
   job_id TEXT NOT NULL,
   run_id TEXT NOT NULL,
   from_status TEXT,
@@ -81,7 +81,8 @@ CREATE TABLE steps (
   ordinal INTEGER NOT NULL,
   job_id TEXT NOT NULL REFERENCES jobs (job_id),
   op TEXT NOT NULL CHECK (length(op) >= 1),
-  payload_json TEXT NOT NULL CHECK (json_valid(payload_json)),
+  -- Valid JSON is checked once, on insert (tr_steps_insert_guard): a CHECK would re-parse it on every status change.
+  payload_json TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('PENDING', 'LEASED', 'COMMITTED')),
   lease_owner TEXT CHECK (lease_owner IS NULL OR length(lease_owner) >= 1),
   lease_expires_at INTEGER,
@@ -229,14 +230,14 @@ BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: DELETE rejected'); END;
 
 CREATE TRIGGER tr_steps_insert_guard BEFORE INSERT ON steps
 WHEN NOT (
-  NEW.status = 'PENDING' AND NEW.fencing_token = 0
+  NEW.status = 'PENDING' AND NEW.fencing_token = 0 AND json_valid(NEW.payload_json)
   AND EXISTS (
     SELECT 1 FROM jobs j
     WHERE j.job_id = NEW.job_id AND j.run_id = NEW.run_id AND j.message_seq = NEW.message_seq AND j.ordinal = NEW.job_ordinal
       AND NEW.ordinal BETWEEN 1 AND j.step_count
   )
 )
-BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a new step is PENDING with token 0, matches its job, and has an ordinal in 1..step_count'); END;
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a new step is PENDING with token 0, has a JSON payload, matches its job, and has an ordinal in 1..step_count'); END;
 
 CREATE TRIGGER tr_steps_lease_guard BEFORE UPDATE ON steps
 WHEN OLD.status = 'LEASED' AND NEW.status = 'LEASED' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id

@@ -3,7 +3,7 @@
 import { BudgetError, CassetteError, canonicalJson } from "@catalytic/core";
 import { writeTransaction } from "./connection.js";
 import { receiptHashFor, receiptIdFor } from "./ids.js";
-import { JOB_STEPS, SQL_NOW_MS, STEP_COLUMNS, isoNow, type Ledger } from "./ledger.js";
+import { JOB_STEPS, SQL_NOW_MS, STEP_RETURNING, isoNow, type Ledger } from "./ledger.js";
 import { msToIso, toStep, type ClaimedStep, type Outcome, type StepRow } from "./records.js";
 import { requireCount, requireNonEmpty, requireOutcome, requireToken, requireTtlMs } from "./validate.js";
 
@@ -25,8 +25,7 @@ export const RUNNABLE_CONDITION = RUNNABLE;
 
 // Hot-path SQL as module constants: one string each, so the statement cache never rehashes a rebuilt string.
 const LEASE_SQL = `UPDATE steps SET status = 'LEASED', lease_owner = ?, lease_expires_at = ${SQL_NOW_MS} + ?, fencing_token = fencing_token + 1
-  WHERE step_id = ? AND status = 'PENDING'`;
-const STEP_BY_ID_SQL = `SELECT ${STEP_COLUMNS} FROM steps s WHERE s.step_id = ?`;
+  WHERE step_id = ? AND status = 'PENDING' RETURNING ${STEP_RETURNING}`;
 const NEXT_IN_RUN_SQL = `SELECT s.step_id FROM steps s WHERE s.run_id = ? AND ${RUNNABLE} ORDER BY s.message_seq, s.job_ordinal, s.ordinal LIMIT 1`;
 const NEXT_IN_JOB_SQL = `SELECT s.step_id FROM ${JOB_STEPS}
   WHERE j.job_id = ? AND j.run_id = ? AND ${RUNNABLE} ORDER BY s.ordinal LIMIT 1`;
@@ -39,9 +38,8 @@ const COMMIT_STEP_SQL = "UPDATE steps SET status = 'COMMITTED' WHERE step_id = ?
 
 function lease(ledger: Ledger, stepId: string | undefined, workerId: string, ttlMs: number): ClaimedStep | undefined {
   if (stepId === undefined) return undefined;
-  ledger.stmt(LEASE_SQL).run(workerId, ttlMs, stepId);
-  const row = ledger.stmt(STEP_BY_ID_SQL).get(stepId) as StepRow;
-  return toStep(row) as ClaimedStep;
+  const row = ledger.stmt(LEASE_SQL).get(workerId, ttlMs, stepId) as StepRow | undefined;
+  return row === undefined ? undefined : (toStep(row) as ClaimedStep);
 }
 
 function nextInRun(ledger: Ledger, runId: string): string | undefined {

@@ -13,10 +13,18 @@ export interface Ledger {
 /** SQLite's clock in integer ms: the one time base for leases, shared with the triggers. */
 export const SQL_NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
-export const STEP_COLUMNS = `s.step_id, s.job_id, s.run_id, s.message_seq, s.job_ordinal, s.ordinal, s.op, s.payload_json, s.status,
-  s.lease_owner, s.lease_expires_at, s.fencing_token, s.created_at,
-  (SELECT json_group_array(depends_on_step_id) FROM
-    (SELECT d.depends_on_step_id FROM step_deps d WHERE d.step_id = s.step_id ORDER BY d.depends_on_step_id)) AS depends_on_json`;
+const STEP_FIELDS = "step_id, job_id, run_id, message_seq, job_ordinal, ordinal, op, payload_json, status, lease_owner, lease_expires_at, fencing_token, created_at";
+
+function dependsOnOf(table: string): string {
+  return `(SELECT json_group_array(depends_on_step_id) FROM
+    (SELECT d.depends_on_step_id FROM step_deps d WHERE d.step_id = ${table}.step_id ORDER BY d.depends_on_step_id)) AS depends_on_json`;
+}
+
+/** A StepRow from `steps s`. */
+export const STEP_COLUMNS = `${STEP_FIELDS.split(", ").map((field) => `s.${field}`).join(", ")}, ${dependsOnOf("s")}`;
+
+/** A StepRow from an UPDATE ... RETURNING on steps (RETURNING takes no alias). */
+export const STEP_RETURNING = `${STEP_FIELDS}, ${dependsOnOf("steps")}`;
 
 /** A job's steps: one range of the steps' claim-order key (a job is one (run_id, message_seq, job_ordinal)). */
 export const JOB_STEPS = "jobs j JOIN steps s ON s.run_id = j.run_id AND s.message_seq = j.message_seq AND s.job_ordinal = j.ordinal";

@@ -56,6 +56,17 @@ describe("append-only tables", () => {
       /rows are written by the steps triggers only/,
       deps.jobId,
     );
+    // A step smuggled into an existing job, or with a payload that is not JSON.
+    const insertStep = (stepId: string, ordinal: number, payload: string) =>
+      raw
+        .prepare(
+          `INSERT INTO steps (step_id, job_id, run_id, message_seq, job_ordinal, ordinal, op, payload_json, status, fencing_token, created_at)
+           SELECT ?, job_id, run_id, message_seq, ordinal, ?, 'NOTE', ?, 'PENDING', 0, 'x' FROM jobs WHERE job_id = ?`,
+        )
+        .run(stepId, ordinal, payload, deps.jobId);
+    expect(() => insertStep("extra", 4, "{}")).toThrow(/ordinal in 1..step_count/);
+    expect(() => insertStep("extra", 2, "{}")).toThrow(/UNIQUE constraint failed/);
+    expect(() => insertStep("extra", 1, "{not json")).toThrow(/has a JSON payload/);
     // A dependency added later would make a plan lie about its order.
     rejects(raw, "INSERT INTO step_deps (step_id, depends_on_step_id) VALUES ('d_00000', 'd_00002')", /earlier step of the same job/);
     rejects(raw, "INSERT INTO step_deps (step_id, depends_on_step_id) VALUES ('d_00002', 's_00000')", /earlier step of the same job/);

@@ -91,7 +91,8 @@ CREATE TABLE steps (
   ordinal INTEGER NOT NULL,
   job_id TEXT NOT NULL REFERENCES jobs (job_id),
   op TEXT NOT NULL CHECK (length(op) >= 1),
-  payload_json TEXT NOT NULL CHECK (json_valid(payload_json)),
+  -- Valid JSON is checked once, on insert (tr_steps_insert_guard): a CHECK would re-parse it on every status change.
+  payload_json TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('PENDING', 'LEASED', 'COMMITTED')),
   lease_owner TEXT CHECK (lease_owner IS NULL OR length(lease_owner) >= 1),
   lease_expires_at INTEGER,
@@ -108,14 +109,14 @@ CREATE INDEX ix_steps_pending ON steps (run_id, message_seq, job_ordinal, ordina
 
 CREATE TRIGGER tr_steps_insert_guard BEFORE INSERT ON steps
 WHEN NOT (
-  NEW.status = 'PENDING' AND NEW.fencing_token = 0
+  NEW.status = 'PENDING' AND NEW.fencing_token = 0 AND json_valid(NEW.payload_json)
   AND EXISTS (
     SELECT 1 FROM jobs j
     WHERE j.job_id = NEW.job_id AND j.run_id = NEW.run_id AND j.message_seq = NEW.message_seq AND j.ordinal = NEW.job_ordinal
       AND NEW.ordinal BETWEEN 1 AND j.step_count
   )
 )
-BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a new step is PENDING with token 0, matches its job, and has an ordinal in 1..step_count'); END;
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a new step is PENDING with token 0, has a JSON payload, matches its job, and has an ordinal in 1..step_count'); END;
 
 CREATE TRIGGER tr_steps_immutable_delete BEFORE DELETE ON steps
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: DELETE rejected'); END;
@@ -228,9 +229,10 @@ BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts are append-only: UPDATE rejec
 CREATE TRIGGER tr_receipts_append_only_delete BEFORE DELETE ON receipts
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts are append-only: DELETE rejected'); END;
 
+-- step_id needs no foreign key: the insert guard already requires the step, in the status the row records.
 CREATE TABLE step_transitions (
   transition_id INTEGER PRIMARY KEY,
-  step_id TEXT NOT NULL REFERENCES steps (step_id),
+  step_id TEXT NOT NULL,
   job_id TEXT NOT NULL,
   run_id TEXT NOT NULL,
   from_status TEXT,
