@@ -35,14 +35,22 @@ export function openConnection(dbPath: string): Database.Database {
       cause: error,
     });
   }
-  // busy_timeout first: switching to WAL itself may wait for another process.
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  withBusyRetry(() => db.pragma("journal_mode = WAL"), silentLogger);
-  db.pragma("foreign_keys = ON");
-  db.pragma("synchronous = NORMAL");
-  // Checkpoint every ~40 MB of WAL instead of ~4 MB: a checkpoint fsyncs twice and copies each hot page once,
-  // so fewer, larger checkpoints cost less per step.
-  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  try {
+    // busy_timeout first: switching to WAL itself may wait for another process.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    withBusyRetry(() => db.pragma("journal_mode = WAL"), silentLogger);
+    db.pragma("foreign_keys = ON");
+    db.pragma("synchronous = NORMAL");
+    // Checkpoint every ~40 MB of WAL instead of ~4 MB: a checkpoint fsyncs twice and copies each hot page once,
+    // so fewer, larger checkpoints cost less per step.
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  } catch (error) {
+    db.close();
+    throw new CassetteError("CAT_DB_ERROR", `${dbPath} is not a usable cassette: ${(error as Error).message}`, {
+      hint: "point at a cassette database (the ledger is never rebuilt: restore it from a copy if it was damaged)",
+      cause: error,
+    });
+  }
   return db;
 }
 

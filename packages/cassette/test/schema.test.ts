@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Cassette, REQUIRED_TRIGGERS, SCHEMA_VERSION } from "../src/index.js";
-import { openTemp, rawConnection } from "./helpers.js";
+import { openTemp, rawConnection, tempDir } from "./helpers.js";
 
 const SCHEMA_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "schema.sql");
 
@@ -32,5 +32,11 @@ describe("schema", () => {
     expect(raw.prepare("SELECT COUNT(*) AS n FROM meta").get()).toEqual({ n: 1 });
     raw.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
     expect(() => Cassette.open(dbPath)).toThrow(expect.objectContaining({ code: "CAT_SCHEMA_MISMATCH" }));
+  });
+
+  test("a file that is not a database is a typed error", () => {
+    const file = path.join(tempDir(), "cassette.db");
+    writeFileSync(file, "this is not sqlite, just text that is long enough to have a header ".repeat(20));
+    expect(() => Cassette.open(file)).toThrow(expect.objectContaining({ code: "CAT_DB_ERROR", message: expect.stringContaining("is not a usable cassette") }));
   });
 });
