@@ -16,8 +16,6 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 export const BUSY_TIMEOUT_MS = 5000;
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 const BUSY_RETRIES = 8;
-/** Sub-millisecond attempts at the write lock before falling back to SQLite's busy handler (about 50 ms in all). */
-const FAST_LOCK_ATTEMPTS = 150;
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
 function sleepMs(ms: number): void {
@@ -83,8 +81,6 @@ interface TransactionStatements {
   begin: Database.Statement;
   commit: Database.Statement;
   rollback: Database.Statement;
-  noWait: Database.Statement;
-  wait: Database.Statement;
 }
 
 // Prepared once per connection: better-sqlite3's db.transaction() builds new wrappers on every call.
@@ -97,8 +93,6 @@ function statementsFor(db: Database.Database): TransactionStatements {
       begin: db.prepare("BEGIN IMMEDIATE"),
       commit: db.prepare("COMMIT"),
       rollback: db.prepare("ROLLBACK"),
-      noWait: db.prepare("PRAGMA busy_timeout = 0"),
-      wait: db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`),
     };
     transactionStatements.set(db, statements);
   }
@@ -106,37 +100,15 @@ function statementsFor(db: Database.Database): TransactionStatements {
 }
 
 /**
- * Takes the write lock. SQLite's busy handler sleeps whole milliseconds (1, 2, 5, 10 ms...) between attempts, about
- * twenty claims' worth, so contended writers first retry here with jittered sub-millisecond waits; after about 50 ms
- * they fall back to busy_timeout (5 s) and then to bounded retries with backoff.
- */
-function beginImmediate(statements: TransactionStatements, logger: Logger): void {
-  statements.noWait.get();
-  try {
-    for (let attempt = 0; attempt < FAST_LOCK_ATTEMPTS; attempt++) {
-      try {
-        statements.begin.run();
-        return;
-      } catch (error) {
-        if (!isBusy(error)) throw error;
-      }
-      sleepMs(0.05 + Math.random() * Math.min(0.5, 0.01 * attempt));
-    }
-  } finally {
-    statements.wait.get();
-  }
-  withBusyRetry(() => statements.begin.run(), logger);
-}
-
-/**
  * One BEGIN IMMEDIATE transaction: the write lock is taken up front, so nothing inside waits for it;
  * any error rolls everything back and SQLite errors become typed errors.
  */
 export function writeTransaction<T>(db: Database.Database, logger: Logger, fn: () => T): T {
-  const statements = statementsFor(db);
-  const { commit, rollback } = statements;
+  const { begin, commit, rollback } = statementsFor(db);
   try {
-    beginImmediate(statements, logger);
+    // SQLite's busy handler waits up to busy_timeout for the lock; withBusyRetry adds bounded retries after that.
+    // (A sub-millisecond spin of our own measured slower with more processes than cores: spinners starve the holder.)
+    withBusyRetry(() => begin.run(), logger);
     try {
       const result = fn();
       commit.run();
