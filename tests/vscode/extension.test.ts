@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CLI_REQUEST, EXPECTED_STEPS, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
+import { CLI_REQUEST, EXPECTED_STEPS, FAILING_REQUEST, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
 import { VSIX, VsCodeSession, prepareEnvironment } from "./harness.js";
 import {
   cursorPosition,
@@ -174,7 +174,7 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await workers.waitFor({ state: "visible" });
     expect(await workers.inputValue()).toBe("2");
     await page.keyboard.press("Enter");
-    const panel = await webviewFrame(page, "#run-panel", 60_000);
+    const panel = await webviewFrame(page, `#run-panel[data-run="${REQUEST.run_id}"]`, 60_000);
     await waitUntil(page, "the run panel to show the job done", async () => (await panel.locator('#run-panel[data-done="true"]').count()) === 1, 120_000);
     expect(await panel.locator("#committed-count").innerText()).toBe(`${EXPECTED_STEPS} / ${EXPECTED_STEPS}`);
     expect(await panel.locator("#job-state").innerText()).toBe("Job complete: every step committed");
@@ -293,13 +293,40 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await session.screenshot("13-live-cli-job");
   });
 
+  it("the run panel follows ants live and shows a failure with its error", async () => {
+    const page = session.page;
+    await runCommand(page, "Notifications: Clear All Notifications");
+    await openFile(page, "requests/failing.json");
+    await runCommand(page, "Catalytic: Plan and Post Request");
+    await page.locator(`[id="workbench.view.extension.catalytic"] .monaco-list-row[aria-label^="job ${FAILING_REQUEST.intent}, 2 steps"]`).waitFor({ timeout: 60_000 });
+    await runCommand(page, "Catalytic: Execute Job…");
+    await pickQuickItem(page, FAILING_REQUEST.intent);
+    await page.locator(".quick-input-widget .quick-input-box input").fill("1");
+    await page.keyboard.press("Enter");
+    const panel = await webviewFrame(page, `#run-panel[data-run="${FAILING_REQUEST.run_id}"]`, 60_000);
+    // While the test sleeps an ant holds its lease: the panel shows it without any refresh.
+    await waitUntil(page, "the RUN_TEST step leased in the run panel", async () => (await panel.locator(".step-row", { hasText: "RUN_TEST" }).locator(".step-status").innerText()).startsWith("leased by ant-"), 30_000);
+    expect(await panel.locator("#execution").innerText()).toBe("Executing with 1 ant…");
+    await session.screenshot("14-run-panel-live");
+    await waitUntil(page, "the job to finish", async () => (await panel.locator('#run-panel[data-done="true"]').count()) === 1, 60_000);
+    expect(await panel.locator("#job-state").innerText()).toBe("Job finished with failures");
+    expect(await panel.locator(".step-row", { hasText: "RUN_TEST" }).locator(".step-status").innerText()).toBe("committed (failure)");
+    const failure = await panel.locator("#failures tbody tr").first().innerText();
+    expect(failure).toContain("RUN_TEST");
+    expect(failure).toContain("CAT_TEST_FAILED");
+    await waitUntil(page, "the failed execution in the run panel", async () => /failed|exit 1/.test(await panel.locator("#execution").innerText()), 30_000);
+    await waitUntil(page, "the failed step in the Jobs tree", async () => (await jobsTreeLabels(page)).some((label) => label.includes("RUN_TEST slow-fail") && label.endsWith(", committed (failure)")));
+    expect((await jobsTreeLabels(page)).find((label) => label.startsWith(`job ${FAILING_REQUEST.intent}`))).toBe(`job ${FAILING_REQUEST.intent}, 2 steps, 2/2 committed · 1 failed`);
+    await session.screenshot("15-run-panel-failure");
+  });
+
   it("restarts the language server after it crashes", async () => {
     const page = session.page;
     const before = session.languageServerPids();
     expect(before).toHaveLength(1);
     process.kill(before[0]!, "SIGKILL");
     await page.locator('.statusbar-item[aria-label="Catalytic: server stopped"]').waitFor({ timeout: 30_000 });
-    await session.screenshot("14-server-stopped");
+    await session.screenshot("16-server-stopped");
     await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });
     const after = session.languageServerPids();
     expect(after).toHaveLength(1);
@@ -326,7 +353,7 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     expect(session.languageServerPids()).toEqual([]);
     // Requests cut off by the stop are expected: no "Request … failed" noise next to the real message.
     expect(await page.locator(".notifications-toasts .notification-toast", { hasText: /Request .* failed/ }).count()).toBe(0);
-    await session.screenshot("15-runtime-missing");
+    await session.screenshot("17-runtime-missing");
     await runCommand(page, "Notifications: Clear All Notifications");
     await setTextSetting(page, "catalytic.server.runtime", "node");
     await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });

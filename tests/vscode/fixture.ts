@@ -56,15 +56,34 @@ export const CLI_REQUEST = {
   inputs: { notes: ["first note", "second note"] },
 };
 
+/** A test that fails after a pause, so the run panel can be seen while an ant holds the lease. */
+export const FAILING_REQUEST = {
+  run_id: "run_failing",
+  request_id: "req_failing",
+  intent: "A failing test",
+  ops: [
+    { op: "NOTE", message: "before the test" },
+    { op: "RUN_TEST", test_name: "slow-fail" },
+  ],
+};
+
 export function writeFixtureWorkspace(root: string): string {
   const files: Record<string, string> = {
-    "catalytic.json": `${JSON.stringify({ sources: [{ path: "canon", namespace: "CANON" }, { path: "docs" }] }, null, 2)}\n`,
+    "catalytic.json": `${JSON.stringify(
+      {
+        sources: [{ path: "canon", namespace: "CANON" }, { path: "docs" }],
+        tests: { "slow-fail": { command: process.execPath, args: ["-e", "setTimeout(() => process.exit(3), 4000)"], timeout_seconds: 60 } },
+      },
+      null,
+      2,
+    )}\n`,
     "catalytic.symbols.json": `${JSON.stringify({ symbols: { "@SPEC/scope": { target_type: "HEADING", target_ref: "canon/agreement.md#Agreement > Scope" } } }, null, 2)}\n`,
     "canon/agreement.md": AGREEMENT,
     "canon/glossary.md": "# Glossary\n\nAnt: a worker process that claims, executes and commits steps.\n",
     "docs/guide.md": GUIDE,
     "out/status.md": "status: draft\n",
     "requests/summarise.json": `${JSON.stringify(REQUEST, null, 2)}\n`,
+    "requests/failing.json": `${JSON.stringify(FAILING_REQUEST, null, 2)}\n`,
     "requests/cli-notes.json": `${JSON.stringify(CLI_REQUEST, null, 2)}\n`,
   };
   for (const [relative, content] of Object.entries(files)) {

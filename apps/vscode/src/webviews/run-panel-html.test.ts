@@ -33,6 +33,7 @@ const step = (stepId: string, ordinal: number, status: StepSummary["status"], ou
 describe("run panel", () => {
   it("shows counts, steps by status, workers, bytes and elapsed time", () => {
     const html = renderRunPanelBody({ progress: progress(), steps: [step("step_a", 0, "COMMITTED", "SUCCESS"), step("step_b", 1, "LEASED"), step("step_c", 2, "PENDING")], execution: { state: "running", workers: 2 } });
+    expect(html).toContain(`<main id="run-panel" data-run="run_demo" data-job="job_01" data-done="false">`);
     expect(html).toContain(`<div class="figure" id="committed-count">1 / 3</div>`);
     expect(html).toContain(`<td class="step-status status-committed">committed (success)</td>`);
     expect(html).toContain(`<td class="step-status status-leased">leased by ant-1</td>`);

@@ -55,7 +55,7 @@ export function renderRunPanelBody(state: RunPanelState): string {
       : `<h2>Failures</h2><table id="failures"><thead><tr><th>Step</th><th>Operation</th><th>Error</th></tr></thead><tbody>${progress.failures
           .map((failure) => `<tr><td><code>${escapeHtml(failure.stepId)}</code><div class="muted">${escapeHtml(failure.label)}</div></td><td>${escapeHtml(failure.op)}</td><td class="error">${escapeHtml(failure.error)}</td></tr>`)
           .join("")}</tbody></table>`;
-  return `<main id="run-panel" data-done="${progress.done}">
+  return `<main id="run-panel" data-run="${escapeHtml(progress.runId)}" data-job="${escapeHtml(progress.jobId)}" data-done="${progress.done}">
 <h1>Job <code>${escapeHtml(progress.jobId)}</code></h1>
 <p class="muted">Run <code>${escapeHtml(progress.runId)}</code>${progress.startedAt ? ` · started ${escapeHtml(progress.startedAt)}` : ""}</p>
 <p id="job-state" class="${progress.done ? (counts.failure + counts.aborted > 0 ? "status-failure" : "status-committed") : "status-leased"}">${escapeHtml(status)}</p>
