@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import { CatalyticMethods, type IndexStatus, type ResolveSymbolResult, type SymbolSummary } from "@catalytic/core";
 import type { CommandContext } from "./context.js";
+import { resolvedDocument } from "./format.js";
 
 export async function buildIndex(context: CommandContext): Promise<IndexStatus> {
   const status = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Catalytic: building the index…" }, () =>
@@ -24,15 +25,6 @@ function symbolPicks(symbols: SymbolSummary[]): SymbolPick[] {
       detail: symbol.file === undefined ? undefined : `${symbol.file}${symbol.lineStart === undefined ? "" : `:${symbol.lineStart + 1}`}`,
       symbolId: symbol.symbolId,
     }));
-}
-
-/** The read-only editor text: the bounded payload under a comment saying where it came from. */
-export function resolvedDocument(result: ResolveSymbolResult): string {
-  const header = [
-    `<!-- ${result.symbolId} -> ${result.file} lines ${result.lineStart + 1}-${result.lineEnd}${result.headingPath.length > 0 ? ` (${result.headingPath.join(" > ")})` : ""}`,
-    `     slice ${result.slice} (${result.sliceSource}), ${result.bytes} bytes, content ${result.contentHash}${result.cacheHit ? ", cache hit" : ""} -->`,
-  ];
-  return `${header.join("\n")}\n${result.payload}`;
 }
 
 export async function resolveSymbol(context: CommandContext, arg?: unknown): Promise<ResolveSymbolResult | undefined> {
