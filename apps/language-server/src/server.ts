@@ -2,7 +2,7 @@
 // connection. Every handler is guarded: a failure is logged and answered, never a crash.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILE, SYMBOLS_FILE, findWorkspaceRoot, type IndexStatus } from "@catalytic/core";
+import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, findWorkspaceRoot, type IndexStatus } from "@catalytic/core";
 import {
   createConnection,
   DidChangeWatchedFilesNotification,
@@ -82,7 +82,7 @@ function status(): IndexStatus {
 }
 
 function announce(): void {
-  void connection.sendNotification("catalytic/indexStatusChanged", status());
+  void connection.sendNotification(CatalyticNotifications.indexStatus, status());
 }
 
 function rootOf(params: InitializeParams): string {
@@ -98,7 +98,7 @@ connection.onInitialize((params): InitializeResult => {
   if (typeof options.hoverPreviewChars === "number" && options.hoverPreviewChars > 0) host.hoverPreviewChars = options.hoverPreviewChars;
   cassettes = new CassetteService(root, logger);
   sqliteIndex = new IndexService(root, path.join(__dirname, "index-worker.cjs"), logger);
-  feed = new JobsFeed(() => cassettes.get(), (change) => void connection.sendNotification("catalytic/jobsChanged", change), logger);
+  feed = new JobsFeed(() => cassettes.get(), (change) => void connection.sendNotification(CatalyticNotifications.jobsChanged, change), logger);
   ({ scheduler, problems } = createDiagnosticsPipeline(
     host,
     logger,
