@@ -99,9 +99,9 @@ describe("completion", () => {
   test("an expired lease cannot complete or renew; requeue returns it with a new token", async () => {
     const { cassette } = openTemp();
     cassette.postPlan(planInput("r", "q", chainSteps("s", 1)));
-    const step = cassette.claimStep("r", "w1", 0.2)!;
+    const step = cassette.claimStep("r", "w1", 0.5)!;
     expect(cassette.requeueExpired("r")).toEqual([]);
-    await sleep(300);
+    await sleep(700);
     const input = { runId: "r", stepId: step.stepId, workerId: "w1", fencingToken: 1, receipt: {}, outcome: "SUCCESS" as const };
     expect(() => cassette.completeStep(input)).toThrow(expect.objectContaining({ code: "CAT_LEASE_EXPIRED" }));
     expect(() => cassette.renewLease(step.stepId, "w1", 1, 60)).toThrow(expect.objectContaining({ code: "CAT_LEASE_EXPIRED" }));

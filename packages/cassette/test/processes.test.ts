@@ -69,7 +69,7 @@ describe("processes", () => {
   test("crash: SIGKILL a lease holder, requeue after expiry, another worker finishes, the old token is rejected", async () => {
     const { cassette, dbPath } = openTemp();
     const posted = cassette.postPlan(planInput("run-k", "crash", chainSteps("k", 6)));
-    const holder = startWorker([dbPath, "run-k", "doomed", "hold", "3", "1"]);
+    const holder = startWorker([dbPath, "run-k", "doomed", "hold", "3", "2"]);
     const held = JSON.parse(await holder.firstLine) as { held: Array<{ stepId: string; fencingToken: number }> };
     expect(held.held.map((step) => step.stepId)).toEqual(["k_00000", "k_00001", "k_00002"]);
     holder.child.kill("SIGKILL");
@@ -79,7 +79,7 @@ describe("processes", () => {
     // Before expiry nothing is requeued; the held steps stay LEASED by the dead worker.
     expect(cassette.requeueExpired("run-k")).toEqual([]);
     expect(cassette.getStep("k_00000")).toMatchObject({ status: "LEASED", leaseOwner: "doomed" });
-    await sleep(1200);
+    await sleep(2300);
     expect(cassette.verify("run-k").issues.filter((issue) => issue.check === "leases")).toHaveLength(3);
     expect(cassette.requeueExpired("run-k")).toEqual(["k_00000", "k_00001", "k_00002"]);
 
