@@ -2,7 +2,7 @@
 // what a person sees. Screenshots go to tests/artifacts/vscode/. The setup installs what is missing and fails
 // (never skips) when it cannot.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CLI_REQUEST, EXPECTED_STEPS, FAILING_REQUEST, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
@@ -358,5 +358,36 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await setTextSetting(page, "catalytic.server.runtime", "node");
     await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });
     expect(session.languageServerPids()).toHaveLength(1);
+  });
+
+  it("an old Node runtime is refused, another major gets a warning", async () => {
+    const page = session.page;
+    const fakeNode = (name: string, version: string) => {
+      // Answers --version like the given Node; anything else runs the real Node (so a server can start).
+      const file = path.join(session.dir, name);
+      writeFileSync(file, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo v${version}; exit 0; fi\nexec "${process.execPath}" "$@"\n`, { mode: 0o755 });
+      return file;
+    };
+    await runCommand(page, "Notifications: Clear All Notifications");
+    const old = fakeNode("node18", "18.19.0");
+    await setTextSetting(page, "catalytic.server.runtime", old);
+    const refused = page.locator(".notifications-toasts .notification-toast", { hasText: "needs Node.js 20 or newer" }).first();
+    await refused.waitFor({ timeout: 60_000 });
+    expect(await visibleText(refused)).toContain(`The Catalytic language server needs Node.js 20 or newer; "${old}" is 18.19.0.`);
+    expect(session.languageServerPids()).toEqual([]);
+    await session.screenshot("18-runtime-too-old");
+
+    await runCommand(page, "Notifications: Clear All Notifications");
+    const newer = fakeNode("node22", "22.1.0");
+    await setTextSetting(page, "catalytic.server.runtime", newer);
+    const warned = page.locator(".notifications-toasts .notification-toast", { hasText: "was built for Node 20" }).first();
+    await warned.waitFor({ timeout: 60_000 });
+    expect(await visibleText(warned)).toContain(`"${newer}" is Node 22.1.0, so the index and the cassette may fail to open.`);
+    await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });
+    expect(session.languageServerPids()).toHaveLength(1);
+
+    await runCommand(page, "Notifications: Clear All Notifications");
+    await setTextSetting(page, "catalytic.server.runtime", "node");
+    await page.locator('.statusbar-item[aria-label*="sections /"]').waitFor({ timeout: 60_000 });
   });
 });

@@ -3,11 +3,12 @@
 //   dist/server.cjs       the language server bundle (copied from apps/language-server/dist), with
 //   dist/index-worker.cjs its index worker, which must sit next to server.cjs
 //   dist/catalytic.cjs    the CLI bundle (copied from apps/cli/dist; the server's ants run through it)
+//   dist/native.json      the Node version the native module was built for (checked against the runtime)
 //   dist/node_modules/    better-sqlite3 compiled for this Node, with its runtime dependencies, so that
 //                         `require("better-sqlite3")` from the bundles resolves inside the .vsix.
 // `vsce package` (the `package` script) then zips dist/ per .vscodeignore.
 import { build } from "esbuild";
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,5 +74,8 @@ copyBundle(join(appsDir, "cli", "dist", "catalytic.cjs"), "catalytic.cjs");
 const sqlite = copyPackage("better-sqlite3", join(appsDir, "language-server"), ["package.json", "LICENSE", "lib", "build/Release/better_sqlite3.node"]);
 const bindings = copyPackage("bindings", sqlite, ["package.json", "LICENSE.md", "bindings.js"]);
 copyPackage("file-uri-to-path", bindings, ["package.json", "LICENSE", "index.js"]);
+
+// The extension compares this with the runtime it starts the server with: a native module loads only in the Node major it was built for.
+writeFileSync(join(dist, "native.json"), `${JSON.stringify({ node: process.versions.node, modules: process.versions.modules, betterSqlite3: JSON.parse(readFileSync(join(sqlite, "package.json"), "utf8")).version })}\n`);
 
 process.stdout.write(`bundle: dist/ ready (extension, server, CLI, better-sqlite3 ${JSON.parse(readFileSync(join(sqlite, "package.json"), "utf8")).version} for Node ${process.versions.node}, ABI ${process.versions.modules})\n`);

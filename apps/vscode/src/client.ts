@@ -1,12 +1,13 @@
 // The language client: checks the Node runtime, starts the bundled server over stdio, restarts it on crash with
 // backoff, and forwards the server's custom notifications. Everything the extension shows comes through here.
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import * as vscode from "vscode";
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type MessageSignature, type ServerOptions } from "vscode-languageclient/node";
 import { CatalyticNotifications, type IndexStatus, type JobsChangedParams } from "@catalytic/core";
 import { describeError } from "./commands/args.js";
-import { checkNodeVersion, restartDelayMs, STABLE_UPTIME_MS, type RuntimeCheck } from "./runtime.js";
+import { checkNodeVersion, nativeModuleMismatch, restartDelayMs, STABLE_UPTIME_MS, type RuntimeCheck } from "./runtime.js";
 
 const CLIENT_ID = "catalytic";
 
@@ -62,6 +63,11 @@ export class CatalyticClient implements vscode.Disposable {
       return false;
     }
     this.output.appendLine(`[extension] starting ${serverPath} with ${runtime} (Node ${check.version})`);
+    const mismatch = nativeModuleMismatch(runtime, check.version, this.nativeBuildVersion(serverPath));
+    if (mismatch) {
+      this.output.appendLine(`[extension] ${mismatch}`);
+      void vscode.window.showWarningMessage(mismatch, "Open Settings").then((choice) => choice && vscode.commands.executeCommand("workbench.action.openSettings", "catalytic.server.runtime"));
+    }
     const client = new CatalyticLanguageClient(CLIENT_ID, "Catalytic Language Server", this.serverOptions(runtime, serverPath), this.clientOptions());
     client.onNotification(CatalyticNotifications.jobsChanged, (params: JobsChangedParams) => this.jobsChangedEmitter.fire(params));
     client.onNotification(CatalyticNotifications.indexStatus, (params: IndexStatus) => this.indexStatusEmitter.fire(params));
@@ -119,6 +125,16 @@ export class CatalyticClient implements vscode.Disposable {
   private serverPath(config: vscode.WorkspaceConfiguration): string {
     const override = config.get<string>("server.path", "").trim();
     return override !== "" ? override : this.context.asAbsolutePath("dist/server.cjs");
+  }
+
+  /** The Node version the bundled native module was built for (dist/native.json next to the bundled server). */
+  private nativeBuildVersion(serverPath: string): string | undefined {
+    try {
+      const native = JSON.parse(readFileSync(path.join(path.dirname(serverPath), "native.json"), "utf8")) as { node?: unknown };
+      return typeof native.node === "string" ? native.node : undefined;
+    } catch {
+      return undefined; // a server outside the extension (catalytic.server.path) resolves its own node_modules
+    }
   }
 
   private serverOptions(runtime: string, serverPath: string): ServerOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkNodeVersion, restartDelayMs } from "./runtime.js";
+import { checkNodeVersion, nativeModuleMismatch, restartDelayMs } from "./runtime.js";
 
 describe("checkNodeVersion", () => {
   it("accepts Node 20 and newer", () => {
@@ -30,5 +30,18 @@ describe("checkNodeVersion", () => {
 describe("restartDelayMs", () => {
   it("doubles from 1 s and caps at 30 s", () => {
     expect([0, 1, 2, 3, 4, 5, 6, 10].map(restartDelayMs)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  });
+});
+
+describe("nativeModuleMismatch", () => {
+  it("accepts the same major and unknown builds", () => {
+    expect(nativeModuleMismatch("node", "20.11.1", "20.20.2")).toBeUndefined();
+    expect(nativeModuleMismatch("node", "20.11.1", undefined)).toBeUndefined();
+  });
+
+  it("warns with the fix when the majors differ", () => {
+    expect(nativeModuleMismatch("/opt/node22/bin/node", "22.3.0", "20.20.2")).toBe(
+      'The bundled SQLite module (better-sqlite3) was built for Node 20; "/opt/node22/bin/node" is Node 22.3.0, so the index and the cassette may fail to open. Set "catalytic.server.runtime" to a Node 20 executable, or rebuild the extension with Node 22.',
+    );
   });
 });

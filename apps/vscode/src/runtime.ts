@@ -19,6 +19,14 @@ export function checkNodeVersion(runtime: string, output: string | undefined, sp
   return { ok: true, version };
 }
 
+/** A warning when the runtime's Node major differs from the one the bundled better-sqlite3 was built for, else undefined. */
+export function nativeModuleMismatch(runtime: string, runtimeVersion: string, builtForVersion: string | undefined): string | undefined {
+  if (builtForVersion === undefined) return undefined;
+  const major = (version: string) => version.replace(/^v/, "").split(".")[0];
+  if (major(runtimeVersion) === major(builtForVersion)) return undefined;
+  return `The bundled SQLite module (better-sqlite3) was built for Node ${major(builtForVersion)}; "${runtime}" is Node ${runtimeVersion}, so the index and the cassette may fail to open. Set "catalytic.server.runtime" to a Node ${major(builtForVersion)} executable, or rebuild the extension with Node ${major(runtimeVersion)}.`;
+}
+
 /** Delay before restart attempt `attempt` (0-based): 1 s, 2 s, 4 s ... capped at 30 s. */
 export function restartDelayMs(attempt: number): number {
   return Math.min(30_000, 1000 * 2 ** Math.max(0, attempt));
