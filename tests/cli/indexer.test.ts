@@ -1,7 +1,7 @@
 // Indexer commands end to end: the built bundle (apps/cli/dist/catalytic.cjs) as a real process, on a copy
 // of docs/demo and on copies of both corpora.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { CLI, type CliResult, REPO_ROOT, copyToTemp, runCatalytic } from "./helpers.js";
@@ -41,9 +41,9 @@ describe("catalytic build / verify / extract / get / export", () => {
     const root = copy(DEMO);
     const human = cli(root, "build");
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/^indexed 4 files: 18 sections, 6 symbols \(added 4, changed 0, removed 0, unchanged 0\) in [\d.]+ ms\nindex hash [0-9a-f]{64}\n$/);
+    expect(human.stdout).toMatch(/^indexed 4 files: 15 sections, 6 symbols \(added 4, changed 0, removed 0, unchanged 0\) in [\d.]+ ms\nindex hash [0-9a-f]{64}\n$/);
     const report = json(cli(root, "build", "--json"));
-    expect(report).toMatchObject({ ok: true, files: 4, sections: 18, symbols: 6, added: 0, unchanged: 4, problems: 0 });
+    expect(report).toMatchObject({ ok: true, files: 4, sections: 15, symbols: 6, added: 0, unchanged: 4, problems: 0 });
     expect(human.stdout).toContain(report.indexHash);
     expect(Object.keys(report.timings)).toContain("totalMs");
     const other = copy(DEMO);
@@ -99,9 +99,39 @@ describe("catalytic build / verify / extract / get / export", () => {
       expect(readFileSync(path.join(b, "out", name), "utf8")).toBe(readFileSync(path.join(a, "out", name), "utf8"));
     }
     const sections = readFileSync(path.join(a, "out", "SECTION_INDEX.jsonl"), "utf8").trim().split("\n");
-    expect(sections).toHaveLength(18);
+    expect(sections).toHaveLength(15);
     expect(Object.keys(JSON.parse(sections[0]!))).toEqual(["content_hash", "file_path", "heading_path", "line_end", "line_start", "section_id"]);
+    // "# Getting started" spans its whole file: same lines, same text, same id as the file section. Listed once.
+    const [file, heading] = json(cli(a, "extract", "--json", path.join(a, "guides", "getting-started.md"))).sections;
+    expect(heading.sectionId).toBe(file.sectionId);
+    expect(new Set(sections.map((line) => JSON.parse(line).section_id)).size).toBe(sections.length);
+    expect(sections.filter((line) => line.includes(file.sectionId)).map((line) => JSON.parse(line).heading_path)).toEqual([[]]);
+    expect(cli(a, "get", file.sectionId).stderr).toContain("guides/getting-started.md:0-20  (whole file)");
     failure(cli(a, "export"), "CAT_MISSING_ARGUMENT", 2);
+  });
+
+  test("verify lists the differing sections and exits 1 when the index disagrees with the files", () => {
+    const root = copy(DEMO);
+    const file = path.join(root, "canon", "glossary.md");
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const before = json(cli(root, "extract", "--json", file)).sections as Array<{ sectionId: string; lineStart: number; lineEnd: number }>;
+    expect(cli(root, "build").code).toBe(0);
+    // Same size and mtime, different bytes: builds only stat the file (never read it), so the index keeps the old text.
+    writeFileSync(file, readFileSync(file, "utf8").replace("Slice", "Slate"));
+    utimesSync(file, 1_700_000_000, 1_700_000_000);
+    expect(json(cli(root, "build", "--json"))).toMatchObject({ changed: 0, unchanged: 4 });
+    const after = json(cli(root, "extract", "--json", file)).sections as Array<{ sectionId: string; lineStart: number; lineEnd: number }>;
+    const run = cli(root, "verify");
+    expect(run.code).toBe(1);
+    const onlyIndex = before.filter((s) => !after.some((a) => a.sectionId === s.sectionId));
+    const onlyFresh = after.filter((s) => !before.some((b) => b.sectionId === s.sectionId));
+    expect(onlyIndex.length).toBeGreaterThan(0);
+    for (const s of onlyIndex) expect(run.stdout).toContain(`only in index: ${s.sectionId} canon/glossary.md:${s.lineStart}-${s.lineEnd}`);
+    for (const s of onlyFresh) expect(run.stdout).toContain(`only in fresh: ${s.sectionId} canon/glossary.md:${s.lineStart}-${s.lineEnd}`);
+    expect(run.stderr).toContain("error CAT_VERIFY_FAILED:");
+    const report = json(cli(root, "verify", "--json"));
+    expect(report).toMatchObject({ ok: false });
+    expect(report.differences).toHaveLength(onlyIndex.length + onlyFresh.length);
   });
 
   test("reading commands need a built index", () => {
@@ -111,6 +141,22 @@ describe("catalytic build / verify / extract / get / export", () => {
       failure(run, "CAT_INDEX_MISSING");
       expect(run.stderr).toContain("run 'catalytic build' first");
     }
+  });
+
+  test("an unusable index.db and an unwritable export folder are typed errors with what to do", () => {
+    const root = copy(DEMO);
+    mkdirSync(path.join(root, ".catalytic"));
+    writeFileSync(path.join(root, ".catalytic", "index.db"), "not a database ".repeat(40));
+    for (const args of [["build"], ["resolve", "@CANON/scope"]]) {
+      const run = cli(root, ...args);
+      failure(run, "CAT_DB_ERROR", 2);
+      expect(run.stderr).toContain("delete .catalytic/index.db and run 'catalytic build'");
+    }
+    rmSync(path.join(root, ".catalytic"), { recursive: true });
+    expect(cli(root, "build").code).toBe(0);
+    const export_ = cli(root, "export", "--jsonl", "README.md");
+    failure(export_, "CAT_FILE_UNWRITABLE");
+    expect(export_.stderr).toContain("choose an output folder you can write to");
   });
 });
 

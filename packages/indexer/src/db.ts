@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { InvariantError, STATE_DIR } from "@catalytic/core";
+import { InvariantError, STATE_DIR, isCatalyticError } from "@catalytic/core";
 import { CREATE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
 import { MIGRATIONS } from "./sql/migrations/001_initial.js";
 
@@ -54,8 +54,31 @@ export function migrate(db: Db): void {
 export function openIndexDb(root: string, options: { create: boolean; readonly?: boolean }): Db {
   const file = indexPath(root);
   if (options.create) mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { fileMustExist: !options.create });
-  applyPragmas(db);
-  migrate(db);
-  return db;
+  let db: Db | undefined;
+  try {
+    db = new Database(file, { fileMustExist: !options.create });
+    applyPragmas(db);
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw isCatalyticError(error) ? error : sqliteOpenError(file, error);
+  }
+}
+
+/** A database that cannot be opened is typed: busy (retry) or unusable (the index is derived: delete it). */
+function sqliteOpenError(file: string, error: unknown): InvariantError {
+  const code = (error as { code?: string }).code ?? "";
+  const message = (error as Error).message;
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new InvariantError("CAT_DB_BUSY", `${file} is locked by another process: ${message}`, {
+      hint: "wait for the other build to finish and retry",
+      cause: error,
+    });
+  }
+  return new InvariantError("CAT_DB_ERROR", `cannot open ${file}: ${message}`, {
+    hint: "the index is derived and rebuildable: delete .catalytic/index.db and run 'catalytic build'",
+    details: { sqliteCode: code },
+    cause: error,
+  });
 }

@@ -28,6 +28,8 @@ export interface SearchResult {
   queryHash: string;
   k: number;
   indexHash: string;
+  /** When the receipt was stored (ISO 8601). */
+  createdAt: string;
   hits: SearchHit[];
 }
 
@@ -69,6 +71,7 @@ export function searchSections(statements: Statements, query: string, k: number,
   }));
   const queryHash = sha256Hex(query);
   const results = JSON.stringify(hits.map((h) => ({ section_id: h.sectionId, score: h.score })));
-  const info = statements.get(expansionSql.INSERT_RETRIEVAL).run(runId, query, queryHash, k, indexHash, results, new Date().toISOString());
-  return { receiptId: Number(info.lastInsertRowid), runId, query, queryHash, k, indexHash, hits };
+  const createdAt = new Date().toISOString();
+  const info = statements.get(expansionSql.INSERT_RETRIEVAL).run(runId, query, queryHash, k, indexHash, results, createdAt);
+  return { receiptId: Number(info.lastInsertRowid), runId, query, queryHash, k, indexHash, createdAt, hits };
 }

@@ -1,9 +1,10 @@
 // Index: the persistent side of the indexer over .catalytic/index.db (derived, rebuildable).
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   type CatalyticConfig,
   type Slice,
+  InputError,
   SectionError,
   WorkspaceError,
   applySlice,
@@ -164,6 +165,7 @@ export class Index {
     return resolveCached(this.statements, this.root, this.config, ref, options);
   }
 
+  /** The section with this id; when a heading spans its whole file (same id), the file section. */
   getSection(sectionId: string): ExtractedSection | undefined {
     const row = this.statements.get(sectionSql.SELECT_SECTION_BY_ID).get(sectionId) as SectionRow | undefined;
     return row ? sectionFromRow(row) : undefined;
@@ -251,15 +253,26 @@ export class Index {
     for (const [key, section] of indexed) if (!fresh.has(key)) note("index", section);
     for (const [key, section] of fresh) if (!indexed.has(key)) note("fresh", section);
     differences.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : a.lineStart - b.lineStart));
-    const freshHash = indexHash(freshIds);
+    const freshHash = indexHash(new Set(freshIds));
     const ok = differences.length === 0 && first.indexHash === second.indexHash && second.indexHash === freshHash;
     return { ok, firstHash: first.indexHash, secondHash: second.indexHash, freshHash, differences };
   }
 
   /** Writes SECTION_INDEX.jsonl and SYMBOLS.jsonl (canonical JSON per line, sorted) into `dir`. */
   exportJsonl(dir: string): ExportReport {
-    mkdirSync(dir, { recursive: true });
-    const sections = (this.statements.get(sectionSql.SELECT_ALL_SECTIONS).all() as SectionRow[]).map((row) =>
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw unwritable(dir, error);
+    }
+    // One line per section id: the first row in (file, ordinal) order, the same row getSection() returns.
+    const exported = new Set<string>();
+    const rows = (this.statements.get(sectionSql.SELECT_ALL_SECTIONS).all() as SectionRow[]).filter((row) => {
+      if (exported.has(row.section_id)) return false;
+      exported.add(row.section_id);
+      return true;
+    });
+    const sections = rows.map((row) =>
       canonicalJson({
         section_id: row.section_id,
         file_path: row.file_path,
@@ -284,7 +297,20 @@ export class Index {
 function writeLines(dir: string, name: string, lines: readonly string[]): string {
   const file = path.join(dir, name);
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, lines.length ? `${lines.join("\n")}\n` : "");
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, lines.length ? `${lines.join("\n")}\n` : "");
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw unwritable(file, error);
+  }
   return file;
+}
+
+function unwritable(target: string, error: unknown): InputError {
+  return new InputError("CAT_FILE_UNWRITABLE", `cannot write ${target}: ${(error as Error).message}`, {
+    hint: "choose an output folder you can write to (not an existing file)",
+    details: { path: target },
+    cause: error,
+  });
 }

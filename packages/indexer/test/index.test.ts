@@ -7,6 +7,7 @@ import { Index } from "../src/index.js";
 import { casPath } from "../src/cas.js";
 import { indexPath } from "../src/db.js";
 import { formatRegistry } from "../src/registry.js";
+import { sha256Hex } from "@catalytic/core";
 import { RUST_BOOK, copyCorpus, tempDir } from "./corpora.js";
 
 const opened: Index[] = [];
@@ -93,7 +94,7 @@ describe("Index.build", () => {
     const root = workspace();
     const report = open(root).build();
     expect(report).toMatchObject({ files: 3, added: 3, changed: 0, removed: 0, unchanged: 0, symbols: 3, problems: 0 });
-    expect(report.sections).toBe(4 + 4 + 2);
+    expect(report.sections).toBe(4 + 3 + 1); // "# Glossary" and "# Todo" span their files: one id each with the file section
     expect(report.indexHash).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(report.timings).sort()).toEqual(["extractMs", "hashMs", "readMs", "symbolsMs", "totalMs", "walkMs", "writeMs"]);
   });
@@ -191,7 +192,7 @@ describe("Index.build", () => {
     const index = open(root);
     const report = index.build();
     expect(report.files).toBe(112);
-    expect(report.sections).toBeGreaterThan(600);
+    expect(report.sections).toBe(579); // distinct ids: 655 sections, 76 of them an H1 spanning its chapter
     expect(index.verify()).toMatchObject({ ok: true, differences: [] });
   });
 });
@@ -349,11 +350,33 @@ describe("Index.search", () => {
     for (let i = 1; i < first.hits.length; i++) expect(first.hits[i - 1]!.score).toBeGreaterThanOrEqual(first.hits[i]!.score);
     expect(index.search("Scope", { k: 1 }).hits[0]).toMatchObject({ headingPath: ["Agreement", "Scope"], symbols: ["@CANON/scope"] });
     const db = new Database(indexPath(root), { readonly: true });
-    const receipt = db.prepare("SELECT run_id, query, k, results FROM retrievals WHERE id = ?").get(first.receiptId) as Record<string, unknown>;
+    const receipt = db.prepare("SELECT run_id, query, query_hash, k, index_hash, created_at, results FROM retrievals WHERE id = ?").get(first.receiptId) as Record<string, unknown>;
     db.close();
-    expect(receipt).toMatchObject({ run_id: "run-s", query: "bound", k: 5 });
+    expect(receipt).toEqual({
+      run_id: "run-s",
+      query: "bound",
+      query_hash: sha256Hex("bound"),
+      k: 5,
+      index_hash: index.indexHash(),
+      created_at: first.createdAt,
+      results: receipt.results,
+    });
+    expect(first).toMatchObject({ runId: "run-s", queryHash: sha256Hex("bound"), k: 5, indexHash: index.indexHash() });
+    expect(Date.parse(first.createdAt)).toBeGreaterThan(Date.parse("2020-01-01"));
     expect(JSON.parse(receipt.results as string)).toEqual(first.hits.map((h) => ({ section_id: h.sectionId, score: h.score })));
     expect(() => index.search("  ??  ")).toThrowError(expect.objectContaining({ code: "CAT_USAGE" }));
+  });
+
+  it("clips snippets of long words to at most 200 characters", () => {
+    const root = workspace();
+    const word = "antidisestablishmentarianism";
+    write(root, "notes/words.md", `# Words\n\n${`${word} `.repeat(60)}\n`);
+    const index = open(root);
+    index.build();
+    const [hit] = index.search(word, { k: 1 }).hits;
+    expect(hit!.snippet.length).toBe(200);
+    expect(hit!.snippet.endsWith("…")).toBe(true);
+    expect(hit!.snippet.startsWith(word)).toBe(true);
   });
 });
 

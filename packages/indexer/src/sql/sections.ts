@@ -7,12 +7,13 @@ export const SELECT_SECTION_ROWS_OF_FILE = "SELECT id FROM sections WHERE file_p
 export const DELETE_SECTION_FTS = "DELETE FROM sections_fts WHERE rowid = ?";
 export const DELETE_SECTIONS_OF_FILE = "DELETE FROM sections WHERE file_path = ?";
 export const SELECT_ALL_SECTIONS = "SELECT * FROM sections ORDER BY file_path, ordinal";
-export const SELECT_SECTION_IDS = "SELECT section_id FROM sections ORDER BY section_id";
+// One id may sit on two rows of one file (a heading spanning the whole file = its file section): ids count once.
+export const SELECT_SECTION_IDS = "SELECT DISTINCT section_id FROM sections ORDER BY section_id";
 export const SELECT_SECTION_BY_ID = "SELECT * FROM sections WHERE section_id = ? ORDER BY file_path, ordinal LIMIT 1";
 export const SELECT_SECTION_BY_ROW = "SELECT * FROM sections WHERE id = ?";
 export const SELECT_SECTION_BY_SLUG = "SELECT * FROM sections WHERE file_path = ? AND slug = ? AND kind != 'file' ORDER BY ordinal LIMIT 1";
 export const SELECT_SLUGS_OF_FILE = "SELECT slug FROM sections WHERE file_path = ? AND kind != 'file' ORDER BY ordinal";
-export const COUNT_SECTIONS = "SELECT count(*) AS n FROM sections";
+export const COUNT_SECTIONS = "SELECT count(DISTINCT section_id) AS n FROM sections";
 export const SEARCH_SECTIONS =
   "SELECT s.section_id, s.file_path, s.line_start, s.line_end, s.heading_path, " +
   "round(-bm25(sections_fts, 4.0, 1.0), 6) AS score, snippet(sections_fts, 1, '', '', '…', 24) AS snippet " +
