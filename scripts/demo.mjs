@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The README's main job: runs the built CLI on a copy of docs/demo (in a temp dir) and shows the point of
-// Catalytic in one go: build, symbols, bounded resolution with the expansion cache, search, verify.
+// Catalytic in one go: build, symbols, bounded resolution with the expansion cache, search, verify; then a
+// request is planned, executed by two ants with receipts, verified and restored.
 // Exits non-zero on any unexpected result.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,22 +22,41 @@ cpSync(path.join(repo, "docs/demo"), root, { recursive: true, filter: (source) =
 const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 let failures = 0;
 
-/** Runs one CLI command, shows it and its output, and checks the exit code and stderr markers. */
+/**
+ * Runs one CLI command, shows it and its output (through `show` when given, to keep long output short), and
+ * checks the exit code, stdout/stderr markers and `check(result)` (a list of problems).
+ */
 function step(title, args, expect = {}) {
-  const { exit = 0, stderrIncludes = [], stdoutIncludes = [] } = expect;
+  const { exit = 0, stderrIncludes = [], stdoutIncludes = [], show = (out) => out, check = () => [] } = expect;
   process.stdout.write(`\n${bold(`== ${title}`)}\n$ catalytic ${args.map((a) => (/[\s#@[\]()>]/.test(a) ? JSON.stringify(a) : a)).join(" ")}\n`);
   const result = spawnSync(process.execPath, [cli, "--root", root, ...args], { encoding: "utf8" });
   const indent = (text, prefix) => `${text.replace(/\n$/, "").replace(/^/gm, prefix)}\n`;
-  if (result.stdout) process.stdout.write(indent(result.stdout, "  "));
-  if (result.stderr) process.stdout.write(indent(result.stderr, "  | "));
   const problems = [];
+  let shown = result.stdout;
+  try {
+    shown = show(result.stdout);
+  } catch (error) {
+    problems.push(`unexpected output: ${error.message}`);
+  }
+  if (shown) process.stdout.write(indent(shown, "  "));
+  if (result.stderr) process.stdout.write(indent(result.stderr, "  | "));
   if (result.status !== exit) problems.push(`exit code ${result.status}, expected ${exit}`);
   for (const text of stderrIncludes) if (!result.stderr.includes(text)) problems.push(`stderr lacks ${JSON.stringify(text)}`);
   for (const text of stdoutIncludes) if (!result.stdout.includes(text)) problems.push(`stdout lacks ${JSON.stringify(text)}`);
+  if (problems.length === 0) {
+    try {
+      problems.push(...check(result));
+    } catch (error) {
+      problems.push(`check failed: ${error.message}`);
+    }
+  }
   for (const problem of problems) process.stdout.write(`  !! ${problem}\n`);
   failures += problems.length;
   return result;
 }
+
+/** Long lines cut to the terminal's width (the full text is one `--json` away). */
+const clip = (text, width = 110) => text.replace(/^.*$/gm, (line) => (line.length > width ? `${line.slice(0, width - 1)}…` : line));
 
 try {
   process.stdout.write(`Catalytic demo: a copy of docs/demo in ${root}\n`);
@@ -64,6 +84,47 @@ try {
   });
   step("Search finds candidate sections (and stores a retrieval receipt)", ["search", "cache hit", "-k", "3"], { stdoutIncludes: ["glossary.md"] });
   step("Every symbol resolves: no unknown targets, stale pins or duplicates", ["symbols", "verify"], { stdoutIncludes: ["no problems"] });
+
+  // Final act: a request file becomes a plan, ants execute it with receipts, and the run is undone.
+  const request = JSON.parse(readFileSync(path.join(root, "request.json"), "utf8"));
+  const scratch = path.join(root, "scratch/summary.md");
+  const cassette = path.join(root, ".catalytic/cassette.db");
+  step("Plan request.json (dry run): symbols become READ steps, ops stay ops; nothing is written", ["plan", "--request-file", "request.json", "--dry-run", "--json"], {
+    show(out) {
+      const { plan } = JSON.parse(out);
+      const refs = (r) => [r.symbol_id, r.slice, r.file_path, r.message && JSON.stringify(r.message)].filter(Boolean).join(" ");
+      return [...plan.steps.map((s) => `${s.ordinal}. ${s.op.padEnd(11)} ${clip(refs(s.refs), 80)}`), `plan hash ${plan.plan_hash}`].join("\n");
+    },
+    check(result) {
+      const { dryRun, plan } = JSON.parse(result.stdout);
+      const ops = plan.steps.map((s) => s.op).join(",");
+      return [
+        ...(dryRun === true ? [] : ["not a dry run"]),
+        ...(ops === "READ_SYMBOL,READ_SYMBOL,READ_SYMBOL,WRITE_FILE,NOTE" ? [] : [`unexpected steps ${ops}`]),
+        ...(existsSync(cassette) ? ["the dry run created the cassette"] : []),
+      ];
+    },
+  });
+  const posted = step("Post it: request, job and PENDING steps in one transaction", ["plan", "--request-file", "request.json"], { stdoutIncludes: ["posted: job", "5 step(s)"] });
+  const jobId = /job (job_[0-9a-f]+)/.exec(posted.stdout)?.[1] ?? "job-id-missing";
+  step("Two ants claim, execute and commit the steps (each with a receipt)", ["execute", "--run-id", request.run_id, "--job-id", jobId, "--workers", "2"], {
+    stdoutIncludes: ["5/5 committed (5 succeeded, 0 failed)"],
+    check: () => (readFileSync(scratch, "utf8") === request.ops[0].content ? [] : ["scratch/summary.md does not hold the planned content"]),
+  });
+  step("The job's receipts, in hash-chain order", ["cassette", "receipts", "--job-id", jobId], {
+    check: (result) => (result.stdout.trim().split("\n").filter((line) => line.includes(" SUCCESS ")).length === 5 ? [] : ["expected 5 SUCCESS receipts"]),
+  });
+  step("The ledger checks out: triggers, leases, receipt chain", ["cassette", "verify"], { stdoutIncludes: ["PASS: all invariants verified"], show: (out) => clip(out) });
+  step("Restore the run: the written file is gone, the tree is back to its hash before the run", ["restore", "--run-id", request.run_id], {
+    stdoutIncludes: ["reverted 1 write(s)", "scratch/summary.md absent"],
+    check(result) {
+      const root = (label) => new RegExp(`^${label}\\s+([0-9a-f]{64})$`, "m").exec(result.stdout)?.[1];
+      return [
+        ...(existsSync(scratch) ? ["scratch/summary.md still exists"] : []),
+        ...(root("root before run") && root("root before run") === root("root after restore") ? [] : ["roots before the run and after the restore differ"]),
+      ];
+    },
+  });
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
@@ -72,4 +133,4 @@ if (failures > 0) {
   process.stdout.write(`\ndemo FAILED: ${failures} unexpected result(s) above\n`);
   process.exit(1);
 }
-process.stdout.write(`\n${bold("demo OK")}: references went in, bounded slices came out, and the cache proved it.\n`);
+process.stdout.write(`\n${bold("demo OK")}: references went in, bounded slices came out, the cache proved it, and every step left a receipt.\n`);
