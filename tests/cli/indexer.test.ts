@@ -272,6 +272,35 @@ describe("catalytic symbols", () => {
     expect(run.stderr).toContain("error CAT_VERIFY_FAILED: 3 symbol problem(s)");
     failure(cli(root, "resolve", "@PIN/budgets"), "CAT_SYMBOL_STALE");
   });
+
+  test("verify reports unknown files and headings and invalid default slices at their registry lines", () => {
+    const root = copy(DEMO);
+    const registryFile = path.join(root, "catalytic.symbols.json");
+    const registry = JSON.parse(readFileSync(registryFile, "utf8"));
+    registry.symbols["@GUIDE/all"] = { target_type: "FILE", target_ref: "guides/getting-started.md", default_slice: "ALL" };
+    registry.symbols["@GUIDE/far"] = { target_type: "HEADING", target_ref: "guides/getting-started.md#Read the rules", default_slice: "lines[0:99]" };
+    registry.symbols["@GUIDE/gone"] = { target_type: "FILE", target_ref: "guides/gone.md" };
+    registry.symbols["@GUIDE/nohead"] = { target_type: "HEADING", target_ref: "guides/getting-started.md#Getting started > Nowhere" };
+    writeFileSync(registryFile, `${JSON.stringify(registry, null, 2)}\n`);
+    const lineOf = (id: string): number => readFileSync(registryFile, "utf8").split("\n").findIndex((l) => l.includes(`"${id}"`)) + 1;
+    expect(json(cli(root, "build", "--json")).problems).toBe(4);
+    const run = cli(root, "symbols", "verify");
+    expect(run.code).toBe(1);
+    expect(run.stdout.trim().split("\n")).toEqual([
+      `catalytic.symbols.json:${lineOf("@GUIDE/all")}: CAT_SLICE_ALL_FORBIDDEN @GUIDE/all: default slice the slice ALL is forbidden: every expansion must be bounded`,
+      `catalytic.symbols.json:${lineOf("@GUIDE/far")}: CAT_SLICE_OUT_OF_BOUNDS @GUIDE/far: default slice lines[0:99] is out of bounds: the section has 5 lines`,
+      `catalytic.symbols.json:${lineOf("@GUIDE/gone")}: CAT_FILE_NOT_FOUND @GUIDE/gone targets guides/gone.md, which is not an indexed file`,
+      `catalytic.symbols.json:${lineOf("@GUIDE/nohead")}: CAT_HEADING_NOT_FOUND @GUIDE/nohead: guides/getting-started.md has no heading "Getting started > Nowhere"`,
+    ]);
+    expect(run.stderr).toContain("error CAT_VERIFY_FAILED: 4 symbol problem(s) (fix each place listed above)");
+    const report = json(cli(root, "symbols", "verify", "--json"));
+    expect(report.problems.map((p: { code: string; file: string }) => [p.code, p.file])).toEqual([
+      ["CAT_SLICE_ALL_FORBIDDEN", "catalytic.symbols.json"],
+      ["CAT_SLICE_OUT_OF_BOUNDS", "catalytic.symbols.json"],
+      ["CAT_FILE_NOT_FOUND", "catalytic.symbols.json"],
+      ["CAT_HEADING_NOT_FOUND", "catalytic.symbols.json"],
+    ]);
+  });
 });
 
 describe("catalytic search", () => {
