@@ -1,7 +1,8 @@
 // Content-addressed store under .catalytic/cas/: ab/cd/<sha256>, written once (temp file + rename).
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { InvariantError, STATE_DIR, sha256Hex } from "@catalytic/core";
+import { unwritableError, writeFileAtomic } from "./atomic-write.js";
 
 export function casPath(root: string, hash: string): string {
   return path.join(root, STATE_DIR, "cas", hash.slice(0, 2), hash.slice(2, 4), hash);
@@ -16,10 +17,13 @@ export function casRef(hash: string): string {
 export function writeCas(root: string, text: string, hash = sha256Hex(text)): string {
   const file = casPath(root, hash);
   if (existsSync(file)) return hash;
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+  const hint = "make .catalytic/cas/ writable (and check the disk has space), then run the command again";
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw unwritableError(path.dirname(file), error, hint);
+  }
+  writeFileAtomic(file, text, hint);
   return hash;
 }
 

@@ -1,8 +1,9 @@
 // catalytic.symbols.json: the explicit symbol registry. Written sorted, 2-space indented, with a
 // trailing newline, so the same registry is always the same bytes (diff-friendly, hash-stable).
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { InputError, SYMBOLS_FILE, SymbolError, isSymbolId, parseJson } from "@catalytic/core";
+import { writeFileAtomic } from "./atomic-write.js";
 
 export type TargetType = "FILE" | "HEADING" | "SECTION";
 
@@ -117,10 +118,7 @@ export function formatRegistry(entries: readonly Omit<RegistryEntry, "line">[]):
 
 /** Atomically replaces the registry file (temp file + rename). */
 export function writeRegistry(root: string, entries: readonly Omit<RegistryEntry, "line">[]): void {
-  const file = path.join(root, SYMBOLS_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, formatRegistry(entries));
-  renameSync(temp, file);
+  writeFileAtomic(path.join(root, SYMBOLS_FILE), formatRegistry(entries), `make ${SYMBOLS_FILE} and its folder writable, then run the command again`);
 }
 
 /**

@@ -1,10 +1,9 @@
 // Index: the persistent side of the indexer over .catalytic/index.db (derived, rebuildable).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
   type CatalyticConfig,
   type Slice,
-  InputError,
   SectionError,
   WorkspaceError,
   applySlice,
@@ -16,6 +15,7 @@ import {
   normalizeNewlines,
   parseSlice,
 } from "@catalytic/core";
+import { unwritableError, writeFileAtomic } from "./atomic-write.js";
 import { type BuildProgress, type BuildReport, runBuild, symbolsFingerprint } from "./build.js";
 import { type Db, indexPath, openIndexDb, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, linesOf } from "./extract.js";
@@ -263,7 +263,7 @@ export class Index {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {
-      throw unwritable(dir, error);
+      throw unwritableError(dir, error, EXPORT_HINT);
     }
     // One line per section id: the first row in (file, ordinal) order, the same row getSection() returns.
     const exported = new Set<string>();
@@ -294,23 +294,10 @@ export class Index {
   }
 }
 
+const EXPORT_HINT = "choose an output folder you can write to (not an existing file)";
+
 function writeLines(dir: string, name: string, lines: readonly string[]): string {
   const file = path.join(dir, name);
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, lines.length ? `${lines.join("\n")}\n` : "");
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw unwritable(file, error);
-  }
+  writeFileAtomic(file, lines.length ? `${lines.join("\n")}\n` : "", EXPORT_HINT);
   return file;
-}
-
-function unwritable(target: string, error: unknown): InputError {
-  return new InputError("CAT_FILE_UNWRITABLE", `cannot write ${target}: ${(error as Error).message}`, {
-    hint: "choose an output folder you can write to (not an existing file)",
-    details: { path: target },
-    cause: error,
-  });
 }

@@ -1,9 +1,9 @@
 // Failures outside the index's own logic still come out typed, with a hint: an unusable index.db, an
-// export folder that cannot be written.
+// export folder, registry or CAS that cannot be written.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Index } from "../src/index.js";
+import { Index, addSymbol } from "../src/index.js";
 import { indexPath } from "../src/db.js";
 import { tempDir } from "./corpora.js";
 
@@ -46,6 +46,30 @@ describe("typed failures around the index", () => {
     expect(() => index.exportJsonl(path.join(root, "dir"))).toThrowError(expect.objectContaining({ code: "CAT_FILE_UNWRITABLE" }));
     expect(readdirSync(path.join(root, "dir")).sort()).toEqual(["SECTION_INDEX.jsonl", "SYMBOLS.jsonl"]);
     expect(readFileSync(path.join(root, "out"), "utf8")).toBe("a file, not a folder\n");
+    index.close();
+  });
+
+  it("a registry that cannot be replaced is CAT_FILE_UNWRITABLE and stays as it was", () => {
+    const root = workspace();
+    addSymbol(root, { symbolId: "@X/a", targetType: "FILE", targetRef: "a.md" });
+    const before = readFileSync(path.join(root, "catalytic.symbols.json"), "utf8");
+    mkdirSync(path.join(root, `catalytic.symbols.json.${process.pid}.tmp`)); // the temp file cannot be created
+    expect(() => addSymbol(root, { symbolId: "@X/b", targetType: "FILE", targetRef: "a.md" })).toThrowError(
+      expect.objectContaining({ code: "CAT_FILE_UNWRITABLE", hint: expect.stringContaining("catalytic.symbols.json") }),
+    );
+    expect(readFileSync(path.join(root, "catalytic.symbols.json"), "utf8")).toBe(before);
+  });
+
+  it("a CAS that cannot be written fails the expansion with CAT_FILE_UNWRITABLE and records no cache entry", () => {
+    const root = workspace();
+    writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ sources: [{ path: ".", namespace: "X" }] }));
+    const index = Index.open(root);
+    index.build();
+    writeFileSync(path.join(root, ".catalytic", "cas"), "a file where the store's folder should be\n");
+    expect(() => index.resolve("@X/a")).toThrowError(expect.objectContaining({ code: "CAT_FILE_UNWRITABLE", hint: expect.stringContaining(".catalytic/cas/") }));
+    rmSync(path.join(root, ".catalytic", "cas"));
+    expect(index.resolve("@X/a").cacheHit).toBe(false);
+    expect(index.resolve("@X/a").cacheHit).toBe(true);
     index.close();
   });
 });
