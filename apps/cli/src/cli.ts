@@ -28,18 +28,22 @@ interface GlobalFlags {
   help: boolean;
   version: boolean;
   rest: string[];
+  /** Positions in `rest` right after each `--json` taken out: where a command's `--json <value>` finds its value. */
+  jsonAt: number[];
 }
 
 function splitGlobalFlags(argv: string[]): GlobalFlags {
-  const flags: GlobalFlags = { json: false, help: false, version: false, rest: [] };
+  const flags: GlobalFlags = { json: false, help: false, version: false, rest: [], jsonAt: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") {
       flags.rest.push(...argv.slice(i));
       break;
     }
-    if (arg === "--json") flags.json = true;
-    else if (arg === "--help" || arg === "-h") flags.help = true;
+    if (arg === "--json") {
+      flags.json = true;
+      flags.jsonAt.push(flags.rest.length);
+    }    else if (arg === "--help" || arg === "-h") flags.help = true;
     else if (arg === "--version" || arg === "-V") flags.version = true;
     else if (arg === "--root") {
       const value = argv[++i];
@@ -49,6 +53,23 @@ function splitGlobalFlags(argv: string[]): GlobalFlags {
     else flags.rest.push(arg);
   }
   return flags;
+}
+
+/**
+ * For a command with `jsonValueOption`: `--json <value>` and `--json=<value>` after the command words become
+ * `--<option> <value>` (JSON output stays on); a `--json` followed by another flag or nothing stays the output flag.
+ */
+function bindJsonValue(flags: GlobalFlags, consumed: number, option: string): string[] {
+  const bound = new Set(flags.jsonAt.filter((at) => at >= consumed && flags.rest[at] !== undefined && !flags.rest[at]!.startsWith("-")));
+  const rest: string[] = [];
+  flags.rest.forEach((arg, i) => {
+    if (bound.has(i)) rest.push(`--${option}`, arg);
+    else if (i >= consumed && arg.startsWith("--json=")) {
+      flags.json = true;
+      rest.push(`--${option}`, arg.slice("--json=".length));
+    } else rest.push(arg);
+  });
+  return rest;
 }
 
 function selectCommand(commands: readonly Command[], words: string[]): { command: Command; consumed: number } | undefined {
@@ -106,6 +127,7 @@ export function commandHelp(command: Command): string {
     const flag = `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.type === "string" ? " <value>" : ""}`;
     lines.push(`  ${flag.padEnd(22)} ${spec.description}${spec.defaultText ? ` (default: ${spec.defaultText})` : ""}`);
   }
+  if (command.jsonValueOption) lines.push(`  ${"--json <value>".padEnd(22)} same as --${command.jsonValueOption} <value>, with JSON output`);
   lines.push(...globalOptionLines());
   if (command.details) lines.push("", command.details.trimEnd());
   return lines.join("\n");
@@ -173,7 +195,9 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
       writeLine(io.stdout, commandHelp(command));
       return 0;
     }
-    const args = parseCommandArgs(command, flags.rest.slice(consumed));
+    const rest = command.jsonValueOption ? bindJsonValue(flags, consumed, command.jsonValueOption) : flags.rest;
+    json = flags.json;
+    const args = parseCommandArgs(command, rest.slice(consumed));
     const root = flags.root ? path.resolve(io.cwd, flags.root) : findWorkspaceRoot(io.cwd);
     let emitted = false;
     const ctx: CommandContext = {

@@ -53,6 +53,11 @@ export interface Command {
   summary: string;
   positionals?: PositionalSpec[];
   options?: Record<string, OptionSpec>;
+  /**
+   * The option that `--json <value>` fills (e.g. "file" for `cassette post --json FILE`); `--json` then also selects
+   * JSON output. A bare `--json` (last, or before another flag) stays the output flag.
+   */
+  jsonValueOption?: string;
   /** Extra help text: examples, behaviour. */
   details?: string;
   /** Returns the exit code (default 0). Throw CatalyticError for failures. */

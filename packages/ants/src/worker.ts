@@ -86,15 +86,22 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     };
     let idle = 0;
     let lastFailureCheck = 0;
+    /** Whether another ant's failure should stop this one (checked at most once a second; never with continueOnFail). */
+    const jobHasFailed = (): boolean => {
+      if (continueOnFail || Date.now() - lastFailureCheck < FAILURE_CHECK_INTERVAL_MS) return false;
+      lastFailureCheck = Date.now();
+      return ledger.jobStatus(jobId).outcomes.FAILURE > 0;
+    };
+    // The step claimed together with the previous completion (completeAndClaimNext), if any.
+    let claimed: ClaimedStep | undefined;
     for (;;) {
-      if (!continueOnFail && Date.now() - lastFailureCheck >= FAILURE_CHECK_INTERVAL_MS) {
-        lastFailureCheck = Date.now();
-        if (ledger.jobStatus(jobId).outcomes.FAILURE > 0) {
+      if (!claimed) {
+        if (jobHasFailed()) {
           result.stoppedBecause = "failure";
           break;
         }
+        claimed = ledger.claimNextStep(runId, jobId, workerId, ttl);
       }
-      const claimed = ledger.claimNextStep(runId, jobId, workerId, ttl);
       if (!claimed) {
         const status = ledger.jobStatus(jobId);
         if (status.done) break;
@@ -115,16 +122,23 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         continue;
       }
       idle = 0;
-      const { receipt, fatal } = await executeClaimed(ledger, claimed, { ...baseContext, workerId, ttl, logger });
+      const step = claimed;
+      const { receipt, fatal } = await executeClaimed(ledger, step, { ...baseContext, workerId, ttl, logger });
+      const failed = receipt.status === "FAILURE";
+      // Claim the next step in the commit's transaction only when this worker goes on: a claim it would abandon
+      // would sit leased until its lease expired.
+      const goOn = !fatal && (!failed || continueOnFail) && !jobHasFailed();
+      claimed = commitReceipt(ledger, step, receipt, { runId, workerId, ttl, jobId, claimNext: goOn });
+      logger.info(`committed ${step.stepId}`, { op: step.op, status: receipt.status });
       result.executed++;
-      if (receipt.status === "FAILURE") {
+      if (failed) {
         result.failed++;
-        logger.warn(`step ${claimed.stepId} failed`, { error: receipt.error });
-        if (fatal) throw new InvariantError("CAT_INVARIANT", `step ${claimed.stepId}: ${receipt.error?.message ?? "invariant error"}`);
-        if (!continueOnFail) {
-          result.stoppedBecause = "failure";
-          break;
-        }
+        logger.warn(`step ${step.stepId} failed`, { error: receipt.error });
+        if (fatal) throw new InvariantError("CAT_INVARIANT", `step ${step.stepId}: ${receipt.error?.message ?? "invariant error"}`);
+      }
+      if (!goOn) {
+        result.stoppedBecause = "failure";
+        break;
       }
     }
     const final = ledger.jobStatus(jobId);
@@ -149,7 +163,32 @@ interface StepRuntime extends Omit<ExecutionContext, "signal"> {
   logger: AntLogger;
 }
 
-/** Executes one claimed step under a renewed lease and commits its receipt (SUCCESS or FAILURE). */
+/**
+ * Commits a step's receipt; with `claimNext`, claims this worker's next step of the job in the same transaction
+ * (one commit per step instead of two) and returns it.
+ */
+function commitReceipt(
+  cassette: Cassette,
+  step: ClaimedStep,
+  receipt: Receipt,
+  at: { runId: string; workerId: string; ttl: number; jobId: string; claimNext: boolean },
+): ClaimedStep | undefined {
+  const completion = {
+    runId: at.runId,
+    stepId: step.stepId,
+    workerId: at.workerId,
+    fencingToken: step.fencingToken,
+    receipt,
+    outcome: receipt.status === "FAILURE" ? ("FAILURE" as const) : ("SUCCESS" as const),
+  };
+  if (!at.claimNext) {
+    cassette.completeStep(completion);
+    return undefined;
+  }
+  return cassette.completeAndClaimNext(completion, at.ttl, at.jobId).next;
+}
+
+/** Executes one claimed step under a renewed lease; the receipt (SUCCESS or FAILURE) is for the caller to commit. */
 async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime: StepRuntime): Promise<{ receipt: Receipt; fatal: boolean }> {
   const op = PlanStepOpSchema.safeParse(claimed.op);
   if (!op.success) {
@@ -195,15 +234,5 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     clearInterval(renew);
   }
   if (leaseError) throw leaseError;
-  const committed = receipt.finish(failure);
-  cassette.completeStep({
-    runId: runtime.runId,
-    stepId: claimed.stepId,
-    workerId: runtime.workerId,
-    fencingToken: claimed.fencingToken,
-    receipt: committed,
-    outcome: committed.status === "FAILURE" ? "FAILURE" : "SUCCESS",
-  });
-  runtime.logger.info(`committed ${claimed.stepId}`, { op: op.data, status: committed.status });
-  return { receipt: committed, fatal };
+  return { receipt: receipt.finish(failure), fatal };
 }

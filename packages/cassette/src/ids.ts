@@ -42,18 +42,26 @@ export interface ReceiptHashInput {
   prevReceiptHash: string | null;
 }
 
+/** sha256 of the canonical JSON of the receipt and its ledger fields: what chains a job's receipts. */
 export function receiptHashFor(input: ReceiptHashInput): string {
-  return sha256Hex(
-    canonicalJson({
-      receipt_id: input.receiptId,
-      step_id: input.stepId,
-      job_id: input.jobId,
-      run_id: input.runId,
-      worker_id: input.workerId,
-      fencing_token: input.fencingToken,
-      outcome: input.outcome,
-      receipt: input.receipt,
-      prev_receipt_hash: input.prevReceiptHash,
-    }),
-  );
+  return receiptHashOfCanonical(input, canonicalJson(input.receipt));
+}
+
+/**
+ * receiptHashFor over a receipt already in canonical JSON: the same bytes, with the receipt spliced in instead of
+ * serialized again (the completion holds the write lock while it hashes). Keys in canonicalJson's sorted order.
+ */
+export function receiptHashOfCanonical(header: Omit<ReceiptHashInput, "receipt">, receiptJson: string): string {
+  const fields: Array<[string, string]> = [
+    ["fencing_token", canonicalJson(header.fencingToken)],
+    ["job_id", canonicalJson(header.jobId)],
+    ["outcome", canonicalJson(header.outcome)],
+    ["prev_receipt_hash", canonicalJson(header.prevReceiptHash)],
+    ["receipt", receiptJson],
+    ["receipt_id", canonicalJson(header.receiptId)],
+    ["run_id", canonicalJson(header.runId)],
+    ["step_id", canonicalJson(header.stepId)],
+    ["worker_id", canonicalJson(header.workerId)],
+  ];
+  return sha256Hex(`{${fields.map(([key, json]) => `"${key}":${json}`).join(",")}}`);
 }

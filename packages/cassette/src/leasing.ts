@@ -2,7 +2,7 @@
 // The API checks first to give a precise typed error; the triggers are the authority behind it.
 import { BudgetError, CassetteError, canonicalJson } from "@catalytic/core";
 import { writeTransaction } from "./connection.js";
-import { receiptHashFor, receiptIdFor } from "./ids.js";
+import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
 import { JOB_STEPS, SQL_NOW_MS, STEP_RETURNING, isoNow, type Ledger } from "./ledger.js";
 import { msToIso, toStep, type ClaimedStep, type Outcome, type StepRow } from "./records.js";
 import { requireCount, requireNonEmpty, requireOutcome, requireToken, requireTtlMs } from "./validate.js";
@@ -134,7 +134,7 @@ interface CheckedCompletion {
   workerId: string;
   token: number;
   outcome: Outcome;
-  receipt: unknown;
+  /** The receipt in canonical JSON: stored as is and hashed as is. */
   receiptJson: string;
 }
 
@@ -147,23 +147,22 @@ function checkCompletion(input: CompleteStepInput): CheckedCompletion {
   if (input.receipt === undefined) {
     throw new CassetteError("CAT_SCHEMA_INVALID", "receipt is required", { hint: "pass the receipt payload (a JSON value)" });
   }
-  const receiptJson = canonicalJson(input.receipt);
-  return { runId, stepId, workerId, token, outcome, receipt: JSON.parse(receiptJson) as unknown, receiptJson };
+  return { runId, stepId, workerId, token, outcome, receiptJson: canonicalJson(input.receipt) };
 }
 
 /** Inserts the receipt (next link of its job's chain) and commits the step; the caller holds the write transaction. */
 function commitReceipt(ledger: Ledger, done: CheckedCompletion): { receiptId: string; receiptHash: string } {
-  const { runId, stepId, workerId, token, outcome, receipt } = done;
+  const { runId, stepId, workerId, token, outcome, receiptJson } = done;
   const state = requireLease(ledger, stepId, workerId, token, runId);
   const prev = ledger.stmt(LAST_RECEIPT_SQL).get(state.job_id) as
     | { job_seq: number; receipt_hash: string }
     | undefined;
   const prevReceiptHash = prev?.receipt_hash ?? null;
   const receiptId = receiptIdFor(stepId, token);
-  const receiptHash = receiptHashFor({ receiptId, stepId, jobId: state.job_id, runId, workerId, fencingToken: token, outcome, receipt, prevReceiptHash });
+  const receiptHash = receiptHashOfCanonical({ receiptId, stepId, jobId: state.job_id, runId, workerId, fencingToken: token, outcome, prevReceiptHash }, receiptJson);
   ledger
     .stmt(INSERT_RECEIPT_SQL)
-    .run(stepId, receiptId, state.job_id, runId, workerId, token, outcome, done.receiptJson, (prev?.job_seq ?? 0) + 1, prevReceiptHash, receiptHash, isoNow(ledger));
+    .run(stepId, receiptId, state.job_id, runId, workerId, token, outcome, receiptJson, (prev?.job_seq ?? 0) + 1, prevReceiptHash, receiptHash, isoNow(ledger));
   ledger.stmt(COMMIT_STEP_SQL).run(stepId);
   return { receiptId, receiptHash };
 }

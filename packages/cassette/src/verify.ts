@@ -1,6 +1,6 @@
 // verify: pragmas, tables, triggers, integrity, foreign keys, expired leases, step/receipt agreement and every job's receipt chain.
 import { canonicalJson } from "@catalytic/core";
-import { receiptHashFor, receiptIdFor } from "./ids.js";
+import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
 import { SQL_NOW_MS, type Ledger } from "./ledger.js";
 import { SCHEMA_VERSION } from "./migrations/index.js";
 import type { ReceiptRow } from "./records.js";
@@ -95,18 +95,21 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
         fail("receipt_chain", `receipt ${row.receipt_id} holds invalid JSON`);
         continue;
       }
-      if (canonicalJson(receipt) !== row.receipt_json) fail("receipt_chain", `receipt ${row.receipt_id} payload is not canonical JSON`);
-      const expected = receiptHashFor({
-        receiptId: row.receipt_id,
-        stepId: row.step_id,
-        jobId: row.job_id,
-        runId: row.run_id,
-        workerId: row.worker_id,
-        fencingToken: row.fencing_token,
-        outcome: row.outcome,
-        receipt,
-        prevReceiptHash: row.prev_receipt_hash,
-      });
+      const canonical = canonicalJson(receipt);
+      if (canonical !== row.receipt_json) fail("receipt_chain", `receipt ${row.receipt_id} payload is not canonical JSON`);
+      const expected = receiptHashOfCanonical(
+        {
+          receiptId: row.receipt_id,
+          stepId: row.step_id,
+          jobId: row.job_id,
+          runId: row.run_id,
+          workerId: row.worker_id,
+          fencingToken: row.fencing_token,
+          outcome: row.outcome,
+          prevReceiptHash: row.prev_receipt_hash,
+        },
+        canonical,
+      );
       if (expected !== row.receipt_hash) fail("receipt_chain", `receipt ${row.receipt_id} hash ${row.receipt_hash} does not match its content (expected ${expected})`);
       prev = row.receipt_hash;
     }

@@ -90,7 +90,7 @@ const verify: Command = {
 const post: Command = {
   name: "cassette post",
   summary: "Post a message (a JSON file) as one job with one step",
-  positionals: [{ name: "file", required: false, description: "the message payload (JSON); `--json FILE` puts it here and turns on JSON output" }],
+  jsonValueOption: "file",
   options: {
     file: { type: "string", description: "the message payload (JSON file), with human output" },
     "run-id": RUN_ID,
@@ -99,7 +99,7 @@ const post: Command = {
   },
   details: "Example: catalytic cassette post --json message.json --run-id r1 --source USER --idempotency-key m1",
   run(ctx, args) {
-    const file = stringOption(args, "file") ?? args.positionals[0];
+    const file = stringOption(args, "file");
     if (file === undefined) {
       throw new CassetteError("CAT_SCHEMA_INVALID", "a message file is required", { hint: "pass --json FILE (or --file FILE)" });
     }
