@@ -59,8 +59,8 @@ export function walkSources(root: string, settings: SourceSettings): WalkResult 
         visit(relative, scoped);
       } else if (entry.isFile()) {
         if (scoped.ignores(relative, false) || sourcesOf(settings, relative).length === 0) continue;
-        const stat = statSync(path.join(root, relative));
-        files.push({ filePath: relative, size: stat.size, mtimeMs: stat.mtimeMs });
+        const stat = statSync(path.join(root, relative), { throwIfNoEntry: false });
+        if (stat) files.push({ filePath: relative, size: stat.size, mtimeMs: stat.mtimeMs }); // else deleted since readdir: gone
       } else if (entry.isSymbolicLink() && !scoped.ignores(relative, false) && (sourcesOf(settings, relative).length > 0 || pointsAtDirectory(path.join(root, relative)))) {
         skipped.push({ path: relative, reason: "symbolic links are not followed (they could lead outside the workspace)" });
       }
