@@ -52,10 +52,11 @@ export class DocumentStore implements DocumentsView {
   }
 
   setOpen(file: string, document: TextDocument | undefined): void {
+    const wasOpen = this.openByPath.has(file);
     if (document) this.openByPath.set(file, document);
     else this.openByPath.delete(file);
     this.referenceCache.delete(file);
-    this.sortedFiles = undefined;
+    if (wasOpen !== (document !== undefined)) this.sortedFiles = undefined;
   }
 
   /** Registers a Markdown file of the workspace (or forgets it) and drops its cached scan. */
