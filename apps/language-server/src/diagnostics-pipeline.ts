@@ -4,6 +4,7 @@ import type { Diagnostic } from "vscode-languageserver";
 import { DiagnosticsScheduler } from "./diagnostics-scheduler.js";
 import { diagnosticsFor } from "./features/diagnostics.js";
 import type { Logger } from "./host.js";
+import { LARGE_DOCUMENT_CHARS, LargeDocumentCollector } from "./large-document-gc.js";
 import { ProblemsTracker } from "./problems-tracker.js";
 import type { WorkspaceHost } from "./workspace-host.js";
 
@@ -18,6 +19,7 @@ export function createDiagnosticsPipeline(
   publish: (file: string, diagnostics: Diagnostic[]) => void,
   debounceMs: number,
 ): DiagnosticsPipeline {
+  const collector = new LargeDocumentCollector();
   const scheduler: DiagnosticsScheduler = new DiagnosticsScheduler(
     {
       compute: (file, fast) => {
@@ -31,7 +33,11 @@ export function createDiagnosticsPipeline(
           return targets.has(file) ? undefined : diagnostics;
         }
         const ctx = host.context();
-        return diagnosticsFor(ctx, file, problems.of(file), undefined, host.verdictCache());
+        const diagnostics = diagnosticsFor(ctx, file, problems.of(file), undefined, host.verdictCache());
+        // After a large open document was re-indexed, collect its garbage once the results are out.
+        const chars = host.docs.isOpen(file) ? (host.docs.text(file)?.length ?? 0) : 0;
+        if (chars >= LARGE_DOCUMENT_CHARS) setImmediate(() => collector.reindexed(chars));
+        return diagnostics;
       },
       publish,
       isOpen: (file) => host.docs.isOpen(file),
