@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseJson } from "./canonical.js";
-import { ConfigError, SliceError } from "./errors.js";
-import { parseSlice } from "./slice.js";
+import { ConfigError } from "./errors.js";
+import { sliceText } from "./schemas/common.js";
 import { CONFIG_FILE } from "./workspace.js";
 
 const NAMESPACE = /^[A-Z][A-Z0-9_]*$/;
@@ -64,18 +64,8 @@ export const ConfigSchema = z
       .array(z.string().min(1))
       .default([])
       .describe("Glob patterns (relative to the root) never indexed, on top of .gitignore and .catalytic/. Default: []."),
-    default_slice: z
-      .string()
-      .superRefine((value, ctx) => {
-        try {
-          parseSlice(value);
-        } catch (error) {
-          if (!(error instanceof SliceError)) throw error;
-          ctx.addIssue({ code: "custom", message: `${error.code}: ${error.message} (${error.hint})` });
-        }
-      })
-      .default("head(4000)")
-      .describe("Bound applied when a reference has no slice and its symbol no default slice. Default: \"head(4000)\"."),
+    default_slice: sliceText("Bound applied when a reference has no slice and its symbol no default slice. Default: \"head(4000)\".")
+      .default("head(4000)"),
     budgets: z
       .object({
         plan: PlanBudgetDefaultsSchema.default({ max_steps: 1000, max_bytes: 50_000_000, max_symbols: 1000 }),

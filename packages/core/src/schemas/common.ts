@@ -35,7 +35,7 @@ export function sliceText(what: string) {
         parseSlice(value);
       } catch (error) {
         if (!(error instanceof SliceError)) throw error;
-        ctx.addIssue({ code: "custom", message: `${error.code}: ${error.message}` });
+        ctx.addIssue({ code: "custom", message: `${error.code}: ${error.message} (${error.hint})` });
       }
     })
     .describe(what);
