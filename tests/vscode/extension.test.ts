@@ -8,9 +8,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CLI_REQUEST, EXPECTED_STEPS, FAILING_REQUEST, GUIDE_POSITIONS, REQUEST, SCOPE_HEADING_LINE, writeFixtureWorkspace } from "./fixture.js";
 import { VSIX, VsCodeSession, prepareEnvironment } from "./harness.js";
 import {
+  contextMenuEntry,
   cursorPosition,
   editorText,
   goToPosition,
+  hidePanel,
   hoverAtCursor,
   jobsTreeLabels,
   openFile,
@@ -68,6 +70,12 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     expect(label).toMatch(/^\d+ sections \/ 3 symbols · 1 problem$/);
     await page.locator('.activitybar [aria-label="Catalytic"]').first().waitFor();
     await session.screenshot("01-activated");
+    // The item opens the Catalytic output, with the extension's and the server's log.
+    await status.click();
+    const output = page.locator(".part.panel .output-view, .part.panel [id='workbench.panel.output']").first();
+    await output.waitFor({ timeout: 30_000 });
+    await expect.poll(() => visibleText(page.locator(".part.panel .monaco-editor .view-lines").first()), { timeout: 30_000 }).toContain("[extension] starting");
+    await hidePanel(page);
   });
 
   it("hovering a reference shows its expansion text", async () => {
@@ -227,20 +235,61 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await session.screenshot("11-diff");
   });
 
-  it("the job's context menu opens its plan", async () => {
+  it("the job's context menu opens its stored plan, copies its id and shows its run panel", async () => {
     const page = session.page;
-    await page.locator('[id="workbench.view.extension.catalytic"] .monaco-list-row[aria-label^="job "]').first().click({ button: "right" });
-    const item = page.locator(".context-view .monaco-menu .action-item", { hasText: "Open Plan" }).first();
-    await item.hover();
-    await expect.poll(() => item.evaluate((element) => element.classList.contains("focused"))).toBe(true);
-    await page.keyboard.press("Enter");
+    const jobRow = page.locator(`[id="workbench.view.extension.catalytic"] .monaco-list-row[aria-label^="job ${REQUEST.intent}"]`).first();
+    await hidePanel(page);
+    await contextMenuEntry(page, jobRow, "Open Plan");
     await page.locator('.tabs-container .tab.active[aria-label*=".plan.json"]').waitFor({ timeout: 30_000 });
-    const text = await editorText(page);
-    expect(text).toMatch(/"job_id": "job_[0-9a-f]+"/);
-    expect(text).toContain(`"run_id": "${REQUEST.run_id}"`);
-    expect(text).toContain(`"intent": "${REQUEST.intent}"`);
-    expect(text).toMatch(/"plan_hash": "[0-9a-f]{64}"/);
-    expect(text).toContain('"op": "READ_SYMBOL"');
+    // catalytic/getPlan: the plan as stored in the cassette, its hash re-checked over the stored steps.
+    const top = await editorText(page);
+    const jobId = /"job_id": "(job_[0-9a-f]+)"/.exec(top)?.[1];
+    expect(jobId, top).toBeDefined();
+    expect(top).toContain(`"run_id": "${REQUEST.run_id}"`);
+    expect(top).toMatch(/"message_id": "\S+"/);
+    expect(top).toMatch(/"plan_hash": "[0-9a-f]{64}"/);
+    expect(top).toContain('"plan_hash_verified": true');
+    expect(top).toMatch(/"plan": \{\s+"run_id": "run_vscode_e2e",\s+"request_id": "req_vscode_e2e",\s+"planner_version": "[^"]+",\s+"schema_version": "?[^",]+"?,\s+"steps": \[/);
+    // Steps as stored (canonical JSON, keys sorted).
+    expect(top).toMatch(/"op": "READ_SYMBOL",\s+"ordinal": 1,\s+"refs": \{\s+"slice": "head\(4000\)",\s+"symbol_id": "@CANON\/agreement"\s+\},\s+"step_id": "step_[0-9a-f]{16}"/);
+    // The request it was posted with closes the document.
+    await page.keyboard.press("Control+End");
+    await expect.poll(() => editorText(page)).toContain(`"intent": "${REQUEST.intent}"`);
+    expect(await editorText(page)).toContain('"content": "status: done\\n"');
+    await page.keyboard.type("typed");
+    await page.waitForTimeout(500);
+    expect(await editorText(page)).not.toContain("typed");
+    await session.screenshot("11b-open-plan");
+
+    await contextMenuEntry(page, jobRow, "Copy Id");
+    await page.locator(".statusbar-item", { hasText: `Copied ${jobId}` }).first().waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(jobId);
+
+    await runCommand(page, "View: Close All Editors");
+    await contextMenuEntry(page, jobRow, "Show Run Panel");
+    const panel = await webviewFrame(page, `#run-panel[data-job="${jobId}"]`, 60_000);
+    expect(await panel.locator("#committed-count").innerText()).toBe(`${EXPECTED_STEPS} / ${EXPECTED_STEPS}`);
+    expect(await panel.locator("#job-state").innerText()).toBe("Job complete: every step committed");
+    // The page VS Code shows: our strict CSP, nothing fetched from the network, colours from the theme.
+    const shown = await panel.evaluate(() => ({
+      csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content") ?? "",
+      remote: [...document.querySelectorAll("[src],[href]")].map((element) => element.getAttribute("src") ?? element.getAttribute("href") ?? "").filter((url) => /^(https?:)?\/\//.test(url)),
+      fetched: performance.getEntriesByType("resource").map((entry) => entry.name).filter((url) => !["127.0.0.1", "localhost"].includes(new URL(url).hostname)),
+      color: getComputedStyle(document.body).color,
+      themeForeground: getComputedStyle(document.documentElement).getPropertyValue("--vscode-foreground").trim(),
+    }));
+    // webview.cspSource is the webview's own origin ('self' https://*.vscode-cdn.net here): the only host allowed.
+    const own = "'self' https://\\*\\.vscode-cdn\\.net";
+    expect(shown.csp).toMatch(
+      new RegExp(`^default-src 'none'; img-src ${own} data:; font-src ${own}; style-src ${own} 'nonce-[^']+'; script-src 'nonce-[^']+'; connect-src 'none'; frame-src 'none'; form-action 'none'; base-uri 'none'$`),
+    );
+    expect(shown.remote).toEqual([]);
+    expect(shown.fetched).toEqual([]);
+    // The body's text colour is the theme's --vscode-foreground (e.g. #cccccc -> rgb(204, 204, 204)).
+    const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(shown.themeForeground);
+    expect(hex, shown.themeForeground).not.toBeNull();
+    expect(shown.color).toBe(`rgb(${hex!.slice(1).map((part) => parseInt(part, 16)).join(", ")})`);
+    await session.screenshot("11c-run-panel-from-menu");
   });
 
   it("Verify Cassette reports every check passed", async () => {

@@ -103,6 +103,8 @@ export class VsCodeSession {
       headless: true,
       args: CHROMIUM_FLAGS,
       viewport: { width: 1600, height: 1000 },
+      // Copy Id writes the system clipboard; the test reads it back as a paste would.
+      permissions: ["clipboard-read", "clipboard-write"],
       timeout: 60_000,
     });
     this.page = this.context.pages()[0] ?? (await this.context.newPage());

@@ -14,6 +14,8 @@ import { fileURLToPath } from "node:url";
 export const CODE_SERVER_VERSION = "4.100.3";
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 const APT_PACKAGES = ["libx11-dev", "libxkbfile-dev", "libsecret-1-dev", "libkrb5-dev", "pkg-config", "ripgrep", "chromium"];
+// node-gyp's toolchain: any on PATH will do (python3 may come from pyenv); the Debian package when missing.
+const BUILD_TOOLS = { "g++": "g++", make: "make", python3: "python3" };
 const NATIVE_VSCODE_MODULES = ["@parcel/watcher", "@vscode/spdlog", "@vscode/deviceid", "kerberos", "native-watchdog", "node-pty"];
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -38,7 +40,12 @@ function isAptPackageInstalled(name) {
 }
 
 export function ensureAptPackages() {
-  const missing = APT_PACKAGES.filter((name) => !isAptPackageInstalled(name));
+  const missing = [
+    ...APT_PACKAGES.filter((name) => !isAptPackageInstalled(name)),
+    ...Object.entries(BUILD_TOOLS)
+      .filter(([command]) => spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status !== 0)
+      .map(([, name]) => name),
+  ];
   if (missing.length === 0) return;
   if (typeof process.getuid === "function" && process.getuid() !== 0) {
     throw new SetupError(`Debian packages missing: ${missing.join(" ")}. Run as root: apt-get update && apt-get install -y ${missing.join(" ")}`);
@@ -70,9 +77,32 @@ function link(target, path) {
   symlinkSync(target, path);
 }
 
+/**
+ * node-gyp compiles against the running Node's headers; without a configured nodedir it downloads them, which
+ * fails here. Debian's nodejs ships them under <prefix>/include/node, so point node-gyp there.
+ */
+export function nodeHeadersDir() {
+  const configured = process.env.npm_config_nodedir;
+  if (configured) return configured;
+  const prefix = dirname(dirname(process.execPath));
+  if (existsSync(join(prefix, "include", "node", "node.h")) && existsSync(join(prefix, "include", "node", "common.gypi"))) return prefix;
+  throw new SetupError(
+    `Node ${process.version} headers not found in ${join(prefix, "include", "node")} (node-gyp would download them, which fails here). ` +
+      "Install Node with its headers (Debian's nodejs package ships them in /usr/include/node), or set npm_config_nodedir to a Node source/headers dir of this exact version.",
+  );
+}
+
 /** The recipe from issue 7: code-server's own postinstall downloads binaries, so every step is done by hand. */
 function installCodeServer(root) {
-  const npmEnv = { ...process.env, npm_config_yes: "true", npm_config_unsafe_perm: "true", npm_config_fund: "false", npm_config_audit: "false", npm_config_update_notifier: "false" };
+  const npmEnv = {
+    ...process.env,
+    npm_config_yes: "true",
+    npm_config_unsafe_perm: "true",
+    npm_config_fund: "false",
+    npm_config_audit: "false",
+    npm_config_update_notifier: "false",
+    npm_config_nodedir: nodeHeadersDir(),
+  };
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, "package.json"), JSON.stringify({ name: "catalytic-code-server-cache", private: true }) + "\n");
   log(`npm install code-server@${CODE_SERVER_VERSION} --ignore-scripts`);

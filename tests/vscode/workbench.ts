@@ -137,3 +137,20 @@ export async function waitUntil(page: Page, what: string, check: () => Promise<b
 export async function jobsTreeLabels(page: Page): Promise<string[]> {
   return page.locator('[id="workbench.view.extension.catalytic"] .monaco-list-row').evaluateAll((rows) => rows.map((row) => row.getAttribute("aria-label") ?? ""));
 }
+
+/** Right-clicks a row and runs a context menu entry, as a person would (hover, then Enter). */
+export async function contextMenuEntry(page: Page, row: Locator, entry: string): Promise<void> {
+  await row.click({ button: "right" });
+  const item = page.locator(".context-view .monaco-menu .action-item", { hasText: entry }).first();
+  await item.hover();
+  await waitUntil(page, `the context menu entry "${entry}" focused`, () => item.evaluate((element) => element.classList.contains("focused")), 15_000);
+  await page.keyboard.press("Enter");
+  await page.locator(".context-view .monaco-menu").waitFor({ state: "detached", timeout: 15_000 }).catch(() => undefined);
+}
+
+/** Hides the bottom panel (Problems, Output…) when it is open, so editors get the whole height. */
+export async function hidePanel(page: Page): Promise<void> {
+  if (!(await page.locator(".part.panel").first().isVisible())) return;
+  await runCommand(page, "View: Hide Panel");
+  await page.locator(".part.panel").first().waitFor({ state: "hidden", timeout: 15_000 });
+}

@@ -24,6 +24,7 @@ import {
   type VerifyCassetteParams,
   type VerifyCassetteResult,
 } from "@catalytic/core";
+import type { GetPlanParams } from "@catalytic/core/protocol";
 import type { CancellationToken, Connection } from "vscode-languageserver/node.js";
 import { readCas } from "@catalytic/indexer";
 import type { CassetteService } from "./cassette-service.js";
@@ -38,6 +39,7 @@ import {
   planRequest,
   receiptView,
   resolveFromModel,
+  storedPlan,
 } from "./features/custom-requests.js";
 import type { JobsFeed } from "./features/jobs-feed.js";
 import { failure } from "./guard.js";
@@ -96,6 +98,7 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
   handle(CatalyticMethods.listJobs, (params: ListJobsParams) => listJobs(api.cassettes().get(), params.runId));
   handle(CatalyticMethods.listSteps, (params: ListStepsParams) => listSteps(api.cassettes().get(), requireString(params.jobId, "jobId")));
   handle(CatalyticMethods.getReceipt, (params: GetReceiptParams) => receiptView(api.cassettes().get(), api.host().context().model, params));
+  handle(CatalyticMethods.getPlan, (params: GetPlanParams) => storedPlan(api.cassettes().get(), requireString(params.jobId, "jobId")));
   handle(CatalyticMethods.jobProgress, (params: JobProgressParams) => jobProgress(api.cassettes().get(), requireString(params.jobId, "jobId")));
   handle(CatalyticMethods.planRequest, (params: PlanRequestParams) => {
     const host = api.host();

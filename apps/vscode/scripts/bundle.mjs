@@ -63,6 +63,9 @@ await build({
   conditions: ["@catalytic/source"],
   mainFields: ["module", "main"],
   external: ["vscode"],
+  // Minified (names kept for readable errors); the linked source map ships in the .vsix for stack traces.
+  minify: true,
+  keepNames: true,
   sourcemap: "linked",
   logLevel: "warning",
 });

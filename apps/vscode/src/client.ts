@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as vscode from "vscode";
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type MessageSignature, type ServerOptions } from "vscode-languageclient/node";
-import { CatalyticNotifications, type IndexStatus, type JobsChangedParams } from "@catalytic/core";
+import { CatalyticNotifications, type IndexStatus, type JobsChangedParams } from "@catalytic/core/protocol";
 import { describeError } from "./commands/args.js";
 import { checkNodeVersion, nativeModuleMismatch, restartDelayMs, STABLE_UPTIME_MS, type RuntimeCheck } from "./runtime.js";
 

@@ -1,7 +1,7 @@
 // Read-only documents: resolved symbols and plans (kept in memory), and content-store objects fetched from the
 // server with `catalytic/readCas` (the receipt view's diff). Both schemes are read-only in the editor.
 import * as vscode from "vscode";
-import { CatalyticMethods, type ReadCasResult } from "@catalytic/core";
+import { CatalyticMethods, type ReadCasResult } from "@catalytic/core/protocol";
 import type { CatalyticClient } from "./client.js";
 
 export const DOCUMENT_SCHEME = "catalytic";

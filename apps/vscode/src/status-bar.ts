@@ -1,6 +1,6 @@
 // Status bar item with the index state; clicking it shows the Catalytic output.
 import * as vscode from "vscode";
-import { CatalyticMethods, type IndexStatus } from "@catalytic/core";
+import { CatalyticMethods, type IndexStatus } from "@catalytic/core/protocol";
 import type { CatalyticClient } from "./client.js";
 import { formatIndexStatus } from "./status-text.js";
 

@@ -1,5 +1,5 @@
 // Pure text of the index status bar item (status-bar.ts shows it).
-import type { IndexStatus } from "@catalytic/core";
+import type { IndexStatus } from "@catalytic/core/protocol";
 
 export interface StatusBarText {
   text: string;

@@ -17,6 +17,8 @@ export const CatalyticMethods = {
   restoreRun: "catalytic/restoreRun",
   /** Text of one content-store (CAS) object, e.g. a file before/after a write (the receipt view's diff). */
   readCas: "catalytic/readCas",
+  /** The plan a job was posted with: the stored request, its steps and plan hash (the extension's Open Plan). */
+  getPlan: "catalytic/getPlan",
 } as const;
 
 export const CatalyticNotifications = {
@@ -232,4 +234,21 @@ export interface ReadCasResult {
   /** The content decoded as UTF-8. */
   text: string;
   bytes: number;
+}
+
+export interface GetPlanParams {
+  jobId: string;
+}
+
+export interface GetPlanResult {
+  jobId: string;
+  runId: string;
+  messageId: string;
+  /** The plan request exactly as stored in the cassette's message. */
+  request: unknown;
+  /** The stored plan in plan-output form (docs/schemas/plan_output.schema.json): steps in ordinal order, plan hash. */
+  plan: PlanRequestResult["plan"];
+  /** The plan hash recomputed over the stored steps equals the stored one. */
+  planHashMatches: boolean;
+  createdAt: string;
 }

@@ -3,7 +3,9 @@
 // model; the server wires them to the connection and spawns processes for execution.
 import {
   CassetteError,
+  PLAN_SCHEMA_VERSION,
   parseReference,
+  planHash,
   type CatalyticConfig,
   type JobProgress,
   type JobSummary,
@@ -17,6 +19,7 @@ import {
   type StepSummary,
   type SymbolSummary,
 } from "@catalytic/core";
+import type { GetPlanResult } from "@catalytic/core/protocol";
 import type { Cassette, JobStatus, ReceiptRecord, StepRecord } from "@catalytic/cassette";
 import type { WorkspaceModel } from "@catalytic/indexer";
 import { modelSubstrate, plan, planOptionsFromConfig, postPlan, readRequestFile } from "@catalytic/planner";
@@ -225,5 +228,25 @@ export function planRequest(
   return {
     plan: posted.plan as unknown as PlanRequestResult["plan"],
     posted: { jobId: posted.posted.jobId, messageId: posted.posted.messageId, stepIds: posted.posted.stepIds, created: posted.posted.created },
+  };
+}
+
+/** The plan a job was posted with, rebuilt from the stored request message and steps (nothing recompiled). */
+export function storedPlan(cassette: Cassette | undefined, jobId: string): GetPlanResult {
+  const job = cassette?.getJob(jobId);
+  const message = job ? cassette?.getMessage(job.messageId) : undefined;
+  if (!cassette || !job || !message) {
+    throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId}`, { hint: "catalytic/listJobs shows the jobs of each run" });
+  }
+  const steps = [...cassette.listSteps(jobId)].sort((a, b) => a.ordinal - b.ordinal).map((step) => step.payload);
+  const requestId = job.requestId ?? "";
+  return {
+    jobId,
+    runId: job.runId,
+    messageId: job.messageId,
+    request: message.payload,
+    plan: { run_id: job.runId, request_id: requestId, planner_version: job.plannerVersion, schema_version: PLAN_SCHEMA_VERSION, steps, plan_hash: job.planHash ?? "" },
+    planHashMatches: job.planHash !== null && planHash(job.runId, requestId, steps) === job.planHash,
+    createdAt: job.createdAt,
   };
 }

@@ -1,6 +1,6 @@
 // Pure parsing of command arguments: commands run from the palette (no argument), from the Jobs tree (a tree
 // node), from the explorer (a Uri) or from another extension (plain strings/objects). No vscode import.
-import type { GetReceiptParams, ProtocolErrorData } from "@catalytic/core";
+import type { GetReceiptParams, ProtocolErrorData } from "@catalytic/core/protocol";
 
 export const MAX_WORKERS = 32;
 

@@ -1,6 +1,6 @@
 // Verify Cassette, Show Receipt… and Restore Run…
 import * as vscode from "vscode";
-import { CatalyticMethods, type RestoreRunResult, type RunSummary, type VerifyCassetteResult } from "@catalytic/core";
+import { CatalyticMethods, type RestoreRunResult, type RunSummary, type VerifyCassetteResult } from "@catalytic/core/protocol";
 import { stepStatusText } from "../tree/model.js";
 import { jobTargetFromArg, receiptTargetFromArg, runIdFromArg } from "./args.js";
 import type { CommandContext } from "./context.js";

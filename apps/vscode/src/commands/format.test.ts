@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolvedDocument } from "./format.js";
+import { resolvedDocument, storedPlanDocument } from "./format.js";
 
 describe("resolvedDocument", () => {
   it("puts where the payload came from above it, with 1-based lines", () => {
@@ -33,5 +33,27 @@ describe("resolvedDocument", () => {
     const text = resolvedDocument({ symbolId: "@CANON/glossary", sectionId: "c", file: "canon/glossary.md", lineStart: 0, lineEnd: 3, headingPath: [], slice: "lines[0:2]", sliceSource: "explicit", contentHash: "d", bytes: 10, payload: "x", cacheHit: false });
     expect(text.split("\n")[0]).toBe("<!-- @CANON/glossary -> canon/glossary.md lines 1-3");
     expect(text.split("\n")[1]).toBe("     slice lines[0:2] (explicit), 10 bytes, content d -->");
+  });
+});
+
+describe("storedPlanDocument", () => {
+  it("shows the job, the verified plan hash, the stored request and the plan", () => {
+    const step = { step_id: "step_0123456789abcdef", ordinal: 1, op: "NOTE", refs: { message: "hi" }, depends_on: [] };
+    const text = storedPlanDocument({
+      jobId: "job_1",
+      runId: "run_1",
+      messageId: "msg_1",
+      request: { run_id: "run_1", request_id: "req_1", intent: "say hi", inputs: { notes: ["hi"] } },
+      plan: { run_id: "run_1", request_id: "req_1", plan_hash: "f".repeat(64), steps: [step] },
+      planHashMatches: true,
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(["job_id", "run_id", "message_id", "posted_at", "plan_hash", "plan_hash_verified", "plan", "request"]);
+    expect(parsed.plan_hash).toBe("f".repeat(64));
+    expect(parsed.plan_hash_verified).toBe(true);
+    expect((parsed.request as { intent: string }).intent).toBe("say hi");
+    expect((parsed.plan as { steps: unknown[] }).steps).toEqual([step]);
+    expect(text.endsWith("}\n")).toBe(true);
   });
 });

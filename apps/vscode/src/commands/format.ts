@@ -1,5 +1,5 @@
 // Pure text of the read-only documents commands open (tested without VS Code).
-import type { ResolveSymbolResult } from "@catalytic/core";
+import type { GetPlanResult, ResolveSymbolResult } from "@catalytic/core/protocol";
 
 /** The read-only editor text: the bounded payload under a comment saying where it came from. */
 export function resolvedDocument(result: ResolveSymbolResult): string {
@@ -8,4 +8,19 @@ export function resolvedDocument(result: ResolveSymbolResult): string {
     `     slice ${result.slice} (${result.sliceSource}), ${result.bytes} bytes, content ${result.contentHash}${result.cacheHit ? ", cache hit" : ""} -->`,
   ];
   return `${header.join("\n")}\n${result.payload}`;
+}
+
+/** Open Plan's document: which job, whether the stored steps still hash to the plan hash, the plan, then the request it came from. */
+export function storedPlanDocument(stored: GetPlanResult): string {
+  const document = {
+    job_id: stored.jobId,
+    run_id: stored.runId,
+    message_id: stored.messageId,
+    posted_at: stored.createdAt,
+    plan_hash: stored.plan.plan_hash,
+    plan_hash_verified: stored.planHashMatches,
+    plan: stored.plan,
+    request: stored.request,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
 }

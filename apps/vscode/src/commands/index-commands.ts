@@ -1,6 +1,6 @@
 // Build Index and Resolve Symbol…
 import * as vscode from "vscode";
-import { CatalyticMethods, type IndexStatus, type ResolveSymbolResult, type SymbolSummary } from "@catalytic/core";
+import { CatalyticMethods, type IndexStatus, type ResolveSymbolResult, type SymbolSummary } from "@catalytic/core/protocol";
 import type { CommandContext } from "./context.js";
 import { resolvedDocument } from "./format.js";
 

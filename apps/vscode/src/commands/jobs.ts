@@ -1,9 +1,10 @@
 // Execute Job…, the run panel, Open Plan, Copy Id and Refresh.
 import * as vscode from "vscode";
-import { CatalyticMethods, type ExecuteJobResult, type JobSummary } from "@catalytic/core";
+import { CatalyticMethods, type ExecuteJobResult, type GetPlanResult, type JobSummary } from "@catalytic/core/protocol";
 import { jobCountsText, jobState } from "../tree/model.js";
 import { idOfNode, jobTargetFromArg, MAX_WORKERS, parseWorkerCount } from "./args.js";
 import type { CommandContext } from "./context.js";
+import { storedPlanDocument } from "./format.js";
 
 interface JobPick extends vscode.QuickPickItem {
   job: JobSummary;
@@ -81,20 +82,16 @@ export async function showRunPanel(context: CommandContext, arg: unknown): Promi
   if (job) await context.runPanels.show(job.runId, job.jobId);
 }
 
-export async function openPlan(context: CommandContext, arg: unknown): Promise<void> {
+/** The plan the job was posted with (stored request, steps and plan hash), as a read-only JSON document. */
+export async function openPlan(context: CommandContext, arg: unknown): Promise<GetPlanResult | undefined> {
   const target = await resolveJob(context, arg, "Catalytic: Open Plan");
-  if (!target) return;
-  const job = (await context.jobs.loadAllJobs()).find((candidate) => candidate.jobId === target.jobId);
-  const steps = await context.jobs.loadSteps(target.jobId);
-  const plan = {
-    job_id: target.jobId,
-    run_id: target.runId,
-    request_id: job?.requestId ?? null,
-    intent: job?.intent ?? null,
-    plan_hash: job?.planHash ?? null,
-    steps: steps.map((step) => ({ ordinal: step.ordinal, step_id: step.stepId, op: step.op, target: step.label, depends_on: step.dependsOn, status: step.status, outcome: step.outcome })),
-  };
-  await context.documents.show(`jobs/${target.jobId}.plan.json`, `${JSON.stringify(plan, null, 2)}\n`, "json");
+  if (!target) return undefined;
+  const stored = await context.client.request<GetPlanResult>(CatalyticMethods.getPlan, { jobId: target.jobId });
+  await context.documents.show(`jobs/${target.jobId}.plan.json`, storedPlanDocument(stored), "json");
+  if (!stored.planHashMatches) {
+    void vscode.window.showWarningMessage(`Catalytic: the steps stored for job ${target.jobId} do not hash to its plan hash ${stored.plan.plan_hash.slice(0, 12)}. Run "Catalytic: Verify Cassette".`);
+  }
+  return stored;
 }
 
 export async function copyId(arg: unknown): Promise<void> {

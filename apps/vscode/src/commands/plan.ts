@@ -1,6 +1,6 @@
 // Plan Request (dry run) and Plan and Post Request.
 import * as vscode from "vscode";
-import { CatalyticMethods, type PlanRequestResult } from "@catalytic/core";
+import { CatalyticMethods, type PlanRequestResult } from "@catalytic/core/protocol";
 import { requestFileFromArg } from "./args.js";
 import { type CommandContext, workspaceRoot } from "./context.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JobSummary, RunSummary, StepCounts, StepSummary } from "@catalytic/core";
+import type { JobSummary, RunSummary, StepCounts, StepSummary } from "@catalytic/core/protocol";
 import { JobsTreeModel, jobCountsText, jobRow, stepRow } from "./model.js";
 
 const counts = (partial: Partial<StepCounts> = {}): StepCounts => ({ pending: 0, leased: 0, committed: 0, success: 0, failure: 0, aborted: 0, ...partial });

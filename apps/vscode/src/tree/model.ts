@@ -1,6 +1,6 @@
 // The Jobs tree as plain data: runs -> jobs -> steps built from the server's responses.
 // No vscode import here, so vitest tests it directly; provider.ts maps rows onto vscode.TreeItem.
-import type { JobsChangedParams, JobSummary, RunSummary, StepCounts, StepSummary } from "@catalytic/core";
+import type { JobsChangedParams, JobSummary, RunSummary, StepCounts, StepSummary } from "@catalytic/core/protocol";
 
 export type JobsNode =
   | { kind: "run"; runId: string }

@@ -1,7 +1,7 @@
 // Adapter from the pure JobsTreeModel to VS Code's TreeDataProvider. Data is fetched lazily when a node is
 // expanded and re-fetched only on `catalytic/jobsChanged` (no timer polls the server).
 import * as vscode from "vscode";
-import { CatalyticMethods, type JobsChangedParams, type JobSummary, type RunSummary, type StepSummary } from "@catalytic/core";
+import { CatalyticMethods, type JobsChangedParams, type JobSummary, type RunSummary, type StepSummary } from "@catalytic/core/protocol";
 import type { CatalyticClient } from "../client.js";
 import { describeError } from "../commands/args.js";
 import { JobsTreeModel, type JobsNode, type TreeRow } from "./model.js";

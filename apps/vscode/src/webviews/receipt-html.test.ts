@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ReceiptView } from "@catalytic/core";
+import type { ReceiptView } from "@catalytic/core/protocol";
 import { contentSecurityPolicy, escapeHtml } from "./html.js";
 import { parseReceiptMessage, receiptActions, receiptExpansions, renderReceiptPage } from "./receipt-html.js";
 

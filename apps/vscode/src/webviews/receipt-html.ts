@@ -1,6 +1,6 @@
 // Pure HTML of the receipt view: every field, expanded items linked to their sections, write hashes with a diff
 // button, and the receipt chain. The panel (receipt-view.ts) answers the messages the links and buttons post.
-import type { ReceiptView } from "@catalytic/core";
+import type { ReceiptView } from "@catalytic/core/protocol";
 import { escapeHtml, fieldTable, formatBytes, hashHtml, renderPage } from "./html.js";
 
 export interface ReceiptExpansionItem {

@@ -1,6 +1,6 @@
 // The receipt view: one webview per receipt with every field, links to expanded sections and write diffs.
 import * as vscode from "vscode";
-import { CatalyticMethods, type GetReceiptParams, type ReceiptView } from "@catalytic/core";
+import { CatalyticMethods, type GetReceiptParams, type ReceiptView } from "@catalytic/core/protocol";
 import type { CatalyticClient } from "../client.js";
 import { casUri } from "../documents.js";
 import { createNonce } from "./nonce.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JobProgress, StepSummary } from "@catalytic/core";
+import type { JobProgress, StepSummary } from "@catalytic/core/protocol";
 import { renderRunPanelBody, renderRunPanelPage } from "./run-panel-html.js";
 
 const progress = (overrides: Partial<JobProgress> = {}): JobProgress => ({

@@ -1,6 +1,6 @@
 // Pure HTML of the run panel: a job's progress while ants work. The panel re-renders the body on every
 // `catalytic/jobsChanged` and posts it to the page, which swaps it in (no reload, no polling).
-import type { JobProgress, StepSummary } from "@catalytic/core";
+import type { JobProgress, StepSummary } from "@catalytic/core/protocol";
 import { stepStatusText } from "../tree/model.js";
 import { escapeHtml, formatBytes, formatDuration, renderPage } from "./html.js";
 

@@ -1,6 +1,6 @@
 // The run panel: one webview per job showing its progress while ants work, updated on `catalytic/jobsChanged`.
 import * as vscode from "vscode";
-import { CatalyticMethods, type JobProgress, type JobsChangedParams, type StepSummary } from "@catalytic/core";
+import { CatalyticMethods, type JobProgress, type JobsChangedParams, type StepSummary } from "@catalytic/core/protocol";
 import type { CatalyticClient } from "../client.js";
 import { describeError } from "../commands/args.js";
 import { createNonce } from "./nonce.js";
