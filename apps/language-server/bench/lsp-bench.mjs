@@ -41,12 +41,15 @@ const phases = [];
 const notePhase = (name) => phases.push(`${name} ${procStatus(child.pid, "VmRSS").toFixed(0)} MB`);
 
 const built = performance.now();
-const ws = createWorkspace(path.resolve(values.corpus));
+// pnpm runs scripts in the package folder; INIT_CWD is the folder the command was typed in.
+const ws = createWorkspace(path.resolve(process.env.INIT_CWD ?? process.cwd(), values.corpus));
 console.log(`workspace: ${ws.root} (${ws.files} files, ${ws.targets} namespaced symbols, references appended; big file ${(ws.big.text.length / 1048576).toFixed(2)} MB) in ${((performance.now() - built) / 1000).toFixed(1)} s`);
 
 const uriOf = (file) => pathToFileURL(path.join(ws.root, file)).toString();
 const started = performance.now();
-const child = spawn(process.execPath, [SERVER, "--stdio"], { cwd: ws.root, stdio: ["pipe", "pipe", "inherit"] });
+// LSP_BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+const nodeArgs = process.env.LSP_BENCH_NODE_ARGS ? process.env.LSP_BENCH_NODE_ARGS.split(" ").filter(Boolean) : [];
+const child = spawn(process.execPath, [...nodeArgs, SERVER, "--stdio"], { cwd: ws.root, stdio: ["pipe", "pipe", "inherit"] });
 const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
 const listeners = new Set();
 connection.onNotification((method, params) => {

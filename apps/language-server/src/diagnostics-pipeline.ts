@@ -32,9 +32,8 @@ export function createDiagnosticsPipeline(
           const diagnostics = diagnosticsFor(ctx, file, problems.of(file), targets, host.verdictCache());
           return targets.has(file) ? undefined : diagnostics;
         }
-        const ctx = host.context();
-        const diagnostics = diagnosticsFor(ctx, file, problems.of(file), undefined, host.verdictCache());
-        // After a large open document was re-indexed, collect its garbage once the results are out.
+        const diagnostics = diagnosticsFor(host.context(), file, problems.of(file), undefined, host.verdictCache());
+        // Old versions of a large open document are garbage V8 collects late: collect once they add up.
         const chars = host.docs.isOpen(file) ? (host.docs.text(file)?.length ?? 0) : 0;
         if (chars >= LARGE_DOCUMENT_CHARS) setImmediate(() => collector.reindexed(chars));
         return diagnostics;

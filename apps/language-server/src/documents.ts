@@ -7,10 +7,12 @@ import { fileKind } from "@catalytic/indexer";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import type { DocumentsView } from "./host.js";
+import { rescanAfterEdit } from "./reference-rescan.js";
 
 export class DocumentStore implements DocumentsView {
   private readonly openByPath = new Map<string, TextDocument>();
-  private readonly referenceCache = new Map<string, { version: number | "disk"; matches: ReferenceMatch[] }>();
+  /** Scans by content version; open documents keep their scanned text so an edit re-scans only around itself. */
+  private readonly referenceCache = new Map<string, { version: number | "disk"; matches: ReferenceMatch[]; text?: string }>();
   /** Markdown files known on disk (sources of the model and any other scanned file). */
   private readonly diskMarkdown = new Set<string>();
   private sortedFiles: string[] | undefined;
@@ -55,7 +57,8 @@ export class DocumentStore implements DocumentsView {
     const wasOpen = this.openByPath.has(file);
     if (document) this.openByPath.set(file, document);
     else this.openByPath.delete(file);
-    this.referenceCache.delete(file);
+    // An edit keeps the previous scan (with its text) for an incremental re-scan; open and close drop it.
+    if (!wasOpen || !document) this.referenceCache.delete(file);
     if (wasOpen !== (document !== undefined)) this.sortedFiles = undefined;
   }
 
@@ -102,7 +105,13 @@ export class DocumentStore implements DocumentsView {
     const version = open ? open.version : "disk";
     const cached = this.referenceCache.get(file);
     if (cached && cached.version === version) return cached.matches;
-    const text = open ? open.getText() : this.readDisk(file);
+    if (open) {
+      const text = open.getText();
+      const matches = (cached?.text !== undefined ? rescanAfterEdit(cached.text, cached.matches, text) : undefined) ?? scanReferences(text);
+      this.referenceCache.set(file, { version, matches, text });
+      return matches;
+    }
+    const text = this.readDisk(file);
     const matches = text === undefined ? [] : scanReferences(text);
     this.referenceCache.set(file, { version, matches });
     return matches;

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, type CatalyticConfig } from "@catalytic/core";
-import { WorkspaceModel, parseRegistry, settingsOf, sourcesOf, walkSources, type ModelProblem } from "@catalytic/indexer";
+import { WorkspaceModel, parseRegistry, settingsOf, sourcesOf, walkSources, type FileSnapshot, type ModelProblem } from "@catalytic/indexer";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextEdit } from "vscode-languageserver";
 import { DocumentStore } from "./documents.js";
@@ -185,30 +185,38 @@ export class WorkspaceHost {
     if (this.dirty.size === 0) return [];
     const files = [...this.dirty];
     this.dirty.clear();
-    this.verdicts = new Map();
-    for (const file of files) this.apply(file);
+    let outlinesKept = true;
+    for (const file of files) outlinesKept = this.apply(file) && outlinesKept;
+    if (outlinesKept) {
+      // Only section texts changed: verdicts resolving into other files stand (unresolved ones are re-checked).
+      for (const [key, checked] of this.verdicts) if (checked.target === undefined || files.includes(checked.target)) this.verdicts.delete(key);
+    } else {
+      this.verdicts = new Map();
+    }
     return files;
   }
 
-  private apply(file: string): void {
+  /** Applies one file; true when its outline (sections' lines, headings, slugs) and front matter are unchanged. */
+  private apply(file: string): boolean {
     this.touchedDuringLoad?.add(file);
     if (file === SYMBOLS_FILE) {
       this.loadRegistry();
-      return;
+      return false;
     }
     if (file === CONFIG_FILE) {
       // Source membership may have changed: the next loadAll rebuilds; meanwhile apply the config.
       this.readConfig();
       this.model.setConfig(this.config);
-      return;
+      return false;
     }
     this.rememberPinsIn(file);
     const text = this.docs.isOpen(file) ? this.docs.text(file) : this.isSource(file) ? this.docs.readDisk(file) : undefined;
     if (text !== undefined && (this.isSource(file) || this.docs.isOpen(file) && this.model.hasFile(file))) {
+      const before = this.model.fileSnapshot(file);
       this.model.setFile(file, text);
-    } else {
-      this.model.removeFile(file);
+      return before !== undefined && sameOutline(before, this.model.fileSnapshot(file) as FileSnapshot);
     }
+    return !this.model.removeFile(file);
   }
 
   /** Files whose diagnostics can change after a model change: every Markdown file and every file with problems. */
@@ -237,6 +245,16 @@ export class WorkspaceHost {
     }
     return edits.length ? { uri: this.docs.uriOf(SYMBOLS_FILE), edits } : undefined;
   }
+}
+
+/** Same sections by lines, heading path and slug, and the same front matter symbols (content hashes may differ). */
+function sameOutline(a: FileSnapshot, b: FileSnapshot): boolean {
+  if (a.sections.length !== b.sections.length || JSON.stringify(a.frontMatterSymbols) !== JSON.stringify(b.frontMatterSymbols)) return false;
+  if (a.frontMatterProblems.length !== b.frontMatterProblems.length) return false;
+  return a.sections.every((s, i) => {
+    const t = b.sections[i] as (typeof b.sections)[number];
+    return s === t || (s.lineStart === t.lineStart && s.lineEnd === t.lineEnd && s.slug === t.slug && s.heading === t.heading && s.level === t.level && s.headingPath.join("\u001f") === t.headingPath.join("\u001f"));
+  });
 }
 
 function positionAt(text: string, offset: number): { line: number; character: number } {

@@ -1,6 +1,8 @@
 // Public API of @catalytic/indexer.
 export { extractSections, fileKind, linesOf } from "./extract.js";
 export type { ExtractedSection, SectionKind, FileKind } from "./extract.js";
+export { diffRegion, proseLineOf } from "./line-edit.js";
+export type { TextEdit as LineEdit } from "./line-edit.js";
 export { scanHeadings } from "./headings.js";
 export type { Heading } from "./headings.js";
 export { scanDeclarations } from "./declarations.js";

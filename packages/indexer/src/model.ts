@@ -3,6 +3,7 @@
 import { type CatalyticConfig, SYMBOLS_FILE, SectionError, applySlice, defaultConfig, formatSlice, sha256Hex } from "@catalytic/core";
 import { type ExtractedSection, extractSections, fileKind, linesOf } from "./extract.js";
 import { readFrontMatter } from "./front-matter.js";
+import { diffRegion, proseLineOf, reextractAfterLineEdit } from "./line-edit.js";
 import type {
   FileSnapshot,
   ModelProblem,
@@ -83,6 +84,8 @@ export class WorkspaceModel {
 
   /** Indexes (or re-indexes) one file from its text, saved or not. */
   setFile(filePath: string, text: string): ExtractedSection[] {
+    const edited = this.applyLineEdit(filePath, text);
+    if (edited) return edited;
     const sections = extractSections(filePath, text);
     const frontMatter = fileKind(filePath) === "markdown" ? readFrontMatter(text) : undefined;
     this.loadFile(
@@ -322,6 +325,31 @@ export class WorkspaceModel {
   }
 
   // ---- internals ----
+
+  /**
+   * An edit inside one prose line of a Markdown file whose text the model holds keeps its headings and definitions:
+   * only the sections containing the line are re-hashed (typing in a large buffer). Undefined when it does not apply.
+   */
+  private applyLineEdit(filePath: string, text: string): ExtractedSection[] | undefined {
+    const state = this.files.get(filePath);
+    if (!state || state.text === undefined || fileKind(filePath) !== "markdown") return undefined;
+    if (state.text === text) return state.sections;
+    const line = proseLineOf(state.text, text, diffRegion(state.text, text));
+    const sections = line === undefined ? undefined : reextractAfterLineEdit(state.sections, state.text, text, line);
+    if (!sections) return undefined;
+    for (const [i, section] of sections.entries()) {
+      const previous = state.sections[i] as ExtractedSection;
+      if (previous === section) continue;
+      if (this.sectionsById.get(previous.sectionId) === previous) this.sectionsById.delete(previous.sectionId);
+    }
+    for (const section of sections) if (!this.sectionsById.has(section.sectionId)) this.sectionsById.set(section.sectionId, section);
+    state.sections = sections;
+    state.contentHash = (sections[0] as ExtractedSection).contentHash;
+    state.text = text;
+    delete state.lookups;
+    this.changed();
+    return sections;
+  }
 
   private addFileDefinitions(state: FileState): void {
     const { definitions, problems } = fileDefinitions(this.settings, state.filePath, state.frontMatterSymbols);
