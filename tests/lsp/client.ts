@@ -38,7 +38,10 @@ export class LspClient {
     readonly connection: MessageConnection,
   ) {}
 
-  static async start(root: string, options: { initializationOptions?: Record<string, unknown>; watchedFilesDynamic?: boolean } = {}): Promise<LspClient> {
+  static async start(
+    root: string,
+    options: { initializationOptions?: Record<string, unknown>; watchedFilesDynamic?: boolean; extraFolders?: string[] } = {},
+  ): Promise<LspClient> {
     if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: build @catalytic/language-server first`);
     const child = spawn(process.execPath, [SERVER_BUNDLE, "--stdio"], { cwd: root, stdio: "pipe" });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -66,7 +69,7 @@ export class LspClient {
     const init: InitializeParams = {
       processId: process.pid,
       rootUri: uriOf(root),
-      workspaceFolders: [{ uri: uriOf(root), name: path.basename(root) }],
+      workspaceFolders: [root, ...(options.extraFolders ?? [])].map((folder) => ({ uri: uriOf(folder), name: path.basename(folder) })),
       initializationOptions: options.initializationOptions ?? {},
       capabilities: {
         window: { workDoneProgress: true },

@@ -1,7 +1,9 @@
 // Degraded conditions: a broken catalytic.json, a locked index database, a 10 MB file, fs.watch
-// without client watching, a stale pin re-pinned by a quick fix, URIs outside the workspace.
+// without client watching, a stale pin re-pinned by a quick fix, URIs outside the workspace, an
+// unreadable source file, a multi-root workspace.
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import type { CodeAction, Diagnostic, Hover, Location } from "vscode-languageserver-protocol";
@@ -190,5 +192,47 @@ describe("requests the server cannot place", () => {
         expect(status.state).toBe("ready");
       },
     );
+  });
+});
+
+describe("an unreadable source file", () => {
+  test("is a logged warning naming it; the rest of the workspace is indexed and served", async () => {
+    await withServer(
+      // A symlink to itself: listed like a file, every read fails (ELOOP), even for root.
+      (root) => symlinkSync("loop.md", path.join(root, "canon/loop.md")),
+      async (client) => {
+        await client.waitForReady();
+        await client.waitFor(() => logs(client).some((m) => m.includes("canon/loop.md")), "warning about canon/loop.md");
+        expect(logs(client).find((m) => m.includes("canon/loop.md"))).toMatch(/ELOOP|cannot read|skipped/);
+        const uri = await client.open("notes/usage.md", readFileSync(path.join(client.root, "notes/usage.md"), "utf8"));
+        const definition = await client.request<Location>("textDocument/definition", { textDocument: { uri }, position: pos(2, 10) });
+        expect(definition.uri).toBe(uriOf(path.join(client.root, "canon/agreement.md")));
+        const status = await client.request<{ state: string }>("catalytic/indexStatus", {});
+        expect(status.state).toBe("ready");
+      },
+    );
+  });
+});
+
+describe("a multi-root workspace", () => {
+  test("the first folder is served and a warning names the folders that are not", async () => {
+    const other = mkdtempSync(path.join(os.tmpdir(), "catalytic-lsp-other-"));
+    try {
+      await withServer(
+        () => undefined,
+        async (client) => {
+          await client.waitForReady();
+          const warning = logs(client).find((m) => m.includes("only the first workspace folder is served"));
+          expect(warning).toContain(client.root);
+          expect(warning).toContain(`not served: ${other}`);
+          const uri = await client.open("notes/usage.md", readFileSync(path.join(client.root, "notes/usage.md"), "utf8"));
+          const hover = await client.request<Hover>("textDocument/hover", { textDocument: { uri }, position: pos(2, 10) });
+          expect((hover.contents as { value: string }).value).toContain("**@CANON/agreement#scope**");
+        },
+        { extraFolders: [other] },
+      );
+    } finally {
+      removeTemp(other);
+    }
   });
 });

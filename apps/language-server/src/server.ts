@@ -107,6 +107,11 @@ connection.onInitialize((params): InitializeResult => {
   ));
   dynamicWatching = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   logger.info(`catalytic language server: root ${root}`);
+  // One workspace per server: a client with several folders gets the first served and the rest named.
+  const ignored = (params.workspaceFolders ?? []).slice(1).map((folder) => URI.parse(folder.uri).fsPath);
+  if (ignored.length) {
+    logger.warn(`only the first workspace folder is served (${root}); not served: ${ignored.join(", ")} - start one server per folder to cover them`);
+  }
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },

@@ -29,7 +29,8 @@ export function documentSymbols(ctx: FeatureContext, uri: string): DocumentSymbo
   const seen = new Set<string>();
   for (const symbol of ctx.model.listSymbols()) {
     if (seen.has(symbol.symbolId)) continue;
-    const section = symbol.sectionId ? ctx.model.getSection(symbol.sectionId) : undefined;
+    // resolveTarget, not getSection: a heading spanning its file shares the file section's id (DESIGN §3).
+    const section = symbol.sectionId ? ctx.model.resolveTarget(symbol.symbolId) : undefined;
     const sites = definitionSites(ctx, symbol.symbolId).filter((site) => site.file === file && site.origin !== "namespace");
     if (section?.filePath === file) {
       seen.add(symbol.symbolId);

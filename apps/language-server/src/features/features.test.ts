@@ -142,6 +142,17 @@ See @CANON/plan.
     expect((await workspaceSymbols(ws.ctx, "wri"))?.map((s) => s.name)).toEqual(["@SKILLS/WRITING"]);
   });
 
+  test("a HEADING symbol on an H1 spanning its file is the heading (its own range and path), not the file section", async () => {
+    const registry = JSON.stringify({ symbols: { "@TOOLS/HEAD": { target_type: "HEADING", target_ref: "canon/tools.md#Tools" } } });
+    const ws = memoryWorkspace({ ...BASIC_FILES, "catalytic.symbols.json": registry });
+    const head = (documentSymbols(ws.ctx, ws.uri("canon/tools.md")) ?? []).find((s) => s.name === "@TOOLS/HEAD");
+    expect(head?.range).toEqual(range(0, 0, 3, 0));
+    expect(head?.selectionRange).toEqual(range(0, 0, 1, 0));
+    const found = (await workspaceSymbols(ws.ctx, "TOOLS/HEAD"))?.find((s) => s.name === "@TOOLS/HEAD");
+    expect(found?.containerName).toBe("Tools");
+    expect(found?.location).toEqual({ uri: ws.uri("canon/tools.md"), range: range(0, 0, 3, 0) });
+  });
+
   test("an unknown symbol's quick fixes replace it with each suggestion", () => {
     const ws = memoryWorkspace(BASIC_FILES);
     const unknown = diagnosticsFor(ws.ctx, NOTE).filter((d) => d.code === "CAT_SYMBOL_UNKNOWN");
