@@ -271,6 +271,26 @@ describe("files changing on disk", () => {
     expect(back.range).toEqual(range(4, 0, 11, 0));
   });
 
+  test("an open buffer wins over the disk until it closes", async () => {
+    const planFile = path.join(root, "canon/plan.md");
+    const onDisk = readFileSync(planFile, "utf8");
+    const budgetsAt = async () =>
+      (await client.request<Location>("textDocument/definition", { textDocument: { uri: usageUri }, position: pos(3, 20) })).range;
+    // Unsaved buffer: one line more above Budgets.
+    const planUri = await client.open("canon/plan.md", onDisk.replace("# Plan\n", "# Plan\n\nUnsaved.\n"));
+    expect(await budgetsAt()).toEqual(range(6, 0, 13, 0));
+    // The disk changes under the open buffer (three lines more): the buffer still decides.
+    writeFileSync(planFile, onDisk.replace("# Plan\n", "# Plan\n\nA\nB\nC\n"));
+    await client.notify("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(planFile), type: 2 }] });
+    expect(await budgetsAt()).toEqual(range(6, 0, 13, 0));
+    // Closed: the disk is the truth again.
+    await client.notify("textDocument/didClose", { textDocument: { uri: planUri } });
+    expect(await budgetsAt()).toEqual(range(8, 0, 15, 0));
+    writeFileSync(planFile, onDisk);
+    await client.notify("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(planFile), type: 2 }] });
+    expect(await budgetsAt()).toEqual(range(4, 0, 11, 0));
+  });
+
   test("registers file watching dynamically with the client", () => {
     const registration = client.notifications.find((n) => n.method === "client/registerCapability")?.params as { registrations: Array<{ method: string }> };
     expect(registration.registrations[0]?.method).toBe("workspace/didChangeWatchedFiles");
