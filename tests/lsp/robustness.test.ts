@@ -1,11 +1,12 @@
 // Degraded conditions: a broken catalytic.json, a locked index database, a 10 MB file, fs.watch
 // without client watching, a stale pin re-pinned by a quick fix, URIs outside the workspace, an
-// unreadable source file, a multi-root workspace.
+// unreadable source file, a multi-root workspace, a cancelled request.
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
+import { CancellationTokenSource } from "vscode-jsonrpc/node.js";
 import type { CodeAction, Diagnostic, Hover, Location } from "vscode-languageserver-protocol";
 import { FIXTURES, LspClient, copyToTemp, removeTemp, uriOf } from "./client.js";
 
@@ -234,5 +235,24 @@ describe("a multi-root workspace", () => {
     } finally {
       removeTemp(other);
     }
+  });
+});
+
+describe("cancellation", () => {
+  test("a cancelled workspace/symbol answers RequestCancelled, and the server goes on serving", async () => {
+    const symbols: Record<string, { target_type: string; target_ref: string }> = {};
+    for (let i = 0; i < 5000; i++) symbols[`@BULK/s${i}`] = { target_type: "FILE", target_ref: "canon/tools.md" };
+    await withServer(
+      (root) => writeFileSync(path.join(root, "catalytic.symbols.json"), JSON.stringify({ symbols }, null, 2)),
+      async (client) => {
+        await client.waitForReady();
+        const source = new CancellationTokenSource();
+        const pending = client.connection.sendRequest("workspace/symbol", { query: "" }, source.token);
+        source.cancel();
+        await expect(pending).rejects.toMatchObject({ code: -32800 });
+        const found = await client.request<Array<{ name: string }>>("workspace/symbol", { query: "@BULK/s4999" });
+        expect(found[0]?.name).toBe("@BULK/s4999");
+      },
+    );
   });
 });

@@ -28,13 +28,21 @@ export function guardAsync<P, R, F>(
   fallback: F,
 ): (params: P, token: CancellationToken) => Promise<R | F> {
   return async (params, token) => {
+    let result: R | F;
     try {
-      return await handler(params, token);
+      result = await handler(params, token);
     } catch (error) {
       logger.warn(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return fallback;
+      result = fallback;
     }
+    throwIfCancelled(token, name);
+    return result;
   };
+}
+
+/** A cancelled request answers RequestCancelled (LSP), not a partial or empty result. */
+export function throwIfCancelled(token: CancellationToken | undefined, name: string): void {
+  if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
 }
 
 /** The ResponseError a failed request answers with; expected (typed) failures are not logged as bugs. */

@@ -8,6 +8,7 @@ import {
   DidChangeWatchedFilesNotification,
   FileChangeType,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -33,7 +34,7 @@ import { workspaceSymbols } from "./features/workspace-symbols.js";
 import { FallbackWatcher, isIgnoredPath, type FileEvent } from "./file-watcher.js";
 import type { Logger } from "./host.js";
 import { registerCustomRequests } from "./requests.js";
-import { failure, guard, guardAsync } from "./guard.js";
+import { failure, guard, guardAsync, throwIfCancelled } from "./guard.js";
 import { indexPath } from "@catalytic/indexer";
 import { IndexService } from "./index-service.js";
 import { WorkspaceHost } from "./workspace-host.js";
@@ -271,8 +272,11 @@ connection.onPrepareRename((params) => {
 });
 connection.onRenameRequest(async (params, token) => {
   try {
-    return (await rename(host.context(), params.textDocument.uri, params.position, params.newName, token)) ?? null;
+    const edit = await rename(host.context(), params.textDocument.uri, params.position, params.newName, token);
+    throwIfCancelled(token, "rename");
+    return edit ?? null;
   } catch (error) {
+    if (error instanceof ResponseError) throw error;
     throw failure(logger, "rename", error);
   }
 });
