@@ -36,7 +36,7 @@ export interface WorkerResult {
   error?: { code: string; message: string };
 }
 
-// jobStatus scans the job's steps: often enough to stop soon after another ant's failure, rarely enough to stay cheap.
+// Often enough to stop soon after another ant's failure; each check reads only the receipts since the last one.
 const FAILURE_CHECK_INTERVAL_MS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -86,11 +86,19 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     };
     let idle = 0;
     let lastFailureCheck = 0;
-    /** Whether another ant's failure should stop this one (checked at most once a second; never with continueOnFail). */
+    let receiptsSeen = 0;
+    let failureSeen = false;
+    /**
+     * Whether another ant's failure should stop this one (checked at most once a second; never with continueOnFail).
+     * Reads only the receipts committed since the last check.
+     */
     const jobHasFailed = (): boolean => {
-      if (continueOnFail || Date.now() - lastFailureCheck < FAILURE_CHECK_INTERVAL_MS) return false;
+      if (continueOnFail || failureSeen || Date.now() - lastFailureCheck < FAILURE_CHECK_INTERVAL_MS) return failureSeen;
       lastFailureCheck = Date.now();
-      return ledger.jobStatus(jobId).outcomes.FAILURE > 0;
+      const seen = ledger.jobFailuresSince(jobId, receiptsSeen);
+      receiptsSeen = seen.lastSeq;
+      failureSeen = seen.failures > 0;
+      return failureSeen;
     };
     // The step claimed together with the previous completion (completeAndClaimNext), if any.
     let claimed: ClaimedStep | undefined;

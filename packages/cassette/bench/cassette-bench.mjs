@@ -15,12 +15,29 @@ const STEPS = Number(process.env.BENCH_STEPS ?? 4000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PROCESS_COUNTS = [1, 2, 4];
+// The cassette's connection setting (connection.ts), applied to plainjob's connection too.
+const CASSETTE_WAL_AUTOCHECKPOINT = 10_000;
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
 
 const loadCassette = async (bundle) => (await import(pathToFileURL(bundle).href)).Cassette;
 
+/** plainjob sets WAL, synchronous=1 and busy_timeout=5000 itself; it also gets the cassette's checkpoint interval. */
 function openPlainjob(file) {
-  return defineQueue({ connection: better(new Database(file)), logger: silent, maintenanceInterval: 3_600_000 });
+  const db = new Database(file);
+  const queue = defineQueue({ connection: better(db), logger: silent, maintenanceInterval: 3_600_000 });
+  db.pragma(`wal_autocheckpoint = ${CASSETTE_WAL_AUTOCHECKPOINT}`);
+  return { queue, db };
+}
+
+function plainjobPragmas(db) {
+  const read = (name) => db.pragma(name, { simple: true });
+  return {
+    journalMode: String(read("journal_mode")),
+    synchronous: Number(read("synchronous")),
+    foreignKeys: Number(read("foreign_keys")),
+    busyTimeout: Number(read("busy_timeout")),
+    walAutocheckpoint: Number(read("wal_autocheckpoint")),
+  };
 }
 
 // ---- worker side: open, say ready, wait for "go" on stdin, drain, report timings --------------------------
@@ -28,6 +45,7 @@ function openPlainjob(file) {
 async function worker([system, bundle, file, workerId]) {
   let claimAndComplete;
   let close;
+  let pragmas;
   const completion = (step) => ({
     runId: "bench",
     stepId: step.stepId,
@@ -38,6 +56,7 @@ async function worker([system, bundle, file, workerId]) {
   });
   if (system === "cassette") {
     const cassette = (await loadCassette(bundle)).open(file);
+    pragmas = cassette.pragmas();
     claimAndComplete = () => {
       const step = cassette.claimStep("bench", workerId, 300);
       if (!step) return false;
@@ -48,6 +67,7 @@ async function worker([system, bundle, file, workerId]) {
   } else if (system === "cassette-chained") {
     // completeAndClaimNext: the completion and the next claim share one transaction.
     const cassette = (await loadCassette(bundle)).open(file);
+    pragmas = cassette.pragmas();
     let step;
     let started = false;
     claimAndComplete = () => {
@@ -61,7 +81,8 @@ async function worker([system, bundle, file, workerId]) {
     };
     close = () => cassette.close();
   } else {
-    const queue = openPlainjob(file);
+    const { queue, db } = openPlainjob(file);
+    pragmas = plainjobPragmas(db);
     claimAndComplete = () => {
       const claimed = queue.getAndMarkJobAsProcessing("bench");
       if (!claimed) return false;
@@ -82,7 +103,7 @@ async function worker([system, bundle, file, workerId]) {
   }
   const end = performance.timeOrigin + performance.now();
   close();
-  process.stdout.write(`${JSON.stringify({ start, end, latencies })}\n`);
+  process.stdout.write(`${JSON.stringify({ start, end, latencies, pragmas })}\n`);
   process.exit(0);
 }
 
@@ -119,7 +140,7 @@ async function drain(system, bundle, file, processes) {
   const end = Math.max(...reports.map((r) => r.end));
   const latencies = reports.flatMap((r) => r.latencies);
   if (latencies.length !== STEPS) throw new Error(`${system}: ${latencies.length} of ${STEPS} completed`);
-  return { perSecond: STEPS / ((end - go) / 1000), p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+  return { perSecond: STEPS / ((end - go) / 1000), p50: percentile(latencies, 50), p95: percentile(latencies, 95), pragmas: reports[0].pragmas };
 }
 
 /** Planner-like step ids (`step_` + 16 hex), in an order unrelated to their ordinals. */
@@ -162,20 +183,23 @@ async function cassetteRound(Cassette, bundle, dir, round) {
 async function plainjobRound(bundle, dir, round) {
   const figures = {};
   const postFile = path.join(dir, `plainjob-posts-${round}.db`);
-  const posts = openPlainjob(postFile);
+  const { queue: posts } = openPlainjob(postFile);
   const t0 = performance.now();
   for (let i = 0; i < POSTS; i++) posts.add("bench", { intent: "bench", i });
   figures.posts = POSTS / ((performance.now() - t0) / 1000);
   posts.close();
   for (const processes of PROCESS_COUNTS) {
     const file = path.join(dir, `plainjob-${round}-${processes}.db`);
-    const queue = openPlainjob(file);
+    const { queue } = openPlainjob(file);
     for (let i = 0; i < STEPS; i++) queue.add("bench", { i });
     queue.close();
     figures[processes] = await drain("plainjob", bundle, file, processes);
   }
   return figures;
 }
+
+const describePragmas = (p) =>
+  `journal_mode=${p.journalMode} synchronous=${p.synchronous} busy_timeout=${p.busyTimeout} wal_autocheckpoint=${p.walAutocheckpoint} foreign_keys=${p.foreignKeys}`;
 
 async function main() {
   const bundle = await bundleCassette();
@@ -198,6 +222,8 @@ async function main() {
   const plainjobPosts = med("plainjob", (r) => r.posts);
   const lines = [
     `cassette benchmark: ${STEPS} steps per drain, ${POSTS} posts, file-backed WAL database, median of ${RUNS} runs (node ${process.version}, ${os.cpus().length} cpus)`,
+    `connection settings (worker processes): cassette ${describePragmas(rounds.cassette[0].cassette[1].pragmas)}`,
+    `                                        plainjob ${describePragmas(rounds.plainjob[0][1].pragmas)}`,
     "",
     "posts/s (cassette: message + job + step + budget per post; plainjob: one job row per add; one transaction each)",
     `  cassette ${fmt(cassettePosts)}   plainjob ${fmt(plainjobPosts)}   ratio ${(cassettePosts / plainjobPosts).toFixed(2)}`,

@@ -23,6 +23,7 @@ import {
   getReceipt,
   getReceiptForStep,
   getStep,
+  jobFailuresSince,
   jobStatus,
   listJobs,
   listReceipts,
@@ -125,6 +126,11 @@ export class Cassette {
     return jobStatus(this.ledger, jobId);
   }
 
+  /** FAILURE receipts of the job after chain position `afterSeq`, and the last position: pass it back next time. */
+  jobFailuresSince(jobId: string, afterSeq = 0): { failures: number; lastSeq: number } {
+    return jobFailuresSince(this.ledger, jobId, afterSeq);
+  }
+
   listRuns(): RunSummary[] {
     return listRuns(this.ledger);
   }
@@ -172,6 +178,18 @@ export class Cassette {
   /** PRAGMA data_version: changes when another connection commits; cheap change detection for pollers. */
   dataVersion(): number {
     return dataVersion(this.ledger);
+  }
+
+  /** The settings this connection runs with (what benchmarks print to compare like with like). */
+  pragmas(): { journalMode: string; synchronous: number; foreignKeys: number; busyTimeout: number; walAutocheckpoint: number } {
+    const read = (name: string) => this.ledger.db.pragma(name, { simple: true });
+    return {
+      journalMode: String(read("journal_mode")),
+      synchronous: Number(read("synchronous")),
+      foreignKeys: Number(read("foreign_keys")),
+      busyTimeout: Number(read("busy_timeout")),
+      walAutocheckpoint: Number(read("wal_autocheckpoint")),
+    };
   }
 
   /** The schema as stored (the content of schema.sql). */

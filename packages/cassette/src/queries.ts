@@ -158,6 +158,22 @@ export function jobStatus(ledger: Ledger, jobId: string): JobStatus {
 }
 
 /**
+ * FAILURE receipts of a job after chain position `afterSeq`, and the position reached: reads only the receipts
+ * committed since the last call, so a worker can watch for another's failure without scanning the whole job.
+ */
+export function jobFailuresSince(ledger: Ledger, jobId: string, afterSeq: number): { failures: number; lastSeq: number } {
+  return readQuery(
+    () =>
+      ledger
+        .stmt(
+          `SELECT COALESCE(SUM(outcome = 'FAILURE'), 0) AS failures, COALESCE(MAX(job_seq), ?) AS lastSeq
+           FROM receipts WHERE job_id = ? AND job_seq > ?`,
+        )
+        .get(afterSeq, jobId, afterSeq) as { failures: number; lastSeq: number },
+  );
+}
+
+/**
  * Everything after `cursor` (a step_transitions id; 0 = from the start): step transitions, and the receipts
  * committed by those transitions (a receipt and its COMMITTED transition are written in one transaction).
  */

@@ -64,4 +64,25 @@ describe("listings", () => {
     expect(cassette.getJob("nope")).toBeUndefined();
     expect(() => cassette.jobStatus("nope")).toThrow(expect.objectContaining({ code: "CAT_JOB_NOT_FOUND" }));
   });
+
+  test("jobFailuresSince counts FAILURE receipts after a chain position and returns the position reached", () => {
+    const { cassette } = openTemp();
+    const posted = cassette.postPlan(planInput("r", "q", chainSteps("s", 3)));
+    expect(cassette.jobFailuresSince(posted.jobId)).toEqual({ failures: 0, lastSeq: 0 });
+    const outcomes = ["SUCCESS", "FAILURE", "SUCCESS"] as const;
+    for (const outcome of outcomes) {
+      const step = cassette.claimStep("r", "w1", 60)!;
+      cassette.completeStep({ runId: "r", stepId: step.stepId, workerId: "w1", fencingToken: step.fencingToken, receipt: { outcome }, outcome });
+    }
+    expect(cassette.jobFailuresSince(posted.jobId)).toEqual({ failures: 1, lastSeq: 3 });
+    expect(cassette.jobFailuresSince(posted.jobId, 1)).toEqual({ failures: 1, lastSeq: 3 });
+    expect(cassette.jobFailuresSince(posted.jobId, 2)).toEqual({ failures: 0, lastSeq: 3 });
+    // Nothing new after the last position: the position stays.
+    expect(cassette.jobFailuresSince(posted.jobId, 3)).toEqual({ failures: 0, lastSeq: 3 });
+  });
+
+  test("pragmas reports the connection settings every ledger connection runs with", () => {
+    const { cassette } = openTemp();
+    expect(cassette.pragmas()).toEqual({ journalMode: "wal", synchronous: 1, foreignKeys: 1, busyTimeout: 5000, walAutocheckpoint: 10000 });
+  });
 });
