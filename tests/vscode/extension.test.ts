@@ -156,6 +156,27 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await runCommand(page, "Notifications: Clear All Notifications");
   });
 
+  it("Plan Request with no request file open asks for one in the open dialog", async () => {
+    const page = session.page;
+    await openFile(page, "docs/guide.md");
+    await runCommand(page, "Catalytic: Plan Request");
+    // VS Code's own file dialog (the simple one in a browser), starting in the workspace.
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await waitUntil(page, "the open dialog at the workspace", async () => (await input.inputValue()).startsWith(workspace), 30_000);
+    await page.locator(".quick-input-widget", { hasText: "Catalytic: pick a plan request (JSON)" }).waitFor();
+    await input.fill(path.join(workspace, "requests") + path.sep);
+    // Clicking a file in the dialog's list picks it.
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: "cli-notes.json" }).first().click();
+    await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 15_000 });
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "has 2 steps (dry run, nothing posted)" }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    await page.locator(`.tabs-container .tab.active[aria-label*="${CLI_REQUEST.request_id}.plan.json"]`).waitFor();
+    expect(await editorText(page)).toContain(`"run_id": "${CLI_REQUEST.run_id}"`);
+    expect(existsSync(path.join(workspace, ".catalytic", "cassette.db"))).toBe(false);
+    await session.screenshot("07b-plan-picked-file");
+    await runCommand(page, "Notifications: Clear All Notifications");
+  });
+
   it("Plan and Post Request adds the job with its steps to the Jobs tree", async () => {
     const page = session.page;
     await openFile(page, "requests/summarise.json");
