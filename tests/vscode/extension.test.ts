@@ -291,6 +291,14 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     const panel = await webviewFrame(page, `#run-panel[data-job="${jobId}"]`, 60_000);
     expect(await panel.locator("#committed-count").innerText()).toBe(`${EXPECTED_STEPS} / ${EXPECTED_STEPS}`);
     expect(await panel.locator("#job-state").innerText()).toBe("Job complete: every step committed");
+    // Workers with what each committed (2 ants share the 5 steps), bytes expanded and elapsed time.
+    const workers = await panel.locator("#workers tbody tr").evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].map((cell) => cell.textContent ?? "")));
+    expect(workers.length).toBeGreaterThanOrEqual(1);
+    for (const [worker] of workers) expect(worker).toMatch(/^ant-/);
+    expect(workers.reduce((sum, row) => sum + Number(row[1]), 0)).toBe(EXPECTED_STEPS);
+    const summary = await visibleText(panel.locator("#summary"));
+    expect(summary).toMatch(/\b[1-9][\d.]* (B|KiB)\s+expanded/);
+    expect(await panel.locator("#elapsed").innerText()).toMatch(/^\d+(\.\d)? (ms|s)$|^\d+ min \d+ s$/);
     // The page VS Code shows: our strict CSP, nothing fetched from the network, colours from the theme.
     const shown = await panel.evaluate(() => ({
       csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content") ?? "",
