@@ -2,7 +2,8 @@
 // Benchmark of the BUILT server (dist/server.cjs) driven over stdio by a real JSON-RPC client.
 // Usage: pnpm bench:lsp -- --corpus <dir> [--requests 1000] [--keep]
 // Prints: time to index ready, hover/definition latency (median, p95, p99), completion latency,
-// diagnostics latency after a one-character edit on a ~1 MB file, peak RSS (VmHWM), and the
+// diagnostics latency after a one-character edit on a ~1 MB file (then after line breaks, which take the full
+// re-extraction path), peak RSS (VmHWM), and the
 // vscode-markdown-languageservice comparison (definition on a link, document diagnostics) as ratios.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -135,6 +136,7 @@ for (let i = 0; i < 20; i++) {
   await published;
   diagnosticsLatency.push(performance.now() - t);
 }
+if (process.env.LSP_BENCH_SAMPLES) console.log(diagnosticsLatency.map((v) => v.toFixed(1)).join(" "));
 console.log(`diagnostics after a one-char edit on ${(ws.big.text.length / 1048576).toFixed(2)} MB (${ws.big.refLines.length * 2} references, ${initial.diagnostics.length} diagnostics; 20 edits): ${stats(diagnosticsLatency)}`);
 
 // Let the background index.db build finish before reading peak RSS (it runs in a worker of the same process).
@@ -143,6 +145,20 @@ const statusNow = await connection.sendRequest("catalytic/indexStatus", {});
 notePhase("after edits");
 const rss = peakRss(child.pid);
 console.log(`peak RSS (VmHWM): ${rss.toFixed(1)} MB; RSS by phase: ${phases.join(", ")} (${statusNow.message ?? ""})`);
+// The same with a line break typed and removed (an edit that can change the block structure: no shortcut).
+const lineBreakLatency = [];
+for (let i = 0; i < 10; i++) {
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const line = ws.big.refLines[(i * 11) % ws.big.refLines.length];
+  const edit = i % 2 === 0 ? { range: { start: { line, character: 4 }, end: { line, character: 4 } }, text: "\n" } : { range: { start: { line, character: 4 }, end: { line: line + 1, character: 0 } }, text: "" };
+  const published = publishedFor(bigUri);
+  const t = performance.now();
+  await connection.sendNotification("textDocument/didChange", { textDocument: { uri: bigUri, version: ++version }, contentChanges: [edit] });
+  await published;
+  lineBreakLatency.push(performance.now() - t);
+}
+console.log(`diagnostics after a line break typed or removed on the same file (10 edits): ${stats(lineBreakLatency)}`);
+console.log(`peak RSS (VmHWM) including the line breaks: ${peakRss(child.pid).toFixed(1)} MB`);
 
 await connection.sendRequest("shutdown");
 await connection.sendNotification("exit");

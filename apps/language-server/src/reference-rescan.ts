@@ -10,7 +10,7 @@ import { diffRegion, proseLineOf } from "@catalytic/indexer";
 const MAX_RUN_CHARS = 64 * 1024;
 
 function runStart(text: string, offset: number): number {
-  const blank = text.lastIndexOf("\n\n", offset - 1);
+  const blank = offset < 2 ? -1 : text.lastIndexOf("\n\n", offset - 2);
   return blank === -1 ? 0 : blank + 2;
 }
 

@@ -48,7 +48,7 @@ export function proseLineOf(before: string, after: string, edit: TextEdit): numb
   const removed = before.slice(edit.start, edit.oldEnd);
   const inserted = after.slice(edit.start, edit.newEnd);
   if (STRUCTURAL.test(removed) || STRUCTURAL.test(inserted) || before.includes("\r")) return undefined;
-  const lineStart = before.lastIndexOf("\n", edit.start - 1) + 1;
+  const lineStart = edit.start === 0 ? 0 : before.lastIndexOf("\n", edit.start - 1) + 1;
   const oldContent = contentStart(before, lineStart);
   const newContent = contentStart(after, lineStart);
   if (oldContent !== newContent || !LETTER.test(before[oldContent] ?? "") || !LETTER.test(after[newContent] ?? "")) return undefined;
@@ -57,7 +57,7 @@ export function proseLineOf(before: string, after: string, edit: TextEdit): numb
   return line;
 }
 
-/** Offset where each line in [from, to] starts in `text` (to may be the line count: the text's end). */
+/** Offset where each of `lines` starts in `text` (the line count maps to the end of the text). */
 function lineStarts(text: string, lines: readonly number[]): Map<number, number> {
   const wanted = [...new Set(lines)].sort((a, b) => a - b);
   const starts = new Map<number, number>();
@@ -84,9 +84,13 @@ export function reextractAfterLineEdit(sections: readonly ExtractedSection[], be
   if (sections.some((s) => s.kind !== "file" && s.headingLineStart <= line && line < s.headingLineEnd)) return undefined;
   if (sections.some((s) => s.kind === "declaration")) return undefined;
   const starts = lineStarts(after, touched.flatMap((s) => [s.lineStart, s.lineEnd]));
+  // A heading spanning the whole file has the file section's lines: hash each line range once.
+  const hashes = new Map<string, string>();
   return sections.map((section) => {
     if (!touched.includes(section)) return section;
-    const hash = contentHash(after.slice(starts.get(section.lineStart), starts.get(section.lineEnd)));
+    const lines = `${section.lineStart}:${section.lineEnd}`;
+    const hash = hashes.get(lines) ?? contentHash(after.slice(starts.get(section.lineStart), starts.get(section.lineEnd)));
+    hashes.set(lines, hash);
     return { ...section, contentHash: hash, sectionId: sectionId(section.filePath, section.lineStart, section.lineEnd, hash) };
   });
 }

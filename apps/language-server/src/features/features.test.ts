@@ -16,6 +16,14 @@ const range = (l1: number, c1: number, l2: number, c2: number) => ({ start: pos(
 const NOTE = "notes/usage.md";
 
 describe("diagnostics", () => {
+  test("malformed and zero-count slices are reported on the slice text", () => {
+    const ws = memoryWorkspace({ ...BASIC_FILES, "notes/slices.md": "# Slices\n\nBad @CANON/plan:lines[a:b] and @CANON/plan:head(0).\n" });
+    expect(diagnosticsFor(ws.ctx, "notes/slices.md").map((d) => [d.code, d.range])).toEqual([
+      ["CAT_SLICE_MALFORMED", range(2, 16, 2, 26)],
+      ["CAT_SLICE_ZERO_COUNT", range(2, 43, 2, 50)],
+    ]);
+  });
+
   test("each broken reference once, with its code and range; nothing from code spans or fences", () => {
     const ws = memoryWorkspace(BASIC_FILES);
     const diagnostics = diagnosticsFor(ws.ctx, NOTE);
