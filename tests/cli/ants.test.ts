@@ -174,6 +174,14 @@ describe("ants end to end (built CLI, real processes)", () => {
     expect(restored.rootAfter).toBe(restored.rootBefore);
     expect(restored.writesReverted).toBe(7);
     expect(snapshot(ws.root)).toEqual(before);
+    // Human output proves it too: the root over the touched files before the run, before and after the restore.
+    const again = cli(ws, ["restore", "--run-id", "e2e"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("run e2e: already restored (every touched file has its pre-run hash)");
+    expect(again.stdout).toContain(`root before run     ${restored.rootBefore}`);
+    expect(again.stdout).toContain(`root before restore ${restored.rootBefore}`);
+    expect(again.stdout).toContain(`root after restore  ${restored.rootBefore}`);
+    expect(restored.rootAtStart).not.toBe(restored.rootBefore);
   });
 
   it("hostile steps each get a FAILURE receipt and nothing is written outside the workspace", () => {
@@ -275,6 +283,17 @@ describe("ants end to end (built CLI, real processes)", () => {
     expect(stop.code).toBe(1);
     const stopped = receiptsOf(ws.root, first.jobId);
     expect(stopped.map((r) => r.error?.code)).toEqual(["CAT_FILE_NOT_FOUND"]);
+
+    // ants status: the job's progress and the last spawn's workers; a job of another run is not found.
+    const status = cli(ws, ["ants", "status", "--run-id", "policy", "--job-id", first.jobId]);
+    expect(status.code, status.stderr).toBe(0);
+    const lines = status.stdout.trim().split("\n");
+    expect(lines[0]).toBe(`job ${first.jobId}: 1/13 committed, 0 leased, 12 pending (12 runnable); 0 succeeded, 1 failed`);
+    expect(lines[1]).toMatch(/^bytes used 0(\/\d+)?, symbols used 0(\/\d+)?$/);
+    expect(lines[2]).toMatch(/^ {2}ant-\d+-1 pid \d+ exit 1$/);
+    const wrongRun = cli(ws, ["ants", "status", "--run-id", "other", "--job-id", first.jobId, "--json"]);
+    expect(wrongRun.code).toBe(1);
+    expect(json(wrongRun).error).toMatchObject({ code: "CAT_JOB_NOT_FOUND" });
 
     const go = cli(ws, ["execute", "--run-id", "policy", "--job-id", second.jobId, "--workers", "2", "--continue-on-fail", "--json"]);
     expect(go.code).toBe(1);

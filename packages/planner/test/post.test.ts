@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Cassette } from "@catalytic/cassette";
 import type { CatalyticError } from "@catalytic/core";
 import { plan, postPlan, verifyPlan } from "../src/index.js";
-import { makeWorkspace, planningFor } from "./workspace.js";
+import { fixture, makeWorkspace, planningFor } from "./workspace.js";
 
 const request = {
   run_id: "run_post",
@@ -94,6 +94,17 @@ describe("verifyPlan", () => {
       recomputedPlanHash: output.plan_hash,
       differences: [],
     });
+  });
+
+  it("plan_request_no_symbols (\"plan verify without symbols\"): an empty plan posts as a job with no steps and verifies", () => {
+    const root = makeWorkspace();
+    const { substrate, options } = planningFor(root);
+    const cassette = cassetteIn(root);
+    const { plan: output, posted } = postPlan(cassette, fixture("plan_request_no_symbols.json"), substrate, options);
+    expect(posted.stepIds).toEqual([]);
+    expect(cassette.getJob(posted.jobId)).toMatchObject({ runId: "test_plan_verify", stepCount: 0, planHash: output.plan_hash });
+    const result = verifyPlan(cassette, "test_plan_verify", "req_verify", substrate, options);
+    expect(result).toMatchObject({ ok: true, storedPlanHash: output.plan_hash, recomputedPlanHash: output.plan_hash, differences: [] });
   });
 
   it("reports the differing steps when the substrate changed since posting", () => {

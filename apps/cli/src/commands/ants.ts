@@ -1,5 +1,6 @@
 // `catalytic ants spawn|worker|status`: run a job's steps in N worker processes and watch them.
 import { existsSync, readFileSync } from "node:fs";
+import { CassetteError } from "@catalytic/core";
 import { Cassette } from "@catalytic/cassette";
 import { manifestPath, runWorker, spawnAnts, type AntLogger, type SpawnResult } from "@catalytic/ants";
 import { booleanOption, intOption, requiredOption, stringOption } from "../args.js";
@@ -113,6 +114,12 @@ const statusCommand: Command = {
     const cassette = Cassette.openWorkspace(ctx.root);
     let status;
     try {
+      if (cassette.getJob(jobId)?.runId !== runId) {
+        throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId} in run ${runId}`, {
+          hint: "check the ids with 'catalytic cassette jobs --run-id R'",
+          details: { runId, jobId },
+        });
+      }
       status = cassette.jobStatus(jobId);
     } finally {
       cassette.close();
