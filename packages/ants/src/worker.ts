@@ -149,8 +149,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         break;
       }
     }
-    const final = ledger.jobStatus(jobId);
-    result.exitCode = result.failed > 0 || final.outcomes.FAILURE > 0 ? 1 : 0;
+    const jobFailed = failureSeen || ledger.jobFailuresSince(jobId, receiptsSeen).failures > 0;
+    result.exitCode = result.failed > 0 || jobFailed ? 1 : 0;
   } catch (raw) {
     const error = toCatalyticError(raw);
     logger.error(`worker ${workerId} stopped: ${error.code}: ${error.message}`);
