@@ -1,5 +1,6 @@
 // verify: pragmas, tables, triggers, integrity, foreign keys, expired leases, step/receipt agreement and every job's receipt chain.
 import { canonicalJson } from "@catalytic/core";
+import { BUSY_TIMEOUT_MS } from "./connection.js";
 import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
 import { SQL_NOW_MS, type Ledger } from "./ledger.js";
 import { SCHEMA_VERSION } from "./migrations/index.js";
@@ -26,7 +27,11 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
   const journal = String(db.pragma("journal_mode", { simple: true }));
   if (journal !== "wal") fail("pragmas", `journal_mode is ${journal}, expected wal`);
   if (db.pragma("foreign_keys", { simple: true }) !== 1) fail("pragmas", "foreign_keys is OFF");
-  checks.push("pragmas: journal_mode=wal, foreign_keys=ON");
+  const synchronous = Number(db.pragma("synchronous", { simple: true }));
+  if (synchronous !== 1) fail("pragmas", `synchronous is ${synchronous}, expected 1 (NORMAL)`);
+  const busyTimeout = Number(db.pragma("busy_timeout", { simple: true }));
+  if (busyTimeout !== BUSY_TIMEOUT_MS) fail("pragmas", `busy_timeout is ${busyTimeout} ms, expected ${BUSY_TIMEOUT_MS}`);
+  checks.push(`pragmas: journal_mode=wal, foreign_keys=ON, synchronous=NORMAL, busy_timeout=${BUSY_TIMEOUT_MS}`);
 
   const version = readSchemaVersion(db);
   if (version !== SCHEMA_VERSION) fail("schema_version", `schema version ${version}, expected ${SCHEMA_VERSION}`);

@@ -22,6 +22,7 @@ describe("schema", () => {
     expect(triggers).toEqual([...REQUIRED_TRIGGERS].sort());
     expect(cassette.verify()).toMatchObject({ ok: true, issues: [] });
     expect(cassette.verify().checks).toContain(`triggers: ${REQUIRED_TRIGGERS.length} present by name`);
+    expect(cassette.verify().checks).toContain("pragmas: journal_mode=wal, foreign_keys=ON, synchronous=NORMAL, busy_timeout=5000");
   });
 
   test("reopening migrates nothing twice; a newer schema is refused", () => {
