@@ -36,7 +36,8 @@ function quantile(sorted, q) {
 /** A fresh copy of the corpus with a built index and the request file; returns the root. */
 function prepare(runId) {
   const root = mkdtempSync(path.join(os.tmpdir(), "cat-bench-ants-"));
-  cpSync(values.corpus, root, { recursive: true });
+  // pnpm runs this from the package folder; a relative --corpus is meant from where pnpm was invoked.
+  cpSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), values.corpus), root, { recursive: true });
   catalytic(root, ["build"]);
   const exportDir = path.join(root, ".catalytic", "export");
   catalytic(root, ["export", "--jsonl", exportDir]);
