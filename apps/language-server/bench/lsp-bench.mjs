@@ -15,7 +15,8 @@ import { measureMarkdownService } from "./markdown-service.mjs";
 import { createWorkspace } from "./workspace.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SERVER = path.resolve(here, "../dist/server.cjs");
+// LSP_BENCH_SERVER benchmarks another build of the server bundle (e.g. an older commit's) on the same workspace.
+const SERVER = process.env.LSP_BENCH_SERVER ? path.resolve(process.env.LSP_BENCH_SERVER) : path.resolve(here, "../dist/server.cjs");
 const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== "--"), options: { corpus: { type: "string" }, requests: { type: "string", default: "1000" }, keep: { type: "boolean", default: false } }, allowPositionals: true });
 if (!values.corpus) {
   console.error("usage: pnpm bench:lsp -- --corpus <dir> [--requests 1000] [--keep]");

@@ -4,7 +4,6 @@ import type { Diagnostic } from "vscode-languageserver";
 import { DiagnosticsScheduler } from "./diagnostics-scheduler.js";
 import { diagnosticsFor } from "./features/diagnostics.js";
 import type { Logger } from "./host.js";
-import { LARGE_DOCUMENT_CHARS, LargeDocumentCollector } from "./large-document-gc.js";
 import { ProblemsTracker } from "./problems-tracker.js";
 import type { WorkspaceHost } from "./workspace-host.js";
 
@@ -19,7 +18,6 @@ export function createDiagnosticsPipeline(
   publish: (file: string, diagnostics: Diagnostic[]) => void,
   debounceMs: number,
 ): DiagnosticsPipeline {
-  const collector = new LargeDocumentCollector();
   const scheduler: DiagnosticsScheduler = new DiagnosticsScheduler(
     {
       compute: (file, fast) => {
@@ -32,11 +30,7 @@ export function createDiagnosticsPipeline(
           const diagnostics = diagnosticsFor(ctx, file, problems.of(file), targets, host.verdictCache());
           return targets.has(file) ? undefined : diagnostics;
         }
-        const diagnostics = diagnosticsFor(host.context(), file, problems.of(file), undefined, host.verdictCache());
-        // Old versions of a large open document are garbage V8 collects late: collect once they add up.
-        const chars = host.docs.isOpen(file) ? (host.docs.text(file)?.length ?? 0) : 0;
-        if (chars >= LARGE_DOCUMENT_CHARS) setImmediate(() => collector.reindexed(chars));
-        return diagnostics;
+        return diagnosticsFor(host.context(), file, problems.of(file), undefined, host.verdictCache());
       },
       publish,
       isOpen: (file) => host.docs.isOpen(file),

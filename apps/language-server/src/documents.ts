@@ -7,7 +7,7 @@ import { fileKind } from "@catalytic/indexer";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import type { DocumentsView } from "./host.js";
-import { rescanAfterEdit } from "./reference-rescan.js";
+import { detached, rescanAfterEdit } from "./reference-rescan.js";
 
 export class DocumentStore implements DocumentsView {
   private readonly openByPath = new Map<string, TextDocument>();
@@ -107,7 +107,7 @@ export class DocumentStore implements DocumentsView {
     if (cached && cached.version === version) return cached.matches;
     if (open) {
       const text = open.getText();
-      const matches = (cached?.text !== undefined ? rescanAfterEdit(cached.text, cached.matches, text) : undefined) ?? scanReferences(text);
+      const matches = (cached?.text !== undefined ? rescanAfterEdit(cached.text, cached.matches, text) : undefined) ?? detached(scanReferences(text));
       this.referenceCache.set(file, { version, matches, text });
       return matches;
     }

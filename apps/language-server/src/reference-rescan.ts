@@ -25,9 +25,17 @@ function lineAt(text: string, offset: number): number {
   return line;
 }
 
+/**
+ * A copy of the matches sharing no memory with the scanned text: V8 keeps a substring of 13+ characters as a
+ * view on its parent, so matches kept across edits would each hold a whole (megabyte) version of the buffer.
+ */
+export function detached(matches: ReferenceMatch[]): ReferenceMatch[] {
+  return JSON.parse(JSON.stringify(matches)) as ReferenceMatch[];
+}
+
 /** Matches of `text` standalone, moved to where `text` starts in its document. */
 function scanRun(text: string, offset: number, line: number): ReferenceMatch[] {
-  return scanReferences(text).map((match) => moved(match, offset, line));
+  return detached(scanReferences(text)).map((match) => moved(match, offset, line));
 }
 
 function moved(match: ReferenceMatch, offsetDelta: number, lineDelta: number): ReferenceMatch {
@@ -46,6 +54,7 @@ function moved(match: ReferenceMatch, offsetDelta: number, lineDelta: number): R
 const sameMatches = (a: readonly ReferenceMatch[], b: readonly ReferenceMatch[]): boolean =>
   a.length === b.length && a.every((match, i) => JSON.stringify(match) === JSON.stringify(b[i]));
 
+/** The references of `after`, given those of `before` (its previous version); undefined when a full scan is needed. */
 export function rescanAfterEdit(before: string, matches: readonly ReferenceMatch[], after: string): ReferenceMatch[] | undefined {
   if (before === after) return [...matches];
   const edit = diffRegion(before, after);

@@ -2,7 +2,6 @@
 export { extractSections, fileKind, linesOf } from "./extract.js";
 export type { ExtractedSection, SectionKind, FileKind } from "./extract.js";
 export { diffRegion, proseLineOf } from "./line-edit.js";
-export type { TextEdit as LineEdit } from "./line-edit.js";
 export { scanHeadings } from "./headings.js";
 export type { Heading } from "./headings.js";
 export { scanDeclarations } from "./declarations.js";

@@ -1,8 +1,9 @@
 // Re-extraction of a Markdown file after an edit inside one prose line (typing in a large buffer).
-// When the edit cannot change the block structure - no line break, no Markdown punctuation, the line
-// starts with a letter before and after, and the line is neither a heading nor front matter - the
-// headings are the ones already extracted: only the sections containing the line get a new hash and
-// id. Anything else returns undefined and the caller re-extracts the whole file.
+// When the edit cannot change the block structure - no line break, backtick, tilde, angle bracket or
+// backslash removed or typed, the line starts with a letter (after the same indentation) before and
+// after, and the line is neither a heading nor front matter - the headings are the ones already
+// extracted: only the sections containing the line get a new hash and id. Anything else returns
+// undefined and the caller re-extracts the whole file.
 import { contentHash, sectionId } from "@catalytic/core";
 import type { ExtractedSection } from "./extract.js";
 
