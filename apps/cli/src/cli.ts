@@ -43,7 +43,7 @@ function splitGlobalFlags(argv: string[]): GlobalFlags {
     if (arg === "--json") {
       flags.json = true;
       flags.jsonAt.push(flags.rest.length);
-    }    else if (arg === "--help" || arg === "-h") flags.help = true;
+    } else if (arg === "--help" || arg === "-h") flags.help = true;
     else if (arg === "--version" || arg === "-V") flags.version = true;
     else if (arg === "--root") {
       const value = argv[++i];
