@@ -65,9 +65,11 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await openFile(page, "docs/guide.md");
     const status = page.locator('.statusbar-item[aria-label*="sections /"]');
     await status.waitFor({ timeout: 90_000 });
-    const label = (await status.getAttribute("aria-label")) ?? "";
     // 3 symbols: @CANON/agreement and @CANON/glossary (namespace), @SPEC/scope (registry); 1 problem: @CANON/missing-terms.
-    expect(label).toMatch(/^\d+ sections \/ 3 symbols · 1 problem$/);
+    // The problem count follows the index once the workspace diagnostics settle, so the label is polled.
+    await expect
+      .poll(async () => (await status.getAttribute("aria-label")) ?? "", { timeout: 30_000, interval: 250 })
+      .toMatch(/^\d+ sections \/ 3 symbols · 1 problem$/);
     await page.locator('.activitybar [aria-label="Catalytic"]').first().waitFor();
     await session.screenshot("01-activated");
     // The item opens the Catalytic output, with the extension's and the server's log.
