@@ -8,6 +8,7 @@ import { CatalyticError, toCatalyticError, type ResolveSymbolParams, type Resolv
 import { Index } from "@catalytic/indexer";
 import type { Logger } from "./host.js";
 import type { IndexWorkerMessage } from "./index-worker.js";
+import { toResolveSymbolResult } from "./resolution-result.js";
 
 export type IndexSummary = NonNullable<IndexWorkerMessage["summary"]>;
 
@@ -75,20 +76,7 @@ export class IndexService {
       this.logger.warn(`cached resolution unavailable (${typed.code}); resolving from memory`);
       return undefined;
     }
-    return {
-      symbolId: resolved.symbolId,
-      sectionId: resolved.section.sectionId,
-      file: resolved.section.filePath,
-      lineStart: resolved.section.lineStart,
-      lineEnd: resolved.section.lineEnd,
-      headingPath: resolved.section.headingPath,
-      slice: resolved.sliceText,
-      sliceSource: resolved.sliceSource,
-      contentHash: resolved.contentHash,
-      bytes: resolved.bytes,
-      payload: resolved.payload,
-      cacheHit: resolved.cacheHit,
-    };
+    return toResolveSymbolResult(resolved, resolved.cacheHit);
   }
 
   private open(): Index | undefined {

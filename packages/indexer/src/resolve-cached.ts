@@ -4,9 +4,8 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { type CatalyticConfig, type Slice, WorkspaceError, applySlice, contentHash, formatSlice, parseReference, sha256Hex } from "@catalytic/core";
 import { casRef, readCas, writeCas } from "./cas.js";
-import type { ExtractedSection } from "./extract.js";
 import { linesOf } from "./extract.js";
-import type { ResolveRequest, SliceSource } from "./model-types.js";
+import type { ResolveRequest, ResolvedPayload } from "./model-types.js";
 import { type SectionRow, sectionFromRow } from "./rows.js";
 import { chooseSlice, slugNotFoundError, unknownSymbolError, unresolvableError } from "./resolution.js";
 import * as expansionSql from "./sql/expansions.js";
@@ -24,22 +23,13 @@ export interface ResolveOptions {
   runId?: string;
 }
 
-export interface CachedResolution {
-  symbolId: string;
+/** A resolution through index.db: the payload plus where the expansion cache keeps it. */
+export interface CachedResolution extends ResolvedPayload {
   /** Cache key's symbol part: the id, plus `#slug` when a heading was named. */
   reference: string;
   runId: string;
-  section: ExtractedSection;
-  slice: Slice;
-  sliceText: string;
-  sliceSource: SliceSource;
-  payload: string;
-  /** content_hash of the section. */
-  contentHash: string;
-  payloadHash: string;
   /** `cas/ab/cd/<payloadHash>` under .catalytic/. */
   payloadRef: string;
-  bytes: number;
   cacheHit: boolean;
 }
 

@@ -23,6 +23,7 @@ import type { GetPlanResult } from "@catalytic/core/protocol";
 import type { Cassette, JobStatus, ReceiptRecord, StepRecord } from "@catalytic/cassette";
 import type { WorkspaceModel } from "@catalytic/indexer";
 import { modelSubstrate, plan, planOptionsFromConfig, postPlan, readRequestFile } from "@catalytic/planner";
+import { toResolveSymbolResult } from "../resolution-result.js";
 
 export function listRuns(cassette: Cassette | undefined): RunSummary[] {
   if (!cassette) return [];
@@ -195,20 +196,7 @@ export function listSymbols(model: WorkspaceModel, prefix?: string): SymbolSumma
 export function resolveFromModel(model: WorkspaceModel, params: ResolveSymbolParams): ResolveSymbolResult {
   const parts = parseReference(params.reference);
   const resolved = model.resolve({ symbolId: parts.symbolId, slug: parts.slug, slice: params.slice ?? parts.slice });
-  return {
-    symbolId: resolved.symbolId,
-    sectionId: resolved.section.sectionId,
-    file: resolved.section.filePath,
-    lineStart: resolved.section.lineStart,
-    lineEnd: resolved.section.lineEnd,
-    headingPath: resolved.section.headingPath,
-    slice: resolved.sliceText,
-    sliceSource: resolved.sliceSource,
-    contentHash: resolved.contentHash,
-    bytes: resolved.bytes,
-    payload: resolved.payload,
-    cacheHit: false,
-  };
+  return toResolveSymbolResult(resolved, false);
 }
 
 /** Plans a request file; with dryRun false, posts it into the cassette (same request twice: same job). */
