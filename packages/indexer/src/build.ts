@@ -10,7 +10,7 @@ import { readFrontMatter, splitLines } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, ownBodyRanges, sectionParams } from "./rows.js";
 import { settingsOf } from "./sources.js";
-import { countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
+import { type WrittenSections, countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
@@ -18,7 +18,8 @@ import type { Statements } from "./statements.js";
 import { walkSources } from "./walk.js";
 
 export interface BuildProgress {
-  phase: "walk" | "read" | "write" | "symbols" | "done";
+  /** "read" covers reading, extracting and writing: files stream through one at a time. */
+  phase: "walk" | "read" | "symbols" | "done";
   done: number;
   total: number;
   file?: string;
@@ -50,14 +51,6 @@ export interface BuildReport {
   timings: BuildTimings;
 }
 
-interface ChangedFile {
-  filePath: string;
-  size: number;
-  mtimeMs: number;
-  text: string;
-  added: boolean;
-}
-
 /** Changes when anything symbols depend on besides the files changes (config, registry). */
 export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegistry): string {
   return sha256Hex(`${hashCanonical(config)}\n${hashCanonical(registry.entries)}\n${hashCanonical(registry.problems)}`);
@@ -65,6 +58,11 @@ export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegi
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
+/**
+ * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction, so no more than one
+ * file's text is held at once (peak memory stays flat with corpus size) and the stored stats read in the
+ * same transaction are exact even when another build just committed.
+ */
 export function runBuild(
   db: Db,
   statements: Statements,
@@ -78,99 +76,104 @@ export function runBuild(
   const walkMs = performance.now() - started;
   onProgress?.({ phase: "walk", done: walked.files.length, total: walked.files.length });
 
-  const previous = new Map<string, { size: number; mtime_ms: number; content_hash: string }>();
-  for (const row of statements.get(files.SELECT_FILE_STATS).all() as Array<{ file_path: string; size: number; mtime_ms: number; content_hash: string }>) {
-    previous.set(row.file_path, row);
-  }
-  const readStarted = performance.now();
-  const changed: ChangedFile[] = [];
-  const statOnly: Array<{ filePath: string; size: number; mtimeMs: number }> = [];
-  const vanished = new Set<string>();
-  let unchanged = 0;
-  let bytes = 0;
-  walked.files.forEach((file, i) => {
-    if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
-    const before = previous.get(file.filePath);
-    if (before && before.size === file.size && before.mtime_ms === file.mtimeMs) {
-      unchanged++;
-      return;
-    }
-    let text: string;
-    try {
-      text = readFileSync(path.join(root, file.filePath), "utf8");
-    } catch (error) {
-      // Deleted (or made unreadable) between the walk and the read: treat it as gone, and say so.
-      vanished.add(file.filePath);
-      walked.skipped.push({ path: file.filePath, reason: `cannot read: ${(error as Error).message}` });
-      return;
-    }
-    if (before && before.content_hash === contentHash(text)) {
-      unchanged++;
-      statOnly.push(file);
-      return;
-    }
-    changed.push({ ...file, text, added: !before });
-  });
-  onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
-  const walkedPaths = new Set(walked.files.map((f) => f.filePath).filter((p) => !vanished.has(p)));
-  for (const file of walked.files) if (walkedPaths.has(file.filePath)) bytes += file.size;
-  const removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
-  const readMs = performance.now() - readStarted;
-
-  const extractStarted = performance.now();
-  const extracted = changed.map((file) => {
-    const normalized = normalizeNewlines(file.text);
-    const sections = extractSections(file.filePath, normalized);
-    const frontMatter = fileKind(file.filePath) === "markdown" ? readFrontMatter(normalized) : undefined;
-    return { file, normalized, sections, frontMatter };
-  });
-  const extractMs = performance.now() - extractStarted;
-
   const registry = readRegistry(root);
   const fingerprint = symbolsFingerprint(config, registry);
-  const symbolsNeeded = changed.length > 0 || removed.length > 0 || readMeta(db, "symbols_fingerprint") !== fingerprint;
-
+  let readMs = 0;
+  let extractMs = 0;
   let writeMs = 0;
   let symbolsMs = 0;
   let hashMs = 0;
+  let unchanged = 0;
+  let added = 0;
+  let changedCount = 0;
+  let bytes = 0;
+  let removed: string[] = [];
+  const touched: string[] = [];
+  const newSectionIds: string[] = [];
+  const vanished = new Set<string>();
   let hash = readMeta(db, "index_hash");
   let problems = Number(readMeta(db, "problems") ?? "0");
   db.transaction(() => {
-    const writeStarted = performance.now();
-    for (const filePath of removed) {
-      deleteSectionsOf(statements, filePath);
-      statements.get(files.DELETE_FILE).run(filePath);
-    }
-    for (const file of statOnly) statements.get(files.UPDATE_FILE_STAT).run(file.size, file.mtimeMs, file.filePath);
-    extracted.forEach(({ file, normalized, sections, frontMatter }, i) => {
-      deleteSectionsOf(statements, file.filePath); // also when "added": a concurrent build may have inserted it
+    const previous = new Map<string, FileStat>();
+    for (const row of statements.get(files.SELECT_FILE_STATS).all() as FileStat[]) previous.set(row.file_path, row);
+    // Removed files go first (as they always have): new rows then take the same ids as in a cold build.
+    const walkedPaths = new Set(walked.files.map((f) => f.filePath));
+    removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
+    const removeStarted = performance.now();
+    for (const filePath of removed) removeFile(statements, filePath);
+    writeMs += performance.now() - removeStarted;
+    // A cold build with many symbols to come keeps what it wrote for the symbol pass (nothing is read back).
+    const manySymbols = registry.entries.length > 0 || config.sources.some((source) => source.namespace);
+    const written: WrittenSections | undefined = previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
+    walked.files.forEach((file, i) => {
+      if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
+      const before = previous.get(file.filePath);
+      if (before && before.size === file.size && before.mtime_ms === file.mtimeMs) {
+        unchanged++;
+        return;
+      }
+      const readStarted = performance.now();
+      let text: string;
+      try {
+        text = readFileSync(path.join(root, file.filePath), "utf8");
+      } catch (error) {
+        // Deleted (or made unreadable) between the walk and the read: treat it as gone, and say so.
+        vanished.add(file.filePath);
+        walked.skipped.push({ path: file.filePath, reason: `cannot read: ${(error as Error).message}` });
+        return;
+      } finally {
+        readMs += performance.now() - readStarted;
+      }
+      const extractStarted = performance.now();
+      const normalized = normalizeNewlines(text);
+      if (before && before.content_hash === contentHash(normalized)) {
+        unchanged++;
+        statements.get(files.UPDATE_FILE_STAT).run(file.size, file.mtimeMs, file.filePath);
+        extractMs += performance.now() - extractStarted;
+        return;
+      }
+      const sections = extractSections(file.filePath, normalized);
+      const frontMatter = fileKind(file.filePath) === "markdown" ? readFrontMatter(normalized) : undefined;
+      const writeStarted = performance.now();
+      extractMs += writeStarted - extractStarted;
+      if (before) deleteSectionsOf(statements, file.filePath);
       statements
         .get(files.UPSERT_FILE)
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
-      insertSections(statements, sections, normalized);
-      if (onProgress && i % 200 === 0) onProgress({ phase: "write", done: i, total: extracted.length, file: file.filePath });
+      const rows = insertSections(statements, sections, normalized);
+      if (written) {
+        written.byFile.set(file.filePath, sections);
+        sections.forEach((section, ordinal) => written.rowOf.set(section, rows[ordinal] as number));
+      }
+      writeMs += performance.now() - writeStarted;
+      if (before) changedCount++;
+      else added++;
+      touched.push(file.filePath);
+      for (const section of sections) newSectionIds.push(section.sectionId);
     });
-    if (extracted.length > 0) onProgress?.({ phase: "write", done: extracted.length, total: extracted.length });
-    writeMs = performance.now() - writeStarted;
+    onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
+    for (const file of walked.files) if (!vanished.has(file.filePath)) bytes += file.size;
+    const gone = [...vanished].filter((p) => previous.has(p));
+    for (const filePath of gone) removeFile(statements, filePath);
+    if (gone.length > 0) removed = [...removed, ...gone].sort();
 
-    if (symbolsNeeded) {
+    const filesChanged = touched.length > 0 || removed.length > 0;
+    if (filesChanged || readMeta(db, "symbols_fingerprint") !== fingerprint) {
       const symbolsStarted = performance.now();
       onProgress?.({ phase: "symbols", done: 0, total: 1 });
       if (readMeta(db, "symbols_fingerprint") !== fingerprint) {
-        syncAllSymbols(statements, settings, registry);
+        syncAllSymbols(statements, settings, registry, written);
       } else {
-        const touched = [...removed, ...changed.map((f) => f.filePath)];
-        const newSectionIds = extracted.flatMap((e) => e.sections.map((s) => s.sectionId));
-        syncTouchedSymbols(statements, settings, touched, newSectionIds);
+        syncTouchedSymbols(statements, settings, [...removed, ...touched], newSectionIds);
       }
       problems = countProblems(statements, registry);
       writeMeta(db, "symbols_fingerprint", fingerprint);
       writeMeta(db, "problems", String(problems));
       symbolsMs = performance.now() - symbolsStarted;
     }
-    if (hash === undefined || changed.length > 0 || removed.length > 0) {
+    if (hash === undefined || filesChanged) {
       const hashStarted = performance.now();
-      hash = indexHash((statements.get(sectionSql.SELECT_SECTION_IDS).pluck().all() as string[]));
+      hash = indexHash(statements.get(sectionSql.SELECT_SECTION_IDS).pluck().all() as string[]);
       writeMeta(db, "index_hash", hash);
       hashMs = performance.now() - hashStarted;
     }
@@ -181,11 +184,11 @@ export function runBuild(
   };
   onProgress?.({ phase: "done", done: walked.files.length, total: walked.files.length });
   return {
-    files: walkedPaths.size,
+    files: walked.files.length - vanished.size,
     sections: counts.sections,
     symbols: counts.symbols,
-    added: changed.filter((f) => f.added).length,
-    changed: changed.filter((f) => !f.added).length,
+    added,
+    changed: changedCount,
     removed: removed.length,
     unchanged,
     bytes,
@@ -204,21 +207,35 @@ export function runBuild(
   };
 }
 
+interface FileStat {
+  file_path: string;
+  size: number;
+  mtime_ms: number;
+  content_hash: string;
+}
+
+function removeFile(statements: Statements, filePath: string): void {
+  deleteSectionsOf(statements, filePath);
+  statements.get(files.DELETE_FILE).run(filePath);
+}
+
 function deleteSectionsOf(statements: Statements, filePath: string): void {
   const deleteFts = statements.get(sectionSql.DELETE_SECTION_FTS);
   for (const id of statements.get(sectionSql.SELECT_SECTION_ROWS_OF_FILE).pluck().all(filePath) as number[]) deleteFts.run(id);
   statements.get(sectionSql.DELETE_SECTIONS_OF_FILE).run(filePath);
 }
 
-function insertSections(statements: Statements, sections: readonly ExtractedSection[], normalized: string): void {
+/** Inserts a file's sections and their full-text rows; returns the row id of each section. */
+function insertSections(statements: Statements, sections: readonly ExtractedSection[], normalized: string): number[] {
   const lines = splitLines(normalized);
   const insert = statements.get(sectionSql.INSERT_SECTION);
   const insertFts = statements.get(sectionSql.INSERT_SECTION_FTS);
   const bodies = ownBodyRanges(sections);
-  sections.forEach((section, ordinal) => {
+  return sections.map((section, ordinal) => {
     const row = insert.run(sectionParams(section, ordinal));
     const range = bodies[ordinal] as { start: number; end: number };
     const body = lines.slice(range.start, range.end).join("\n");
     if (section.heading !== "" || body.trim() !== "") insertFts.run(row.lastInsertRowid, section.heading, body);
+    return Number(row.lastInsertRowid);
   });
 }

@@ -151,7 +151,7 @@ export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] 
     if (indent >= 4) return false;
     const rest = line.slice(pos + indent);
     if (rest.length === 0) return true;
-    if (rest[0] === ">" || ATX.test(rest.replace(/[ ]+$/, "")) || THEMATIC_BREAK.test(rest) || fenceOpen(rest)) return true;
+    if (rest[0] === ">" || (rest[0] === "#" && ATX.test(rest.replace(/[ ]+$/, ""))) || THEMATIC_BREAK.test(rest) || fenceOpen(rest)) return true;
     if (htmlStart(rest, true) !== undefined) return true; // kind 7 never ends a paragraph
     // Outside the paragraph's own container any list item ends it, even an empty one or one not numbered 1.
     return listMarker(line, pos + indent) !== undefined;
@@ -245,7 +245,8 @@ export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] 
       continue;
     }
     const rest = line.slice(pos + indent);
-    const atx = ATX.exec(rest.replace(/[ ]+$/, ""));
+    // Only a line starting with `#` can be ATX: skip the trailing-space regex on every other line.
+    const atx = rest[0] === "#" ? ATX.exec(rest.replace(/[ ]+$/, "")) : null;
     if (atx) {
       headings.push({ line: index, endLine: index + 1, level: (atx[1] as string).length, text: atxText(atx[2]) });
       leaf = NONE;

@@ -26,7 +26,7 @@ const build: Command = {
   run(ctx) {
     const index = Index.open(ctx.root);
     try {
-      const labels = { walk: "scanning", read: "reading", write: "writing", symbols: "symbols", done: "done" } as const;
+      const labels = { walk: "scanning", read: "indexing", symbols: "symbols", done: "done" } as const;
       let phase: string | undefined;
       let bar = ctx.progress("scanning", 0);
       const report = index.build({

@@ -1,7 +1,7 @@
 // Statements over sections and their full-text rows (sections_fts.rowid = sections.id).
 export const INSERT_SECTION =
   "INSERT INTO sections (section_id, file_path, ordinal, kind, level, heading, slug, heading_path, line_start, line_end, heading_line_start, heading_line_end, content_hash) " +
-  "VALUES (@section_id, @file_path, @ordinal, @kind, @level, @heading, @slug, @heading_path, @line_start, @line_end, @heading_line_start, @heading_line_end, @content_hash)";
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 export const INSERT_SECTION_FTS = "INSERT INTO sections_fts (rowid, heading, body) VALUES (?, ?, ?)";
 export const SELECT_SECTION_ROWS_OF_FILE = "SELECT id FROM sections WHERE file_path = ?";
 export const DELETE_SECTION_FTS = "DELETE FROM sections_fts WHERE rowid = ?";
