@@ -16,6 +16,7 @@ import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
 import type { Statements } from "./statements.js";
 import { walkSources } from "./walk.js";
+import { statPaths } from "./walk-paths.js";
 
 export interface BuildProgress {
   /** "read" covers reading, extracting and writing: files stream through one at a time. */
@@ -23,6 +24,15 @@ export interface BuildProgress {
   done: number;
   total: number;
   file?: string;
+}
+
+export interface BuildOptions {
+  onProgress?: (progress: BuildProgress) => void;
+  /**
+   * Re-check only these files (POSIX, relative to the root, inside it), as a file watcher reports them,
+   * instead of walking every folder; the rest of the index is kept as it is.
+   */
+  paths?: readonly string[];
 }
 
 export interface BuildTimings {
@@ -63,16 +73,11 @@ const round = (ms: number): number => Math.round(ms * 100) / 100;
  * file's text is held at once (peak memory stays flat with corpus size) and the stored stats read in the
  * same transaction are exact even when another build just committed.
  */
-export function runBuild(
-  db: Db,
-  statements: Statements,
-  root: string,
-  config: CatalyticConfig,
-  onProgress: ((progress: BuildProgress) => void) | undefined,
-): BuildReport {
+export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions): BuildReport {
+  const { onProgress, paths } = options;
   const started = performance.now();
   const settings = settingsOf(config);
-  const walked = walkSources(root, settings);
+  const walked = paths ? statPaths(root, settings, paths) : walkSources(root, settings);
   const walkMs = performance.now() - started;
   onProgress?.({ phase: "walk", done: walked.files.length, total: walked.files.length });
 
@@ -86,7 +91,6 @@ export function runBuild(
   let unchanged = 0;
   let added = 0;
   let changedCount = 0;
-  let bytes = 0;
   let removed: string[] = [];
   const touched: string[] = [];
   const newSectionIds: string[] = [];
@@ -95,7 +99,15 @@ export function runBuild(
   let problems = Number(readMeta(db, "problems") ?? "0");
   db.transaction(() => {
     const previous = new Map<string, FileStat>();
-    for (const row of statements.get(files.SELECT_FILE_STATS).all() as FileStat[]) previous.set(row.file_path, row);
+    if (paths) {
+      const stat = statements.get(files.SELECT_FILE_STAT);
+      for (const filePath of new Set(paths)) {
+        const row = stat.get(filePath) as Omit<FileStat, "file_path"> | undefined;
+        if (row) previous.set(filePath, { file_path: filePath, ...row });
+      }
+    } else {
+      for (const row of statements.get(files.SELECT_FILE_STATS).all() as FileStat[]) previous.set(row.file_path, row);
+    }
     // Removed files go first (as they always have): new rows then take the same ids as in a cold build.
     const walkedPaths = new Set(walked.files.map((f) => f.filePath));
     removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
@@ -104,7 +116,7 @@ export function runBuild(
     writeMs += performance.now() - removeStarted;
     // A cold build with many symbols to come keeps what it wrote for the symbol pass (nothing is read back).
     const manySymbols = registry.entries.length > 0 || config.sources.some((source) => source.namespace);
-    const written: WrittenSections | undefined = previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
+    const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
     walked.files.forEach((file, i) => {
       if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
       const before = previous.get(file.filePath);
@@ -152,7 +164,6 @@ export function runBuild(
       for (const section of sections) newSectionIds.push(section.sectionId);
     });
     onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
-    for (const file of walked.files) if (!vanished.has(file.filePath)) bytes += file.size;
     const gone = [...vanished].filter((p) => previous.has(p));
     for (const filePath of gone) removeFile(statements, filePath);
     if (gone.length > 0) removed = [...removed, ...gone].sort();
@@ -181,17 +192,18 @@ export function runBuild(
   const counts = {
     sections: (statements.get(sectionSql.COUNT_SECTIONS).get() as { n: number }).n,
     symbols: (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n,
+    ...(statements.get(files.COUNT_FILES_AND_BYTES).get() as { files: number; bytes: number }),
   };
   onProgress?.({ phase: "done", done: walked.files.length, total: walked.files.length });
   return {
-    files: walked.files.length - vanished.size,
+    files: counts.files,
     sections: counts.sections,
     symbols: counts.symbols,
     added,
     changed: changedCount,
     removed: removed.length,
     unchanged,
-    bytes,
+    bytes: counts.bytes,
     indexHash: hash as string,
     problems,
     skipped: walked.skipped,

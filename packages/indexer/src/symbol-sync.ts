@@ -107,17 +107,7 @@ function definitionFromRow(row: DefinitionRow): SymbolDefinition {
 function insertDefinitions(statements: Statements, definitions: readonly DefinitionWithId[]): void {
   const insert = statements.get(symbolSql.INSERT_DEFINITION);
   for (const d of definitions) {
-    insert.run({
-      symbol_id: d.symbolId,
-      origin: d.origin,
-      origin_rank: originRank(d.origin),
-      file: d.file,
-      line: d.line,
-      character: d.character ?? null,
-      target_type: d.targetType,
-      target_ref: d.targetRef,
-      default_slice: d.defaultSlice ?? null,
-    });
+    insert.run(d.symbolId, d.origin, originRank(d.origin), d.file, d.line, d.character ?? null, d.targetType, d.targetRef, d.defaultSlice ?? null);
   }
 }
 
@@ -145,19 +135,21 @@ function writeSymbol(statements: Statements, targets: DbTargets, symbolId: strin
   const section = target.section;
   const targetFile =
     section?.filePath ?? (primary.targetType === "FILE" ? primary.targetRef : primary.targetType === "HEADING" ? splitHeadingRef(primary.targetRef).file : null);
-  statements.get(symbolSql.UPSERT_SYMBOL).run({
-    symbol_id: symbolId,
-    target_type: primary.targetType,
-    target_ref: primary.targetRef,
-    default_slice: primary.defaultSlice ?? null,
-    section_row: section ? (targets.rowOf.get(section) ?? null) : null,
-    section_id: section?.sectionId ?? null,
-    target_file: targetFile,
-    stale: target.stale ? 1 : 0,
-    problem_code: problem?.code ?? null,
-    problem_message: problem?.message ?? null,
-    definitions: JSON.stringify(definitions),
-  });
+  statements
+    .get(symbolSql.UPSERT_SYMBOL)
+    .run(
+      symbolId,
+      primary.targetType,
+      primary.targetRef,
+      primary.defaultSlice ?? null,
+      section ? (targets.rowOf.get(section) ?? null) : null,
+      section?.sectionId ?? null,
+      targetFile,
+      target.stale ? 1 : 0,
+      problem?.code ?? null,
+      problem?.message ?? null,
+      JSON.stringify(definitions),
+    );
 }
 
 /**

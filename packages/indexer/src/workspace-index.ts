@@ -14,9 +14,10 @@ import {
   loadConfig,
   normalizeNewlines,
   parseSlice,
+  resolveInsideWorkspace,
 } from "@catalytic/core";
 import { unwritableError, writeFileAtomic } from "./atomic-write.js";
-import { type BuildProgress, type BuildReport, runBuild, symbolsFingerprint } from "./build.js";
+import { type BuildOptions, type BuildReport, runBuild, symbolsFingerprint } from "./build.js";
 import { type Db, indexPath, openIndexDb, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, linesOf } from "./extract.js";
 import { type Logger, SILENT_LOGGER } from "./logger.js";
@@ -138,8 +139,17 @@ export class Index {
     return index;
   }
 
-  build(options: { onProgress?: (progress: BuildProgress) => void } = {}): BuildReport {
-    const report = runBuild(this.db, this.statements, this.root, this.config, options.onProgress);
+  /**
+   * Indexes every source (or, with `paths`, re-checks only those files: what a file watcher reports).
+   * Paths are relative to the root; one that is absolute, has `..` or leads out through a symlink is
+   * CAT_PATH_OUTSIDE_WORKSPACE.
+   */
+  build(options: BuildOptions = {}): BuildReport {
+    const paths = options.paths?.map((p) => {
+      resolveInsideWorkspace(this.root, p);
+      return path.posix.normalize(p.split(path.sep).join("/")).replace(/^(\.\/)+/, "");
+    });
+    const report = runBuild(this.db, this.statements, this.root, this.config, { ...options, ...(paths ? { paths } : {}) });
     for (const skipped of report.skipped) this.logger.warn(`skipped ${skipped.path}: ${skipped.reason}`);
     this.logger.info("index built", { files: report.files, sections: report.sections, indexHash: report.indexHash });
     return report;
