@@ -73,6 +73,14 @@ export interface ExportReport {
   files: string[];
 }
 
+interface VerifyRow {
+  section_id: string;
+  file_path: string;
+  line_start: number;
+  line_end: number;
+  kind: string;
+}
+
 interface SymbolTableRow {
   symbol_id: string;
   target_type: SymbolRecord["targetType"];
@@ -238,32 +246,40 @@ export class Index {
     return this.loadModel().problems();
   }
 
-  /** Two builds and a fresh in-memory extraction of every source must give the same sections. */
+  /**
+   * Two builds and a fresh in-memory extraction of every source must give the same sections. Compared file
+   * by file against a compact key per indexed section (no section objects are kept), so memory stays flat.
+   */
   verify(): VerifyReport {
     const first = this.build();
     const second = this.build();
-    const fresh = new Map<string, ExtractedSection>();
-    const freshIds: string[] = [];
+    const keyOf = (sectionId: string, lineStart: number, kind: string): string => `${sectionId}:${lineStart}:${kind}`;
+    // file -> key -> the indexed section's place (what a difference reports)
+    const indexed = new Map<string, Map<string, VerifyDifference>>();
+    for (const row of this.statements.get(sectionSql.SELECT_SECTION_PLACES).iterate() as Iterable<VerifyRow>) {
+      let ofFile = indexed.get(row.file_path);
+      if (!ofFile) indexed.set(row.file_path, (ofFile = new Map()));
+      ofFile.set(keyOf(row.section_id, row.line_start, row.kind), { side: "index", sectionId: row.section_id, filePath: row.file_path, lineStart: row.line_start, lineEnd: row.line_end });
+    }
+    const freshOnly: VerifyDifference[] = [];
+    const freshIds = new Set<string>();
     for (const file of walkSources(this.root, settingsOf(this.config)).files) {
       const text = normalizeNewlines(readFileSync(path.join(this.root, file.filePath), "utf8"));
-      for (const section of extractSections(file.filePath, text)) {
-        freshIds.push(section.sectionId);
-        fresh.set(`${section.sectionId}:${section.filePath}:${section.lineStart}:${section.kind}`, section);
+      const ofFile = indexed.get(file.filePath);
+      const seen = new Set<string>();
+      for (const s of extractSections(file.filePath, text)) {
+        freshIds.add(s.sectionId);
+        const key = keyOf(s.sectionId, s.lineStart, s.kind);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (!ofFile?.delete(key)) freshOnly.push({ side: "fresh", sectionId: s.sectionId, filePath: s.filePath, lineStart: s.lineStart, lineEnd: s.lineEnd });
       }
     }
-    const indexed = new Map<string, ExtractedSection>();
-    for (const row of this.statements.get(sectionSql.SELECT_ALL_SECTIONS).all() as SectionRow[]) {
-      const section = sectionFromRow(row);
-      indexed.set(`${section.sectionId}:${section.filePath}:${section.lineStart}:${section.kind}`, section);
-    }
     const differences: VerifyDifference[] = [];
-    const note = (side: VerifyDifference["side"], s: ExtractedSection): void => {
-      differences.push({ side, sectionId: s.sectionId, filePath: s.filePath, lineStart: s.lineStart, lineEnd: s.lineEnd });
-    };
-    for (const [key, section] of indexed) if (!fresh.has(key)) note("index", section);
-    for (const [key, section] of fresh) if (!indexed.has(key)) note("fresh", section);
+    for (const ofFile of indexed.values()) differences.push(...ofFile.values());
+    differences.push(...freshOnly);
     differences.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : a.lineStart - b.lineStart));
-    const freshHash = indexHash(new Set(freshIds));
+    const freshHash = indexHash(freshIds);
     const ok = differences.length === 0 && first.indexHash === second.indexHash && second.indexHash === freshHash;
     return { ok, firstHash: first.indexHash, secondHash: second.indexHash, freshHash, differences };
   }
