@@ -108,6 +108,8 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     } else {
       for (const row of statements.get(files.SELECT_FILE_STATS).all() as FileStat[]) previous.set(row.file_path, row);
     }
+    // Config or registry changed (or first build): every symbol is recomputed, so touched ids need not be kept.
+    const allSymbols = readMeta(db, "symbols_fingerprint") !== fingerprint;
     // Removed files go first (as they always have): new rows then take the same ids as in a cold build.
     const walkedPaths = new Set(walked.files.map((f) => f.filePath));
     removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
@@ -161,7 +163,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       if (before) changedCount++;
       else added++;
       touched.push(file.filePath);
-      for (const section of sections) newSectionIds.push(section.sectionId);
+      if (!allSymbols) for (const section of sections) newSectionIds.push(section.sectionId);
     });
     onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
     const gone = [...vanished].filter((p) => previous.has(p));
@@ -169,10 +171,10 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     if (gone.length > 0) removed = [...removed, ...gone].sort();
 
     const filesChanged = touched.length > 0 || removed.length > 0;
-    if (filesChanged || readMeta(db, "symbols_fingerprint") !== fingerprint) {
+    if (filesChanged || allSymbols) {
       const symbolsStarted = performance.now();
       onProgress?.({ phase: "symbols", done: 0, total: 1 });
-      if (readMeta(db, "symbols_fingerprint") !== fingerprint) {
+      if (allSymbols) {
         syncAllSymbols(statements, settings, registry, written);
       } else {
         syncTouchedSymbols(statements, settings, [...removed, ...touched], newSectionIds);
