@@ -2,7 +2,7 @@
 import { SymbolKind, type DocumentSymbol } from "vscode-languageserver";
 import type { FeatureContext } from "../host.js";
 import { headingRange, sectionRange } from "../positions.js";
-import { definitionSites } from "./rename.js";
+import { definitionSites } from "./symbol-sites.js";
 
 export function documentSymbols(ctx: FeatureContext, uri: string): DocumentSymbol[] | undefined {
   const file = ctx.docs.pathOf(uri);
