@@ -29,7 +29,7 @@ export function documentSymbols(ctx: FeatureContext, uri: string): DocumentSymbo
   const seen = new Set<string>();
   for (const symbol of ctx.model.listSymbols()) {
     if (seen.has(symbol.symbolId)) continue;
-    // resolveTarget, not getSection: a heading spanning its file shares the file section's id (DESIGN §3).
+    // resolveTarget, not getSection: a heading spanning its file shares the file section's id (docs/indexer.md "Sections").
     const section = symbol.sectionId ? ctx.model.resolveTarget(symbol.symbolId) : undefined;
     const sites = definitionSites(ctx, symbol.symbolId).filter((site) => site.file === file && site.origin !== "namespace");
     if (section?.filePath === file) {
