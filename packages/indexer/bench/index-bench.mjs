@@ -1,5 +1,6 @@
 // Indexer benchmark (docs/indexer.md, "Benchmark"). Usage:
 //   pnpm bench:index -- --corpus ../shared/corpora/tldr-en [--runs N] [--resolves N] [--rust-book DIR] [--scale]
+//                       [--baseline-cli FILE]   (another build of catalytic.cjs, e.g. from main: cold builds side by side)
 // Whole processes of the built CLI (apps/cli/dist/catalytic.cjs: run `pnpm build` first), measured in one run
 // side by side with the floor (bench/floor.mjs: walk + read + sha256 of the same files, its own process), so each
 // target prints as a ratio of figures taken under the same load. Then no-change and one-file rebuilds and resolve
@@ -20,7 +21,7 @@ const TIME = "/usr/bin/time"; // GNU time gives the child's peak RSS; without it
 const PYTHON_TLDR_S = 0.5; // the original Python implementation on tldr-en, as measured in issue 16
 
 function parseArgs(argv) {
-  const args = { corpus: undefined, runs: 3, resolves: 1000, rustBook: path.resolve(here, "../../../fixtures/corpora/rust-book"), scale: false };
+  const args = { corpus: undefined, runs: 3, resolves: 1000, rustBook: path.resolve(here, "../../../fixtures/corpora/rust-book"), scale: false, baseline: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--") continue;
@@ -29,6 +30,7 @@ function parseArgs(argv) {
     else if (arg === "--resolves") args.resolves = Number(argv[++i]);
     else if (arg === "--rust-book") args.rustBook = argv[++i];
     else if (arg === "--scale") args.scale = true;
+    else if (arg === "--baseline-cli") args.baseline = argv[++i];
     else throw new Error(`unknown argument ${arg} (usage: --corpus <dir> [--runs N] [--resolves N] [--rust-book DIR] [--scale])`);
   }
   if (!args.corpus) throw new Error("--corpus <dir> is required");
@@ -74,9 +76,9 @@ function proc(command, args) {
 
 const floor = (root) => proc(process.execPath, [FLOOR, root]);
 const cli = (root, ...args) => proc(process.execPath, [CLI, "--root", root, ...args, "--json"]);
-function coldBuild(root) {
+function coldBuild(root, bundle = CLI) {
   rmSync(path.join(root, ".catalytic"), { recursive: true, force: true });
-  const run = cli(root, "build");
+  const run = proc(process.execPath, [bundle, "--root", root, "build", "--json"]);
   return { ...run, report: JSON.parse(run.stdout) };
 }
 
@@ -118,6 +120,8 @@ try {
   const rustBook = copy(rustBookSource, path.join(workDir, "rust-book"));
 
   // Whole processes, interleaved round by round so load changes hit every figure alike.
+  const baseline = args.baseline ? path.resolve(base, args.baseline) : undefined;
+  const b = { cold: [], coldCpu: [], coldRss: [], named: [], namedCpu: [], namedRss: [], rust: [] };
   const m = { floor: [], floorCpu: [], cold: [], coldCpu: [], coldRss: [], named: [], namedCpu: [], namedRss: [], rustFloor: [], rust: [], rustRss: [] };
   let plainReport;
   let namedReport;
@@ -141,6 +145,17 @@ try {
     m.rust.push(rust.ms);
     m.rustRss.push(rust.rss);
     rustReport = rust.report;
+    if (baseline) {
+      const old = coldBuild(plain, baseline);
+      b.cold.push(old.ms);
+      b.coldCpu.push(old.cpu);
+      b.coldRss.push(old.rss);
+      const oldNamed = coldBuild(named, baseline);
+      b.named.push(oldNamed.ms);
+      b.namedCpu.push(oldNamed.cpu);
+      b.namedRss.push(oldNamed.rss);
+      b.rust.push(coldBuild(rustBook, baseline).ms);
+    }
   }
   const floorMs = median(m.floor);
   print(`whole processes, median of ${args.runs} (${corpus})`, [
@@ -155,6 +170,15 @@ try {
     ["  phases (last run)", Object.entries(namedReport.timings).map(([k, v]) => `${k}=${v}`).join(" ")],
     [`rust-book cold build (${rustReport.files} files)`, `${seconds(median(m.rust))} (target <= 0.150 s); floor ${seconds(median(m.rustFloor))}; peak RSS ${mib(median(m.rustRss))}`],
   ]);
+
+  if (baseline) {
+    print(`baseline ${baseline}, same rounds`, [
+      ["cold build, no config", `${seconds(median(b.cold))} = ${ratio(median(b.cold), floorMs)} the floor; CPU ${cpuSeconds(b.coldCpu)}; peak RSS ${mib(median(b.coldRss))}`],
+      ["cold build, namespace source", `${seconds(median(b.named))} = ${ratio(median(b.named), floorMs)} the floor; CPU ${cpuSeconds(b.namedCpu)}; peak RSS ${mib(median(b.namedRss))}`],
+      ["rust-book cold build", seconds(median(b.rust))],
+      ["this build / baseline (wall, cold no config / namespace / rust-book)", `${ratio(median(m.cold), median(b.cold))} / ${ratio(median(m.named), median(b.named))} / ${ratio(median(m.rust), median(b.rust))}`],
+    ]);
+  }
 
   // In process, on the namespace copy: rebuilds and resolve latency.
   const index = Index.open(named);
@@ -202,12 +226,15 @@ try {
     mkdirSync(scale);
     for (let i = 1; i <= 5; i++) copy(corpus, path.join(scale, `copy-${i}`));
     copy(rustBookSource, path.join(scale, "rust-book"));
-    const s = { floor: [], cold: [], rss: [], oneProc: [], oneProcRss: [], verify: [], verifyRss: [] };
+    const s = { floor: [], floorCpu: [], cold: [], coldCpu: [], rss: [], oneProc: [], oneProcRss: [], verify: [], verifyCpu: [], verifyRss: [] };
     let report;
     for (let run = 0; run < args.runs; run++) {
-      s.floor.push(floor(scale).ms);
+      const floorRun = floor(scale);
+      s.floor.push(floorRun.ms);
+      s.floorCpu.push(floorRun.cpu);
       const cold = coldBuild(scale);
       s.cold.push(cold.ms);
+      s.coldCpu.push(cold.cpu);
       s.rss.push(cold.rss);
       report = cold.report;
     }
@@ -248,11 +275,12 @@ try {
       const verify = cli(scale, "verify");
       if (!JSON.parse(verify.stdout).ok) throw new Error(`verify failed: ${verify.stdout.slice(0, 500)}`);
       s.verify.push(verify.ms);
+      s.verifyCpu.push(verify.cpu);
       s.verifyRss.push(verify.rss);
     }
     print(`scale: ${report.files} files, ${report.bytes} bytes (5 copies + rust-book), median of ${args.runs}`, [
-      ["floor: walk + read + sha256", seconds(median(s.floor))],
-      ["cold build (whole process)", `${seconds(median(s.cold))} (target <= 2.5 s) = ${ratio(median(s.cold), median(s.floor))} the floor`],
+      ["floor: walk + read + sha256", `${seconds(median(s.floor))} (CPU ${cpuSeconds(s.floorCpu)})`],
+      ["cold build (whole process)", `${seconds(median(s.cold))} (target <= 2.5 s) = ${ratio(median(s.cold), median(s.floor))} the floor; CPU ${cpuSeconds(s.coldCpu)} = ${cpuRatio(s.coldCpu, s.floorCpu)}`],
       ["  peak RSS", `${mib(median(s.rss))} (target <= 150 MiB)`],
       ["  phases (last run)", Object.entries(report.timings).map(([k, v]) => `${k}=${v}`).join(" ")],
       ["one-file rebuild, named (build({paths}), in process)", `${seconds(median(oneNamed))}, p95 ${seconds(percentile(oneNamed, 95))} (target <= 0.150 s)`],
@@ -260,7 +288,7 @@ try {
       ["one-file rebuild, full walk (build(), in process)", `${seconds(median(oneIn))}, p95 ${seconds(percentile(oneIn, 95))}`],
       ["  phases (last run)", Object.entries(oneInReport.timings).map(([k, v]) => `${k}=${v}`).join(" ")],
       ["one-file rebuild, named, whole process (build --path)", `${seconds(median(s.oneProc))}; peak RSS ${mib(median(s.oneProcRss))}`],
-      ["verify (whole process)", `${seconds(median(s.verify))} (target <= 1.5 s); peak RSS ${mib(median(s.verifyRss))}`],
+      ["verify (whole process)", `${seconds(median(s.verify))} (target <= 1.5 s); CPU ${cpuSeconds(s.verifyCpu)}; peak RSS ${mib(median(s.verifyRss))}`],
     ]);
   }
   process.stdout.write(`\nload average at the end (1/5/15 min): ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")} on ${os.availableParallelism()} CPUs, node ${process.version}\n`);
