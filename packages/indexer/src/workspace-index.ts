@@ -34,7 +34,6 @@ import * as fileSql from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
 import { Statements } from "./statements.js";
-import { walkSources } from "./walk.js";
 
 export interface IndexOpenOptions {
   /** Configuration to use instead of <root>/catalytic.json. */
@@ -263,11 +262,12 @@ export class Index {
     }
     const freshOnly: VerifyDifference[] = [];
     const freshIds = new Set<string>();
-    for (const file of walkSources(this.root, settingsOf(this.config)).files) {
-      const text = normalizeNewlines(readFileSync(path.join(this.root, file.filePath), "utf8"));
-      const ofFile = indexed.get(file.filePath);
+    // The files the second build's walk found (walking a third time would find the same).
+    for (const filePath of this.statements.get(fileSql.SELECT_FILE_PATHS).pluck().iterate() as Iterable<string>) {
+      const text = normalizeNewlines(readFileSync(path.join(this.root, filePath), "utf8"));
+      const ofFile = indexed.get(filePath);
       const seen = new Set<string>();
-      for (const s of extractSections(file.filePath, text)) {
+      for (const s of extractSections(filePath, text)) {
         freshIds.add(s.sectionId);
         const key = keyOf(s.sectionId, s.lineStart, s.kind);
         if (seen.has(key)) continue;
