@@ -1,5 +1,6 @@
-// RUN_TEST: only a test named in catalytic.json, spawned without a shell, inside the workspace, with a
-// timeout. Arguments are passed as literal bytes: shell metacharacters mean nothing here.
+// RUN_TEST: the command recorded in the step when the plan was made, only while catalytic.json still names it,
+// spawned without a shell, inside the workspace, in its own process group, with a timeout. Arguments are
+// passed as literal bytes: shell metacharacters mean nothing here.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ExecutionError, InputError, PlannerError, resolveInsideWorkspace, type TestCommand } from "@catalytic/core";
@@ -36,17 +37,37 @@ function commandPath(root: string, command: string): string {
   return resolveInsideWorkspace(root, command);
 }
 
+/**
+ * The guard: a small Node process that leads the test's process group and runs the test in it. Its stdin is a
+ * pipe from the ant that nobody writes: when the ant dies (even by SIGKILL) the pipe closes and the guard kills
+ * the whole group, so no test outlives its ant. It reports how the test ended on fd 3.
+ */
+const GUARD = `
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const [command, ...args] = process.argv.slice(1);
+const report = (value) => { try { fs.writeSync(3, JSON.stringify(value)); } catch {} };
+const killGroup = () => { try { process.kill(-process.pid, "SIGKILL"); } catch { process.exit(137); } };
+process.stdin.on("end", killGroup);
+process.stdin.on("error", killGroup);
+process.stdin.resume();
+const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
+child.on("error", (error) => { report({ spawn_error: error.message }); process.exit(127); });
+child.on("exit", (code, signal) => { report({ exit_code: code, signal }); process.exit(0); });
+`;
+
 function runCommand(root: string, test: TestCommand, timeoutMs: number, signal: AbortSignal): Promise<TestRun> {
   const cwd = resolveInsideWorkspace(root, test.cwd === "" ? "." : test.cwd);
   return new Promise((resolve) => {
     const tail = new Tail(OUTPUT_TAIL_BYTES);
     let timedOut = false;
     let settled = false;
-    const child = spawn(commandPath(root, test.command), test.args, {
+    let reported = "";
+    const child = spawn(process.execPath, ["-e", GUARD, "--", commandPath(root, test.command), ...test.args], {
       cwd,
       shell: false,
-      stdio: ["ignore", "pipe", "pipe"],
-      // Its own process group, so a timeout kills whatever the test started too.
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
+      // Its own process group (the guard leads it), so a timeout, a lost lease or a dead ant kills everything the test started.
       detached: true,
     });
     const kill = (): void => {
@@ -67,25 +88,46 @@ function runCommand(root: string, test: TestCommand, timeoutMs: number, signal: 
       settled = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", abort);
+      child.stdin?.destroy();
       resolve(run);
     };
-    child.stdout.on("data", (chunk: Buffer) => tail.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => tail.push(chunk));
+    child.stdout?.on("data", (chunk: Buffer) => tail.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => tail.push(chunk));
+    (child.stdio[3] as NodeJS.ReadableStream | null)?.on("data", (chunk: Buffer) => (reported += chunk.toString("utf8")));
     child.on("error", (error) => finish({ exitCode: null, signal: null, timedOut, outputTail: tail.text(), spawnError: error.message }));
-    child.on("close", (code, sig) => finish({ exitCode: code, signal: sig, timedOut, outputTail: tail.text() }));
+    child.on("close", (code, sig) => {
+      const outcome = reported ? (JSON.parse(reported) as { exit_code?: number | null; signal?: string | null; spawn_error?: string }) : undefined;
+      if (outcome?.spawn_error !== undefined) return finish({ exitCode: null, signal: null, timedOut, outputTail: tail.text(), spawnError: outcome.spawn_error });
+      if (outcome) return finish({ exitCode: outcome.exit_code ?? null, signal: outcome.signal ?? null, timedOut, outputTail: tail.text() });
+      finish({ exitCode: code, signal: sig, timedOut, outputTail: tail.text() });
+    });
   });
+}
+
+function sameCommand(a: { command: string; args: readonly string[]; cwd: string }, b: { command: string; args: readonly string[]; cwd: string }): boolean {
+  return a.command === b.command && a.cwd === b.cwd && a.args.length === b.args.length && a.args.every((arg, i) => arg === b.args[i]);
 }
 
 export const runTest: Executor = async (step, ctx, receipt) => {
   const name = step.refs.test_name;
-  if (!name) throw new InputError("CAT_PLAN_INVALID", "RUN_TEST step has no refs.test_name", { hint: "re-plan the request" });
-  const test = Object.hasOwn(ctx.config.tests, name) ? ctx.config.tests[name] : undefined;
-  if (!test) {
+  const recorded = step.refs.test_command;
+  if (!name || !recorded) throw new InputError("CAT_PLAN_INVALID", "RUN_TEST step needs refs.test_name and refs.test_command", { hint: "re-plan the request" });
+  const configured = Object.hasOwn(ctx.config.tests, name) ? ctx.config.tests[name] : undefined;
+  if (!configured) {
     throw new PlannerError("CAT_TEST_NOT_CONFIGURED", `test ${JSON.stringify(name)} is not in catalytic.json tests`, {
       hint: "only tests named in catalytic.json can run; add it there and re-plan",
       details: { test_name: name, configured: Object.keys(ctx.config.tests).sort() },
     });
   }
+  // The step runs the command recorded when the plan was made (covered by the plan hash); the configuration can
+  // only veto it. A changed test, or a step naming a command the configuration never had, runs nothing.
+  if (!sameCommand(recorded, configured)) {
+    throw new PlannerError("CAT_TEST_CHANGED", `test ${JSON.stringify(name)} in catalytic.json is not the command recorded in the plan`, {
+      hint: "catalytic.json changed after the plan was posted (or the step was not made by the planner); re-plan to run the current command",
+      details: { test_name: name, recorded, configured: { command: configured.command, args: configured.args, cwd: configured.cwd } },
+    });
+  }
+  const test: TestCommand = { ...recorded, timeout_seconds: configured.timeout_seconds };
   const timeoutSeconds = Math.min(test.timeout_seconds, step.constraints?.timeout_seconds ?? test.timeout_seconds);
   const run = await runCommand(ctx.root, test, timeoutSeconds * 1000, ctx.signal);
   const result = {
