@@ -100,7 +100,8 @@ export class WriteTarget {
             }
             next = openChild(dir, segment);
           } else if (code === "ENOTDIR" || code === "ELOOP") {
-            if (lstatSync(entry(dir, segment), { throwIfNoEntry: false })?.isSymbolicLink()) throw symlinkError(relative);
+            // A symlink (O_NOFOLLOW refused it), unless it is plainly a file; one that vanished since was a swap in progress.
+            if (!lstatSync(entry(dir, segment), { throwIfNoEntry: false })?.isFile()) throw symlinkError(relative);
             throw new WorkspaceError("CAT_FILE_UNWRITABLE", `${JSON.stringify(relative)}: ${segment} is not a folder`, {
               hint: "write to a path whose folders are folders",
               details: { path: relative },
