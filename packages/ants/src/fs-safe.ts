@@ -54,6 +54,80 @@ function openChild(parent: OpenDir, name: string): OpenDir {
   return { fd, absolute: path.join(parent.absolute, name), dev: stat.dev, ino: stat.ino };
 }
 
+/**
+ * Opens the folder holding the last of `segments`, each folder O_NOFOLLOW|O_DIRECTORY relative to the one before,
+ * starting at the real root. With `createParents`, missing folders are made in the open parent (listed in `created`).
+ */
+function openFolderOf(realRoot: string, segments: string[], relative: string, createParents: boolean): { dir: OpenDir; name: string; created: string[] } {
+  const folders = segments.slice(0, -1);
+  const rootFd = openSync(realRoot, O_RDONLY | O_DIRECTORY);
+  const rootStat = fstatSync(rootFd);
+  let dir: OpenDir = { fd: rootFd, absolute: realRoot, dev: rootStat.dev, ino: rootStat.ino };
+  const created: string[] = [];
+  try {
+    for (const [depth, segment] of folders.entries()) {
+      let next: OpenDir;
+      try {
+        next = openChild(dir, segment);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" && createParents) {
+          try {
+            mkdirSync(entry(dir, segment));
+            created.push(folders.slice(0, depth + 1).join("/"));
+          } catch (mkdirError) {
+            if ((mkdirError as NodeJS.ErrnoException).code !== "EEXIST") throw mkdirError;
+          }
+          next = openChild(dir, segment);
+        } else if (code === "ENOTDIR" || code === "ELOOP") {
+          // A symlink (O_NOFOLLOW refused it), unless it is plainly a file; one that vanished since was a swap in progress.
+          if (!lstatSync(entry(dir, segment), { throwIfNoEntry: false })?.isFile()) throw symlinkError(relative);
+          throw new WorkspaceError("CAT_FILE_UNWRITABLE", `${JSON.stringify(relative)}: ${segment} is not a folder`, {
+            hint: "use a path whose folders are folders",
+            details: { path: relative },
+          });
+        } else {
+          throw error;
+        }
+      }
+      closeSync(dir.fd);
+      dir = next;
+    }
+  } catch (error) {
+    closeSync(dir.fd);
+    throw error;
+  }
+  return { dir, name: segments[segments.length - 1] as string, created };
+}
+
+/**
+ * Opens a workspace file for reading without a check-then-use race: symlinks inside the workspace are resolved
+ * first (the containment check), then the real path is walked with O_NOFOLLOW, so a folder swapped in between
+ * fails the read instead of reading outside. The caller closes the returned descriptor.
+ */
+export function openForRead(root: string, relative: string): { fd: number; stat: Stats } {
+  const absolute = resolveInsideWorkspace(root, relative);
+  const realRoot = realpathSync(root);
+  const inside = path.relative(realRoot, realpathSync(absolute));
+  if (inside.startsWith("..") || path.isAbsolute(inside)) {
+    throw new WorkspaceError("CAT_PATH_OUTSIDE_WORKSPACE", `${JSON.stringify(relative)} leads outside the workspace through a symlink`, {
+      hint: "use a path relative to the workspace root that stays inside it",
+      details: { path: relative },
+    });
+  }
+  const { dir, name } = openFolderOf(realRoot, inside.split(path.sep), relative, false);
+  let fd: number;
+  try {
+    fd = openSync(entry(dir, name), O_RDONLY | O_NOFOLLOW);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") throw symlinkError(relative);
+    throw error;
+  } finally {
+    closeSync(dir.fd);
+  }
+  return { fd, stat: fstatSync(fd) };
+}
+
 /** A workspace file opened for writing: its folder is held open, the file itself is only named. */
 export class WriteTarget {
   private closed = false;
@@ -77,42 +151,9 @@ export class WriteTarget {
   static open(root: string, relative: string, options: { createParents: boolean; protectedPaths?: readonly string[] }): WriteTarget {
     resolveInsideWorkspace(root, relative);
     assertWritable(relative, options.protectedPaths);
-    const realRoot = realpathSync(root);
     const segments = path.posix.normalize(relative.replace(/\\/g, "/")).split("/").filter((s) => s !== "" && s !== ".");
-    const name = segments.pop() as string;
-    const rootFd = openSync(realRoot, O_RDONLY | O_DIRECTORY);
-    const rootStat = fstatSync(rootFd);
-    let dir: OpenDir = { fd: rootFd, absolute: realRoot, dev: rootStat.dev, ino: rootStat.ino };
-    const created: string[] = [];
+    const { dir, name, created } = openFolderOf(realpathSync(root), segments, relative, options.createParents);
     try {
-      for (const [depth, segment] of segments.entries()) {
-        let next: OpenDir;
-        try {
-          next = openChild(dir, segment);
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === "ENOENT" && options.createParents) {
-            try {
-              mkdirSync(entry(dir, segment));
-              created.push(segments.slice(0, depth + 1).join("/"));
-            } catch (mkdirError) {
-              if ((mkdirError as NodeJS.ErrnoException).code !== "EEXIST") throw mkdirError;
-            }
-            next = openChild(dir, segment);
-          } else if (code === "ENOTDIR" || code === "ELOOP") {
-            // A symlink (O_NOFOLLOW refused it), unless it is plainly a file; one that vanished since was a swap in progress.
-            if (!lstatSync(entry(dir, segment), { throwIfNoEntry: false })?.isFile()) throw symlinkError(relative);
-            throw new WorkspaceError("CAT_FILE_UNWRITABLE", `${JSON.stringify(relative)}: ${segment} is not a folder`, {
-              hint: "write to a path whose folders are folders",
-              details: { path: relative },
-            });
-          } else {
-            throw error;
-          }
-        }
-        closeSync(dir.fd);
-        dir = next;
-      }
       const stat = lstatSync(entry(dir, name), { throwIfNoEntry: false });
       if (stat?.isSymbolicLink()) throw symlinkError(relative);
       if (stat && !stat.isFile()) {
