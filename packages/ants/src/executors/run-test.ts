@@ -1,10 +1,11 @@
 // RUN_TEST: the command recorded in the step when the plan was made, only while catalytic.json still names it,
-// spawned without a shell, inside the workspace, in its own process group, with a timeout. Arguments are
-// passed as literal bytes: shell metacharacters mean nothing here.
+// spawned without a shell, inside the workspace, in its own process group (killed with the ant: reaper.ts),
+// with a timeout. Arguments are passed as literal bytes: shell metacharacters mean nothing here.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ExecutionError, InputError, PlannerError, resolveInsideWorkspace, type TestCommand } from "@catalytic/core";
 import type { Executor } from "../context.js";
+import { guardGroup } from "./reaper.js";
 
 export const OUTPUT_TAIL_BYTES = 4096;
 
@@ -37,39 +38,20 @@ function commandPath(root: string, command: string): string {
   return resolveInsideWorkspace(root, command);
 }
 
-/**
- * The guard: a small Node process that leads the test's process group and runs the test in it. Its stdin is a
- * pipe from the ant that nobody writes: when the ant dies (even by SIGKILL) the pipe closes and the guard kills
- * the whole group, so no test outlives its ant. It reports how the test ended on fd 3.
- */
-const GUARD = `
-const { spawn } = require("node:child_process");
-const fs = require("node:fs");
-const [command, ...args] = process.argv.slice(1);
-const report = (value) => { try { fs.writeSync(3, JSON.stringify(value)); } catch {} };
-const killGroup = () => { try { process.kill(-process.pid, "SIGKILL"); } catch { process.exit(137); } };
-process.stdin.on("end", killGroup);
-process.stdin.on("error", killGroup);
-process.stdin.resume();
-const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
-child.on("error", (error) => { report({ spawn_error: error.message }); process.exit(127); });
-child.on("exit", (code, signal) => { report({ exit_code: code, signal }); process.exit(0); });
-`;
-
 function runCommand(root: string, test: TestCommand, timeoutMs: number, signal: AbortSignal): Promise<TestRun> {
   const cwd = resolveInsideWorkspace(root, test.cwd === "" ? "." : test.cwd);
   return new Promise((resolve) => {
     const tail = new Tail(OUTPUT_TAIL_BYTES);
     let timedOut = false;
     let settled = false;
-    let reported = "";
-    const child = spawn(process.execPath, ["-e", GUARD, "--", commandPath(root, test.command), ...test.args], {
+    const child = spawn(commandPath(root, test.command), test.args, {
       cwd,
       shell: false,
-      stdio: ["pipe", "pipe", "pipe", "pipe"],
-      // Its own process group (the guard leads it), so a timeout, a lost lease or a dead ant kills everything the test started.
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so a timeout, a lost lease or a dead ant (the reaper) kills whatever the test started too.
       detached: true,
     });
+    const release = child.pid !== undefined ? guardGroup(child.pid) : () => {};
     const kill = (): void => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
@@ -88,19 +70,13 @@ function runCommand(root: string, test: TestCommand, timeoutMs: number, signal: 
       settled = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", abort);
-      child.stdin?.destroy();
+      release();
       resolve(run);
     };
-    child.stdout?.on("data", (chunk: Buffer) => tail.push(chunk));
-    child.stderr?.on("data", (chunk: Buffer) => tail.push(chunk));
-    (child.stdio[3] as NodeJS.ReadableStream | null)?.on("data", (chunk: Buffer) => (reported += chunk.toString("utf8")));
+    child.stdout.on("data", (chunk: Buffer) => tail.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => tail.push(chunk));
     child.on("error", (error) => finish({ exitCode: null, signal: null, timedOut, outputTail: tail.text(), spawnError: error.message }));
-    child.on("close", (code, sig) => {
-      const outcome = reported ? (JSON.parse(reported) as { exit_code?: number | null; signal?: string | null; spawn_error?: string }) : undefined;
-      if (outcome?.spawn_error !== undefined) return finish({ exitCode: null, signal: null, timedOut, outputTail: tail.text(), spawnError: outcome.spawn_error });
-      if (outcome) return finish({ exitCode: outcome.exit_code ?? null, signal: outcome.signal ?? null, timedOut, outputTail: tail.text() });
-      finish({ exitCode: code, signal: sig, timedOut, outputTail: tail.text() });
-    });
+    child.on("close", (code, sig) => finish({ exitCode: code, signal: sig, timedOut, outputTail: tail.text() }));
   });
 }
 
