@@ -5,7 +5,7 @@ import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
 import { SQL_NOW_MS, type Ledger } from "./ledger.js";
 import { SCHEMA_VERSION } from "./migrations/index.js";
 import type { ReceiptRow } from "./records.js";
-import { REQUIRED_TABLES, REQUIRED_TRIGGERS, readSchemaVersion } from "./schema.js";
+import { REQUIRED_TABLES, REQUIRED_TRIGGERS, actualSchema, expectedSchema, normaliseSql, readSchemaVersion } from "./schema.js";
 
 export interface VerifyIssue {
   check: string;
@@ -45,6 +45,19 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
   const triggers = names("trigger");
   for (const trigger of REQUIRED_TRIGGERS) if (!triggers.has(trigger)) fail("triggers", `trigger ${trigger} is missing`);
   checks.push(`triggers: ${REQUIRED_TRIGGERS.length} present by name`);
+  // A trigger dropped and re-created under its name with another body keeps the name: compare the SQL itself.
+  const expected = expectedSchema();
+  const actual = actualSchema(db);
+  for (const [name, object] of expected) {
+    const stored = actual.get(name);
+    if (stored && (stored.type !== object.type || normaliseSql(stored.sql) !== normaliseSql(object.sql))) {
+      fail(object.type === "trigger" ? "triggers" : "schema", `${object.type} ${name} differs from its migration's definition`);
+    }
+  }
+  for (const [name, object] of actual) {
+    if (object.type === "trigger" && !expected.has(name)) fail("triggers", `trigger ${name} is not part of the schema`);
+  }
+  checks.push(`schema: ${expected.size} tables, indexes and triggers match the migrations' SQL`);
 
   const integrity = db.pragma("integrity_check") as Array<{ integrity_check: string }>;
   for (const row of integrity) if (row.integrity_check !== "ok") fail("integrity_check", row.integrity_check);
