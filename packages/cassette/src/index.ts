@@ -23,3 +23,5 @@ export type {
 export { SCHEMA_VERSION } from "./migrations/index.js";
 export { REQUIRED_TABLES, REQUIRED_TRIGGERS } from "./schema.js";
 export { receiptHashFor } from "./ids.js";
+// postPlan requires planHash(run_id, request_id, step payloads): re-exported for plain-node callers (the benchmark).
+export { planHash } from "@catalytic/core";

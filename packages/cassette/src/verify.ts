@@ -2,6 +2,7 @@
 import { canonicalJson } from "@catalytic/core";
 import { BUSY_TIMEOUT_MS } from "./connection.js";
 import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
+import { jobIntegrityProblems } from "./integrity.js";
 import { SQL_NOW_MS, type Ledger } from "./ledger.js";
 import { SCHEMA_VERSION } from "./migrations/index.js";
 import type { ReceiptRow } from "./records.js";
@@ -96,6 +97,8 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
     .all(params) as Array<{ job_id: string; step_count: number; actual: number }>;
   for (const row of counts) if (row.step_count !== row.actual) fail("steps", `job ${row.job_id} declares ${row.step_count} steps but has ${row.actual}`);
   checks.push("steps: one receipt per COMMITTED step, none for others; step counts match");
+  for (const job of counts) for (const problem of jobIntegrityProblems(ledger, job.job_id)) fail("jobs", problem);
+  checks.push(`jobs: ${counts.length} job(s): ids match their message, intent and plan hash; step payloads hash to the plan hash`);
 
   let receiptCount = 0;
   for (const job of counts) {
