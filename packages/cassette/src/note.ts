@@ -69,13 +69,14 @@ export function signerFromPem(pem: string, source: string): NoteSigner {
 
 /** Parses a verifier key string (what `catalytic cassette checkpoint --public-key` prints). */
 export function parseVerifierKey(vkey: string): NoteVerifier {
-  const parts = vkey.trim().split("+");
+  // name+keyid+key, where the base64 key may itself contain '+'.
+  const parts = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+={0,2})$/.exec(vkey.trim());
   const bad = (why: string) => keyInvalid(`not a checkpoint verifier key (${why}): ${JSON.stringify(vkey.slice(0, 120))}`, "pass the line 'catalytic cassette checkpoint --public-key' prints");
-  if (parts.length !== 3 || !parts[0] || !/^[0-9a-f]{8}$/.test(parts[1]!)) throw bad("expected name+keyid+key");
-  const key = Buffer.from(parts[2]!, "base64");
+  if (!parts) throw bad("expected name+keyid+key");
+  const key = Buffer.from(parts[3]!, "base64");
   if (key.length !== 33 || key[0] !== ED25519) throw bad("expected an Ed25519 key");
-  const verifier = verifierOf(parts[0], key.subarray(1));
-  if (verifier.keyId.toString("hex") !== parts[1]) throw bad("the key id does not match the key");
+  const verifier = verifierOf(parts[1]!, key.subarray(1));
+  if (verifier.keyId.toString("hex") !== parts[2]) throw bad("the key id does not match the key");
   return verifier;
 }
 
