@@ -2,7 +2,8 @@
 import path from "node:path";
 import type Database from "better-sqlite3";
 import { STATE_DIR } from "@catalytic/core";
-import { openConnection, silentLogger, writeTransaction, type Logger } from "./connection.js";
+import { openConnection, readQuery, silentLogger, writeTransaction, type Logger } from "./connection.js";
+import { requireIntactJob } from "./integrity.js";
 import { createLedger, type Ledger } from "./ledger.js";
 import {
   claimNextStep,
@@ -122,6 +123,11 @@ export class Cassette {
 
   consumeBudget(jobId: string, bytes: number, symbols: number): { bytesUsed: number; symbolsUsed: number } {
     return consumeBudget(this.ledger, jobId, bytes, symbols);
+  }
+
+  /** CAT_PLAN_TAMPERED unless the job's ids, plan hash and step payloads still agree (claims check this too). */
+  requireIntactJob(jobId: string): void {
+    readQuery(() => requireIntactJob(this.ledger, jobId));
   }
 
   jobStatus(jobId: string): JobStatus {

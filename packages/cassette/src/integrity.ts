@@ -82,11 +82,18 @@ export function jobIntegrityProblems(ledger: Ledger, jobId: string): string[] {
   return problems;
 }
 
-function tampered(jobId: string, stepId: string, problems: string[]): CassetteError {
-  return new CassetteError("CAT_PLAN_TAMPERED", `step ${stepId} of job ${jobId} was changed after the plan was posted: ${problems.join("; ")}`, {
+function tampered(jobId: string, stepId: string | null, problems: string[]): CassetteError {
+  const what = stepId === null ? `job ${jobId}` : `step ${stepId} of job ${jobId}`;
+  return new CassetteError("CAT_PLAN_TAMPERED", `${what} was changed after the plan was posted: ${problems.join("; ")}`, {
     hint: "nothing was claimed or run; the ledger file was edited behind Catalytic: run 'catalytic cassette verify' and plan again under a new request id",
     details: { job_id: jobId, step_id: stepId, problems },
   });
+}
+
+/** Throws CAT_PLAN_TAMPERED when the job's rows contradict each other (what a front end asks before starting ants). */
+export function requireIntactJob(ledger: Ledger, jobId: string): void {
+  const problems = jobIntegrityProblems(ledger, jobId);
+  if (problems.length > 0) throw tampered(jobId, null, problems);
 }
 
 // Per connection: the payload each step of an intact job was verified with (a job's rows never legitimately change).
