@@ -1,6 +1,6 @@
-// RFC 6962 Merkle trees (section 2.1; the verification algorithms of RFC 9162 section 2.1.3.2 and 2.1.4.2):
-// leaf hash sha256(0x00 || leaf), node hash sha256(0x01 || left || right), and a tree of n leaves splits at the
-// largest power of two below n. Pure functions over 32-byte hashes; no I/O.
+// RFC 6962 Merkle trees as docs/cassette.md#checkpoints describes them: leaf hash sha256(0x00 || leaf), node hash
+// sha256(0x01 || left || right), a tree of n leaves split at the largest power of two below n; RFC 6962's proofs and
+// RFC 9162's verification algorithms. Pure functions over 32-byte hashes; no I/O.
 import { createHash } from "node:crypto";
 
 export type Hash = Buffer;
@@ -78,7 +78,7 @@ export function consistencyProof(leaves: readonly Hash[], oldSize: number, newSi
 const isOdd = (value: number): boolean => value % 2 === 1;
 const half = (value: number): number => Math.floor(value / 2);
 
-/** RFC 9162 2.1.3.2: does `proof` show that `leaf` (a leaf hash) is leaf `index` of the tree of `size` with `root`? */
+/** RFC 9162's inclusion verification: does `proof` show that `leaf` (a leaf hash) is leaf `index` of the tree of `size` with `root`? */
 export function verifyInclusion(index: number, size: number, leaf: Hash, proof: readonly Hash[], root: Hash): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size || leaf.length !== 32) return false;
   let fn = index;
@@ -103,7 +103,7 @@ export function verifyInclusion(index: number, size: number, leaf: Hash, proof: 
   return sn === 0 && r.equals(root);
 }
 
-/** RFC 9162 2.1.4.2: does `proof` show that the tree (`newSize`, `newRoot`) extends the tree (`oldSize`, `oldRoot`)? */
+/** RFC 9162's consistency verification: does `proof` show that the tree (`newSize`, `newRoot`) extends the tree (`oldSize`, `oldRoot`)? */
 export function verifyConsistency(oldSize: number, newSize: number, oldRoot: Hash, newRoot: Hash, proof: readonly Hash[]): boolean {
   // The empty tree is refused as an old tree (it proves nothing), as the published vectors expect; callers
   // that accept an empty checkpoint handle it before asking.
