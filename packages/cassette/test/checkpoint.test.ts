@@ -94,6 +94,16 @@ describe("checkpoints catch a consistent rewrite of history", () => {
     expect(cassette.checkCheckpoint(old, signer)).toMatchObject({ ok: false, first_difference: { leaf_index: 3, receipt_id: "rcpt_bs_00000_1" } });
   });
 
+  test("a checkpoint of a ledger with no receipts is extended by every later ledger", () => {
+    const { cassette, dir } = openTemp();
+    const signer = keyIn(dir);
+    const empty = cassette.checkpoint(signer);
+    expect(empty.text.split("\n").slice(0, 3)).toEqual([CHECKPOINT_ORIGIN, "0", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="]);
+    expect(cassette.checkCheckpoint(empty.text, signer)).toMatchObject({ ok: true, consistency_proof: [] });
+    ledgerWithWrites(cassette);
+    expect(cassette.checkCheckpoint(empty.text, signer)).toMatchObject({ ok: true, checkpoint: { tree_size: 0 }, ledger: { tree_size: 4 } });
+  });
+
   test("the same ledger and key give byte-identical checkpoints in the documented format", () => {
     const { cassette, dir } = openTemp();
     const signer = keyIn(dir);
