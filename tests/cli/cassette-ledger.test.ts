@@ -177,6 +177,27 @@ describe("signed checkpoints (built CLI)", () => {
   });
 });
 
+describe("the schema refuses REPLACE and verify reads trigger bodies (built CLI)", () => {
+  it("INSERT OR REPLACE on a job's budget is refused; a receipt guard re-created empty is named by verify", () => {
+    const ws = makeWorkspace();
+    const { jobId } = plan(ws, { run_id: "s", request_id: "schema", ops: [{ op: "WRITE_FILE", file_path: "out/s.md", content: "s\n" }] });
+    const db = ledger(ws);
+    try {
+      expect(() => db.prepare("INSERT OR REPLACE INTO job_budgets (job_id, max_bytes, max_symbols) VALUES (?, NULL, NULL)").run(jobId)).toThrow(
+        /job_budgets: a row with this key exists/,
+      );
+      expect(cli(ws, ["cassette", "verify"]).code).toBe(0);
+      db.exec("DROP TRIGGER tr_receipts_append_only_update");
+      db.exec("CREATE TRIGGER tr_receipts_append_only_update BEFORE UPDATE ON receipts BEGIN SELECT 1; END");
+    } finally {
+      db.close();
+    }
+    const verify = cli(ws, ["cassette", "verify"]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain("[triggers] trigger tr_receipts_append_only_update differs from its migration's definition");
+  });
+});
+
 describe("a plan changed in the ledger after posting is refused before anything runs", () => {
   function tamperFirstStep(ws: Workspace, stepId: string): void {
     const db = ledger(ws);
