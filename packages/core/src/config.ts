@@ -111,6 +111,13 @@ export const ConfigSchema = z
         "More paths plans may never write (globs relative to the root: `*` within a segment, `**` across segments; matched case-insensitively). " +
           "They add to the built-in list (.catalytic/**, **/.git/**, catalytic.json, catalytic.symbols.json, ...; docs/security.md), which cannot be removed. Default: [].",
       ),
+    checkpoint_key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Ed25519 key file that signs cassette checkpoints (absolute, `~/...`, or relative to the root; never inside .catalytic/). Default: $XDG_CONFIG_HOME/catalytic/checkpoint-ed25519.pem (~/.config/catalytic/... without XDG_CONFIG_HOME).",
+      ),
   })
   .strict()
   .describe("Catalytic workspace configuration (catalytic.json).");
