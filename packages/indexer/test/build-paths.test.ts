@@ -126,3 +126,24 @@ describe("Index.build with paths", () => {
     }
   });
 });
+
+describe("Index.verify", () => {
+  it("builds a second time only when the first build changed something, and still agrees", () => {
+    const root = workspace();
+    const built: string[] = [];
+    const logger = { info: (message: string) => void built.push(message), warn() {}, error() {} };
+    const index = Index.open(root, { logger });
+    opened.push(index);
+    index.build();
+    built.length = 0;
+    const unchanged = index.verify();
+    expect(unchanged).toMatchObject({ ok: true, differences: [] });
+    expect(built.filter((m) => m === "index built")).toHaveLength(1);
+    write(root, "canon/b.md", "# B\n\nEdited.\n");
+    built.length = 0;
+    const edited = index.verify();
+    expect(edited).toMatchObject({ ok: true, differences: [] });
+    expect(edited.secondHash).toBe(edited.firstHash);
+    expect(built.filter((m) => m === "index built")).toHaveLength(2);
+  });
+});

@@ -65,7 +65,7 @@ const build: Command = {
 
 const verify: Command = {
   name: "verify",
-  summary: "Build twice and re-extract everything in memory: the index hash must not change",
+  summary: "Build (again if the first build changed something) and re-extract everything in memory: the index hash must not change",
   details: "Exit 0 when both builds and a fresh extraction agree; exit 1 listing every differing section.",
   run(ctx) {
     const index = Index.open(ctx.root);
