@@ -1,6 +1,6 @@
 // `catalytic ants spawn|worker|status`: run a job's steps in N worker processes and watch them.
 import { existsSync, readFileSync } from "node:fs";
-import { CassetteError, escapeText } from "@catalytic/core";
+import { CassetteError, MAX_LEASE_TTL_SECONDS, UsageError, escapeText } from "@catalytic/core";
 import { Cassette } from "@catalytic/cassette";
 import { MAX_WORKERS, checkWorkerCount, manifestPath, runWorker, spawnAnts, type AntLogger, type SpawnResult } from "@catalytic/ants";
 import { booleanOption, idOption, intOption, stringOption } from "../args.js";
@@ -18,12 +18,22 @@ export const SPAWN_OPTIONS: Record<string, OptionSpec> = {
   cli: { type: "string", description: "CLI bundle the workers run", defaultText: "this CLI" },
 };
 
+/** `--ttl S`: 1 to MAX_LEASE_TTL_SECONDS, the range catalytic.json's lease_ttl_seconds has (undefined when absent). */
+function ttlOption(args: ParsedArgs): number | undefined {
+  if (stringOption(args, "ttl") === undefined) return undefined;
+  const ttl = intOption(args, "ttl", 60, 1);
+  if (ttl > MAX_LEASE_TTL_SECONDS) {
+    throw new UsageError("CAT_USAGE", `--ttl ${ttl} is over the longest lease, ${MAX_LEASE_TTL_SECONDS} s`, { hint: `pass --ttl 1 to ${MAX_LEASE_TTL_SECONDS}` });
+  }
+  return ttl;
+}
+
 /** Spawns the ants with a progress bar on a TTY and prints the outcome; shared by `ants spawn` and `execute`. */
 export async function runSpawn(ctx: CommandContext, args: ParsedArgs, workers: number): Promise<number> {
   const runId = idOption(args, "run-id");
   const jobId = idOption(args, "job-id");
   checkWorkerCount(workers);
-  const ttl = stringOption(args, "ttl") === undefined ? undefined : intOption(args, "ttl", 60, 1);
+  const ttl = ttlOption(args);
   let progress: ReturnType<CommandContext["progress"]> | undefined;
   const result: SpawnResult = await spawnAnts({
     root: ctx.root,
@@ -86,7 +96,7 @@ const workerCommand: Command = {
     "idle-polls": { type: "string", description: "polls with nothing claimable before giving up", defaultText: "lease length + 2 s" },
   },
   async run(ctx, args) {
-    const ttl = stringOption(args, "ttl") === undefined ? undefined : intOption(args, "ttl", 60, 1);
+    const ttl = ttlOption(args);
     const idlePolls = stringOption(args, "idle-polls") === undefined ? undefined : intOption(args, "idle-polls", 0, 0);
     const result = await runWorker({
       root: ctx.root,
