@@ -150,8 +150,9 @@ export class WriteTarget {
    * With `createParents`, missing folders are made, each relative to the open folder before it.
    */
   static open(root: string, relative: string, options: { createParents: boolean; protectedPaths?: readonly string[] }): WriteTarget {
-    resolveInsideWorkspace(root, relative);
+    // The protection rule first, as the planner does: `a/../.git/x` is named for what it aims at.
     assertWritable(relative, options.protectedPaths);
+    resolveInsideWorkspace(root, relative);
     const segments = path.posix.normalize(relative.replace(/\\/g, "/")).split("/").filter((s) => s !== "" && s !== ".");
     const { dir, name, created } = openFolderOf(realpathSync(root), segments, relative, options.createParents);
     try {
