@@ -7,6 +7,7 @@ import type { Db } from "./db.js";
 import { readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
 import { readFrontMatter, splitLines } from "./front-matter.js";
+import { type SearchRowInput, deleteSearchRowsOf, fillSearch } from "./search/fill.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, ownBodyRanges, sectionParams } from "./rows.js";
 import { settingsOf } from "./sources.js";
@@ -137,6 +138,7 @@ export function runBuild(
   let problems = Number(readMeta(db, "problems") ?? "0");
   db.transaction(() => {
     const writeStarted = performance.now();
+    const searchRows: SearchRowInput[] = [];
     for (const filePath of removed) {
       deleteSectionsOf(statements, filePath);
       statements.get(files.DELETE_FILE).run(filePath);
@@ -147,7 +149,7 @@ export function runBuild(
       statements
         .get(files.UPSERT_FILE)
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
-      insertSections(statements, sections, normalized);
+      insertSections(statements, sections, normalized, searchRows);
       if (onProgress && i % 200 === 0) onProgress({ phase: "write", done: i, total: extracted.length, file: file.filePath });
     });
     if (extracted.length > 0) onProgress?.({ phase: "write", done: extracted.length, total: extracted.length });
@@ -168,6 +170,8 @@ export function runBuild(
       writeMeta(db, "problems", String(problems));
       symbolsMs = performance.now() - symbolsStarted;
     }
+    // After the symbols: each new search row gets its symbol ids at once.
+    if (symbolsNeeded) fillSearch(statements, searchRows);
     if (hash === undefined || changed.length > 0 || removed.length > 0) {
       const hashStarted = performance.now();
       hash = indexHash((statements.get(sectionSql.SELECT_SECTION_IDS).pluck().all() as string[]));
@@ -205,20 +209,17 @@ export function runBuild(
 }
 
 function deleteSectionsOf(statements: Statements, filePath: string): void {
-  const deleteFts = statements.get(sectionSql.DELETE_SECTION_FTS);
-  for (const id of statements.get(sectionSql.SELECT_SECTION_ROWS_OF_FILE).pluck().all(filePath) as number[]) deleteFts.run(id);
+  deleteSearchRowsOf(statements, filePath);
   statements.get(sectionSql.DELETE_SECTIONS_OF_FILE).run(filePath);
 }
 
-function insertSections(statements: Statements, sections: readonly ExtractedSection[], normalized: string): void {
+function insertSections(statements: Statements, sections: readonly ExtractedSection[], normalized: string, searchRows: SearchRowInput[]): void {
   const lines = splitLines(normalized);
   const insert = statements.get(sectionSql.INSERT_SECTION);
-  const insertFts = statements.get(sectionSql.INSERT_SECTION_FTS);
   const bodies = ownBodyRanges(sections);
   sections.forEach((section, ordinal) => {
     const row = insert.run(sectionParams(section, ordinal));
     const range = bodies[ordinal] as { start: number; end: number };
-    const body = lines.slice(range.start, range.end).join("\n");
-    if (section.heading !== "" || body.trim() !== "") insertFts.run(row.lastInsertRowid, section.heading, body);
+    searchRows.push({ row: Number(row.lastInsertRowid), section, body: lines.slice(range.start, range.end).join("\n") });
   });
 }

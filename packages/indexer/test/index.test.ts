@@ -66,7 +66,10 @@ function dump(root: string): Record<string, unknown[]> {
       sections: db
         .prepare("SELECT section_id, file_path, ordinal, kind, level, heading, slug, heading_path, line_start, line_end, content_hash FROM sections ORDER BY file_path, ordinal")
         .all(),
-      fts: db.prepare("SELECT s.section_id, f.heading, f.body FROM sections_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal").all(),
+      search: db
+        .prepare("SELECT s.section_id, f.heading, f.symbols, f.body, f.raw FROM search_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal")
+        .all(),
+      searchSymbols: db.prepare("SELECT section_id, symbols FROM search_symbols ORDER BY section_id").all(),
       definitions: db.prepare("SELECT symbol_id, origin, file, line, character, target_type, target_ref, default_slice FROM symbol_definitions ORDER BY symbol_id, origin_rank, file, line").all(),
       symbols: db
         .prepare("SELECT symbol_id, target_type, target_ref, default_slice, section_id, target_file, stale, problem_code, problem_message, definitions FROM symbols ORDER BY symbol_id")
