@@ -4,8 +4,8 @@
 // tokens for scripts written without spaces (Han, kana, Hangul, Thai, ...), which become overlapping bigrams.
 
 const ASCII = /^[\x00-\x7f]*$/;
-/** Characters whose full case folding is longer than one character and that NFKC leaves alone. */
-const FULL_FOLD = /[ßẞǰΐΰևẖ-ẚᾀ-ᾯᾲ-ᾴᾶᾷᾼῂ-ῄῆῇῌῒΐῖῗῢ-ῤῦῧῲ-ῴῶῷῼ]/gu;
+/** Lowercase characters whose full case folding is longer than one character and that NFKC leaves alone. */
+const FULL_FOLD = /[ßǰΐΰևẖ-ẚᾀ-ᾯᾲ-ᾴᾶᾷᾼῂ-ῄῆῇῌῒΐῖῗῢ-ῤῦῧῲ-ῴῶῷῼ]/gu;
 const SCRIPTS = "\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Hangul}\\p{scx=Thai}\\p{scx=Lao}\\p{scx=Khmer}\\p{scx=Myanmar}";
 /** A run of letters (and their marks) from scripts written without spaces between words. */
 const UNSPACED_RUN = new RegExp(`(?:(?=[\\p{L}\\p{M}])[${SCRIPTS}])+`, "gu");
@@ -14,7 +14,7 @@ const UNSPACED_CHAR = new RegExp(`(?=[\\p{L}\\p{M}])[${SCRIPTS}]`, "u");
 /** NFKC and full case folding; ASCII text is returned as is (unicode61 lowercases it). */
 export function foldCase(text: string): string {
   if (ASCII.test(text)) return text;
-  return text.normalize("NFKC").replace(FULL_FOLD, (c) => c.toUpperCase().toLowerCase()).toLowerCase();
+  return text.normalize("NFKC").toLowerCase().replace(FULL_FOLD, (c) => c.toUpperCase().toLowerCase());
 }
 
 /** True when the text has a letter of a script written without spaces. */

@@ -127,10 +127,10 @@ export function parseQuery(text: string): ParsedQuery {
   return { text, terms: termsOf(anyOf, allOf), anyOf, bonus, allOf, noneOf, match: matchOf(anyOf, bonus, allOf, noneOf) };
 }
 
-/** The query without some of its any-of clauses (at least one must stay), terms and expression updated. */
+/** The query searching without some of its any-of clauses (at least one stays); its terms stay as typed. */
 export function withoutClauses(query: ParsedQuery, dropped: ReadonlySet<QueryClause>): ParsedQuery {
   const anyOf = query.anyOf.filter((c) => !dropped.has(c));
   if (anyOf.length === query.anyOf.length || anyOf.length === 0) return query;
   const { bonus, allOf, noneOf } = query;
-  return { ...query, terms: termsOf(anyOf, allOf), anyOf, match: matchOf(anyOf, bonus, allOf, noneOf) };
+  return { ...query, anyOf, match: matchOf(anyOf, bonus, allOf, noneOf) };
 }
