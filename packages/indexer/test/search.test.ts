@@ -85,12 +85,12 @@ describe("parseQuery", () => {
     expect(q.noneOf.map((c) => c.words)).toEqual([["string"], ["format", "macro"]]);
   });
 
-  it("keeps punctuation literal: words joined by punctuation are one phrase, operators are words", () => {
-    expect(parseQuery("Vec::new").match).toBe('"vec new"');
+  it("keeps punctuation literal: words joined by punctuation are a phrase and each word, operators are words", () => {
+    expect(parseQuery("Vec::new").match).toBe('"vec new" OR "vec" OR "new"');
     expect(parseQuery("a AND b").match).toBe('"b" OR "a and b"');
-    expect(parseQuery("NEAR(x y)").match).toBe('"near x" OR "y" OR "near x y"');
-    expect(parseQuery("col:x").match).toBe('"col x"');
-    expect(parseQuery("e-mail").match).toBe('"e mail"');
+    expect(parseQuery("NEAR(x y)").match).toBe('"near x" OR "near" OR "x" OR "y" OR "near x y"');
+    expect(parseQuery("col:x").match).toBe('"col x" OR "col" OR "x"');
+    expect(parseQuery("don't panic").match).toBe('"panic" OR "don t panic"');
   });
 
   it("a query without words, or with only exclusions, is a usage error", () => {
@@ -122,7 +122,11 @@ describe("Index.search ranks", () => {
   it("reports the lines that matched and a snippet from the first of them", () => {
     const index = built(BOOK);
     const [hit] = index.search("Add trait", { k: 1 }).hits;
-    expect(hit).toMatchObject({ filePath: "traits.md", lineStart: 2, lineEnd: 7, matchLines: [5], snippet: "Implement the Add trait for your own type to overload the plus operator." });
+    expect(hit).toMatchObject({ filePath: "traits.md", lineStart: 2, lineEnd: 7, matchLines: [5] });
+    // The snippet starts one short line before the match, and is clipped to 200 characters.
+    expect(hit!.snippet).toBe(
+      "Operator overloading customizes the behavior of an operator such as + in particular situations. Implement the Add trait for your own type to overload the plus operator.",
+    );
   });
 
   it("a quoted phrase is required and exact, -word excludes", () => {

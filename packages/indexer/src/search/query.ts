@@ -117,10 +117,10 @@ export function parseQuery(text: string): ParsedQuery {
     });
   }
   const anyContent = positive.some((c) => !c.stop);
-  const anyOf = unique(
-    positive.filter((c) => !anyContent || !c.stop),
-    (c) => c.words.join(" "),
-  )
+  // A chunk joined by punctuation (Vec::new, e-mail) is searched as its phrase and as each of its content words.
+  const chunks = positive.filter((c) => !anyContent || !c.stop);
+  const split = chunks.flatMap((c) => (c.words.length > 1 ? [c, ...c.words.filter((w) => !STOP_WORDS.has(w)).map((w) => ({ words: [w], stop: false }))] : [c]));
+  const anyOf = unique(split, (c) => c.words.join(" "))
     .slice(0, MAX_QUERY_CHUNKS)
     .map((c) => clause(c.words));
   const bonus = positive.length > 1 ? [clause(positive.flatMap((c) => c.words))] : [];

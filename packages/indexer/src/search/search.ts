@@ -10,6 +10,8 @@ import { type ParsedQuery, parseQuery, withoutClauses } from "./query.js";
 import { type Ranker, type RankedSection, bm25Ranker, rrf } from "./rank.js";
 
 export const SNIPPET_MAX = 200;
+/** A line before the first match this short is shown with it. */
+const SNIPPET_CONTEXT = 100;
 /** How deep each ranker's list goes when several are fused. */
 export const FUSION_DEPTH = 50;
 
@@ -22,7 +24,7 @@ export interface SearchHit {
   symbols: string[];
   /** -bm25 (or the fused RRF score), 6 decimals: higher is better. */
   score: number;
-  /** At most 200 characters of the section's own text, from its first matching line. */
+  /** At most 200 characters of the section's own text, from its first matching line (or the short line before). */
   snippet: string;
   /** 0-based file lines of the section's own text where the query matched (empty when only the heading did). */
   matchLines: number[];
@@ -93,7 +95,10 @@ function hydrate(statements: Statements, query: ParsedQuery, ranked: readonly Ra
     const marked = marks.get(row.id);
     const matched = marked === undefined ? [] : markedLines(marked);
     const lines = (text?.raw ?? text?.body ?? "").split("\n");
-    const first = matched[0] ?? 0;
+    // The snippet starts at the first matching line, or the line before it when that one is short (context).
+    const at = matched[0] ?? 0;
+    const previous = at > 0 ? (lines[at - 1] as string).trim() : "";
+    const first = previous !== "" && previous.length <= SNIPPET_CONTEXT ? at - 1 : at;
     return {
       sectionId: row.section_id,
       filePath: row.file_path,
