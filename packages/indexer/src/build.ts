@@ -31,6 +31,8 @@ export interface BuildTimings {
   extractMs: number;
   writeMs: number;
   symbolsMs: number;
+  /** Filling the search table (after the symbols, so rows get their symbol ids at once). */
+  searchMs: number;
   hashMs: number;
   totalMs: number;
 }
@@ -133,6 +135,7 @@ export function runBuild(
 
   let writeMs = 0;
   let symbolsMs = 0;
+  let searchMs = 0;
   let hashMs = 0;
   let hash = readMeta(db, "index_hash");
   let problems = Number(readMeta(db, "problems") ?? "0");
@@ -171,7 +174,11 @@ export function runBuild(
       symbolsMs = performance.now() - symbolsStarted;
     }
     // After the symbols: each new search row gets its symbol ids at once.
-    if (symbolsNeeded) fillSearch(statements, searchRows);
+    if (symbolsNeeded) {
+      const searchStarted = performance.now();
+      fillSearch(statements, searchRows);
+      searchMs = performance.now() - searchStarted;
+    }
     if (hash === undefined || changed.length > 0 || removed.length > 0) {
       const hashStarted = performance.now();
       hash = indexHash((statements.get(sectionSql.SELECT_SECTION_IDS).pluck().all() as string[]));
@@ -202,6 +209,7 @@ export function runBuild(
       extractMs: round(extractMs),
       writeMs: round(writeMs),
       symbolsMs: round(symbolsMs),
+      searchMs: round(searchMs),
       hashMs: round(hashMs),
       totalMs: round(performance.now() - started),
     },
