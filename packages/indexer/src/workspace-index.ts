@@ -131,15 +131,16 @@ export class Index {
     const config = options.config ?? loadConfig(absolute);
     const db = openIndexDb(absolute, { create: true });
     const index = new Index(absolute, db, config, options.logger ?? SILENT_LOGGER);
-    const built = readMeta(db, "index_hash") !== undefined;
+    // A migration that changed derived tables empties them and asks for a build (docs/indexer.md#the-sqlite-index).
+    const rebuild = readMeta(db, REBUILD_REQUIRED);
+    const built = readMeta(db, "index_hash") !== undefined && rebuild === undefined;
     if (options.mustExist && !built) {
       index.close();
-      throw new WorkspaceError("CAT_INDEX_MISSING", `the index in ${absolute} has never been built`, { hint: "run 'catalytic build' first" });
+      const why = rebuild === undefined ? "has never been built" : `must be rebuilt by this version of Catalytic (${rebuild})`;
+      throw new WorkspaceError("CAT_INDEX_MISSING", `the index in ${absolute} ${why}`, { hint: "run 'catalytic build' first" });
     }
-    // A migration emptied the derived tables (docs/indexer.md#search): rebuild what the user had built.
-    if (built && readMeta(db, REBUILD_REQUIRED) !== undefined) index.build();
     // catalytic.symbols.json or catalytic.json edited since the build: re-resolve symbols (no file is re-read).
-    else if (built && readMeta(db, "symbols_fingerprint") !== symbolsFingerprint(config, readRegistry(absolute))) index.refreshSymbols();
+    if (built && readMeta(db, "symbols_fingerprint") !== symbolsFingerprint(config, readRegistry(absolute))) index.refreshSymbols();
     return index;
   }
 

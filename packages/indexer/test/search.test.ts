@@ -297,7 +297,7 @@ describe("rank fusion", () => {
 });
 
 describe("schema 2", () => {
-  it("an index built before ranked search is rebuilt on the next open, and then searchable", () => {
+  it("an index built before ranked search asks for a build, and is searchable after it", () => {
     const root = workspace({ "a.md": "# Alpha\n\nOverloading operators.\n" });
     // A schema-1 index that had been built: its files are recorded, so a plain build would skip them.
     mkdirSync(path.dirname(indexPath(root)), { recursive: true });
@@ -307,6 +307,11 @@ describe("schema 2", () => {
     old.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', '1'), ('index_hash', 'old'), ('symbols_fingerprint', 'old')").run();
     old.prepare("INSERT INTO files (file_path, size, mtime_ms, content_hash, front_matter) VALUES ('a.md', 1, 1, 'x', '{}')").run();
     old.close();
+    // Commands that only read never build implicitly: they say why and what to do.
+    expect(() => Index.open(root, { mustExist: true })).toThrowError(
+      expect.objectContaining({ code: "CAT_INDEX_MISSING", message: expect.stringContaining("must be rebuilt by this version of Catalytic (schema 2: ranked search)"), hint: "run 'catalytic build' first" }),
+    );
+    open(root).build();
     const index = Index.open(root, { mustExist: true });
     opened.push(index);
     expect(places(index.search("overload operator"))).toEqual(["a.md#Alpha"]);

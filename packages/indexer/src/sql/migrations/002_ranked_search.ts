@@ -1,6 +1,6 @@
 // Migration 2: ranked search. A stemmed FTS5 table with weighted columns (heading path, symbol ids, body) and the
-// raw body for snippets when folding changed it; the derived tables are emptied so the next open rebuilds them
-// (docs/indexer.md#search). Never edited.
+// raw body for snippets when folding changed it. The derived tables are emptied and a build is asked for, so every
+// section gets its search row (docs/indexer.md#the-sqlite-index). Never edited.
 export const MIGRATION_002 = `
 DROP TABLE sections_fts;
 CREATE VIRTUAL TABLE search_fts USING fts5(
