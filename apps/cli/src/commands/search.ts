@@ -1,4 +1,4 @@
-// `catalytic search "query" [-k 10]`: ranked discovery; each search stores a retrieval receipt (docs/cli.md#search).
+// `catalytic search "query" [-k 10]`: ranked discovery; each search stores a retrieval receipt (docs/indexer.md#search).
 import type { SearchHit, SearchResult } from "@catalytic/indexer";
 import { intOption, requiredPositional, stringOption } from "../args.js";
 import type { Command } from "../command.js";
