@@ -79,7 +79,8 @@ describe("parseQuery", () => {
 
   it("requires quoted phrases and excludes -word and -\"phrase\"", () => {
     const q = parseQuery('"plus operator" overload -string -"format macro"');
-    expect(q.match).toBe('("plus operator" AND ("overload" OR "plus operator")) NOT "string" NOT "format macro"');
+    expect(q.match).toBe('("plus operator" AND ("overload" OR "plus operator")) NOT ("string" OR "format macro")');
+    expect(parseQuery("plus -minus").match).toBe('("plus") NOT "minus"');
     expect(q.terms).toEqual(["overload", "plus", "operator"]);
     expect(q.allOf.map((c) => c.words)).toEqual([["plus", "operator"]]);
     expect(q.noneOf.map((c) => c.words)).toEqual([["string"], ["format", "macro"]]);
@@ -91,6 +92,18 @@ describe("parseQuery", () => {
     expect(parseQuery("NEAR(x y)").match).toBe('"near x" OR "near" OR "x" OR "y" OR "near x y"');
     expect(parseQuery("col:x").match).toBe('"col x" OR "col" OR "x"');
     expect(parseQuery("don't panic").match).toBe('"panic" OR "don t panic"');
+  });
+
+  it("bounds long queries: the first 32 content chunks, the whole-query phrase up to 32 words, at most 32 phrases and exclusions", () => {
+    const words = Array.from({ length: 100 }, (_, i) => `word${i}`);
+    const long = parseQuery(words.join(" "));
+    expect(long.anyOf.map((c) => c.words[0])).toEqual(words.slice(0, 32));
+    expect(long.bonus).toEqual([]);
+    expect(parseQuery(words.slice(0, 32).join(" ")).bonus).toHaveLength(1);
+    expect(parseQuery(`x ${words.slice(0, 32).map((w) => `-${w}`).join(" ")}`).noneOf).toHaveLength(32);
+    for (const query of [`x ${words.slice(0, 33).map((w) => `-${w}`).join(" ")}`, words.slice(0, 33).map((w) => `"${w}"`).join(" ")]) {
+      expect(() => parseQuery(query)).toThrowError(expect.objectContaining({ code: "CAT_USAGE" }));
+    }
   });
 
   it("a query without words, or with only exclusions, is a usage error", () => {
@@ -179,6 +192,9 @@ describe("Index.search ranks", () => {
     for (const query of ["*", "^", "(", '"', "-x"]) {
       expect(() => index.search(query), query).toThrowError(expect.objectContaining({ code: "CAT_USAGE" }));
     }
+    // 32 exclusions stay one level deep in FTS5's expression tree (its limit is 256).
+    const excluded = Array.from({ length: 32 }, (_, i) => `-other${i}`).join(" ");
+    expect(places(index.search(`operators ${excluded}`, { k: 5 }))).toEqual(["ops.md#Operators"]);
   });
 });
 

@@ -28,7 +28,10 @@ export interface ParsedQuery {
   match: string;
 }
 
-/** At most this many content chunks are searched: a pasted paragraph stays cheap. */
+/**
+ * At most this many content chunks are searched (the first ones, a pasted paragraph stays cheap); the whole-query
+ * phrase is added up to this many words; more quoted phrases or exclusions than this are a usage error.
+ */
 export const MAX_QUERY_CHUNKS = 32;
 
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
@@ -84,7 +87,9 @@ function matchOf(anyOf: readonly QueryClause[], bonus: readonly QueryClause[], a
   const required = unique(allOf.map((c) => c.fts), (p) => p);
   const positive = required.length ? `${required.join(" AND ")} AND (${ranked.join(" OR ")})` : ranked.join(" OR ");
   const excluded = unique(noneOf.map((c) => c.fts), (p) => p);
-  return excluded.length ? `(${positive}) NOT ${excluded.join(" NOT ")}` : positive;
+  // One NOT over an OR: FTS5's NOT is binary, a chain of them would nest one level per exclusion.
+  if (excluded.length === 0) return positive;
+  return `(${positive}) NOT ${excluded.length === 1 ? excluded[0] : `(${excluded.join(" OR ")})`}`;
 }
 
 function termsOf(anyOf: readonly QueryClause[], allOf: readonly QueryClause[]): string[] {
@@ -116,6 +121,13 @@ export function parseQuery(text: string): ParsedQuery {
       hint: 'search for words, e.g. catalytic search "ownership rules"; -word only excludes',
     });
   }
+  for (const [what, clauses] of [["quoted phrases", allOf], ["exclusions", noneOf]] as const) {
+    if (clauses.length > MAX_QUERY_CHUNKS) {
+      throw new UsageError("CAT_USAGE", `search query has ${clauses.length} ${what}; at most ${MAX_QUERY_CHUNKS} are searched`, {
+        hint: "search for fewer phrases or exclusions",
+      });
+    }
+  }
   const anyContent = positive.some((c) => !c.stop);
   // A chunk joined by punctuation (Vec::new, e-mail) is searched as its phrase and as each of its content words.
   const chunks = positive.filter((c) => !anyContent || !c.stop);
@@ -123,7 +135,8 @@ export function parseQuery(text: string): ParsedQuery {
   const anyOf = unique(split, (c) => c.words.join(" "))
     .slice(0, MAX_QUERY_CHUNKS)
     .map((c) => clause(c.words));
-  const bonus = positive.length > 1 ? [clause(positive.flatMap((c) => c.words))] : [];
+  const whole = positive.flatMap((c) => c.words);
+  const bonus = positive.length > 1 && whole.length <= MAX_QUERY_CHUNKS ? [clause(whole)] : [];
   return { text, terms: termsOf(anyOf, allOf), anyOf, bonus, allOf, noneOf, match: matchOf(anyOf, bonus, allOf, noneOf) };
 }
 
