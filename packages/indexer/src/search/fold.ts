@@ -18,7 +18,7 @@ export function foldCase(text: string): string {
 }
 
 /** True when the text has a letter of a script written without spaces. */
-export function hasUnspaced(text: string): boolean {
+function hasUnspaced(text: string): boolean {
   return !ASCII.test(text) && UNSPACED_CHAR.test(text);
 }
 

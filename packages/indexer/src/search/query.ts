@@ -32,9 +32,10 @@ export interface ParsedQuery {
  * At most this many content chunks are searched (the first ones, a pasted paragraph stays cheap); the whole-query
  * phrase is added up to this many words; more quoted phrases or exclusions than this are a usage error.
  */
-export const MAX_QUERY_CHUNKS = 32;
+const MAX_QUERY_CHUNKS = 32;
 
-const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+/** The token characters of the FTS5 table (unicode61 categories 'L* N* Co M*'); anything else separates words. */
+const WORD = /[\p{L}\p{N}\p{Co}\p{M}]+/gu;
 const TOKEN = /(-?)"([^"]*)(?:"|$)|(\S+)/gu;
 
 interface Chunk {
@@ -110,7 +111,7 @@ export function parseQuery(text: string): ParsedQuery {
       continue;
     }
     const chunk = bare as string;
-    const negated = chunk.length > 1 && chunk.startsWith("-") && /^[\p{L}\p{N}\p{M}]/u.test(chunk.slice(1));
+    const negated = chunk.length > 1 && chunk.startsWith("-") && /^[\p{L}\p{N}\p{Co}\p{M}]/u.test(chunk.slice(1));
     const words = wordsOf(negated ? chunk.slice(1) : chunk);
     if (!words.length) continue;
     if (negated) noneOf.push(clause(words));

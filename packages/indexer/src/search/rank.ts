@@ -21,7 +21,7 @@ export const RRF_K = 60;
 
 const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
 
-export function compareRanked(a: RankedSection, b: RankedSection): number {
+function compareRanked(a: RankedSection, b: RankedSection): number {
   return b.score - a.score || (a.sectionId < b.sectionId ? -1 : a.sectionId > b.sectionId ? 1 : 0);
 }
 

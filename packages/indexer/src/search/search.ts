@@ -13,7 +13,7 @@ export const SNIPPET_MAX = 200;
 /** A line before the first match this short is shown with it. */
 const SNIPPET_CONTEXT = 100;
 /** How deep each ranker's list goes when several are fused. */
-export const FUSION_DEPTH = 50;
+const FUSION_DEPTH = 50;
 
 export interface SearchHit {
   sectionId: string;
@@ -117,7 +117,7 @@ function hydrate(statements: Statements, query: ParsedQuery, ranked: readonly Ra
  * The query without content words found in half or more of the search rows: BM25 gives them no weight (their idf is
  * clamped to 1e-6), so they would change no score beyond its 6th decimal, yet scoring every row they match is the cost.
  */
-export function withoutUbiquitous(statements: Statements, query: ParsedQuery): ParsedQuery {
+function withoutUbiquitous(statements: Statements, query: ParsedQuery): ParsedQuery {
   if (query.anyOf.length < 2) return query;
   const rows = statements.get(searchSql.COUNT_SEARCH_ROWS).pluck().get() as number;
   const half = Math.ceil(rows / 2);
@@ -126,7 +126,7 @@ export function withoutUbiquitous(statements: Statements, query: ParsedQuery): P
 }
 
 /** The ranked list for a query: BM25 alone, or BM25 fused with the given rankers. */
-export function rankSections(statements: Statements, query: ParsedQuery, k: number, rankers: readonly Ranker[] = []): RankedSection[] {
+function rankSections(statements: Statements, query: ParsedQuery, k: number, rankers: readonly Ranker[] = []): RankedSection[] {
   const bm25 = bm25Ranker(statements);
   if (rankers.length === 0) return bm25.rank(query, k);
   const depth = Math.max(k, FUSION_DEPTH);
