@@ -146,7 +146,7 @@ export class Index {
 
   build(options: { onProgress?: (progress: BuildProgress) => void } = {}): BuildReport {
     const report = runBuild(this.db, this.statements, this.root, this.config, options.onProgress);
-    deleteMeta(this.db, REBUILD_REQUIRED);
+    if (readMeta(this.db, REBUILD_REQUIRED) !== undefined) deleteMeta(this.db, REBUILD_REQUIRED);
     for (const skipped of report.skipped) this.logger.warn(`skipped ${skipped.path}: ${skipped.reason}`);
     this.logger.info("index built", { files: report.files, sections: report.sections, indexHash: report.indexHash });
     return report;
