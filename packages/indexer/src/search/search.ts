@@ -114,8 +114,8 @@ function hydrate(statements: Statements, query: ParsedQuery, ranked: readonly Ra
 }
 
 /**
- * The query without content words found in half or more of the search rows: BM25 gives them no weight (their idf is
- * clamped to 1e-6), so they would change no score beyond its 6th decimal, yet scoring every row they match is the cost.
+ * The query without content words found in half or more of the search rows: BM25 gives them no weight (FTS5 clamps
+ * their idf to 1e-6, so they move a score by at most 2.2e-6), yet scoring every row they match is most of the cost.
  */
 function withoutUbiquitous(statements: Statements, query: ParsedQuery): ParsedQuery {
   if (query.anyOf.length < 2) return query;
