@@ -181,6 +181,18 @@ describe("Index.search ranks", () => {
     expect(index.search("gizmo", { k: 5 }).hits.map((h) => [h.filePath, h.symbols])).toEqual([["other.md", ["@TOOLS/gizmo"]]]);
   });
 
+  it("leaves words found in half or more of the rows out of the match when there are others, keeping them in terms", () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 6; i++) files[`p${i}.md`] = `# Page ${i}\n\nMore information: https://example.com/${i}\n`;
+    files["p0.md"] = "# Page 0\n\nDownload a file. More information: https://example.com/0\n";
+    const index = built(files);
+    const result = index.search("download over https", { k: 10 });
+    expect(result.hits.map((h) => h.filePath)).toEqual(["p0.md"]);
+    expect(result.terms).toEqual(["download", "https"]);
+    expect(result.hits[0]!.matchLines).toEqual([2]);
+    expect(index.search("https", { k: 10 }).hits).toHaveLength(6);
+  });
+
   it("FTS5 syntax in a query is literal text, never an error", () => {
     const index = built({
       "ops.md": "# Operators\n\nUse a AND b, or NEAR(x y), then col:x with * and ^ signs (and \"quotes\").\n",
