@@ -4,17 +4,22 @@
 // tokens for scripts written without spaces (Han, kana, Hangul, Thai, ...), which become overlapping bigrams.
 
 const ASCII = /^[\x00-\x7f]*$/;
-/** Lowercase characters whose full case folding is longer than one character and that NFKC leaves alone. */
-const FULL_FOLD = /[ßǰΐΰևẖ-ẚᾀ-ᾯᾲ-ᾴᾶᾷᾼῂ-ῄῆῇῌῒΐῖῗῢ-ῤῦῧῲ-ῴῶῷῼ]/gu;
+/** Characters whose full case folding is longer than one character and that NFKC leaves alone. */
+const FULL_FOLD = /[ßẞǰΐΰևẖ-ẚᾀ-ᾯᾲ-ᾴᾶᾷᾼῂ-ῄῆῇῌῒΐῖῗῢ-ῤῦῧῲ-ῴῶῷῼ]/gu;
 const SCRIPTS = "\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Hangul}\\p{scx=Thai}\\p{scx=Lao}\\p{scx=Khmer}\\p{scx=Myanmar}";
 /** A run of letters (and their marks) from scripts written without spaces between words. */
 const UNSPACED_RUN = new RegExp(`(?:(?=[\\p{L}\\p{M}])[${SCRIPTS}])+`, "gu");
 const UNSPACED_CHAR = new RegExp(`(?=[\\p{L}\\p{M}])[${SCRIPTS}]`, "u");
 
-/** NFKC and full case folding; ASCII text is returned as is (unicode61 lowercases it). */
-export function foldCase(text: string): string {
+/** NFKC and the full case foldings that change length (ß, ẞ -> ss); other letters keep their case for unicode61. */
+function foldCompatible(text: string): string {
   if (ASCII.test(text)) return text;
-  return text.normalize("NFKC").toLowerCase().replace(FULL_FOLD, (c) => c.toUpperCase().toLowerCase());
+  return text.normalize("NFKC").replace(FULL_FOLD, (c) => c.toLowerCase().toUpperCase().toLowerCase());
+}
+
+/** Text folded as the index folds it, lowercased: compare query terms (SearchResult.terms) with foldCase(line). */
+export function foldCase(text: string): string {
+  return foldCompatible(text).toLowerCase();
 }
 
 /** True when the text has a letter of a script written without spaces. */
@@ -37,7 +42,7 @@ export function bigrams(run: string): string[] {
  * the folded text is line i of the original.
  */
 export function foldForIndex(text: string): string {
-  const folded = foldCase(text);
+  const folded = foldCompatible(text);
   if (!hasUnspaced(folded)) return folded;
   return folded.replace(UNSPACED_RUN, (run) => {
     const chars = Array.from(run);

@@ -44,7 +44,7 @@ interface Chunk {
 }
 
 function wordsOf(text: string): string[] {
-  return foldCase(text).toLowerCase().match(WORD) ?? [];
+  return foldCase(text).match(WORD) ?? [];
 }
 
 const isStop = (words: readonly string[]): boolean => words.every((w) => STOP_WORDS.has(w));
