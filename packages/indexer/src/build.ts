@@ -6,10 +6,10 @@ import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeN
 import type { Db } from "./db.js";
 import { readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
-import { readFrontMatter, splitLines } from "./front-matter.js";
+import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
-import { frontMatterJson, ownBodyRanges, sectionParams } from "./rows.js";
-import { type SearchRowInput, deleteSearchRowsOf, fillSearch } from "./search/fill.js";
+import { frontMatterJson, sectionParams } from "./rows.js";
+import { type SearchFileInput, deleteSearchRowsOf, fillSearch } from "./search/fill.js";
 import { settingsOf } from "./sources.js";
 import { countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
@@ -141,7 +141,7 @@ export function runBuild(
   let problems = Number(readMeta(db, "problems") ?? "0");
   db.transaction(() => {
     const writeStarted = performance.now();
-    const searchRows: SearchRowInput[] = [];
+    const searchFiles: SearchFileInput[] = [];
     for (const filePath of removed) {
       deleteSectionsOf(statements, filePath);
       statements.get(files.DELETE_FILE).run(filePath);
@@ -152,7 +152,7 @@ export function runBuild(
       statements
         .get(files.UPSERT_FILE)
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
-      insertSections(statements, sections, normalized, searchRows);
+      searchFiles.push({ sections, rows: insertSections(statements, sections), text: normalized });
       if (onProgress && i % 200 === 0) onProgress({ phase: "write", done: i, total: extracted.length, file: file.filePath });
     });
     if (extracted.length > 0) onProgress?.({ phase: "write", done: extracted.length, total: extracted.length });
@@ -176,7 +176,7 @@ export function runBuild(
     // After the symbols: each new search row gets its symbol ids at once.
     if (symbolsNeeded) {
       const searchStarted = performance.now();
-      fillSearch(statements, searchRows);
+      fillSearch(statements, searchFiles);
       searchMs = performance.now() - searchStarted;
     }
     if (hash === undefined || changed.length > 0 || removed.length > 0) {
@@ -221,13 +221,8 @@ function deleteSectionsOf(statements: Statements, filePath: string): void {
   statements.get(sectionSql.DELETE_SECTIONS_OF_FILE).run(filePath);
 }
 
-function insertSections(statements: Statements, sections: readonly ExtractedSection[], normalized: string, searchRows: SearchRowInput[]): void {
-  const lines = splitLines(normalized);
+/** Inserts a file's sections in order; returns their row ids. */
+function insertSections(statements: Statements, sections: readonly ExtractedSection[]): number[] {
   const insert = statements.get(sectionSql.INSERT_SECTION);
-  const bodies = ownBodyRanges(sections);
-  sections.forEach((section, ordinal) => {
-    const row = insert.run(sectionParams(section, ordinal));
-    const range = bodies[ordinal] as { start: number; end: number };
-    searchRows.push({ row: Number(row.lastInsertRowid), section, body: lines.slice(range.start, range.end).join("\n") });
-  });
+  return sections.map((section, ordinal) => Number(insert.run(sectionParams(section, ordinal)).lastInsertRowid));
 }
