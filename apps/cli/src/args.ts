@@ -21,15 +21,20 @@ export function booleanOption(args: ParsedArgs, name: string): boolean {
   return args.options[name] === true;
 }
 
-export function intOption(args: ParsedArgs, name: string, fallback: number, min = 0): number {
-  const raw = stringOption(args, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    throw new UsageError("CAT_USAGE", `--${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`, {
-      hint: `pass --${name} ${Math.max(min, fallback)}`,
-    });
-  }
-  return Number(raw);
+/** Upper bounds shared by numeric flags: a day of lease; more ants than this only contend for the ledger. */
+export const MAX_TTL_SECONDS = 86_400;
+export const MAX_WORKERS = 64;
+
+/** An "integer" option (bounds already checked by the dispatcher), or the fallback when absent. */
+export function intOption(args: ParsedArgs, name: string, fallback: number): number {
+  return optionalIntOption(args, name) ?? fallback;
+}
+
+export function optionalIntOption(args: ParsedArgs, name: string): number | undefined {
+  const value = args.options[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") throw new Error(`--${name} is not declared as an integer option`);
+  return value;
 }
 
 export function requiredPositional(args: ParsedArgs, index: number, name: string): string {

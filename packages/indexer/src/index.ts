@@ -36,7 +36,7 @@ export type { SearchHit, SearchResult } from "./search.js";
 export { SNIPPET_MAX } from "./search.js";
 export { casPath, casRef, readCas, writeCas } from "./cas.js";
 export { indexPath, INDEX_FILE } from "./db.js";
-export { walkSources } from "./walk.js";
+export { specialKind, walkSources } from "./walk.js";
 export type { WalkedFile, WalkResult } from "./walk.js";
 export type { Logger } from "./logger.js";
 export { SILENT_LOGGER } from "./logger.js";

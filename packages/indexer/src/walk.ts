@@ -1,6 +1,7 @@
 // Finds source files on disk: sorted walk, .gitignore honoured, .catalytic/node_modules/.git skipped.
 import { type Dirent, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { sourceFolderProblems } from "@catalytic/core";
 import { IgnoreRules } from "./gitignore.js";
 import { ALWAYS_SKIPPED, type SourceSettings, sourcesOf } from "./sources.js";
 
@@ -12,7 +13,7 @@ export interface WalkedFile {
 
 export interface WalkResult {
   files: WalkedFile[];
-  /** Paths skipped for a reason worth telling (symlinks, unreadable folders). */
+  /** Paths skipped for a reason worth telling (symlinks, unreadable folders, FIFOs, sockets, devices). */
   skipped: Array<{ path: string; reason: string }>;
 }
 
@@ -32,6 +33,13 @@ function pointsAtDirectory(absolute: string): boolean {
   }
 }
 
+export function specialKind(entry: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (entry.isFIFO()) return "a FIFO";
+  if (entry.isSocket()) return "a socket";
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return "a device";
+  return "not a file";
+}
+
 function byName(a: Dirent, b: Dirent): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
@@ -39,7 +47,7 @@ function byName(a: Dirent, b: Dirent): number {
 /** Every file under `root` that a configured source includes, sorted by path. */
 export function walkSources(root: string, settings: SourceSettings): WalkResult {
   const files: WalkedFile[] = [];
-  const skipped: WalkResult["skipped"] = [];
+  const skipped: WalkResult["skipped"] = sourceFolderProblems(root, settings.sources).map((problem) => ({ path: problem.path, reason: problem.message }));
   const visit = (relativeDir: string, rules: IgnoreRules): void => {
     const absoluteDir = relativeDir === "" ? root : path.join(root, relativeDir);
     const gitignore = readGitignore(absoluteDir);
@@ -63,6 +71,9 @@ export function walkSources(root: string, settings: SourceSettings): WalkResult 
         if (stat) files.push({ filePath: relative, size: stat.size, mtimeMs: stat.mtimeMs }); // else deleted since readdir: gone
       } else if (entry.isSymbolicLink() && !scoped.ignores(relative, false) && (sourcesOf(settings, relative).length > 0 || pointsAtDirectory(path.join(root, relative)))) {
         skipped.push({ path: relative, reason: "symbolic links are not followed (they could lead outside the workspace)" });
+      } else if (!entry.isSymbolicLink() && !scoped.ignores(relative, false) && sourcesOf(settings, relative).length > 0) {
+        // Reading a FIFO blocks until a writer comes; a socket or device is no document.
+        skipped.push({ path: relative, reason: `not a regular file (${specialKind(entry)})` });
       }
     }
   };

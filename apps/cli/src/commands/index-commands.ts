@@ -1,8 +1,8 @@
 // Index commands: `build`, `verify`, `get`, `extract`, `export` over .catalytic/index.db.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError, UsageError, resolveInsideWorkspace, toPosixRelative } from "@catalytic/core";
-import { type ExtractedSection, Index, extractSections, fileKind, readFrontMatter } from "@catalytic/indexer";
+import { type ExtractedSection, Index, extractSections, fileKind, readFrontMatter, specialKind } from "@catalytic/indexer";
 import { requiredPositional, stringOption } from "../args.js";
 import type { Command, CommandContext } from "../command.js";
 
@@ -115,8 +115,17 @@ const extract: Command = {
     const absolute = resolveInsideWorkspace(ctx.root, relative);
     let text: string;
     try {
+      // Opening a FIFO would block until a writer comes: only regular files are read.
+      const stat = statSync(absolute);
+      if (!stat.isFile()) {
+        throw new InputError("CAT_FILE_UNREADABLE", `${relative} is not a regular file (${stat.isDirectory() ? "a folder" : specialKind(stat)})`, {
+          hint: "extract reads regular files only; 'catalytic build' skips the others and lists them",
+          details: { file: relative },
+        });
+      }
       text = readFileSync(absolute, "utf8");
     } catch (error) {
+      if (error instanceof InputError) throw error;
       const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
       throw new InputError(missing ? "CAT_FILE_NOT_FOUND" : "CAT_FILE_UNREADABLE", `cannot read ${relative}: ${(error as Error).message}`, {
         hint: missing ? "check the path" : "check the file's permissions",

@@ -3,18 +3,21 @@ import { intOption, requiredPositional, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { openBuiltIndex } from "./index-commands.js";
 
+/** More hits than this is a dump of the index, not a search (export does that). */
+const MAX_RESULTS = 10_000;
+
 const search: Command = {
   name: "search",
   summary: "Find sections by words in headings and bodies (candidates, not evidence)",
   positionals: [{ name: "query", required: true, description: "words to look for (all must match)" }],
   options: {
-    k: { type: "string", short: "k", description: "number of results", defaultText: "10" },
+    k: { type: "integer", min: 1, max: MAX_RESULTS, short: "k", description: "number of results", defaultText: "10" },
     "run-id": { type: "string", description: "run the retrieval receipt belongs to", defaultText: "default" },
   },
   details: "Ordered by score (bm25, headings weigh more), then section id: the same query on the same index gives the same list.",
   run(ctx, args) {
     const query = requiredPositional(args, 0, "query");
-    const k = intOption(args, "k", 10, 1);
+    const k = intOption(args, "k", 10);
     const runId = stringOption(args, "run-id");
     const index = openBuiltIndex(ctx);
     try {
