@@ -3,6 +3,7 @@ import { type Dirent, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { sourceFolderProblems } from "@catalytic/core";
 import { IgnoreRules } from "./gitignore.js";
+import { specialKind } from "./regular-file.js";
 import { ALWAYS_SKIPPED, type SourceSettings, sourcesOf } from "./sources.js";
 
 export interface WalkedFile {
@@ -31,13 +32,6 @@ function pointsAtDirectory(absolute: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function specialKind(entry: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  if (entry.isFIFO()) return "a FIFO";
-  if (entry.isSocket()) return "a socket";
-  if (entry.isCharacterDevice() || entry.isBlockDevice()) return "a device";
-  return "not a file";
 }
 
 function byName(a: Dirent, b: Dirent): number {

@@ -1,8 +1,7 @@
 // Index commands: `build`, `verify`, `get`, `extract`, `export` over .catalytic/index.db.
-import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError, UsageError, resolveInsideWorkspace, toPosixRelative } from "@catalytic/core";
-import { type ExtractedSection, Index, extractSections, fileKind, readFrontMatter, specialKind } from "@catalytic/indexer";
+import { type ExtractedSection, Index, extractSections, fileKind, readFrontMatter, readRegularFile } from "@catalytic/indexer";
 import { requiredPositional, stringOption } from "../args.js";
 import type { Command, CommandContext } from "../command.js";
 
@@ -115,15 +114,7 @@ const extract: Command = {
     const absolute = resolveInsideWorkspace(ctx.root, relative);
     let text: string;
     try {
-      // Opening a FIFO would block until a writer comes: only regular files are read.
-      const stat = statSync(absolute);
-      if (!stat.isFile()) {
-        throw new InputError("CAT_FILE_UNREADABLE", `${relative} is not a regular file (${stat.isDirectory() ? "a folder" : specialKind(stat)})`, {
-          hint: "extract reads regular files only; 'catalytic build' skips the others and lists them",
-          details: { file: relative },
-        });
-      }
-      text = readFileSync(absolute, "utf8");
+      text = readRegularFile(absolute, relative);
     } catch (error) {
       if (error instanceof InputError) throw error;
       const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
