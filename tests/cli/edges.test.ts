@@ -29,8 +29,8 @@ describe("numeric flags are bounded in the argument schema", () => {
     [["search", "widget", "-k", "1e3"], /-k must be an integer from 1 to 10000/],
     [["execute", "--run-id", "r", "--job-id", "j", "--workers", "100000"], /--workers must be an integer from 1 to 64/],
     [["ants", "spawn", "--run-id", "r", "--job-id", "j", "-n", "0"], /--workers must be an integer from 1 to 64/],
-    [["ants", "worker", "--run-id", "r", "--job-id", "j", "--worker-id", "w", "--ttl", "99999999999"], /--ttl must be an integer from 1 to 86400/],
-    [["cassette", "claim", "--run-id", "r", "--worker", "w", "--ttl", "9223372036854775807"], /--ttl must be an integer from 1 to 86400/],
+    [["ants", "worker", "--run-id", "r", "--job-id", "j", "--worker-id", "w", "--ttl", "99999999999"], /--ttl must be an integer from 1 to 604800/],
+    [["cassette", "claim", "--run-id", "r", "--worker", "w", "--ttl", "9223372036854775807"], /--ttl must be an integer from 1 to 604800/],
   ])("%j is a usage error (exit 2, CAT_USAGE)", (args, message) => {
     const result = runCatalytic(["--root", root, ...args]);
     expect(result.stderr).toMatch(/^error CAT_USAGE: /);

@@ -1,5 +1,5 @@
 // Argument helpers shared by commands: typed access that fails with usage errors.
-import { UsageError } from "@catalytic/core";
+import { UsageError, assertId } from "@catalytic/core";
 import type { ParsedArgs } from "./command.js";
 
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
@@ -17,13 +17,20 @@ export function requiredOption(args: ParsedArgs, name: string): string {
   return value;
 }
 
+/** A required id flag (--run-id, --request-id, --job-id): printable grammar or CAT_ID_INVALID. */
+export function idOption(args: ParsedArgs, name: string): string {
+  return assertId(requiredOption(args, name), `--${name}`);
+}
+
 export function booleanOption(args: ParsedArgs, name: string): boolean {
   return args.options[name] === true;
 }
 
-/** Upper bounds shared by numeric flags: a day of lease; more ants than this only contend for the ledger. */
-export const MAX_TTL_SECONDS = 86_400;
-export const MAX_WORKERS = 64;
+/**
+ * Upper bound of the lease flags (--ttl): the cassette's lease limit, 7 days, as for lease_ttl_seconds in
+ * catalytic.json. The worker count's bound is MAX_WORKERS of @catalytic/ants.
+ */
+export const MAX_TTL_SECONDS = 604_800;
 
 /** An "integer" option (bounds already checked by the dispatcher), or the fallback when absent. */
 export function intOption(args: ParsedArgs, name: string, fallback: number): number {

@@ -6,6 +6,7 @@ import type { Writable } from "node:stream";
 import {
   UsageError,
   WorkspaceError,
+  escapeText,
   exitCodeFor,
   findWorkspaceRoot,
   formatErrorLine,
@@ -105,6 +106,7 @@ function integerValue(command: Command, name: string, spec: { min: number; max: 
   if (typeof raw !== "string" || !/^-?\d+$/.test(text) || value < spec.min || value > spec.max) {
     throw new UsageError("CAT_USAGE", `${name.length === 1 ? "-" : "--"}${name} must be an integer from ${spec.min} to ${spec.max}, got ${JSON.stringify(raw)}`, {
       hint: `see 'catalytic ${command.name} --help'`,
+      details: { option: name, value: raw, min: spec.min, max: spec.max },
     });
   }
   return value;
@@ -255,7 +257,8 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
   } catch (raw) {
     const error = toCatalyticError(raw);
     if (json) writeLine(io.stdout, JSON.stringify({ ok: false, error: error.toJSON() }));
-    else writeLine(io.stderr, formatErrorLine(error));
+    // Messages quote ids, paths and names from plans: escaped, one line, whatever they contain.
+    else writeLine(io.stderr, escapeText(formatErrorLine(error)));
     if (process.env.CATALYTIC_DEBUG && raw instanceof Error && raw.stack) writeLine(io.stderr, raw.stack);
     return exitCodeFor(error);
   }

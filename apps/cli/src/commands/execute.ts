@@ -1,5 +1,6 @@
 // `catalytic execute`: the one-shot form of `ants spawn`.
-import { MAX_WORKERS, intOption } from "../args.js";
+import { MAX_WORKERS } from "@catalytic/ants";
+import { intOption } from "../args.js";
 import type { Command } from "../command.js";
 import { SPAWN_OPTIONS, runSpawn } from "./ants.js";
 
