@@ -4,8 +4,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { InvariantError, STATE_DIR, isCatalyticError } from "@catalytic/core";
 import { sleepSync } from "./file-lock.js";
-import { CREATE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
-import { MIGRATIONS } from "./sql/migrations/001_initial.js";
+import { CREATE_META, DELETE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
+import { MIGRATIONS } from "./sql/migrations/index.js";
 
 export type Db = Database.Database;
 
@@ -31,6 +31,10 @@ export function readMeta(db: Db, key: string): string | undefined {
 
 export function writeMeta(db: Db, key: string, value: string): void {
   db.prepare(UPSERT_META).run(key, value);
+}
+
+export function deleteMeta(db: Db, key: string): void {
+  db.prepare(DELETE_META).run(key);
 }
 
 /**
@@ -83,7 +87,6 @@ function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
 }
-
 
 /** A database that cannot be opened is typed: busy (retry) or unusable (the index is derived: delete it). */
 function sqliteOpenError(file: string, error: unknown): InvariantError {
