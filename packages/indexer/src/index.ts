@@ -42,6 +42,7 @@ export { foldCase } from "./search/fold.js";
 export { casPath, casRef, readCas, writeCas } from "./cas.js";
 export { indexPath, INDEX_FILE } from "./db.js";
 export { walkSources } from "./walk.js";
+export { readRegularFile } from "./regular-file.js";
 export type { WalkedFile, WalkResult } from "./walk.js";
 export type { Logger } from "./logger.js";
 export { SILENT_LOGGER } from "./logger.js";

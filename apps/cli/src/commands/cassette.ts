@@ -21,7 +21,7 @@ import {
   type VerifyResult,
 } from "@catalytic/cassette";
 import { CassetteError, InputError, escapeText, loadConfig, parseJson } from "@catalytic/core";
-import { booleanOption, intOption, requiredOption, stringOption } from "../args.js";
+import { MAX_TTL_SECONDS, booleanOption, intOption, requiredOption, stringOption } from "../args.js";
 import type { Command, CommandContext, ParsedArgs } from "../command.js";
 
 const RUN_ID = { type: "string", description: "run id" } as const;
@@ -200,13 +200,13 @@ const claim: Command = {
   options: {
     "run-id": RUN_ID,
     worker: { type: "string", description: "worker id that will hold the lease" },
-    ttl: { type: "string", description: "lease length in seconds", defaultText: "300" },
+    ttl: { type: "integer", min: 1, max: MAX_TTL_SECONDS, description: "lease length in seconds", defaultText: "300" },
     "job-id": { type: "string", description: "claim only from this job" },
   },
   run(ctx, args) {
     const runId = requiredOption(args, "run-id");
     const worker = requiredOption(args, "worker");
-    const ttl = intOption(args, "ttl", 300, 1);
+    const ttl = intOption(args, "ttl", 300);
     const jobId = stringOption(args, "job-id");
     const step = withCassette(openExisting(ctx), (cassette) =>
       jobId === undefined ? cassette.claimStep(runId, worker, ttl) : cassette.claimNextStep(runId, jobId, worker, ttl),
