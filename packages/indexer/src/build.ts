@@ -6,9 +6,10 @@ import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeN
 import type { Db } from "./db.js";
 import { readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
-import { readFrontMatter, splitLines } from "./front-matter.js";
+import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
-import { frontMatterJson, ownBodyRanges, sectionParams } from "./rows.js";
+import { frontMatterJson, sectionParams } from "./rows.js";
+import { type SearchFileInput, deleteSearchRowsOf, fillSearch } from "./search/fill.js";
 import { settingsOf } from "./sources.js";
 import { type WrittenSections, countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
@@ -41,6 +42,8 @@ export interface BuildTimings {
   extractMs: number;
   writeMs: number;
   symbolsMs: number;
+  /** Filling the search table (after the symbols, so rows get their symbol ids at once). */
+  searchMs: number;
   hashMs: number;
   totalMs: number;
 }
@@ -69,9 +72,9 @@ export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegi
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 /**
- * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction, so no more than one
- * file's text is held at once (peak memory stays flat with corpus size) and the stored stats read in the
- * same transaction are exact even when another build just committed.
+ * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction (the stored stats read in
+ * the same transaction are exact even when another build just committed); the search rows are filled after
+ * the symbol pass, from the texts kept for it.
  */
 export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions): BuildReport {
   const { onProgress, paths } = options;
@@ -87,6 +90,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
   let extractMs = 0;
   let writeMs = 0;
   let symbolsMs = 0;
+  let searchMs = 0;
   let hashMs = 0;
   let unchanged = 0;
   let added = 0;
@@ -98,6 +102,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
   let hash = readMeta(db, "index_hash");
   let problems = Number(readMeta(db, "problems") ?? "0");
   db.transaction(() => {
+    const searchFiles: SearchFileInput[] = [];
     const previous = new Map<string, FileStat>();
     if (paths) {
       const stat = statements.get(files.SELECT_FILE_STAT);
@@ -154,7 +159,9 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       statements
         .get(files.UPSERT_FILE)
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
-      const rows = insertSections(statements, sections, normalized);
+      const rows = insertSections(statements, sections);
+      // The search rows wait for the symbol pass (each row carries its section's symbol ids).
+      searchFiles.push({ sections, rows, text: normalized });
       if (written) {
         written.byFile.set(file.filePath, sections);
         sections.forEach((section, ordinal) => written.rowOf.set(section, rows[ordinal] as number));
@@ -183,6 +190,10 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       writeMeta(db, "symbols_fingerprint", fingerprint);
       writeMeta(db, "problems", String(problems));
       symbolsMs = performance.now() - symbolsStarted;
+      // After the symbols: each new search row gets its symbol ids at once.
+      const searchStarted = performance.now();
+      fillSearch(statements, searchFiles);
+      searchMs = performance.now() - searchStarted;
     }
     if (hash === undefined || filesChanged) {
       const hashStarted = performance.now();
@@ -215,6 +226,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       extractMs: round(extractMs),
       writeMs: round(writeMs),
       symbolsMs: round(symbolsMs),
+      searchMs: round(searchMs),
       hashMs: round(hashMs),
       totalMs: round(performance.now() - started),
     },
@@ -234,22 +246,12 @@ function removeFile(statements: Statements, filePath: string): void {
 }
 
 function deleteSectionsOf(statements: Statements, filePath: string): void {
-  const deleteFts = statements.get(sectionSql.DELETE_SECTION_FTS);
-  for (const id of statements.get(sectionSql.SELECT_SECTION_ROWS_OF_FILE).pluck().all(filePath) as number[]) deleteFts.run(id);
+  deleteSearchRowsOf(statements, filePath);
   statements.get(sectionSql.DELETE_SECTIONS_OF_FILE).run(filePath);
 }
 
-/** Inserts a file's sections and their full-text rows; returns the row id of each section. */
-function insertSections(statements: Statements, sections: readonly ExtractedSection[], normalized: string): number[] {
-  const lines = splitLines(normalized);
+/** Inserts a file's sections in order; returns their row ids. */
+function insertSections(statements: Statements, sections: readonly ExtractedSection[]): number[] {
   const insert = statements.get(sectionSql.INSERT_SECTION);
-  const insertFts = statements.get(sectionSql.INSERT_SECTION_FTS);
-  const bodies = ownBodyRanges(sections);
-  return sections.map((section, ordinal) => {
-    const row = insert.run(sectionParams(section, ordinal));
-    const range = bodies[ordinal] as { start: number; end: number };
-    const body = lines.slice(range.start, range.end).join("\n");
-    if (section.heading !== "" || body.trim() !== "") insertFts.run(row.lastInsertRowid, section.heading, body);
-    return Number(row.lastInsertRowid);
-  });
+  return sections.map((section, ordinal) => Number(insert.run(sectionParams(section, ordinal)).lastInsertRowid));
 }

@@ -44,7 +44,8 @@ function dump(root: string): Record<string, unknown[]> {
     return {
       files: db.prepare("SELECT file_path, size, content_hash, front_matter, problems FROM files ORDER BY file_path").all(),
       sections: db.prepare("SELECT section_id, file_path, ordinal, heading_path, line_start, line_end, content_hash FROM sections ORDER BY file_path, ordinal").all(),
-      fts: db.prepare("SELECT s.section_id, f.heading, f.body FROM sections_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal").all(),
+      search: db.prepare("SELECT s.section_id, f.heading, f.symbols, f.body, f.raw FROM search_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal").all(),
+      searchSymbols: db.prepare("SELECT section_id, symbols FROM search_symbols ORDER BY section_id").all(),
       symbols: db.prepare("SELECT symbol_id, target_ref, section_id, stale, problem_code, definitions FROM symbols ORDER BY symbol_id").all(),
       meta: db.prepare("SELECT key, value FROM meta WHERE key IN ('index_hash', 'problems') ORDER BY key").all(),
     };
