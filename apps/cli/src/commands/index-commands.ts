@@ -29,7 +29,7 @@ const build: Command = {
   },
   run(ctx, args) {
     // Like every path typed on the command line, relative to the current directory.
-    const paths = (args.options.path as string[] | undefined)?.map((p) => toPosixRelative(ctx.root, path.resolve(process.cwd(), p)));
+    const paths = (args.options.path as string[] | undefined)?.map((p) => toPosixRelative(ctx.root, path.resolve(p)));
     const index = Index.open(ctx.root);
     try {
       const labels = { walk: "scanning", read: "indexing", symbols: "symbols", done: "done" } as const;
