@@ -153,16 +153,22 @@ export class Index {
   }
 
   /**
-   * Indexes every source (or, with `paths`, re-checks only those files: what a file watcher reports).
-   * Paths are relative to the root; one that is absolute, has `..` or leads out through a symlink is
-   * CAT_PATH_OUTSIDE_WORKSPACE.
+   * Indexes every source (or, with `paths`, re-checks only those files: what a file watcher reports; an index
+   * not built yet is built in full). Paths are relative to the root; one that is absolute, has `..` or leads
+   * out through a symlink is CAT_PATH_OUTSIDE_WORKSPACE.
    */
   build(options: BuildOptions = {}): BuildReport {
-    const paths = options.paths?.map((p) => {
+    const named = options.paths?.map((p) => {
       resolveInsideWorkspace(this.root, p);
       return path.posix.normalize(p.split(path.sep).join("/")).replace(/^(\.\/)+/, "");
     });
-    const report = runBuild(this.db, this.statements, this.root, this.config, { ...options, ...(paths ? { paths } : {}) });
+    // An index never built, or emptied by a migration, gets a full build whatever files were named.
+    const complete = readMeta(this.db, "index_hash") !== undefined && readMeta(this.db, REBUILD_REQUIRED) === undefined;
+    const paths = complete ? named : undefined;
+    const report = runBuild(this.db, this.statements, this.root, this.config, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(paths ? { paths } : {}),
+    });
     // Only a full build refills what a migration emptied.
     if (!paths && readMeta(this.db, REBUILD_REQUIRED) !== undefined) deleteMeta(this.db, REBUILD_REQUIRED);
     for (const skipped of report.skipped) this.logger.warn(`skipped ${skipped.path}: ${skipped.reason}`);

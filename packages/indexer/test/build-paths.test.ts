@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { Index } from "../src/index.js";
 import { indexPath } from "../src/db.js";
+import { REBUILD_REQUIRED } from "../src/sql/meta.js";
 import { tempDir } from "./corpora.js";
 
 const opened: Index[] = [];
@@ -100,6 +101,8 @@ describe("Index.build with paths", () => {
 
   it("follows the walk's rules: not a source, .gitignore (nested), always-skipped folders, symlinks", () => {
     const root = workspace();
+    const index = open(root);
+    index.build();
     write(root, "canon/.gitignore", "draft.md\nhidden/\n");
     write(root, "canon/draft.md", "# Draft\n");
     write(root, "canon/hidden/h.md", "# H\n");
@@ -107,15 +110,27 @@ describe("Index.build with paths", () => {
     write(root, "outside.md", "# Not a source\n");
     symlinkSync(path.join(root, "canon/b.md"), path.join(root, "canon/link.md"));
     symlinkSync(path.join(root, "notes"), path.join(root, "canon/linked"));
-    const index = open(root);
     const named = ["canon/draft.md", "canon/hidden/h.md", "canon/node_modules/m.md", "outside.md", "canon/link.md", "canon/linked/n.md", "canon/b.md"];
     const report = index.build({ paths: named });
-    expect(index.loadModel().listFiles()).toEqual(["canon/b.md"]);
+    expect(report).toMatchObject({ added: 0, changed: 0, removed: 0, unchanged: 1 });
+    expect(index.loadModel().listFiles()).toEqual(["canon/a.md", "canon/b.md", "notes/n.md"]);
     expect(report.skipped).toEqual([{ path: "canon/link.md", reason: "symbolic links are not followed (they could lead outside the workspace)" }]);
     // Ignoring a file that was indexed drops it, as a full walk would.
     index.build();
     write(root, "notes/.gitignore", "n.md\n");
     expect(index.build({ paths: ["notes/n.md"] })).toMatchObject({ removed: 1 });
+    expect(dump(root)).toEqual(coldDump(root));
+  });
+
+  it("builds everything when the index was never built (or a migration emptied it), whatever is named", () => {
+    const root = workspace();
+    const index = open(root);
+    expect(index.build({ paths: ["canon/b.md"] })).toMatchObject({ added: 3, files: 3 });
+    expect(dump(root)).toEqual(coldDump(root));
+    const db = new Database(indexPath(root));
+    db.prepare("INSERT INTO meta (key, value) VALUES (?, 'test')").run(REBUILD_REQUIRED);
+    db.close();
+    expect(index.build({ paths: ["canon/b.md"] })).toMatchObject({ files: 3 });
     expect(dump(root)).toEqual(coldDump(root));
   });
 

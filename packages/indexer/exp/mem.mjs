@@ -1,0 +1,11 @@
+import { rmSync } from "node:fs";
+import { Index } from "../dist/index.js";
+const root = process.argv[2];
+rmSync(root + "/.catalytic", { recursive: true, force: true });
+const m0 = process.memoryUsage();
+const index = Index.open(root);
+const r = index.build();
+const m1 = process.memoryUsage();
+const mb = (x) => (x / 1048576).toFixed(1);
+console.log(JSON.stringify(r.timings));
+console.log("before", mb(m0.rss), "after rss", mb(m1.rss), "heapUsed", mb(m1.heapUsed), "heapTotal", mb(m1.heapTotal), "external", mb(m1.external), "maxRSS", mb(process.resourceUsage().maxRSS * 1024));

@@ -1,0 +1,12 @@
+import { rmSync } from "node:fs";
+import { Index } from "../dist/index.js";
+const root = process.argv[2];
+rmSync(root + "/.catalytic", { recursive: true, force: true });
+const t0 = performance.now();
+const index = Index.open(root);
+const t1 = performance.now();
+const r = index.build();
+const t2 = performance.now();
+index.close();
+const t3 = performance.now();
+console.log(`open ${(t1 - t0).toFixed(1)} build ${(t2 - t1).toFixed(1)} (totalMs ${r.timings.totalMs}) close ${(t3 - t2).toFixed(1)}`);
