@@ -71,6 +71,9 @@ export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegi
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
+/** Files whose search rows are written together when no symbol can reach them (see runBuild). */
+const EARLY_SEARCH_BATCH = 256;
+
 /**
  * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction (the stored stats read in
  * the same transaction are exact even when another build just committed); the search rows are filled after
@@ -124,6 +127,17 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     // A cold build with many symbols to come keeps what it wrote for the symbol pass (nothing is read back).
     const manySymbols = registry.entries.length > 0 || config.sources.some((source) => source.namespace);
     const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
+    // Front matter names places in its own file only. With no registry entry, no namespace source and no symbol
+    // yet, a file without front-matter symbols can have none on its sections after the symbol pass either: its
+    // search rows are written now (in batches) instead of its text waiting in memory for that pass.
+    const symbolFree = !manySymbols && (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n === 0;
+    const early: SearchFileInput[] = [];
+    const fillEarly = (): void => {
+      const searchStarted = performance.now();
+      fillSearch(statements, early);
+      early.length = 0;
+      searchMs += performance.now() - searchStarted;
+    };
     walked.files.forEach((file, i) => {
       if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
       const before = previous.get(file.filePath);
@@ -161,7 +175,12 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
       const rows = insertSections(statements, sections);
       // The search rows wait for the symbol pass (each row carries its section's symbol ids).
-      searchFiles.push({ sections, rows, text: normalized });
+      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) {
+        early.push({ sections, rows, text: normalized });
+        if (early.length === EARLY_SEARCH_BATCH) fillEarly();
+      } else {
+        searchFiles.push({ sections, rows, text: normalized });
+      }
       if (written) {
         written.byFile.set(file.filePath, sections);
         sections.forEach((section, ordinal) => written.rowOf.set(section, rows[ordinal] as number));
@@ -172,6 +191,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       touched.push(file.filePath);
       if (!allSymbols) for (const section of sections) newSectionIds.push(section.sectionId);
     });
+    if (early.length > 0) fillEarly();
     onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
     const gone = [...vanished].filter((p) => previous.has(p));
     for (const filePath of gone) removeFile(statements, filePath);
@@ -193,7 +213,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       // After the symbols: each new search row gets its symbol ids at once.
       const searchStarted = performance.now();
       fillSearch(statements, searchFiles);
-      searchMs = performance.now() - searchStarted;
+      searchMs += performance.now() - searchStarted;
     }
     if (hash === undefined || filesChanged) {
       const hashStarted = performance.now();
