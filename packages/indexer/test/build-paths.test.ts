@@ -163,3 +163,27 @@ describe("Index.verify", () => {
     expect(built.filter((m) => m === "index built")).toHaveLength(2);
   });
 });
+
+describe("search rows of files no symbol can reach", () => {
+  it("are written while files stream, and symbol ids still reach the rows of front-matter files", () => {
+    const root = tempDir();
+    dirs.push(root);
+    for (let i = 0; i < 300; i++) write(root, `pages/p${String(i).padStart(3, "0")}.md`, `# Page ${i}\n\nplain words ${i}\n`);
+    write(root, "pages/fm.md", '---\nsymbols:\n  "@X/zebra": "Top > Inner"\n---\n# Top\n\n## Inner\n\nnothing striped here\n');
+    const index = open(root);
+    index.build();
+    // Only the symbols column can match "zebra" in a heading section (the word is in front matter, not in its text).
+    const found = (): string[] =>
+      index
+        .search("zebra")
+        .hits.filter((hit) => hit.headingPath.length > 0)
+        .map((hit) => `${hit.filePath}#${hit.headingPath.join(" > ")}`);
+    expect(found()).toEqual(["pages/fm.md#Top > Inner"]);
+    expect(dump(root)).toEqual(coldDump(root));
+    write(root, "pages/fm.md", "# Top\n\n## Inner\n\nnothing striped here\n");
+    write(root, "pages/p007.md", '---\nsymbols:\n  "@X/zebra": "Page 7"\n---\n# Page 7\n\nplain words 7\n');
+    index.build();
+    expect(found()).toEqual(["pages/p007.md#Page 7"]);
+    expect(dump(root)).toEqual(coldDump(root));
+  });
+});
