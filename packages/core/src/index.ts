@@ -91,6 +91,7 @@ export {
   PLAN_SCHEMA_VERSION,
   SymbolInputSchema,
   PlanInputsSchema,
+  PlanBundleInputSchema,
   RequestOpSchema,
   PlanRequestSchema,
   PlanStepOpSchema,
@@ -103,6 +104,7 @@ export {
 export type {
   SymbolInput,
   PlanInputs,
+  PlanBundleInput,
   RequestOp,
   PlanRequest,
   PlanRequestInput,
@@ -121,7 +123,17 @@ export {
   ReceiptSchema,
 } from "./schemas/receipt.js";
 export type { ReceiptStatus, ReceiptExpansion, ReceiptAction, Receipt, ReceiptInput } from "./schemas/receipt.js";
-export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText } from "./schemas/validate.js";
+export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText, parseBundle, parseBundleText } from "./schemas/validate.js";
+export {
+  BUNDLE_ID_PATTERN,
+  BundleReasonSchema,
+  BundleItemSchema,
+  BundleDroppedSchema,
+  BundleSchema,
+  bundleHash,
+  bundleId,
+} from "./schemas/bundle.js";
+export type { BundleReason, BundleItem, BundleDropped, Bundle, BundleBody } from "./schemas/bundle.js";
 export type { SchemaProblem } from "./schemas/validate.js";
 export { PUBLISHED_SCHEMAS, generateJsonSchemas, jsonSchemaFileText } from "./schemas/registry.js";
 export type { PublishedSchema } from "./schemas/registry.js";

@@ -73,12 +73,32 @@ export const RequestOpSchema = z
   ])
   .describe("An explicit operation, discriminated by `op`.");
 
+export const PlanBundleInputSchema = z
+  .object({
+    bundle_hash: sha256Hex("bundle_hash of the bundle the plan reads (recorded in the plan output)."),
+    items: z
+      .array(
+        z
+          .object({
+            section_id: sha256Hex("Section of the item."),
+            ref: SymbolIdSchema.nullable().describe("Symbol whose target is the section (READ_SYMBOL), else null (READ_SECTION)."),
+            slice: sliceText("The item's bounded slice of the section."),
+          })
+          .strict(),
+      )
+      .min(1, "a bundle plan needs at least one item")
+      .describe("The bundle's items, in bundle order: each becomes one READ step."),
+  })
+  .strict()
+  .describe("A bundle to read (catalytic plan --bundle): its items become the first READ steps, exactly.");
+
 export const PlanRequestSchema = z
   .object({
     schema_version: z.literal(PLAN_SCHEMA_VERSION).optional().describe("Plan request schema version. Optional: \"1.1\"."),
     run_id: nonEmptyString("Run context grouping related operations."),
     request_id: nonEmptyString("Unique identifier of this plan request."),
     intent: nonEmptyString("High-level intent, e.g. implement_feature."),
+    bundle: PlanBundleInputSchema.optional().describe("A bundle whose items become READ steps (before inputs). Optional."),
     inputs: PlanInputsSchema.prefault({}).describe("Input references for the planner. Default: no inputs."),
     ops: z.array(RequestOpSchema).default([]).describe("Explicit operations, in order. Default: []."),
     budgets: PlanBudgetsSchema.optional().describe("Plan budgets; when absent the catalytic.json plan defaults apply."),
@@ -161,7 +181,8 @@ export const PlanOutputSchema = z
     planner_version: nonEmptyString("Version of the planner that produced the plan."),
     schema_version: z.literal(PLAN_SCHEMA_VERSION).describe("Plan schema version: \"1.1\"."),
     steps: z.array(PlanStepSchema).describe("Steps in plan order."),
-    plan_hash: sha256Hex("sha256 of canonical {run_id, request_id, steps}."),
+    bundle_hash: sha256Hex("bundle_hash of the bundle the plan reads, when it was planned from one.").optional(),
+    plan_hash: sha256Hex("sha256 of canonical {run_id, request_id, steps}, plus bundle_hash when present."),
   })
   .strict()
   .superRefine((plan, ctx) => {
@@ -180,6 +201,7 @@ export const PlanOutputSchema = z
   })
   .describe("Catalytic Plan Output 1.1: the compiled, hashed plan.");
 
+export type PlanBundleInput = z.infer<typeof PlanBundleInputSchema>;
 export type SymbolInput = z.infer<typeof SymbolInputSchema>;
 export type PlanInputs = z.infer<typeof PlanInputsSchema>;
 export type RequestOp = z.infer<typeof RequestOpSchema>;
