@@ -27,16 +27,16 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 function checkItem(index: Index, bundle: Bundle, i: number, counter: TokenCounter | undefined, problem: (p: BundleProblem) => void): void {
   const item = bundle.items[i]!;
   const at = (code: ErrorCode, message: string): void => problem({ item: i, section_id: item.section_id, code, message: `items[${i}] ${item.file_path}:${item.line_start}-${item.line_end}: ${message}` });
-  const section = index.getSection(item.section_id);
-  if (!section) return at("CAT_SECTION_NOT_FOUND", `stale: section ${item.section_id.slice(0, 12)} no longer exists (its content changed)`);
-  if (section.filePath !== item.file_path || !sameList(section.headingPath, item.heading_path)) {
-    at("CAT_VERIFY_FAILED", `file_path or heading_path does not match section ${item.section_id.slice(0, 12)} (${section.filePath} ${section.headingPath.join(" > ")})`);
-  }
   if (item.ref !== null) {
     const symbol = index.getSymbol(item.ref);
     if (!symbol) at("CAT_SYMBOL_UNKNOWN", `ref ${item.ref} does not resolve: unknown symbol`);
     else if (symbol.sectionId === undefined || symbol.problem?.code === "CAT_SYMBOL_DUPLICATE") at(symbol.problem?.code ?? "CAT_SYMBOL_UNKNOWN", `ref ${item.ref} does not resolve: ${symbol.problem?.message ?? "no section"}`);
     else if (symbol.sectionId !== item.section_id) at("CAT_SYMBOL_STALE", `ref ${item.ref} now resolves to section ${symbol.sectionId.slice(0, 12)}, not this one`);
+  }
+  const section = index.getSection(item.section_id);
+  if (!section) return at("CAT_SECTION_NOT_FOUND", `stale: section ${item.section_id.slice(0, 12)} no longer exists (its content changed)`);
+  if (section.filePath !== item.file_path || !sameList(section.headingPath, item.heading_path)) {
+    at("CAT_VERIFY_FAILED", `file_path or heading_path does not match section ${item.section_id.slice(0, 12)} (${section.filePath} ${section.headingPath.join(" > ")})`);
   }
   let text: string;
   try {
