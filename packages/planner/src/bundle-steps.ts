@@ -1,6 +1,7 @@
 // READ steps of a bundle (catalytic plan --bundle): exactly one per item, in bundle order. A bundle is untrusted
 // input: every item must still name a current section (and its ref must still resolve to that section).
-import { SectionError, type PlanBundleInput } from "@catalytic/core";
+import { type Bundle, type PlanBundleInput, type PlanRequest, SectionError } from "@catalytic/core";
+import { DEFAULT_RUN_ID } from "@catalytic/indexer";
 import { type DraftStep, boundedBytes, canonicalSlice, withInput } from "./drafts.js";
 import { unknownSection, unknownSymbol } from "./errors.js";
 import type { PlanSubstrate } from "./substrate.js";
@@ -40,4 +41,16 @@ export function bundleSteps(bundle: PlanBundleInput | undefined, substrate: Plan
       bytes: boundedBytes(input, section.content, slice),
     };
   });
+}
+
+/** The plan request of `catalytic plan --bundle`: the bundle's items as READ steps, under the bundle's run (or `runId`). */
+export function bundlePlanRequest(bundle: Bundle, runId?: string): PlanRequest {
+  return {
+    run_id: runId ?? bundle.run_id ?? DEFAULT_RUN_ID,
+    request_id: bundle.bundle_id,
+    intent: bundle.intent,
+    bundle: { bundle_hash: bundle.bundle_hash, items: bundle.items.map((item) => ({ section_id: item.section_id, ref: item.ref, slice: item.slice })) },
+    inputs: { symbols: [], sections: [], files: [], notes: [] },
+    ops: [],
+  };
 }
