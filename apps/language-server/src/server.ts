@@ -2,7 +2,7 @@
 // connection. Every handler is guarded: a failure is logged and answered, never a crash.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, findWorkspaceRoot, type IndexStatus } from "@catalytic/core";
+import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, findWorkspaceRoot, loadTokenCounter, type IndexStatus } from "@catalytic/core";
 import {
   createConnection,
   DidChangeWatchedFilesNotification,
@@ -251,7 +251,13 @@ documents.onDidClose(({ document }) => {
   else scheduler.forget(file);
 });
 
-connection.onHover(guard(logger, "hover", (params) => hover(host.context(), params.textDocument.uri, params.position) ?? null, null));
+// Hover shows the expansion's tokens: the tokenizer loads once (about half a second), then counts are immediate.
+connection.onHover(
+  guardAsync(logger, "hover", async (params) => {
+    await loadTokenCounter();
+    return hover(host.context(), params.textDocument.uri, params.position) ?? null;
+  }, null),
+);
 connection.onDefinition(guard(logger, "definition", (params) => definition(host.context(), params.textDocument.uri, params.position) ?? null, null));
 connection.onReferences(
   guardAsync(logger, "references", async (params, token) => (await references(host.context(), params.textDocument.uri, params.position, params.context.includeDeclaration, token)) ?? null, null),

@@ -228,13 +228,24 @@ export function storedPlan(cassette: Cassette | undefined, jobId: string): GetPl
   }
   const steps = [...cassette.listSteps(jobId)].sort((a, b) => a.ordinal - b.ordinal).map((step) => step.payload);
   const requestId = job.requestId ?? "";
+  // A plan made from a bundle binds the bundle hash into its plan hash (catalytic plan --bundle).
+  const bundleHash = (message.payload as { bundle?: { bundle_hash?: unknown } } | null)?.bundle?.bundle_hash;
+  const bound = typeof bundleHash === "string" ? bundleHash : undefined;
   return {
     jobId,
     runId: job.runId,
     messageId: job.messageId,
     request: message.payload,
-    plan: { run_id: job.runId, request_id: requestId, planner_version: job.plannerVersion, schema_version: PLAN_SCHEMA_VERSION, steps, plan_hash: job.planHash ?? "" },
-    planHashMatches: job.planHash !== null && planHash(job.runId, requestId, steps) === job.planHash,
+    plan: {
+      run_id: job.runId,
+      request_id: requestId,
+      planner_version: job.plannerVersion,
+      schema_version: PLAN_SCHEMA_VERSION,
+      steps,
+      ...(bound !== undefined ? { bundle_hash: bound } : {}),
+      plan_hash: job.planHash ?? "",
+    },
+    planHashMatches: job.planHash !== null && planHash(job.runId, requestId, steps, bound) === job.planHash,
     createdAt: job.createdAt,
   };
 }
