@@ -269,7 +269,15 @@ export interface BundleParams {
 
 export interface BundleResult {
   /** The bundle (docs/schemas/bundle.schema.json). */
-  bundle: { bundle_id: string; bundle_hash: string; tokens_total: number; items: unknown[]; [key: string]: unknown };
+  bundle: {
+    bundle_id: string;
+    bundle_hash: string;
+    items: unknown[];
+    tokens_total: number;
+    budgets: { max_tokens: number; max_items: number; max_tokens_per_item: number };
+    baseline: { files: string[]; tokens: number };
+    [key: string]: unknown;
+  };
   /** The rendered context pack (catalytic bundle --format md). */
   markdown: string;
 }
