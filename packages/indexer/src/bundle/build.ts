@@ -132,6 +132,11 @@ function searchCandidates(
       return;
     }
     const span = sliceSpan(read.text, section.lineStart, cut.slice);
+    // A parent and a child section cut to the same lines hold the same text: the better-ranked one stays a candidate.
+    if (candidates.some((c) => c.section.filePath === section.filePath && c.span.lineStart === span.lineStart && c.span.lineEnd === span.lineEnd)) {
+      out.dropped.push({ rank, entry: dropped({ section, ref, score: hit.score }, [span.lineStart, span.lineEnd], cut.tokens, "overlap") });
+      return;
+    }
     candidates.push({ section, ref, slice: formatSlice(cut.slice), span, tokens: cut.tokens, score: hit.score, reason: "search", rank });
   });
   return candidates;

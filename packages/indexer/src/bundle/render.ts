@@ -34,11 +34,12 @@ export function renderBundleMarkdown(bundle: Bundle, chunks: readonly BundleChun
   );
   bundle.items.forEach((item, i) => {
     const chunk = chunks[i];
-    const where = item.ref ?? `${item.file_path}:${item.line_start}-${item.line_end}`;
+    const lines = `${item.file_path}:${item.line_start}-${item.line_end}`;
+    const where = item.ref !== null ? `\`${item.ref}\` · ${lines}` : `\`${lines}\``;
     const heading = item.heading_path.length ? item.heading_path.join(" > ") : "(whole file)";
     const score = item.score === null ? item.reason : `${item.reason} ${item.score}`;
     out.push("", `## ${i + 1}. ${heading}`, "");
-    out.push(`\`${where}\` · ${item.file_path}:${item.line_start}-${item.line_end} \`${item.slice}\` · ${heading} · ${item.content_hash.slice(0, 8)} · ${item.tokens} tokens · ${score}`);
+    out.push(`${where} \`${item.slice}\` · ${heading} · ${item.content_hash.slice(0, 8)} · ${item.tokens} tokens · ${score}`);
     if (item.reused) {
       out.push("", `*(reused: run ${bundle.run_id} already holds this content; not repeated)*`);
       return;
