@@ -156,6 +156,19 @@ describe("search items", () => {
     expect(chunks[bundle.items.indexOf(item)]!.text).toContain("frobnicate again.\nfrobnicate and again.\n");
   });
 
+  it("keeps one of a parent and a child section cut to the same lines; the other is dropped as overlap", () => {
+    // The parent is too big to cover its own match and the child's: both are cut to the child's dense cluster.
+    const nested = `# Parent\n\nThe zebu intro.\n${FILLER(200)}## Child\n\n${FILLER(100)}zebu one.\nzebu two.\nzebu three.\n${FILLER(100)}`;
+    const index = built(workspace({ "nested.md": nested, "tiny.md": "# Tiny\n\nzebu.\n" }));
+    const { bundle } = buildBundle(index, { intent: "zebu", max_items: 1 }, counter);
+    expectWellFormed(bundle);
+    expect(bundle.items.map((i) => i.file_path)).toEqual(["tiny.md"]);
+    // The better-ranked of the two is cut by the budget; its twin (same lines) is an overlap, not a second budget cut.
+    const cut = bundle.dropped.filter((d) => d.file_path === "nested.md");
+    expect(cut.map((d) => d.why).sort()).toEqual(["max_items", "overlap"]);
+    expect(cut[0]!.line_start === cut[1]!.line_start && cut[0]!.line_end === cut[1]!.line_end).toBe(true);
+  });
+
   it("fits greedily by score per token; what does not fit is dropped with its tokens and why", () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 6; i++) files[`f${i}.md`] = `# Topic ${i}\n\nThe quokka note ${i}.\n${FILLER(10 + i * 10)}`;

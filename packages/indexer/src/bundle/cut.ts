@@ -61,12 +61,12 @@ export function cutSection(text: string, terms: readonly string[], counter: Toke
     );
     if (!window) return undefined;
     [a, b] = window;
-    // Trim the window to its matching lines plus context.
+    // Narrow the window to its matching lines plus context (the loop below keeps it within the bound).
     const inside = matching.slice(a, b);
     if (inside.includes(true)) {
       const lo = a + inside.indexOf(true);
       const hi = a + inside.lastIndexOf(true);
-      [a, b] = [Math.max(a, lo - context), Math.min(b, hi + context + 1)];
+      [a, b] = [Math.max(0, lo - context), Math.min(lines.length, hi + context + 1)];
     }
   }
   // Line counts are summed per line; BPE merges across lines can differ slightly: shrink until exact.
