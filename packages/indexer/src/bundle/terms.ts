@@ -1,5 +1,6 @@
 // The content words of an intent and which lines of a section mention them (where a big section is cut).
-// A light suffix-stripping stem lets "overloading" match "overload" without a full stemmer.
+// A light suffix-stripping stem lets "overloading" match "overload" without a full stemmer; scripts without spaces
+// (CJK, Thai) match by character bigrams.
 
 const STOP_WORDS = new Set(
   (
@@ -8,32 +9,55 @@ const STOP_WORDS = new Set(
   ).split(" "),
 );
 
-/** Lower-cased stem of a word: common English suffixes dropped, never below 3 letters. */
+/** Lower-cased stem: one inflection (-ing, -ed, -es after a sibilant, -s) and a final -e dropped, never below 3 letters. */
 export function stem(word: string): string {
-  const w = word.toLowerCase();
-  for (const suffix of ["ing", "ed", "es", "s", "ly"]) {
-    if (w.length - suffix.length >= 3 && w.endsWith(suffix)) return w.slice(0, -suffix.length);
-  }
+  let w = word.toLowerCase();
+  const strip = (n: number): boolean => {
+    if (w.length - n < 3) return false;
+    w = w.slice(0, -n);
+    return true;
+  };
+  if (w.endsWith("ing")) strip(3);
+  else if (w.endsWith("ed")) strip(2);
+  else if (/(s|x|z|ch|sh)es$/.test(w)) strip(2);
+  else if (w.endsWith("s") && !w.endsWith("ss")) strip(1);
+  if (w.endsWith("e") && w.length > 3) w = w.slice(0, -1);
   return w;
 }
 
-/** Stems of the intent's content words (stop words and `-excluded` words left out), sorted, distinct. */
+/** Scripts written without spaces between words: matched by character bigrams instead of words. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+
+function bigrams(run: string): string[] {
+  const chars = [...run];
+  if (chars.length < 2) return chars;
+  return chars.slice(0, -1).map((c, i) => c + chars[i + 1]);
+}
+
+/**
+ * The intent's content terms, sorted and distinct: stems of its words (stop words and `-excluded` words left out),
+ * and the character bigrams of runs in scripts without spaces (a CJK run is not one word).
+ */
 export function contentTerms(query: string): string[] {
   const terms = new Set<string>();
   for (const match of query.matchAll(/(^|[^\p{L}\p{N}_-])(-?)([\p{L}\p{N}_]+)/gu)) {
     const word = match[3] as string;
     if (match[2] === "-" || STOP_WORDS.has(word.toLowerCase())) continue;
-    terms.add(stem(word));
+    for (const part of word.split(/([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]+)/u)) {
+      if (part === "") continue;
+      if (UNSPACED.test(part)) for (const gram of bigrams(part)) terms.add(gram);
+      else terms.add(stem(part));
+    }
   }
   return [...terms].sort();
 }
 
-/** True when a word of `line` has the stem of one of `terms` (or, for scripts without spaces, contains it). */
+/** True when a word of `line` has the stem of one of `terms`, or the line contains an unspaced-script term. */
 export function lineMatches(line: string, terms: readonly string[]): boolean {
   if (terms.length === 0) return false;
   const lower = line.toLowerCase();
   for (const word of lower.match(/[\p{L}\p{N}_]+/gu) ?? []) {
     if (terms.includes(stem(word))) return true;
   }
-  return terms.some((term) => /[^\p{Script=Latin}\p{N}_]/u.test(term) && lower.includes(term));
+  return terms.some((term) => UNSPACED.test(term) && lower.includes(term));
 }
