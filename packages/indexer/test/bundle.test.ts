@@ -120,7 +120,7 @@ describe("refs", () => {
     const code = (request: Parameters<typeof buildBundle>[1]): string => caught(() => buildBundle(index, request, counter)).code;
     expect(code({ intent: "  " })).toBe("CAT_USAGE");
     expect(code({ intent: "x", budget_tokens: 0 })).toBe("CAT_USAGE");
-    expect(code({ intent: "x", k: 1.5 })).toBe("CAT_USAGE");
+    expect(code({ intent: "@CANON/glossary", k: 1.5 })).toBe("CAT_USAGE");
     expect(code({ intent: "x", run_id: "" })).toBe("CAT_USAGE");
     expect(code({ intent: "x", refs: ["CANON/glossary"] })).toBe("CAT_SYMBOL_INVALID");
     expect(code({ intent: "x", refs: ["@CANON/glosary"] })).toBe("CAT_SYMBOL_UNKNOWN");

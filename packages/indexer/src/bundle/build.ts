@@ -113,11 +113,11 @@ function searchCandidates(
   runId: string | null,
   counter: TokenCounter,
   budgets: Bundle["budgets"],
+  k: number,
   out: { dropped: Array<{ rank: number; entry: BundleDropped }> },
 ): Candidate[] {
   const query = searchText(request.intent);
   if (!/[\p{L}\p{N}_]/u.test(query)) return [];
-  const k = positive("k", request.k, BUNDLE_DEFAULTS.k);
   const terms = contentTerms(query);
   const result = index.search(query, { k, ...(runId !== null ? { runId } : {}) });
   const candidates: Candidate[] = [];
@@ -164,12 +164,13 @@ export function buildBundle(index: Index, request: BundleRequest, counter: Token
   const runId = request.run_id ?? null;
   if (runId !== null && runId.trim() === "") throw new UsageError("CAT_USAGE", "run_id must not be empty", { hint: "pass a run id, or none" });
   const budgets = bundleBudgets(request);
+  const k = positive("k", request.k, BUNDLE_DEFAULTS.k);
 
   const refs = refCandidates(index, request, runId, counter);
   checkRefs(refs, budgets);
 
   const drops: Array<{ rank: number; entry: BundleDropped }> = [];
-  const candidates = searchCandidates(index, request, runId, counter, budgets, { dropped: drops });
+  const candidates = searchCandidates(index, request, runId, counter, budgets, k, { dropped: drops });
   const chosen: Candidate[] = [];
   let total = refs.reduce((sum, c) => sum + c.tokens, 0);
   const byDensity = [...candidates].sort((a, b) => b.score! / b.tokens - a.score! / a.tokens || a.rank - b.rank);
