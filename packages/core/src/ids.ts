@@ -10,12 +10,9 @@ export function stepId(step: Record<string, unknown>): string {
   return `step_${sha256Hex(canonicalJson(rest)).slice(0, 16)}`;
 }
 
-/**
- * `plan_hash` = sha256 of canonical `{run_id, request_id, steps}` with steps in plan order, plus `bundle_hash`
- * for a plan made from a bundle (so the plan is bound to the bundle it reads).
- */
-export function planHash(runId: string, requestId: string, steps: readonly unknown[], bundleHash?: string): string {
-  return sha256Hex(canonicalJson({ run_id: runId, request_id: requestId, steps, bundle_hash: bundleHash }));
+/** `plan_hash` = sha256 of canonical `{run_id, request_id, steps}` with steps in plan order. */
+export function planHash(runId: string, requestId: string, steps: readonly unknown[]): string {
+  return sha256Hex(canonicalJson({ run_id: runId, request_id: requestId, steps }));
 }
 
 /** Index hash: sha256 over the sorted section ids, one per line. Independent of file-system order. */

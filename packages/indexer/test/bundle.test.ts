@@ -115,13 +115,22 @@ describe("refs", () => {
     expect(caught(() => buildBundle(index, { intent: "x @GUIDE/resolving @CANON/glossary", max_items: 1 }, counter)).details.budget).toBe("max_items");
   });
 
+  it("renders untrusted text without control characters in the pack's header and provenance lines", () => {
+    const index = built(workspace({}, DEMO));
+    const { bundle, chunks } = buildBundle(index, { intent: "clear \u001b[2J the screen @GUIDE/resolving" }, counter);
+    const markdown = renderBundleMarkdown(bundle, chunks);
+    expect(markdown.split("\n")[0]).toBe("# Context bundle: clear \\u001b[2J the screen @GUIDE/resolving");
+    expect(markdown).not.toContain("\u001b");
+  });
+
   it("every bad input is a typed error", () => {
     const index = built(workspace({}, DEMO));
     const code = (request: Parameters<typeof buildBundle>[1]): string => caught(() => buildBundle(index, request, counter)).code;
     expect(code({ intent: "  " })).toBe("CAT_USAGE");
     expect(code({ intent: "x", budget_tokens: 0 })).toBe("CAT_USAGE");
     expect(code({ intent: "@CANON/glossary", k: 1.5 })).toBe("CAT_USAGE");
-    expect(code({ intent: "x", run_id: "" })).toBe("CAT_USAGE");
+    expect(code({ intent: "x", run_id: "" })).toBe("CAT_ID_INVALID");
+    expect(code({ intent: "x", run_id: "run\u001b[2J" })).toBe("CAT_ID_INVALID");
     expect(code({ intent: "x", refs: ["CANON/glossary"] })).toBe("CAT_SYMBOL_INVALID");
     expect(code({ intent: "x", refs: ["@CANON/glosary"] })).toBe("CAT_SYMBOL_UNKNOWN");
     expect(code({ intent: "x", refs: ["@CANON/glossary:ALL"] })).toBe("CAT_SLICE_ALL_FORBIDDEN");

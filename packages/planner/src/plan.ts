@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   PLAN_SCHEMA_VERSION,
   SliceError,
+  assertWritable,
   parsePlanRequest,
   planHash,
   stepId,
@@ -11,27 +12,31 @@ import {
   type PlanRequest,
   type PlanStep,
   type RequestOp,
+  type TestCommand,
 } from "@catalytic/core";
 import { bundleSteps } from "./bundle-steps.js";
 import { type DraftStep, boundedBytes, canonicalSlice, withInput } from "./drafts.js";
 import { budgetExceeded, fileNotFound, testNotConfigured, unknownSection, unknownSymbol } from "./errors.js";
 import type { PlanSubstrate } from "./substrate.js";
 
-export const PLANNER_VERSION = "1.1.0";
+// 1.2.0: RUN_TEST steps record the test's command (refs.test_command); protected paths are refused.
+export const PLANNER_VERSION = "1.2.0";
 
 export interface PlanOptions {
   /** Plan budgets used for whatever the request leaves out. */
   budgets: { max_steps: number; max_bytes: number; max_symbols: number };
   /** Bound for expansions that have no slice of their own (READ_SECTION, symbols without default_slice). */
   defaultSlice: string;
-  /** Test names RUN_TEST may use, with their timeouts. */
-  tests: Record<string, { timeout_seconds: number }>;
+  /** Test names RUN_TEST may use: the command is recorded in the step, so the ant never reads a later config. */
+  tests: Record<string, TestCommand>;
+  /** Paths plans may not write on top of the built-in ones (catalytic.json protected_paths). */
+  protectedPaths?: readonly string[];
 }
 
 export function planOptionsFromConfig(config: CatalyticConfig): PlanOptions {
   const tests: PlanOptions["tests"] = {};
-  for (const [name, test] of Object.entries(config.tests)) tests[name] = { timeout_seconds: test.timeout_seconds };
-  return { budgets: { ...config.budgets.plan }, defaultSlice: config.default_slice, tests };
+  for (const [name, test] of Object.entries(config.tests)) tests[name] = { ...test, args: [...test.args] };
+  return { budgets: { ...config.budgets.plan }, defaultSlice: config.default_slice, tests, protectedPaths: [...config.protected_paths] };
 }
 
 function normalizeFilePath(filePath: string): string {
@@ -88,7 +93,11 @@ function readSteps(request: PlanRequest, substrate: PlanSubstrate, options: Plan
 
 function opSteps(request: PlanRequest, substrate: PlanSubstrate, options: PlanOptions): DraftStep[] {
   const written = new Set<string>();
-  const checkInside = (input: string, filePath: string) => withInput(input, () => substrate.file(filePath));
+  const checkInside = (input: string, filePath: string) =>
+    withInput(input, () => {
+      assertWritable(filePath, options.protectedPaths);
+      return substrate.file(filePath);
+    });
   return request.ops.map((op: RequestOp, i): DraftStep => {
     const input = `ops[${i}]`;
     switch (op.op) {
@@ -124,11 +133,11 @@ function opSteps(request: PlanRequest, substrate: PlanSubstrate, options: PlanOp
         };
       }
       case "RUN_TEST": {
-        const test = options.tests[op.test_name];
+        const test = Object.hasOwn(options.tests, op.test_name) ? options.tests[op.test_name] : undefined;
         if (!test) throw testNotConfigured(input, op.test_name, Object.keys(options.tests).sort());
         return {
           op: "RUN_TEST",
-          refs: { test_name: op.test_name },
+          refs: { test_name: op.test_name, test_command: { command: test.command, args: [...test.args], cwd: test.cwd } },
           constraints: { timeout_seconds: test.timeout_seconds },
           expected_outputs: { test_passed: true },
           input,
@@ -224,7 +233,7 @@ export function plan(raw: PlanRequest | unknown, substrate: PlanSubstrate, optio
     schema_version: PLAN_SCHEMA_VERSION,
     steps,
     ...(request.bundle ? { bundle_hash: request.bundle.bundle_hash } : {}),
-    plan_hash: planHash(request.run_id, request.request_id, steps, request.bundle?.bundle_hash),
+    plan_hash: planHash(request.run_id, request.request_id, steps),
   };
 }
 

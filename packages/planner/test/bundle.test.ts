@@ -1,7 +1,7 @@
-// Plans from bundles: one READ step per item in bundle order, the bundle hash bound into the plan hash, and
+// Plans from bundles: one READ step per item in bundle order, the bundle hash recorded (and bound through the request id), and
 // untrusted items (a moved ref, a section that no longer exists, a bad slice) refused with typed errors.
 import { describe, expect, it } from "vitest";
-import { type Bundle, type CatalyticError, canonicalJson, loadTokenCounter, planHash, sha256Hex } from "@catalytic/core";
+import { type Bundle, type CatalyticError, bundleId, loadTokenCounter, planHash } from "@catalytic/core";
 import { Index, buildBundle } from "@catalytic/indexer";
 import { bundlePlanRequest, indexSubstrate, plan, planOptionsFromConfig } from "../src/index.js";
 import { makeWorkspace } from "./workspace.js";
@@ -22,7 +22,7 @@ function failure(fn: () => unknown): CatalyticError {
 }
 
 describe("plan from a bundle", () => {
-  it("turns each item into exactly one READ step and records the bundle hash in the plan and its hash", async () => {
+  it("turns each item into exactly one READ step and records the bundle hash", async () => {
     const root = makeWorkspace();
     const { index, bundle } = await bundleIn(root, "@TEST/example @TEST/usage:lines[0:1]");
     try {
@@ -31,9 +31,12 @@ describe("plan from a bundle", () => {
       const out = plan(request, indexSubstrate(index, root), options);
       expect(out.steps.map((s) => [s.op, s.refs])).toEqual(bundle.items.map((i) => ["READ_SYMBOL", { symbol_id: i.ref, slice: i.slice }]));
       expect(out.bundle_hash).toBe(bundle.bundle_hash);
-      expect(out.plan_hash).toBe(planHash("run_b", bundle.bundle_id, out.steps, bundle.bundle_hash));
-      expect(out.plan_hash).toBe(sha256Hex(canonicalJson({ run_id: "run_b", request_id: bundle.bundle_id, steps: out.steps, bundle_hash: bundle.bundle_hash })));
-      const other = plan({ ...request, bundle: { ...request.bundle!, bundle_hash: "0".repeat(64) } }, indexSubstrate(index, root), options);
+      expect(out.plan_hash).toBe(planHash("run_b", bundle.bundle_id, out.steps));
+      // The request id is the bundle id, derived from the bundle hash: another bundle changes every step id and the plan hash.
+      const otherHash = "0".repeat(64);
+      const other = plan(bundlePlanRequest({ ...bundle, bundle_hash: otherHash, bundle_id: bundleId(otherHash, bundle.run_id) }, "run_b"), indexSubstrate(index, root), options);
+      expect(other.bundle_hash).toBe(otherHash);
+      expect(other.steps.map((s) => s.step_id)).not.toEqual(out.steps.map((s) => s.step_id));
       expect(other.plan_hash).not.toBe(out.plan_hash);
 
       const sectionOnly = { ...request, bundle: { ...request.bundle!, items: [{ ...request.bundle!.items[0]!, ref: null }] } };

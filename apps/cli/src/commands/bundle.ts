@@ -1,7 +1,7 @@
 // `catalytic bundle "<intent>"`: the smallest context for an intent (docs/bundles.md); `bundle verify <file>`.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { InputError, UsageError, loadTokenCounter, parseBundleText, type Bundle } from "@catalytic/core";
+import { InputError, UsageError, assertId, escapeText, loadTokenCounter, parseBundleText, type Bundle } from "@catalytic/core";
 import { BUNDLE_DEFAULTS, type BundleVerification, buildBundle, renderBundleMarkdown, verifyBundle } from "@catalytic/indexer";
 import { receiptExpansionsOfRun } from "@catalytic/planner";
 import { intOption, requiredPositional, stringOption } from "../args.js";
@@ -66,7 +66,8 @@ const bundle: Command = {
   async run(ctx, args) {
     const intent = requiredPositional(args, 0, "intent");
     const format = formatOption(args);
-    const runId = stringOption(args, "run-id");
+    const runOption = stringOption(args, "run-id");
+    const runId = runOption === undefined ? undefined : assertId(runOption, "--run-id");
     const counter = await loadTokenCounter();
     const index = openBuiltIndex(ctx);
     try {
@@ -110,7 +111,7 @@ const verify: Command = {
       return 0;
     }
     ctx.print(`FAIL: ${verification.bundle_id}: ${verification.problems.length} problem(s)`);
-    for (const problem of verification.problems) ctx.print(`  ${problem.code}: ${problem.message}`);
+    for (const problem of verification.problems) ctx.print(`  ${problem.code}: ${escapeText(problem.message)}`);
     return 1;
   },
 };

@@ -1,7 +1,7 @@
 // `catalytic plan`: compile a request into a deterministic plan (dry run) or post it; `plan verify`.
-import { InputError, UsageError, type PlanRequest } from "@catalytic/core";
+import { InputError, UsageError, escapeText, type PlanRequest } from "@catalytic/core";
 import { bundlePlanRequest, planInWorkspace, readRequestFile, verifyPlanInWorkspace } from "@catalytic/planner";
-import { booleanOption, requiredOption, stringOption } from "../args.js";
+import { booleanOption, idOption, requiredOption, stringOption } from "../args.js";
 import type { Command, CommandContext, ParsedArgs } from "../command.js";
 import { readBundleFile, verifyBundleFile } from "./bundle.js";
 
@@ -10,8 +10,8 @@ async function bundleRequest(ctx: CommandContext, file: string): Promise<PlanReq
   const bundle = readBundleFile(ctx.root, file);
   const verification = await verifyBundleFile(ctx, bundle);
   if (!verification.ok) {
-    ctx.note(`bundle ${file} does not verify:`);
-    for (const problem of verification.problems) ctx.note(`  ${problem.code}: ${problem.message}`);
+    ctx.note(`bundle ${escapeText(file)} does not verify:`);
+    for (const problem of verification.problems) ctx.note(`  ${problem.code}: ${escapeText(problem.message)}`);
     throw new InputError("CAT_VERIFY_FAILED", `bundle ${file} is stale or broken (${verification.problems.length} problem(s))`, {
       hint: "run 'catalytic bundle verify' for the list, then build a new bundle",
       details: { file, problems: verification.problems },
@@ -53,7 +53,7 @@ const plan: Command = {
       return 0;
     }
     const { posted } = result;
-    ctx.print(`${posted.created ? "posted" : "already posted"}: job ${posted.jobId} (run ${result.plan.run_id}, request ${result.plan.request_id})`);
+    ctx.print(`${posted.created ? "posted" : "already posted"}: job ${posted.jobId} (run ${result.plan.run_id}, request ${result.plan.request_id}): ${escapeText(request.intent)}`);
     ctx.print(`plan hash ${result.plan.plan_hash}, ${posted.stepIds.length} step(s)${result.plan.bundle_hash ? `, bundle hash ${result.plan.bundle_hash}` : ""}`);
     for (const step of result.plan.steps) ctx.print(`  ${String(step.ordinal).padStart(4)} ${step.step_id} ${step.op}`);
     return 0;
@@ -68,7 +68,7 @@ const verify: Command = {
     "request-id": { type: "string", description: "request id the plan was posted with" },
   },
   run(ctx, args) {
-    const result = verifyPlanInWorkspace(ctx.root, requiredOption(args, "run-id"), requiredOption(args, "request-id"));
+    const result = verifyPlanInWorkspace(ctx.root, idOption(args, "run-id"), idOption(args, "request-id"));
     ctx.emitJson(result);
     if (result.ok) {
       ctx.print(`PASS: plan ${result.recomputedPlanHash} of job ${result.jobId} recomputes identically`);

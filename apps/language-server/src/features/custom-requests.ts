@@ -228,9 +228,8 @@ export function storedPlan(cassette: Cassette | undefined, jobId: string): GetPl
   }
   const steps = [...cassette.listSteps(jobId)].sort((a, b) => a.ordinal - b.ordinal).map((step) => step.payload);
   const requestId = job.requestId ?? "";
-  // A plan made from a bundle binds the bundle hash into its plan hash (catalytic plan --bundle).
+  // A plan made from a bundle (catalytic plan --bundle) records the bundle hash its request carries.
   const bundleHash = (message.payload as { bundle?: { bundle_hash?: unknown } } | null)?.bundle?.bundle_hash;
-  const bound = typeof bundleHash === "string" ? bundleHash : undefined;
   return {
     jobId,
     runId: job.runId,
@@ -242,10 +241,10 @@ export function storedPlan(cassette: Cassette | undefined, jobId: string): GetPl
       planner_version: job.plannerVersion,
       schema_version: PLAN_SCHEMA_VERSION,
       steps,
-      ...(bound !== undefined ? { bundle_hash: bound } : {}),
+      ...(typeof bundleHash === "string" ? { bundle_hash: bundleHash } : {}),
       plan_hash: job.planHash ?? "",
     },
-    planHashMatches: job.planHash !== null && planHash(job.runId, requestId, steps, bound) === job.planHash,
+    planHashMatches: job.planHash !== null && planHash(job.runId, requestId, steps) === job.planHash,
     createdAt: job.createdAt,
   };
 }

@@ -2,7 +2,7 @@
 // token budget, with a whole-file baseline and a deterministic hash.
 import { z } from "zod";
 import { canonicalJson, sha256Hex as sha256 } from "../canonical.js";
-import { countAtLeast, nonEmptyString, sha256Hex, sliceText } from "./common.js";
+import { countAtLeast, idString, nonEmptyString, sha256Hex, sliceText } from "./common.js";
 import { SymbolIdSchema } from "./symbol.js";
 
 /** `bundle_` + the first 16 hex digits of sha256 over canonical `{bundle_hash, run_id}`. */
@@ -60,7 +60,7 @@ export const BundleSchema = z
       .regex(BUNDLE_ID_PATTERN, "expected bundle_ followed by 16 lower-case hex digits")
       .describe("bundle_ + 16 hex digits of sha256 over canonical {bundle_hash, run_id}."),
     intent: nonEmptyString("The intent the bundle answers, as given."),
-    run_id: nonEmptyString("Run the bundle belongs to.").nullable().describe("Run the bundle belongs to; null outside a run (no reuse)."),
+    run_id: idString("Run the bundle belongs to.").nullable().describe("Run the bundle belongs to; null outside a run (no reuse)."),
     tokenizer: z
       .object({
         name: nonEmptyString("Encoding, e.g. o200k_base."),

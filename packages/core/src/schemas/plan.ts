@@ -1,8 +1,9 @@
 // Plan request, plan step and plan output, version 1.1 (docs/contract.md, docs/schemas/plan_*.schema.json).
 import { z } from "zod";
 import { PlanBudgetsSchema } from "./budgets.js";
-import { countAtLeast, nonEmptyString, sha256Hex, sliceText, StepIdSchema } from "./common.js";
+import { countAtLeast, idString, nonEmptyString, sha256Hex, sliceText, StepIdSchema } from "./common.js";
 import { SymbolIdSchema } from "./symbol.js";
+import { MAX_TEST_TIMEOUT_SECONDS } from "../config.js";
 
 /** Version of the plan request / step / output schemas (1.0 = the reference schemas). */
 export const PLAN_SCHEMA_VERSION = "1.1";
@@ -95,9 +96,9 @@ export const PlanBundleInputSchema = z
 export const PlanRequestSchema = z
   .object({
     schema_version: z.literal(PLAN_SCHEMA_VERSION).optional().describe("Plan request schema version. Optional: \"1.1\"."),
-    run_id: nonEmptyString("Run context grouping related operations."),
-    request_id: nonEmptyString("Unique identifier of this plan request."),
-    intent: nonEmptyString("High-level intent, e.g. implement_feature."),
+    run_id: idString("Run context grouping related operations."),
+    request_id: idString("Unique identifier of this plan request."),
+    intent: nonEmptyString("High-level intent, e.g. implement_feature. Free text: escaped when printed."),
     bundle: PlanBundleInputSchema.optional().describe("A bundle whose items become READ steps (before inputs). Optional."),
     inputs: PlanInputsSchema.prefault({}).describe("Input references for the planner. Default: no inputs."),
     ops: z.array(RequestOpSchema).default([]).describe("Explicit operations, in order. Default: []."),
@@ -121,13 +122,22 @@ export const PlanStepRefsSchema = z
     patch_start_line: lineNumber("First line to patch (PATCH_FILE),").optional(),
     patch_end_line: lineNumber("Last line to patch (PATCH_FILE),").optional(),
     test_name: nonEmptyString("Test to run (RUN_TEST).").optional(),
+    test_command: z
+      .object({
+        command: nonEmptyString("Executable (no shell): a name on PATH or a workspace-relative path."),
+        args: z.array(z.string()).describe("Arguments, passed as-is."),
+        cwd: z.string().describe("Working directory, relative to the workspace root."),
+      })
+      .strict()
+      .describe("The command of test_name as catalytic.json defined it when the plan was made (RUN_TEST; planner 1.2.0 and later): the ant runs this, never a later config.")
+      .optional(),
     message: z.string().describe("Note message (NOTE).").optional(),
   })
   .describe("References the step acts on; which fields are set depends on op.");
 
 export const PlanStepConstraintsSchema = z
   .looseObject({
-    timeout_seconds: countAtLeast(1, "Maximum seconds for this step.").optional(),
+    timeout_seconds: countAtLeast(1, "Maximum seconds for this step.").max(MAX_TEST_TIMEOUT_SECONDS).optional(),
     required_outputs: z.array(z.string()).describe("Outputs the step's receipt must contain.").optional(),
   })
   .describe("Constraints on the step.");
@@ -148,7 +158,7 @@ const REQUIRED_REFS: Record<z.infer<typeof PlanStepOpSchema>, readonly (keyof z.
   READ_FILE: ["file_path"],
   WRITE_FILE: ["file_path", "content"],
   PATCH_FILE: ["file_path", "file_hash", "patch_start_line", "patch_end_line", "content"],
-  RUN_TEST: ["test_name"],
+  RUN_TEST: ["test_name", "test_command"],
   NOTE: ["message"],
 };
 
@@ -176,13 +186,13 @@ export const PlanStepSchema = z
 
 export const PlanOutputSchema = z
   .object({
-    run_id: nonEmptyString("Run context of the plan."),
-    request_id: nonEmptyString("Request that produced the plan."),
+    run_id: idString("Run context of the plan."),
+    request_id: idString("Request that produced the plan."),
     planner_version: nonEmptyString("Version of the planner that produced the plan."),
     schema_version: z.literal(PLAN_SCHEMA_VERSION).describe("Plan schema version: \"1.1\"."),
     steps: z.array(PlanStepSchema).describe("Steps in plan order."),
-    bundle_hash: sha256Hex("bundle_hash of the bundle the plan reads, when it was planned from one.").optional(),
-    plan_hash: sha256Hex("sha256 of canonical {run_id, request_id, steps}, plus bundle_hash when present."),
+    bundle_hash: sha256Hex("bundle_hash of the bundle the plan reads, when it was planned from one (as in the request).").optional(),
+    plan_hash: sha256Hex("sha256 of canonical {run_id, request_id, steps}."),
   })
   .strict()
   .superRefine((plan, ctx) => {

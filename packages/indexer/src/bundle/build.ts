@@ -8,6 +8,7 @@ import {
   type TokenCounter,
   BundleSchema,
   UsageError,
+  assertId,
   bundleHash,
   bundleId,
   contentHash,
@@ -162,7 +163,7 @@ export function buildBundle(index: Index, request: BundleRequest, counter: Token
     throw new UsageError("CAT_USAGE", "the bundle intent is empty", { hint: 'say what the context is for, e.g. catalytic bundle "add a new slice kind"' });
   }
   const runId = request.run_id ?? null;
-  if (runId !== null && runId.trim() === "") throw new UsageError("CAT_USAGE", "run_id must not be empty", { hint: "pass a run id, or none" });
+  if (runId !== null) assertId(runId, "run_id");
   const budgets = bundleBudgets(request);
   const k = positive("k", request.k, BUNDLE_DEFAULTS.k);
 

@@ -1,6 +1,6 @@
 // The Markdown context pack an agent reads (docs/bundles.md#format): totals first, then each chunk with one
 // provenance line and a visible marker wherever the chunk was cut from a longer section.
-import type { Bundle } from "@catalytic/core";
+import { type Bundle, escapeText } from "@catalytic/core";
 import type { BundleChunk } from "./types.js";
 
 const CUT_ABOVE = "✂ cut: the section continues above";
@@ -24,19 +24,20 @@ function percent(part: number, whole: number): string {
 export function renderBundleMarkdown(bundle: Bundle, chunks: readonly BundleChunk[]): string {
   const out: string[] = [];
   const { budgets, reuse, baseline } = bundle;
-  out.push(`# Context bundle: ${bundle.intent.replace(/\s+/g, " ").trim()}`, "");
+  out.push(`# Context bundle: ${escapeText(bundle.intent.replace(/\s+/g, " ").trim())}`, "");
   out.push(
     `- **${bundle.items.length} item(s), ${bundle.tokens_total} tokens** of ${budgets.max_tokens} (at most ${budgets.max_items} items, ${budgets.max_tokens_per_item} tokens each)`,
     `- whole files instead: ${baseline.tokens} tokens in ${baseline.files.length} file(s); this bundle is ${percent(bundle.tokens_total, baseline.tokens)} of that`,
     `- reused in run ${bundle.run_id ?? "(none)"}: ${reuse.items} item(s), ${reuse.tokens} tokens (content not repeated below)`,
-    `- dropped: ${bundle.dropped.length} candidate(s)${bundle.dropped.length ? ` (${bundle.dropped.map((d) => `${d.file_path}:${d.line_start}-${d.line_end} ${d.why}`).join("; ")})` : ""}`,
+    `- dropped: ${bundle.dropped.length} candidate(s)${bundle.dropped.length ? ` (${bundle.dropped.map((d) => `${escapeText(d.file_path)}:${d.line_start}-${d.line_end} ${d.why}`).join("; ")})` : ""}`,
     `- ${bundle.bundle_id}, hash ${bundle.bundle_hash.slice(0, 12)}, tokenizer ${bundle.tokenizer.name} (${bundle.tokenizer.library} ${bundle.tokenizer.version})`,
   );
   bundle.items.forEach((item, i) => {
     const chunk = chunks[i];
-    const lines = `${item.file_path}:${item.line_start}-${item.line_end}`;
+    const lines = `${escapeText(item.file_path)}:${item.line_start}-${item.line_end}`;
     const where = item.ref !== null ? `\`${item.ref}\` · ${lines}` : `\`${lines}\``;
-    const heading = item.heading_path.length ? item.heading_path.join(" > ") : "(whole file)";
+    // Paths and headings come from the workspace: no control character reaches a terminal.
+    const heading = item.heading_path.length ? escapeText(item.heading_path.join(" > ")) : "(whole file)";
     const score = item.score === null ? item.reason : `${item.reason} ${item.score}`;
     out.push("", `## ${i + 1}. ${heading}`, "");
     out.push(`${where} \`${item.slice}\` · ${heading} · ${item.content_hash.slice(0, 8)} · ${item.tokens} tokens · ${score}`);
