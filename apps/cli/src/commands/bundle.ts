@@ -4,9 +4,13 @@ import path from "node:path";
 import { InputError, UsageError, assertId, escapeText, loadTokenCounter, parseBundleText, type Bundle } from "@catalytic/core";
 import { BUNDLE_DEFAULTS, type BundleVerification, buildBundle, renderBundleMarkdown, verifyBundle } from "@catalytic/indexer";
 import { receiptExpansionsOfRun } from "@catalytic/planner";
-import { intOption, requiredPositional, stringOption } from "../args.js";
+import { intOption, optionalIntOption, requiredPositional, stringOption } from "../args.js";
 import type { Command, CommandContext, ParsedArgs } from "../command.js";
 import { openBuiltIndex } from "./index-commands.js";
+
+/** Bounds of the integer options: beyond them a bundle is no longer a bounded context. */
+const MAX_TOKENS = 10_000_000;
+const MAX_CANDIDATES = 10_000;
 
 function formatOption(args: ParsedArgs): "json" | "md" {
   const format = stringOption(args, "format") ?? "md";
@@ -19,11 +23,11 @@ function refsOption(args: ParsedArgs): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [String(value)];
 }
 
-/** Reads a bundle file (the bundle, or `{"bundle": ...}` as --json prints it), relative to the workspace root. */
-export function readBundleFile(root: string, file: string): Bundle {
+/** Reads a bundle file (the bundle, or `{"bundle": ...}` as --json prints it), relative to the current folder. */
+export function readBundleFile(file: string): Bundle {
   let text: string;
   try {
-    text = readFileSync(path.resolve(root, file), "utf8");
+    text = readFileSync(path.resolve(file), "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code === "ENOENT" ? "CAT_FILE_NOT_FOUND" : "CAT_FILE_UNREADABLE";
     throw new InputError(code, `cannot read bundle file ${file}: ${(error as Error).message}`, {
@@ -50,13 +54,13 @@ const bundle: Command = {
   summary: "Build the smallest context for an intent: @refs plus search candidates, cut and fitted to a token budget",
   positionals: [{ name: "intent", required: true, description: "what the context is for; @NS/NAME refs in it are always included" }],
   options: {
-    "budget-tokens": { type: "string", description: "max_tokens of the bundle", defaultText: String(BUNDLE_DEFAULTS.budget_tokens) },
-    k: { type: "string", short: "k", description: "search candidates to consider", defaultText: String(BUNDLE_DEFAULTS.k) },
+    "budget-tokens": { type: "integer", min: 1, max: MAX_TOKENS, description: "max_tokens of the bundle", defaultText: String(BUNDLE_DEFAULTS.budget_tokens) },
+    k: { type: "integer", min: 1, max: MAX_CANDIDATES, short: "k", description: "search candidates to consider", defaultText: String(BUNDLE_DEFAULTS.k) },
     ref: { type: "string", multiple: true, description: "a ref to include (@NS/NAME[#slug][:slice]); repeatable" },
     "run-id": { type: "string", description: "run the bundle belongs to: reuse and recording (default: none)" },
     format: { type: "string", description: "md (the context pack) or json (the bundle)", defaultText: "md" },
-    "max-items": { type: "string", description: "max_items of the bundle", defaultText: String(BUNDLE_DEFAULTS.max_items) },
-    "max-item-tokens": { type: "string", description: "max_tokens_per_item (bigger sections are cut)", defaultText: `min(${BUNDLE_DEFAULTS.max_tokens_per_item}, budget)` },
+    "max-items": { type: "integer", min: 1, max: MAX_CANDIDATES, description: "max_items of the bundle", defaultText: String(BUNDLE_DEFAULTS.max_items) },
+    "max-item-tokens": { type: "integer", min: 1, max: MAX_TOKENS, description: "max_tokens_per_item (bigger sections are cut)", defaultText: `min(${BUNDLE_DEFAULTS.max_tokens_per_item}, budget)` },
   },
   details: [
     "Tokens are counted with o200k_base (gpt-tokenizer). Refs that alone break a budget fail with CAT_BUDGET_EXCEEDED",
@@ -68,6 +72,8 @@ const bundle: Command = {
     const format = formatOption(args);
     const runOption = stringOption(args, "run-id");
     const runId = runOption === undefined ? undefined : assertId(runOption, "--run-id");
+    const maxItems = optionalIntOption(args, "max-items");
+    const maxItemTokens = optionalIntOption(args, "max-item-tokens");
     const counter = await loadTokenCounter();
     const index = openBuiltIndex(ctx);
     try {
@@ -75,11 +81,11 @@ const bundle: Command = {
         index,
         {
           intent,
-          budget_tokens: intOption(args, "budget-tokens", BUNDLE_DEFAULTS.budget_tokens, 1),
-          k: intOption(args, "k", BUNDLE_DEFAULTS.k, 1),
+          budget_tokens: intOption(args, "budget-tokens", BUNDLE_DEFAULTS.budget_tokens),
+          k: intOption(args, "k", BUNDLE_DEFAULTS.k),
           refs: refsOption(args),
-          ...(args.options["max-items"] !== undefined ? { max_items: intOption(args, "max-items", BUNDLE_DEFAULTS.max_items, 1) } : {}),
-          ...(args.options["max-item-tokens"] !== undefined ? { max_tokens_per_item: intOption(args, "max-item-tokens", 1, 1) } : {}),
+          ...(maxItems !== undefined ? { max_items: maxItems } : {}),
+          ...(maxItemTokens !== undefined ? { max_tokens_per_item: maxItemTokens } : {}),
           ...(runId !== undefined ? { run_id: runId, prior: receiptExpansionsOfRun(ctx.root, runId) } : {}),
         },
         counter,
@@ -104,7 +110,7 @@ const verify: Command = {
   positionals: [{ name: "file", required: true, description: "bundle JSON (as written by --format json or --json)" }],
   async run(ctx, args) {
     const file = requiredPositional(args, 0, "file");
-    const verification = await verifyBundleFile(ctx, readBundleFile(ctx.root, file));
+    const verification = await verifyBundleFile(ctx, readBundleFile(file));
     ctx.emitJson(verification);
     if (verification.ok) {
       ctx.print(`PASS: ${verification.bundle_id} (${verification.items} item(s)) is current`);

@@ -1,4 +1,5 @@
 // `catalytic plan`: compile a request into a deterministic plan (dry run) or post it; `plan verify`.
+import path from "node:path";
 import { InputError, UsageError, escapeText, type PlanRequest } from "@catalytic/core";
 import { bundlePlanRequest, planInWorkspace, readRequestFile, verifyPlanInWorkspace } from "@catalytic/planner";
 import { booleanOption, idOption, requiredOption, stringOption } from "../args.js";
@@ -7,7 +8,7 @@ import { readBundleFile, verifyBundleFile } from "./bundle.js";
 
 /** `--bundle F`: a verified bundle's items as the plan's READ steps; stale or broken bundles fail naming each item. */
 async function bundleRequest(ctx: CommandContext, file: string): Promise<PlanRequest> {
-  const bundle = readBundleFile(ctx.root, file);
+  const bundle = readBundleFile(file);
   const verification = await verifyBundleFile(ctx, bundle);
   if (!verification.ok) {
     ctx.note(`bundle ${escapeText(file)} does not verify:`);
@@ -25,15 +26,16 @@ function requestOf(ctx: CommandContext, args: ParsedArgs): Promise<PlanRequest> 
   if (bundleFile !== undefined && args.options["request-file"] !== undefined) {
     throw new UsageError("CAT_USAGE", "pass either --request-file or --bundle, not both", { hint: "see 'catalytic plan --help'" });
   }
-  return bundleFile !== undefined ? bundleRequest(ctx, bundleFile) : readRequestFile(ctx.root, requiredOption(args, "request-file"));
+  // A path typed on the command line is relative to the current folder, like every other CLI argument.
+  return bundleFile !== undefined ? bundleRequest(ctx, bundleFile) : readRequestFile(ctx.root, path.resolve(requiredOption(args, "request-file")));
 }
 
 const plan: Command = {
   name: "plan",
   summary: "Compile a plan request into deterministic steps and post them as a job (or --dry-run)",
   options: {
-    "request-file": { type: "string", description: "plan request JSON (schema docs/schemas/plan_request.schema.json)" },
-    bundle: { type: "string", description: "a bundle JSON file: its items become the READ steps (the plan records its hash)" },
+    "request-file": { type: "string", description: "plan request JSON, relative to the current folder (schema docs/schemas/plan_request.schema.json)" },
+    bundle: { type: "string", description: "a bundle JSON file, relative to the current folder: its items become the READ steps (the plan records its hash)" },
     "dry-run": { type: "boolean", description: "print the plan JSON and write nothing" },
   },
   details: [

@@ -126,7 +126,8 @@ function searchCandidates(
     const read = index.readSection(hit.sectionId);
     const section = read.section;
     const ref = firstSymbol(index, section.sectionId);
-    const cut = cutSection(read.text, terms, counter, budgets.max_tokens_per_item, BUNDLE_DEFAULTS.context_lines);
+    const matched = new Set(hit.matchLines.map((line) => line - section.lineStart));
+    const cut = cutSection(read.text, terms, matched, counter, budgets.max_tokens_per_item, BUNDLE_DEFAULTS.context_lines);
     if (!cut) {
       const entry = dropped({ section, ref, score: hit.score }, [section.lineStart, section.lineEnd], counter.count(read.text), "max_tokens_per_item");
       out.dropped.push({ rank, entry });

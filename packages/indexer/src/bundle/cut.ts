@@ -38,16 +38,24 @@ function densestWindow(lineTokens: number[], matching: boolean[], limit: number)
 
 /**
  * A bounded slice of `text` of at most `limit` tokens, or undefined when not even one line fits. Sections within the
- * bound are taken whole (`lines[0:n]`).
+ * bound are taken whole (`lines[0:n]`). Matching lines: those the search reported (`matched`, 0-based within the
+ * section) and those mentioning a term (which also finds them in sub-sections, whose text search scores apart).
  */
-export function cutSection(text: string, terms: readonly string[], counter: TokenCounter, limit: number, context: number): Cut | undefined {
+export function cutSection(
+  text: string,
+  terms: readonly string[],
+  matched: ReadonlySet<number>,
+  counter: TokenCounter,
+  limit: number,
+  context: number,
+): Cut | undefined {
   const normalized = normalizeNewlines(text);
   const lines = linesOfText(normalized);
   if (lines.length === 0) return undefined;
   const whole = counter.count(normalized);
   if (whole <= limit) return { slice: { kind: "lines", start: 0, end: lines.length }, tokens: whole };
 
-  const matching = lines.map((line) => lineMatches(line, terms));
+  const matching = lines.map((line, i) => matched.has(i) || lineMatches(line, terms));
   const first = matching.indexOf(true);
   const last = matching.lastIndexOf(true);
   const count = (a: number, b: number): number => counter.count(lines.slice(a, b).join(""));
