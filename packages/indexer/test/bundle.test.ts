@@ -165,6 +165,16 @@ describe("search items", () => {
     expect(chunks[bundle.items.indexOf(item)]!.text).toContain("The herd kept running.");
   });
 
+  it("finds and cuts text in scripts without spaces (CJK)", () => {
+    const zh = `# 所有权\n\n${"这是一段普通的说明文字，用来填充这一节的内容。\n".repeat(300)}所有权规则决定了值何时被释放。\n${"这是一段普通的说明文字，用来填充这一节的内容。\n".repeat(300)}`;
+    const index = built(workspace({ "zh.md": zh, "other.md": "# Other\n\nNothing in Chinese.\n" }));
+    const { bundle, chunks } = buildBundle(index, { intent: "所有权规则" }, counter);
+    expectWellFormed(bundle);
+    const item = bundle.items.find((i) => i.file_path === "zh.md")!;
+    expect([item.line_start, item.line_end]).toEqual([300, 305]);
+    expect(chunks[bundle.items.indexOf(item)]!.text).toContain("所有权规则决定了值何时被释放。");
+  });
+
   it("bounds a section whose matching lines spread too far by the per-item budget (the window with most matches)", () => {
     const spread = `# Spread\n\nfrobnicate at the top.\n${FILLER(200)}frobnicate again.\nfrobnicate and again.\n${FILLER(200)}frobnicate at the end.\n`;
     const index = built(workspace({ "spread.md": spread }));

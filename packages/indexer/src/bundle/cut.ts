@@ -1,7 +1,8 @@
 // Cutting a section that is over the per-item bound to the smallest `lines[a:b]` that covers its matching lines
-// with a little context; when even that is over the bound, the window with the most matching lines that fits.
+// with a little context; when even that is over the bound, the window that fits with the most weight (lines that
+// mention more of the intent weigh more).
 import { type Slice, type TokenCounter, normalizeNewlines } from "@catalytic/core";
-import { lineMatches } from "./terms.js";
+import { termsIn } from "./terms.js";
 
 export interface Cut {
   slice: Slice;
@@ -13,24 +14,24 @@ function linesOfText(text: string): string[] {
   return lines.length > 0 && lines[lines.length - 1] === "" ? lines.slice(0, -1) : lines;
 }
 
-/** The window of at most `limit` line tokens with the most matching lines (earliest on ties). */
-function densestWindow(lineTokens: number[], matching: boolean[], limit: number): [number, number] | undefined {
+/** The window of at most `limit` line tokens with the highest total weight (earliest on ties). */
+function densestWindow(lineTokens: number[], weights: number[], limit: number): [number, number] | undefined {
   let best: [number, number] | undefined;
-  let bestMatches = -1;
+  let bestWeight = -1;
   let start = 0;
   let tokens = 0;
-  let matches = 0;
+  let weight = 0;
   for (let end = 0; end < lineTokens.length; end++) {
     tokens += lineTokens[end] as number;
-    if (matching[end]) matches++;
+    weight += weights[end] as number;
     while (tokens > limit && start <= end) {
       tokens -= lineTokens[start] as number;
-      if (matching[start]) matches--;
+      weight -= weights[start] as number;
       start++;
     }
-    if (start <= end && matches > bestMatches) {
+    if (start <= end && weight > bestWeight) {
       best = [start, end + 1];
-      bestMatches = matches;
+      bestWeight = weight;
     }
   }
   return best;
@@ -55,7 +56,9 @@ export function cutSection(
   const whole = counter.count(normalized);
   if (whole <= limit) return { slice: { kind: "lines", start: 0, end: lines.length }, tokens: whole };
 
-  const matching = lines.map((line, i) => matched.has(i) || lineMatches(line, terms));
+  // A line weighs the number of intent terms it mentions, plus one when search matched it.
+  const weights = lines.map((line, i) => termsIn(line, terms) + (matched.has(i) ? 1 : 0));
+  const matching = weights.map((w) => w > 0);
   const first = matching.indexOf(true);
   const last = matching.lastIndexOf(true);
   const count = (a: number, b: number): number => counter.count(lines.slice(a, b).join(""));
@@ -64,7 +67,7 @@ export function cutSection(
   if (count(a, b) > limit) {
     const window = densestWindow(
       lines.map((line) => counter.count(line)),
-      matching,
+      weights,
       limit,
     );
     if (!window) return undefined;

@@ -52,12 +52,10 @@ export function contentTerms(query: string): string[] {
   return [...terms].sort();
 }
 
-/** True when a word of `line` has the stem of one of `terms`, or the line contains an unspaced-script term. */
-export function lineMatches(line: string, terms: readonly string[]): boolean {
-  if (terms.length === 0) return false;
+/** How many distinct terms a line mentions: a word with a term's stem, or (unspaced scripts) the term inside it. */
+export function termsIn(line: string, terms: readonly string[]): number {
+  if (terms.length === 0) return 0;
   const lower = line.toLowerCase();
-  for (const word of lower.match(/[\p{L}\p{N}_]+/gu) ?? []) {
-    if (terms.includes(stem(word))) return true;
-  }
-  return terms.some((term) => UNSPACED.test(term) && lower.includes(term));
+  const stems = new Set((lower.match(/[\p{L}\p{N}_]+/gu) ?? []).map(stem));
+  return terms.filter((term) => stems.has(term) || (UNSPACED.test(term) && lower.includes(term))).length;
 }
