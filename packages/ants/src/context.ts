@@ -27,7 +27,10 @@ export interface ExecutionContext {
   runId: string;
   jobId: string;
   config: CatalyticConfig;
-  /** Charges the job's global budget atomically; throws CAT_BUDGET_EXCEEDED on a breach. */
+  /**
+   * Charges the job's global budget. The ledger applies the charge atomically in the transaction that commits the
+   * receipt; on a breach that receipt is a CAT_BUDGET_EXCEEDED FAILURE without what the step did after the charge.
+   */
   consumeBudget(bytes: number, symbols: number): void;
   /** Whether this step is the first READ_SYMBOL of its symbol in the job (distinct symbols are charged once). */
   firstUseOf(symbolId: string, ordinal: number): boolean;

@@ -18,7 +18,37 @@ export class ReceiptDraft {
   private readonly startedAt = new Date();
   private readonly startedNs = process.hrtime.bigint();
 
+  /** What the step charges to the job budget, and how much of the receipt was written before the charge. */
+  private charged?: { bytes: number; symbols: number; expanded: number; actions: number; outputs: number };
+
   constructor(private readonly header: ReceiptHeader) {}
+
+  /**
+   * Records a budget charge; the ledger applies it in the commit's transaction. If it breaches the budget,
+   * overBudget() is the receipt instead: what the step did from its first charge on is dropped.
+   */
+  charge(bytes: number, symbols: number): void {
+    if (this.charged) {
+      this.charged.bytes += bytes;
+      this.charged.symbols += symbols;
+      return;
+    }
+    const outputs = Object.keys(this.outputs).length;
+    this.charged = { bytes, symbols, expanded: this.expanded.length, actions: this.actions.length, outputs };
+  }
+
+  get charges(): { bytes: number; symbols: number } | undefined {
+    return this.charged && { bytes: this.charged.bytes, symbols: this.charged.symbols };
+  }
+
+  /** The FAILURE receipt of a step whose charge breached the budget: as if the charge had thrown where it was made. */
+  overBudget(error: { code: string; message: string }): Receipt {
+    const mark = this.charged ?? { expanded: this.expanded.length, actions: this.actions.length, outputs: Object.keys(this.outputs).length };
+    this.expanded.length = mark.expanded;
+    this.actions.length = mark.actions;
+    for (const key of Object.keys(this.outputs).slice(mark.outputs)) delete this.outputs[key];
+    return this.finish(error);
+  }
 
   expand(expansion: ReceiptExpansion): void {
     this.expanded.push(expansion);

@@ -1,7 +1,7 @@
 // One ant: claim the next runnable step of a job, execute it, commit its receipt; renew the lease
 // while the step runs; stop when nothing is left (bounded idle polls) or, by default, at a failure.
 import { CassetteError, InvariantError, PlanStepOpSchema, PlanStepSchema, loadConfig, toCatalyticError, type PlanStep, type Receipt } from "@catalytic/core";
-import { Cassette, type ClaimedStep } from "@catalytic/cassette";
+import { Cassette, type ClaimedStep, type CompleteStepInput } from "@catalytic/cassette";
 import { Index } from "@catalytic/indexer";
 import type { ExecutionContext, ExpansionSource } from "./context.js";
 import { EXECUTORS } from "./executors/index.js";
@@ -38,6 +38,10 @@ export interface WorkerResult {
 
 // Often enough to stop soon after another ant's failure; each check reads only the receipts since the last one.
 const FAILURE_CHECK_INTERVAL_MS = 1000;
+// Ops whose executors only read (and charge the budget): their steps may be taken several at a time.
+const SIDE_EFFECT_FREE_OPS: ReadonlySet<string> = new Set(["READ_SECTION", "READ_FILE", "READ_SYMBOL"]);
+/** Most steps an ant claims at once: small enough that the last batch leaves little for the other ants to wait on. */
+const MAX_ANT_BATCH = 32;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The first ordinal at which each symbol is read in the job: the job budget charges a symbol once. */
@@ -80,7 +84,6 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       runId,
       jobId,
       config,
-      consumeBudget: (bytes: number, symbols: number) => void ledger.consumeBudget(jobId, bytes, symbols),
       firstUseOf: (symbolId: string, ordinal: number) => (firstUses ??= firstSymbolUses(ledger, jobId)).get(symbolId) === ordinal,
       expansions: () => (expansions ??= indexExpansions((index ??= Index.open(root, { mustExist: true })))),
     };
@@ -100,17 +103,22 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       failureSeen = seen.failures > 0;
       return failureSeen;
     };
-    // The step claimed together with the previous completion (completeAndClaimNext), if any.
-    let claimed: ClaimedStep | undefined;
+    // Several steps per claim only in jobs without side effects: there an ant that stops at a failure can finish the
+    // reads it already holds (as other ants do until their next failure check) instead of stranding their leases.
+    const batchable = ledger.jobOps(jobId).every((op) => SIDE_EFFECT_FREE_OPS.has(op));
+    // Doubles per batch up to MAX_ANT_BATCH: the first receipt waits for one step only.
+    let size = 1;
+    // The steps claimed together with the previous commit (commitChargedBatch), if any.
+    let held: ClaimedStep[] = [];
     for (;;) {
-      if (!claimed) {
+      if (held.length === 0) {
         if (jobHasFailed()) {
           result.stoppedBecause = "failure";
           break;
         }
-        claimed = ledger.claimNextStep(runId, jobId, workerId, ttl);
+        held = ledger.claimSteps(runId, workerId, ttl, size, jobId);
       }
-      if (!claimed) {
+      if (held.length === 0) {
         const status = ledger.jobStatus(jobId);
         if (status.done) break;
         if (status.blocked) {
@@ -130,21 +138,40 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         continue;
       }
       idle = 0;
-      const step = claimed;
-      const { receipt, fatal } = await executeClaimed(ledger, step, { ...baseContext, workerId, ttl, logger });
-      const failed = receipt.status === "FAILURE";
-      // Claim the next step in the commit's transaction only when this worker goes on: a claim it would abandon
+      const runtime = { ...baseContext, workerId, ttl, logger };
+      const batch = held;
+      const ran = await executeBatch(ledger, batch, runtime);
+      const fatal = ran.some((r) => r.fatal);
+      const failedBefore = ran.some((r) => r.receipt.status === "FAILURE");
+      // Claim the next steps in the commit's transaction only when this worker goes on: a claim it would abandon
       // would sit leased until its lease expired.
-      const goOn = !fatal && (!failed || continueOnFail) && !jobHasFailed();
-      claimed = commitReceipt(ledger, step, receipt, { runId, workerId, ttl, jobId, claimNext: goOn });
-      logger.info(`committed ${step.stepId}`, { op: step.op, status: receipt.status });
-      result.executed++;
-      if (failed) {
-        result.failed++;
-        logger.warn(`step ${step.stepId} failed`, { error: receipt.error });
-        if (fatal) throw new InvariantError("CAT_INVARIANT", `step ${step.stepId}: ${receipt.error?.message ?? "invariant error"}`);
-      }
-      if (!goOn) {
+      const goOn = !fatal && (!failedBefore || continueOnFail) && !jobHasFailed();
+      if (batchable) size = Math.min(size * 2, MAX_ANT_BATCH);
+      const committed = ledger.commitChargedBatch(
+        jobId,
+        ran.map(({ step, receipt, draft }) => {
+          const completion = completionOf(runId, workerId, step, receipt);
+          const charge = draft.charges;
+          return charge ? { completion, charge, overBudget: (error) => completionOf(runId, workerId, step, draft.overBudget({ code: error.code, message: error.message })) } : { completion };
+        }),
+        goOn ? { runId, workerId, ttlSeconds: ttl, max: size, stopOnFailure: !continueOnFail } : undefined,
+      );
+      held = committed.next;
+      const overBudget = new Set(committed.overBudget);
+      let failed = false;
+      ran.forEach(({ step, receipt }, i) => {
+        const status = overBudget.has(i) ? "FAILURE" : receipt.status;
+        logger.info(`committed ${step.stepId}`, { op: step.op, status });
+        result.executed++;
+        if (status === "FAILURE") {
+          failed = true;
+          result.failed++;
+          logger.warn(`step ${step.stepId} failed`, { error: overBudget.has(i) ? "CAT_BUDGET_EXCEEDED" : receipt.error });
+        }
+      });
+      const broken = ran.find((r) => r.fatal);
+      if (broken) throw new InvariantError("CAT_INVARIANT", `step ${broken.step.stepId}: ${broken.receipt.error?.message ?? "invariant error"}`);
+      if (!goOn || (failed && !continueOnFail)) {
         result.stoppedBecause = "failure";
         break;
       }
@@ -165,39 +192,47 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   return result;
 }
 
-interface StepRuntime extends Omit<ExecutionContext, "signal"> {
+interface StepRuntime extends Omit<ExecutionContext, "signal" | "consumeBudget"> {
   workerId: string;
   ttl: number;
   logger: AntLogger;
 }
 
+function completionOf(runId: string, workerId: string, step: ClaimedStep, receipt: Receipt): CompleteStepInput {
+  const outcome = receipt.status === "FAILURE" ? ("FAILURE" as const) : ("SUCCESS" as const);
+  return { runId, stepId: step.stepId, workerId, fencingToken: step.fencingToken, receipt, outcome };
+}
+
+interface Ran {
+  step: ClaimedStep;
+  receipt: Receipt;
+  draft: ReceiptDraft;
+  fatal: boolean;
+}
+
 /**
- * Commits a step's receipt; with `claimNext`, claims this worker's next step of the job in the same transaction
- * (one commit per step instead of two) and returns it.
+ * Executes claimed steps in claim order (they are independent: a step is claimable only once its dependencies are
+ * committed). Stops after a fatal (invariant) failure; the steps not yet run keep their leases until they expire.
+ * The held leases are renewed between steps, since a synchronous step gives the renewal timer no turn.
  */
-function commitReceipt(
-  cassette: Cassette,
-  step: ClaimedStep,
-  receipt: Receipt,
-  at: { runId: string; workerId: string; ttl: number; jobId: string; claimNext: boolean },
-): ClaimedStep | undefined {
-  const completion = {
-    runId: at.runId,
-    stepId: step.stepId,
-    workerId: at.workerId,
-    fencingToken: step.fencingToken,
-    receipt,
-    outcome: receipt.status === "FAILURE" ? ("FAILURE" as const) : ("SUCCESS" as const),
-  };
-  if (!at.claimNext) {
-    cassette.completeStep(completion);
-    return undefined;
+async function executeBatch(cassette: Cassette, batch: ClaimedStep[], runtime: StepRuntime): Promise<Ran[]> {
+  const ran: Ran[] = [];
+  const renewEvery = (runtime.ttl * 1000) / 3;
+  let renewedAt = Date.now();
+  for (const [i, step] of batch.entries()) {
+    if (i > 0 && Date.now() - renewedAt > renewEvery) {
+      for (const rest of batch.slice(i)) cassette.renewLease(rest.stepId, runtime.workerId, rest.fencingToken, runtime.ttl);
+      renewedAt = Date.now();
+    }
+    const done = await executeClaimed(cassette, step, runtime);
+    ran.push({ step, ...done });
+    if (done.fatal) break;
   }
-  return cassette.completeAndClaimNext(completion, at.ttl, at.jobId).next;
+  return ran;
 }
 
 /** Executes one claimed step under a renewed lease; the receipt (SUCCESS or FAILURE) is for the caller to commit. */
-async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime: StepRuntime): Promise<{ receipt: Receipt; fatal: boolean }> {
+async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime: StepRuntime): Promise<{ receipt: Receipt; draft: ReceiptDraft; fatal: boolean }> {
   const op = PlanStepOpSchema.safeParse(claimed.op);
   if (!op.success) {
     throw new InvariantError("CAT_INVARIANT", `step ${claimed.stepId} has op ${JSON.stringify(claimed.op)}, which no ant can execute`, {
@@ -232,7 +267,8 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     if (!step.success || step.data.step_id !== claimed.stepId || step.data.op !== op.data) {
       failure = { code: "CAT_PLAN_INVALID", message: `step ${claimed.stepId} is not a valid plan step: ${step.success ? "its payload names another step or op" : step.error.message}` };
     } else {
-      await EXECUTORS[op.data](step.data, { ...runtime, signal: controller.signal }, receipt);
+      const consumeBudget = (bytes: number, symbols: number): void => receipt.charge(bytes, symbols);
+      await EXECUTORS[op.data](step.data, { ...runtime, consumeBudget, signal: controller.signal }, receipt);
     }
   } catch (error) {
     const { code, message, fatal: broken } = failureOf(error);
@@ -242,5 +278,5 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     clearInterval(renew);
   }
   if (leaseError) throw leaseError;
-  return { receipt: receipt.finish(failure), fatal };
+  return { receipt: receipt.finish(failure), draft: receipt, fatal };
 }

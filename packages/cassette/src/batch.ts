@@ -23,7 +23,7 @@ export interface ReceiptIds {
   receiptHash: string;
 }
 
-function requireBatchSize(value: unknown, name: string): number {
+export function requireBatchSize(value: unknown, name: string): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1 || value > MAX_BATCH) {
     throw new CassetteError("CAT_SCHEMA_INVALID", `${name} must be an integer in 1..${MAX_BATCH}, got ${JSON.stringify(value)}`, {
       hint: `pass how many steps to claim at most (1..${MAX_BATCH})`,
@@ -42,11 +42,11 @@ function checkCompletions(inputs: unknown): CheckedCompletion[] {
   return inputs.map((input: CompleteStepInput) => checkCompletion(input));
 }
 
-function candidates(ledger: Ledger, runId: string, jobId: string | undefined, max: number): Candidate[] {
+export function candidates(ledger: Ledger, runId: string, jobId: string | undefined, max: number): Candidate[] {
   return (jobId === undefined ? ledger.stmt(NEXT_IN_RUN_SQL).all(runId, max) : ledger.stmt(NEXT_IN_JOB_SQL).all(jobId, runId, max)) as Candidate[];
 }
 
-function leaseAll(ledger: Ledger, found: Candidate[], workerId: string, ttlMs: number): ClaimedStep[] {
+export function leaseAll(ledger: Ledger, found: Candidate[], workerId: string, ttlMs: number): ClaimedStep[] {
   const claimed: ClaimedStep[] = [];
   for (const candidate of found) {
     const step = lease(ledger, candidate, workerId, ttlMs);

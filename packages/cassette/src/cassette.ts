@@ -16,6 +16,7 @@ import {
   type CompleteStepInput,
 } from "./leasing.js";
 import { claimSteps, completeSteps, completeStepsAndClaimNext, type ReceiptIds } from "./batch.js";
+import { commitChargedBatch, jobOps, type ChargedCompletion, type ChargedNext, type ChargedResult } from "./charged.js";
 import { findJobByRequest, postMessage, postMessages, postPlan, type PostMessageInput, type PostMessageResult, type PostPlanInput, type PostPlanResult } from "./posting.js";
 import {
   changesSince,
@@ -139,6 +140,16 @@ export class Cassette {
     next: { runId: string; workerId: string; ttlSeconds: number; max: number; jobId?: string },
   ): { receipts: ReceiptIds[]; next: ClaimedStep[] } {
     return completeStepsAndClaimNext(this.ledger, inputs, next);
+  }
+
+  /** Budget charges, receipts and the next claims of a job in one transaction (docs/cassette.md "Charged batches"). */
+  commitChargedBatch(jobId: string, items: ChargedCompletion[], next?: ChargedNext): ChargedResult {
+    return commitChargedBatch(this.ledger, jobId, items, next);
+  }
+
+  /** The distinct ops of a job's steps. */
+  jobOps(jobId: string): string[] {
+    return jobOps(this.ledger, jobId);
   }
 
   requeueExpired(runId?: string): string[] {

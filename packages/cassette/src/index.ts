@@ -6,6 +6,7 @@ export type { PostMessageInput, PostMessageResult, PostPlanInput, PostPlanResult
 export type { CompleteStepInput } from "./leasing.js";
 export { MAX_BATCH } from "./batch.js";
 export type { ReceiptIds } from "./batch.js";
+export type { ChargedCompletion, ChargedNext, ChargedResult } from "./charged.js";
 export type { ChangeBatch } from "./queries.js";
 export type { VerifyIssue, VerifyResult } from "./verify.js";
 export { MESSAGE_SOURCES, OUTCOMES } from "./records.js";

@@ -232,25 +232,28 @@ export function consumeBudget(ledger: Ledger, jobId: string, bytes: number, symb
   requireNonEmpty(jobId, "jobId");
   const addBytes = requireCount(bytes, "bytes");
   const addSymbols = requireCount(symbols, "symbols");
-  return writeTransaction(ledger.db, ledger.logger, () => {
-    const budget = ledger.stmt("SELECT * FROM job_budgets WHERE job_id = ?").get(jobId) as
-      | { max_bytes: number | null; max_symbols: number | null; bytes_used: number; symbols_used: number }
-      | undefined;
-    if (!budget) {
-      throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId}`, { hint: "check the job id (catalytic cassette jobs)", details: { jobId } });
-    }
-    const bytesUsed = budget.bytes_used + addBytes;
-    const symbolsUsed = budget.symbols_used + addSymbols;
-    const over: string[] = [];
-    if (budget.max_bytes !== null && bytesUsed > budget.max_bytes) over.push(`bytes ${bytesUsed} > max ${budget.max_bytes}`);
-    if (budget.max_symbols !== null && symbolsUsed > budget.max_symbols) over.push(`symbols ${symbolsUsed} > max ${budget.max_symbols}`);
-    if (over.length > 0) {
-      throw new BudgetError("CAT_BUDGET_EXCEEDED", `job ${jobId} budget exceeded: ${over.join(", ")}`, {
-        hint: "nothing was consumed; fail the step, or plan again with a larger budget",
-        details: { jobId, bytesUsed: budget.bytes_used, symbolsUsed: budget.symbols_used, maxBytes: budget.max_bytes, maxSymbols: budget.max_symbols },
-      });
-    }
-    ledger.stmt("UPDATE job_budgets SET bytes_used = ?, symbols_used = ? WHERE job_id = ?").run(bytesUsed, symbolsUsed, jobId);
-    return { bytesUsed, symbolsUsed };
-  });
+  return writeTransaction(ledger.db, ledger.logger, () => chargeBudget(ledger, jobId, addBytes, addSymbols));
+}
+
+/** consumeBudget's work inside the caller's write transaction (counts already validated). */
+export function chargeBudget(ledger: Ledger, jobId: string, addBytes: number, addSymbols: number): { bytesUsed: number; symbolsUsed: number } {
+  const budget = ledger.stmt("SELECT * FROM job_budgets WHERE job_id = ?").get(jobId) as
+    | { max_bytes: number | null; max_symbols: number | null; bytes_used: number; symbols_used: number }
+    | undefined;
+  if (!budget) {
+    throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId}`, { hint: "check the job id (catalytic cassette jobs)", details: { jobId } });
+  }
+  const bytesUsed = budget.bytes_used + addBytes;
+  const symbolsUsed = budget.symbols_used + addSymbols;
+  const over: string[] = [];
+  if (budget.max_bytes !== null && bytesUsed > budget.max_bytes) over.push(`bytes ${bytesUsed} > max ${budget.max_bytes}`);
+  if (budget.max_symbols !== null && symbolsUsed > budget.max_symbols) over.push(`symbols ${symbolsUsed} > max ${budget.max_symbols}`);
+  if (over.length > 0) {
+    throw new BudgetError("CAT_BUDGET_EXCEEDED", `job ${jobId} budget exceeded: ${over.join(", ")}`, {
+      hint: "nothing was consumed; fail the step, or plan again with a larger budget",
+      details: { jobId, bytesUsed: budget.bytes_used, symbolsUsed: budget.symbols_used, maxBytes: budget.max_bytes, maxSymbols: budget.max_symbols },
+    });
+  }
+  ledger.stmt("UPDATE job_budgets SET bytes_used = ?, symbols_used = ? WHERE job_id = ?").run(bytesUsed, symbolsUsed, jobId);
+  return { bytesUsed, symbolsUsed };
 }
