@@ -10,7 +10,50 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  * `undefined` object members are dropped; non-finite numbers are rejected.
  */
 export function canonicalJson(value: unknown): string {
-  return serialize(value, "$");
+  try {
+    return fast(value);
+  } catch (error) {
+    if (error !== NOT_CANONICAL) throw error;
+    // The slow walk keeps the path of each value, to name where the value that cannot be written is.
+    return serialize(value, "$");
+  }
+}
+
+const NOT_CANONICAL = new Error("not canonical JSON");
+
+// serialize without paths: building a path string for every value cost about half the time of hashing plans and
+// receipts (docs/ants.md, "Performance"). Same output; anything serialize rejects throws NOT_CANONICAL.
+function fast(value: unknown): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (!Number.isFinite(value)) throw NOT_CANONICAL;
+      return JSON.stringify(value);
+    case "object": {
+      if (Array.isArray(value)) {
+        let out = "[";
+        for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + fast(value[i] ?? null);
+        return out + "]";
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = "{";
+      let first = true;
+      for (const key of keys) {
+        const member = record[key];
+        if (member === undefined) continue;
+        out += (first ? "" : ",") + JSON.stringify(key) + ":" + fast(member);
+        first = false;
+      }
+      return out + "}";
+    }
+    default:
+      throw NOT_CANONICAL;
+  }
 }
 
 function serialize(value: unknown, path: string): string {
