@@ -20,6 +20,8 @@ describe("canonicalJson", () => {
   it("rejects values JSON cannot carry with a typed error", () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(CatalyticError);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(/cannot be written as canonical JSON/);
+    expect(() => canonicalJson({ steps: [{ ok: 1 }, { refs: { n: Number.POSITIVE_INFINITY } }] })).toThrow("$.steps[1].refs.n: Infinity cannot be written");
+    expect(() => canonicalJson([1, [2, 10n]])).toThrow("$[1][1]: a bigint cannot be written");
   });
 });
 
