@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "@catalytic/core";
 import { OUTPUT_TAIL_BYTES, casGet, patchLines, runWorker } from "../src/index.js";
-import { GUIDE, makeWorkspace, postRawSteps, postRequest, receiptsOf } from "./helpers.js";
+import { GUIDE, makeWorkspace, postRawSteps, postRequest, receiptsOf, withCassette } from "./helpers.js";
 
 const work = (root: string, runId: string, jobId: string, extra: Record<string, unknown> = {}) =>
   runWorker({ root, runId, jobId, workerId: "ant-test", continueOnFail: true, idlePolls: 2, pollIntervalMs: 10, ...extra });
@@ -142,6 +142,40 @@ describe("executors: receipts record what was expanded and done", () => {
     expect(over!.status).toBe("FAILURE");
     expect(over!.error!.code).toBe("CAT_BUDGET_EXCEEDED");
     expect(over!.expanded).toEqual([]);
+  });
+
+  it("job budget in a batch of reads: charged in the commit, each read over budget fails without its expansion; a stopping ant finishes the reads it holds", async () => {
+    const reads = Array.from({ length: 8 }, () => ({ op: "READ_FILE", refs: { file_path: "README.md" } }));
+    for (const continueOnFail of [false, true]) {
+      const { root } = makeWorkspace();
+      const readme = readFileSync(path.join(root, "README.md")).length;
+      const { jobId } = postRawSteps(root, "r", `q-${continueOnFail}`, reads, { maxBytes: 3 * readme + 1, maxSymbols: null });
+      const result = await work(root, "r", jobId, { continueOnFail });
+      expect(result).toMatchObject({ exitCode: 1, stoppedBecause: continueOnFail ? "done" : "failure" });
+      const receipts = receiptsOf(root, jobId);
+      // Claims of 1, 2, then 4 steps: the 4th breaches the budget inside the third batch; a stopping ant commits
+      // the batch it holds (7 receipts) instead of stranding its leases, and claims no more.
+      expect(receipts.map((r) => r.status)).toEqual([...Array(3).fill("SUCCESS"), ...Array(continueOnFail ? 5 : 4).fill("FAILURE")]);
+      for (const over of receipts.slice(3)) {
+        expect(over.error!.code).toBe("CAT_BUDGET_EXCEEDED");
+        expect(over.expanded).toEqual([]);
+        expect(over.metrics.bytes_expanded).toBe(0);
+      }
+      const status = withCassette(root, (cassette) => cassette.jobStatus(jobId));
+      expect(status).toMatchObject({ bytesUsed: 3 * readme, leased: 0, pending: continueOnFail ? 0 : 1 });
+    }
+  });
+
+  it("a job with side effects is claimed one step at a time: after a failed read, its write does not happen", async () => {
+    const { root } = makeWorkspace();
+    const { jobId } = postRawSteps(root, "r", "q", [
+      { op: "READ_FILE", refs: { file_path: "missing.md" } },
+      { op: "WRITE_FILE", refs: { file_path: "docs/new.md", content: "new\n" } },
+    ]);
+    const result = await work(root, "r", jobId, { continueOnFail: false });
+    expect(result).toMatchObject({ exitCode: 1, executed: 1, stoppedBecause: "failure" });
+    expect(existsSync(path.join(root, "docs", "new.md"))).toBe(false);
+    expect(withCassette(root, (cassette) => cassette.jobStatus(jobId))).toMatchObject({ committed: 1, leased: 0, pending: 1 });
   });
 
   it("step budget: a file larger than budgets.step.max_bytes_expanded is not read", async () => {
