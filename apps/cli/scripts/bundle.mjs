@@ -14,6 +14,28 @@ const englishOnlyZodLocales = {
   },
 };
 
+// The o200k_base rank tables are 4.2 MB of the 5.1 MB bundle. Loaded only by commands that count tokens (a dynamic
+// import), they were still parsed by every process at start, each ant included (~60 ms of each start on 2 cores,
+// docs/ants.md "Performance"). They go in dist/o200k_base.cjs beside the bundle, required on first use.
+const TOKENIZER_MODULE = "gpt-tokenizer/encoding/o200k_base";
+const TOKENIZER_FILE = "o200k_base.cjs";
+const tokenizerBesideBundle = {
+  name: "tokenizer-beside-bundle",
+  setup(build) {
+    build.onResolve({ filter: /^gpt-tokenizer\/encoding\/o200k_base$/ }, () => ({ path: `./${TOKENIZER_FILE}`, external: true }));
+  },
+};
+
+await build({
+  stdin: { contents: `export * from ${JSON.stringify(TOKENIZER_MODULE)};`, resolveDir: new URL("../../../packages/core", import.meta.url).pathname, loader: "js" },
+  outfile: new URL(`../dist/${TOKENIZER_FILE}`, import.meta.url).pathname,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  logLevel: "warning",
+});
+
 await build({
   entryPoints: [new URL("../src/main.ts", import.meta.url).pathname],
   outfile: new URL("../dist/catalytic.cjs", import.meta.url).pathname,
@@ -27,5 +49,5 @@ await build({
   define: { CATALYTIC_VERSION: JSON.stringify(pkg.version) },
   sourcemap: "linked",
   logLevel: "warning",
-  plugins: [englishOnlyZodLocales],
+  plugins: [englishOnlyZodLocales, tokenizerBesideBundle],
 });
