@@ -1,4 +1,4 @@
-// Hover on a reference: what it points at, the slice applied, the hash, and a capped preview.
+// Hover on a reference: what it points at, the slice applied, the hash, bytes and tokens, and a capped preview.
 import { isCatalyticError, type ReferenceMatch } from "@catalytic/core";
 import type { ResolvedPayload, SymbolRecord, WorkspaceModel } from "@catalytic/indexer";
 import type { Hover, Position } from "vscode-languageserver";
@@ -17,12 +17,12 @@ export function hover(ctx: FeatureContext, uri: string, position: Position): Hov
 }
 
 /** Hover texts of one model revision by reference: an editor asks again each time the pointer rests on one. */
-const hoverTexts = new WeakMap<WorkspaceModel, { revision: number; previewChars: number; texts: Map<string, string> }>();
+const hoverTexts = new WeakMap<WorkspaceModel, { revision: number; previewChars: number; tokens: FeatureContext["tokens"]; texts: Map<string, string> }>();
 
 function cachedHoverMarkdown(ctx: FeatureContext, match: ReferenceMatch): string {
   let entry = hoverTexts.get(ctx.model);
-  if (!entry || entry.revision !== ctx.model.revision || entry.previewChars !== ctx.hoverPreviewChars) {
-    entry = { revision: ctx.model.revision, previewChars: ctx.hoverPreviewChars, texts: new Map() };
+  if (!entry || entry.revision !== ctx.model.revision || entry.previewChars !== ctx.hoverPreviewChars || entry.tokens !== ctx.tokens) {
+    entry = { revision: ctx.model.revision, previewChars: ctx.hoverPreviewChars, tokens: ctx.tokens, texts: new Map() };
     hoverTexts.set(ctx.model, entry);
   }
   const key = `${match.symbolId}\u0000${match.slug ?? ""}\u0000${match.slice ?? ""}`;
@@ -58,7 +58,8 @@ function hoverMarkdown(ctx: FeatureContext, match: ReferenceMatch): string {
   const where = `\`${section.filePath}\` lines ${section.lineStart + 1}–${section.lineEnd}` +
     (section.headingPath.length ? ` · ${escapeMarkdown(section.headingPath.join(" > "))}` : "");
   const sliceNote = resolved.sliceSource === "explicit" ? "" : resolved.sliceSource === "symbol_default" ? " (symbol default)" : " (default bound)";
-  const facts = `slice \`${resolved.sliceText}\`${sliceNote} · hash \`${shortHash(resolved.contentHash)}\` · ${resolved.bytes} bytes`;
+  const tokens = ctx.tokens ? ` · ${ctx.tokens.count(resolved.payload)} tokens` : "";
+  const facts = `slice \`${resolved.sliceText}\`${sliceNote} · hash \`${shortHash(resolved.contentHash)}\` · ${resolved.bytes} bytes${tokens}`;
   return [`${title(match)} — ${symbol.targetType}`, where, facts, preview(resolved.payload, ctx.hoverPreviewChars, section.filePath), definedLine(symbol)].join("\n\n");
 }
 
