@@ -41,7 +41,7 @@ const FAILURE_CHECK_INTERVAL_MS = 1000;
 // Ops whose executors only read (and charge the budget): their steps may be taken several at a time.
 const SIDE_EFFECT_FREE_OPS: ReadonlySet<string> = new Set(["READ_SECTION", "READ_FILE", "READ_SYMBOL"]);
 /** Most steps an ant claims at once: small enough that the last batch leaves little for the other ants to wait on. */
-const MAX_ANT_BATCH = 32;
+const MAX_ANT_BATCH = 128;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The first ordinal at which each symbol is read in the job: the job budget charges a symbol once. */
