@@ -128,3 +128,5 @@ export type { PublishedSchema } from "./schemas/registry.js";
 export { scanReferences, parseReference, isSymbolId } from "./references.js";
 export type { Position, Range, ReferenceMatch, ReferenceParts } from "./references.js";
 export { slugify, uniqueSlugs } from "./slug.js";
+export { TOKENIZER, loadTokenCounter, loadedTokenCounter } from "./tokens.js";
+export type { TokenCounter, TokenizerInfo } from "./tokens.js";
