@@ -14,7 +14,9 @@ const ALLOWED = {
   "@catalytic/cassette": ["@catalytic/core"],
   "@catalytic/planner": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette"],
   "@catalytic/ants": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner"],
-  "@catalytic/cli": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner", "@catalytic/ants"],
+  "@catalytic/mcp": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner", "@catalytic/ants"],
+  // The CLI starts the MCP server (`catalytic mcp`).
+  "@catalytic/cli": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner", "@catalytic/ants", "@catalytic/mcp"],
   "@catalytic/language-server": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner", "@catalytic/ants"],
   // The extension is a thin client: it talks to the server, never to the data packages.
   "catalytic-vscode": ["@catalytic/core"],

@@ -63,6 +63,10 @@ export const ERROR_CODES = {
   CAT_TEST_FAILED: "failure",
   CAT_RESTORE_CONFLICT: "failure",
   CAT_STEP_FAILED: "failure",
+  // MCP server (docs/mcp.md)
+  CAT_READ_ONLY: "failure",
+  CAT_OUTPUT_TOO_LARGE: "failure",
+  CAT_CURSOR_INVALID: "failure",
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

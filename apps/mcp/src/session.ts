@@ -1,0 +1,64 @@
+// One client session: its run id (every receipt of the session goes there unless a call names another
+// run), the tokens it has been given so far against the session cap, and the section ids it has seen
+// (offered as completions of catalytic://section/{id}).
+import { BudgetError, type TokenCounter, loadTokenCounter } from "@catalytic/core";
+import { newSessionRunId, type ResolvedOptions } from "./options.js";
+import type { Workspace } from "./workspace.js";
+
+const SEEN_SECTIONS_MAX = 1_000;
+
+export class Session {
+  readonly runId: string;
+  private used = 0;
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly workspace: Workspace,
+  ) {
+    this.runId = options.runId ?? newSessionRunId();
+  }
+
+  /** The run a call writes to: the one it names, else the session's. */
+  runFor(runId: string | undefined): string {
+    return runId ?? this.runId;
+  }
+
+  tokens(): Promise<TokenCounter> {
+    return loadTokenCounter();
+  }
+
+  get tokensUsed(): number {
+    return this.used;
+  }
+
+  /** Tokens this call may return: the per-call cap, or what is left of the session cap if less. */
+  callCap(): number {
+    const { maxOutputTokens, maxSessionTokens } = this.options;
+    if (maxSessionTokens === undefined) return maxOutputTokens;
+    const left = maxSessionTokens - this.used;
+    if (left <= 0) {
+      throw new BudgetError("CAT_BUDGET_EXCEEDED", `this session has returned ${this.used} tokens, its cap of ${maxSessionTokens} is used up`, {
+        hint: "start a new session, or restart the server with a larger --max-session-tokens",
+        details: { tokens_used: this.used, max_session_tokens: maxSessionTokens },
+      });
+    }
+    return Math.min(maxOutputTokens, left);
+  }
+
+  charge(tokens: number): void {
+    this.used += tokens;
+  }
+
+  noteSections(ids: Iterable<string>): void {
+    for (const id of ids) {
+      this.seen.delete(id);
+      this.seen.add(id);
+      if (this.seen.size > SEEN_SECTIONS_MAX) this.seen.delete(this.seen.values().next().value as string);
+    }
+  }
+
+  seenSections(): string[] {
+    return [...this.seen].reverse();
+  }
+}
