@@ -183,8 +183,10 @@ export async function serveHttp(options: HttpServerOptions): Promise<HttpServerH
     async close() {
       for (const transport of transports.values()) await transport.close().catch(() => undefined);
       transports.clear();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for keep-alive connections; nothing is in flight once the transports are closed
       server.closeAllConnections();
+      await closed;
       workspace.close();
     },
   };
