@@ -1,9 +1,10 @@
 // The MCP server over stdio: the official SDK client against a real `catalytic mcp` child process.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, call, cassetteReceipts, connectStdio, demoWorkspace, fails, ok, type StdioSession } from "./helpers.js";
+import { copyToTemp, runCatalytic } from "../cli/helpers.js";
+import { CLI, REPO_ROOT, call, cassetteReceipts, connectStdio, demoWorkspace, fails, ok, type StdioSession } from "./helpers.js";
 
 const TOOLS = ["search", "resolve", "get_section", "plan", "execute", "receipts", "verify"];
 
@@ -242,6 +243,43 @@ describe("output caps", () => {
     } finally {
       await session.close();
     }
+  });
+});
+
+describe("recovery: a failing call does not stick", () => {
+  it("no index: CAT_INDEX_MISSING until 'catalytic build', then the same server answers", async () => {
+    const root = copyToTemp(path.join(REPO_ROOT, "docs", "demo"), "cat-mcp-");
+    const session = await connectStdio(root);
+    try {
+      const missing = await fails(session.client, "search", { query: "budgets" });
+      expect(missing.code).toBe("CAT_INDEX_MISSING");
+      expect(missing.hint).toContain("catalytic build");
+      expect(runCatalytic(["--root", root, "build"]).code).toBe(0);
+      expect((await ok(session.client, "search", { query: "budgets" })).hits.length).toBeGreaterThan(0);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("an unusable cassette file: CAT_DB_ERROR, and the next read works once the file is fixed", async () => {
+    const root = demoWorkspace();
+    const ledger = path.join(root, ".catalytic", "cassette.db");
+    writeFileSync(ledger, "this is not a database, but it is long enough to look like a file header to sqlite ...".repeat(20));
+    const session = await connectStdio(root);
+    try {
+      expect((await fails(session.client, "resolve", { ref: "@CANON/scope" })).code).toBe("CAT_DB_ERROR");
+      rmSync(ledger);
+      const read = await ok(session.client, "resolve", { ref: "@CANON/scope" });
+      expect(cassetteReceipts(root, read.run_id)).toHaveLength(1);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("HTTP flags without --http are a usage error (exit 2)", () => {
+    const result = runCatalytic(["mcp", "--port", "7000"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--port needs --http");
   });
 });
 
