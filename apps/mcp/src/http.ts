@@ -9,14 +9,13 @@ import type { AddressInfo } from "node:net";
 import { InputError, UsageError, loadTokenCounter } from "@catalytic/core";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { DEFAULT_HOST, DEFAULT_PORT } from "./defaults.js";
 import { resolveOptions, type McpServerOptions } from "./options.js";
 import { SectionTokens } from "./sections.js";
 import { createMcpServer } from "./server.js";
 import { Session } from "./session.js";
 import { Workspace } from "./workspace.js";
 
-export const DEFAULT_HOST = "127.0.0.1";
-export const DEFAULT_PORT = 7337;
 export const MCP_PATH = "/mcp";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);

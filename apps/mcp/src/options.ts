@@ -1,12 +1,7 @@
 // Server settings: budgets and modes shared by the stdio and HTTP front ends (docs/mcp.md#budgets).
 import { randomBytes } from "node:crypto";
 import { UsageError } from "@catalytic/core";
-
-export const DEFAULT_MAX_OUTPUT_TOKENS = 8_000;
-export const DEFAULT_K = 10;
-export const MAX_K = 100;
-export const DEFAULT_WORKERS = 2;
-export const MAX_WORKERS = 16;
+import { DEFAULT_MAX_OUTPUT_TOKENS } from "./defaults.js";
 
 /** Where the server writes its diagnostics: never stdout (stdio mode keeps stdout for the protocol). */
 export interface McpLogger {

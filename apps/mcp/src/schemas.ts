@@ -2,7 +2,7 @@
 // come from core's zod contract; the rest is the tools' own envelope, in the contract's snake_case.
 import { z } from "zod";
 import { PlanOutputSchema, PlanRequestSchema, ReceiptSchema, SectionSchema } from "@catalytic/core";
-import { MAX_K, MAX_WORKERS } from "./options.js";
+import { MAX_K, MAX_WORKERS } from "./defaults.js";
 
 const runId = z.string().min(1).describe("Run the call's receipts go to (default: the session's run).");
 const cursor = z.string().min(1).describe("next_cursor of a truncated result: continues it (same arguments).");

@@ -1,6 +1,7 @@
 // `catalytic mcp`: the Model Context Protocol server (apps/mcp) over stdio, or Streamable HTTP with --http.
 import { UsageError } from "@catalytic/core";
-import { DEFAULT_HOST, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_PORT, serveHttp, serveStdio, type McpLogger } from "@catalytic/mcp";
+import type { McpLogger } from "@catalytic/mcp";
+import { DEFAULT_HOST, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_PORT } from "@catalytic/mcp/defaults";
 import { booleanOption, intOption, stringOption } from "../args.js";
 import { VERSION } from "../cli.js";
 import type { Command, CommandContext } from "../command.js";
@@ -44,6 +45,8 @@ const mcp: Command = {
     "Example: claude mcp add catalytic -- catalytic mcp --root /path/to/workspace",
   ].join("\n"),
   async run(ctx, args) {
+    // Loaded only here: the server and the SDK would otherwise add to every command's start-up.
+    const { serveHttp, serveStdio } = await import("@catalytic/mcp");
     const logger = stderrLogger(ctx);
     const maxSession = stringOption(args, "max-session-tokens");
     const runId = stringOption(args, "run-id");

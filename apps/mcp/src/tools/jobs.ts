@@ -4,7 +4,7 @@ import { CassetteError, UsageError, toPosixRelative } from "@catalytic/core";
 import { spawnAnts } from "@catalytic/ants";
 import type { ReceiptRecord } from "@catalytic/cassette";
 import { planInWorkspace } from "@catalytic/planner";
-import { DEFAULT_WORKERS } from "../options.js";
+import { DEFAULT_WORKERS } from "../defaults.js";
 import { cursorKey, decodeCursor, encodeCursor, fitList } from "../paging.js";
 import type { Session } from "../session.js";
 

@@ -1,5 +1,5 @@
 // search: ranked candidates (ids, refs, file:lines, heading path, snippet, tokens), paged under the cap.
-import { DEFAULT_K } from "../options.js";
+import { DEFAULT_K } from "../defaults.js";
 import { cursorKey, decodeCursor, encodeCursor, fitList } from "../paging.js";
 import type { SectionTokens } from "../sections.js";
 import type { Session } from "../session.js";
