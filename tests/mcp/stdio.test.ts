@@ -136,6 +136,10 @@ describe("catalytic mcp over stdio", () => {
     expect((await fails(session.client, "resolve", { ref: "@CANON/scope", slice: "ALL" })).code).toBe("CAT_SLICE_ALL_FORBIDDEN");
     expect((await fails(session.client, "resolve", { ref: "@CANON/scope:all" })).code).toBe("CAT_SLICE_ALL_FORBIDDEN");
     expect((await fails(session.client, "get_section", { section_id: "0".repeat(64) })).code).toBe("CAT_SECTION_NOT_FOUND");
+    const invalid = await fails(session.client, "search", { query: "budgets", k: 0 });
+    expect(invalid.code).toBe("CAT_SCHEMA_INVALID");
+    expect(invalid.text).toContain("k");
+    expect((await fails(session.client, "get_section", { section_id: "../../etc/passwd" })).code).toBe("CAT_SCHEMA_INVALID");
     const escape = await fails(session.client, "plan", {
       request: { request_id: "escape", intent: "escape", ops: [{ op: "WRITE_FILE", file_path: "../escaped.md", content: "x" }] },
     });

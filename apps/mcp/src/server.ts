@@ -1,8 +1,11 @@
 // One MCP server per client session: the tools (exact names from docs/mcp.md) and the resources,
 // over the session's run and caps. Every tool body is guarded: a failure is a tool error, never a crash.
+import { InputError } from "@catalytic/core";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { McpLogger } from "./options.js";
 import { registerResources } from "./resources.js";
-import { guarded, toolResult } from "./results.js";
+import { guarded, toolError, toolResult } from "./results.js";
 import {
   ExecuteInput,
   ExecuteOutput,
@@ -35,6 +38,24 @@ const INSTRUCTIONS = [
 ].join(" ");
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false } as const;
+
+/**
+ * Arguments that fail a tool's input schema (and unknown tools) are refused by the SDK before any tool body
+ * runs, as a bare-text tool error; this gives them the same typed shape as every other failure. The SDK
+ * (pinned to 1.32.2) declares the hook private, hence the cast; tests/mcp checks the result.
+ */
+function typeProtocolErrors(server: McpServer, logger: McpLogger): void {
+  const hook = server as unknown as { createToolError: (message: string) => CallToolResult };
+  hook.createToolError = (message: string) => {
+    const invalid = message.includes("Input validation error");
+    return toolError(
+      new InputError(invalid ? "CAT_SCHEMA_INVALID" : "CAT_USAGE", message, {
+        hint: invalid ? "fix the arguments to match the tool's input schema (tools/list)" : "list the tools with tools/list",
+      }),
+      logger,
+    );
+  };
+}
 
 export function createMcpServer(session: Session, memo: SectionTokens = new SectionTokens()): McpServer {
   const { logger, version } = session.options;
@@ -123,5 +144,6 @@ export function createMcpServer(session: Session, memo: SectionTokens = new Sect
     run(() => verifyTool(session)),
   );
   registerResources(server, session);
+  typeProtocolErrors(server, logger);
   return server;
 }
