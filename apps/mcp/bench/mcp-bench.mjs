@@ -75,8 +75,20 @@ await client.connect(transport);
 console.log(`server ready (initialize round trip) in ${ms(performance.now() - started)}`);
 const tools = new Set((await client.listTools()).tools.map((t) => t.name));
 
+// Server CPU time (user + system, from /proc) per call: a figure a loaded machine distorts less than wall time.
+const TICKS_PER_SECOND = 100;
+const serverCpuMs = () => {
+  try {
+    const fields = readFileSync(`/proc/${transport.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+};
+
 async function measure(name, argsOf) {
   const samples = [];
+  let cpuStart = NaN;
   let errors = 0;
   let firstError;
   for (const [i, request] of requests.entries()) {
@@ -88,8 +100,9 @@ async function measure(name, argsOf) {
       firstError ??= result.content[0]?.text;
     }
     if (i >= WARMUP) samples.push(elapsed);
+    if (i === WARMUP - 1) cpuStart = serverCpuMs();
   }
-  return { name, samples, errors, firstError };
+  return { name, samples, errors, firstError, cpuPerCall: (serverCpuMs() - cpuStart) / samples.length };
 }
 
 const rows = [
@@ -99,12 +112,12 @@ const rows = [
 ];
 await client.close();
 
-console.log(`\n${REQUESTS} requests per tool after ${WARMUP} warm-up calls, sequential, over stdio (node ${process.version})`);
-console.log(`${"tool".padEnd(10)}${"p50".padStart(11)}${"p95".padStart(11)}${"p99".padStart(11)}  errors  target p95 <= 10 ms`);
+console.log(`\n${REQUESTS} requests per tool after ${WARMUP} warm-up calls, sequential, over stdio (node ${process.version}, load average ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores)`);
+console.log(`${"tool".padEnd(10)}${"p50".padStart(11)}${"p95".padStart(11)}${"p99".padStart(11)}${"server CPU/call".padStart(17)}  errors  target p95 <= 10 ms`);
 for (const row of rows) {
   const p95 = percentile(row.samples, 95);
   const target = row.name === "bundle" ? "(no target)" : p95 <= 10 ? "met" : "MISSED";
-  console.log(`${row.name.padEnd(10)}${ms(percentile(row.samples, 50)).padStart(11)}${ms(p95).padStart(11)}${ms(percentile(row.samples, 99)).padStart(11)}  ${String(row.errors).padStart(6)}  ${target}`);
+  console.log(`${row.name.padEnd(10)}${ms(percentile(row.samples, 50)).padStart(11)}${ms(p95).padStart(11)}${ms(percentile(row.samples, 99)).padStart(11)}${ms(row.cpuPerCall).padStart(17)}  ${String(row.errors).padStart(6)}  ${target}`);
   if (row.firstError) console.log(`  first error: ${row.firstError.split("\n")[0]}`);
 }
 if (!tools.has("bundle")) console.log("bundle: not measured (this server has no bundle tool)");
