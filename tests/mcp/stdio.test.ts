@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applySlice, parseSlice, sha256Hex } from "@catalytic/core";
 import { copyToTemp, runCatalytic } from "../cli/helpers.js";
 import { CLI, REPO_ROOT, call, cassetteReceipts, connectStdio, demoWorkspace, fails, ok, type StdioSession } from "./helpers.js";
 
@@ -186,9 +187,16 @@ describe("output caps", () => {
       const whole = readFileSync(path.join(root, "canon/AGREEMENT.md"), "utf8").slice(0, 600);
       expect(pages.join("")).toBe(whole);
       expect(result.payload_hash).toBe(hash);
-      // each page is a receipt
+      // each page is a receipt naming exactly the part of the section it delivered
       const receipts = cassetteReceipts(root, result.run_id);
       expect(receipts.length).toBe(pages.length);
+      const sectionText = readFileSync(path.join(root, "canon/AGREEMENT.md"), "utf8");
+      receipts.forEach((r, i) => {
+        const expanded = r.receipt.expanded[0];
+        expect(expanded.slice).toMatch(/^chars\[/);
+        expect(applySlice(sectionText, parseSlice(expanded.slice))).toBe(pages[i]);
+        expect(expanded.content_hash).toBe(sha256Hex(pages[i]!));
+      });
       expect(receipts.reduce((sum, r) => sum + r.receipt.outputs.tokens, 0)).toBeGreaterThan(40);
       // a cursor of another request is refused
       const first = await ok(session.client, "resolve", { ref: "@CANON/AGREEMENT" });

@@ -1,5 +1,5 @@
 // resolve and get_section: one bounded expansion, capped per call, with a receipt in the cassette.
-import { sha256Hex, TOKENIZER } from "@catalytic/core";
+import { formatSlice, normalizeNewlines, parseSlice, sha256Hex, TOKENIZER } from "@catalytic/core";
 import type { ExtractedSection } from "@catalytic/indexer";
 import { cursorKey, decodeCursor, encodeCursor, fitText } from "../paging.js";
 import { recordExpansion, type RecordedReceipt } from "../receipts.js";
@@ -16,12 +16,41 @@ export interface Expanded {
   payloadHash: string;
   bytes: number;
   cacheHit: boolean;
+  /** The whole section's text (read only when a page must be named as a slice of it). */
+  sectionText: () => string;
 }
 
 export interface ExpansionPage {
   structured: Record<string, unknown>;
   text: string;
   receipt: RecordedReceipt;
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/**
+ * A page of a payload as a `chars[a:b]` slice of its section (code points, like the slice grammar), so the
+ * page's receipt names exactly what was delivered (bundle reuse reads receipts: docs/mcp.md#runs-and-receipts).
+ */
+export function pageSlice(sectionText: string, slice: string, payload: string, offset: number, length: number): string {
+  const text = normalizeNewlines(sectionText);
+  const parsed = parseSlice(slice);
+  let start: number;
+  if (parsed.kind === "head") start = 0;
+  else if (parsed.kind === "tail") start = text.length - payload.length;
+  else if (parsed.kind === "lines") {
+    start = 0;
+    for (let line = 0; line < parsed.start; line++) start = text.indexOf("\n", start) + 1;
+  } else {
+    start = 0;
+    for (let cp = 0; cp < parsed.start; cp++) start += text.codePointAt(start)! > 0xffff ? 2 : 1;
+  }
+  const from = codePoints(text.slice(0, start + offset));
+  return formatSlice({ kind: "chars", start: from, end: from + codePoints(payload.slice(offset, offset + length)) });
 }
 
 const NARROW_HINT = "narrow the request: a smaller slice (lines[a:b], head(n)) or a heading (#slug)";
@@ -40,6 +69,8 @@ export async function deliver(
   const key = cursorKey({ ...request, run_id: runId }, expanded.payloadHash);
   const offset = decodeCursor(cursor as string | undefined, tool, key);
   const page = fitText(expanded.payload, Math.min(offset, expanded.payload.length), cap, counter, NARROW_HINT);
+  const partial = page.truncated || offset > 0;
+  const slice = partial ? pageSlice(expanded.sectionText(), expanded.slice, expanded.payload, offset, page.value.length) : expanded.slice;
   const receipt = session.workspace.guard(() =>
     recordExpansion(session, {
       tool,
@@ -49,14 +80,14 @@ export async function deliver(
       expansion: {
         kind: expanded.kind,
         id: expanded.id,
-        slice: expanded.slice,
+        slice,
         section_id: expanded.section.sectionId,
-        content_hash: page.truncated || offset > 0 ? sha256Hex(page.value) : expanded.payloadHash,
+        content_hash: partial ? sha256Hex(page.value) : expanded.payloadHash,
         bytes: Buffer.byteLength(page.value, "utf8"),
         cache_hit: expanded.cacheHit,
       },
       tokens: page.tokens,
-      request: { ...request, ...(offset > 0 || page.truncated ? { offset, length: page.value.length } : {}) },
+      request: { ...request, ...(partial ? { slice: expanded.slice, page: { offset, length: page.value.length } } : {}) },
     }),
   );
   session.charge(page.tokens);
@@ -99,15 +130,16 @@ export async function resolveTool(session: Session, args: { ref: string; slice?:
     payloadHash: resolved.payloadHash,
     bytes: resolved.bytes,
     cacheHit: resolved.cacheHit,
+    sectionText: () => session.workspace.guard(() => session.workspace.index().readSection(resolved.section.sectionId).text),
   });
   return { ...page, structured: { symbol_id: resolved.symbolId, reference: resolved.reference, ...page.structured } };
 }
 
 export async function getSectionTool(session: Session, args: { section_id: string; slice?: string; run_id?: string; cursor?: string }): Promise<ExpansionPage> {
   const runId = session.runFor(args.run_id);
-  const read = session.workspace.guard(() => {
+  const { read, whole } = session.workspace.guard(() => {
     const index = session.workspace.index();
-    return index.readSection(args.section_id, args.slice ?? index.config.default_slice);
+    return { read: index.readSection(args.section_id, args.slice ?? index.config.default_slice), whole: () => index.readSection(args.section_id).text };
   });
   return deliver(session, "get_section", args, runId, {
     kind: "section",
@@ -119,5 +151,6 @@ export async function getSectionTool(session: Session, args: { section_id: strin
     payloadHash: sha256Hex(read.text),
     bytes: read.bytes,
     cacheHit: false,
+    sectionText: () => session.workspace.guard(whole),
   });
 }
