@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serveHttp } from "@catalytic/mcp";
 import { cassetteReceipts, connectHttp, demoWorkspace, fails, ok, startHttp, type HttpProcess } from "./helpers.js";
 
 const TOKEN = "test-token-0123456789abcdef";
@@ -124,6 +125,24 @@ describe("catalytic mcp --http --read-only", () => {
     } finally {
       await client.close();
       await server.stop();
+    }
+  });
+});
+
+describe("HTTP sessions", () => {
+  it("a session idle past its limit is closed: its next request is refused, a new session works", async () => {
+    const root = demoWorkspace();
+    const handle = await serveHttp({ root, port: 0, sessionIdleMs: 300 });
+    try {
+      const client = await connectHttp(handle.url);
+      expect((await ok(client, "search", { query: "budgets" })).hits.length).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await expect(client.callTool({ name: "search", arguments: { query: "budgets" } })).rejects.toThrow(/404|session/i);
+      const fresh = await connectHttp(handle.url);
+      expect((await ok(fresh, "search", { query: "budgets" })).hits.length).toBeGreaterThan(0);
+      await fresh.close();
+    } finally {
+      await handle.close();
     }
   });
 });

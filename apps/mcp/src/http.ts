@@ -18,6 +18,7 @@ import { Workspace } from "./workspace.js";
 
 export const MCP_PATH = "/mcp";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
 export interface HttpServerOptions extends McpServerOptions {
@@ -29,6 +30,11 @@ export interface HttpServerOptions extends McpServerOptions {
   allowWrites?: boolean;
   /** Extra host names clients may use in Host and Origin (besides localhost, 127.0.0.1, [::1] and the bound host). */
   allowedHosts?: string[];
+  /**
+   * A session with no POST in flight and none for this long is closed (default 30 minutes), so clients that vanish
+   * leave nothing behind; the client's next request gets 404 and it initializes a new session.
+   */
+  sessionIdleMs?: number;
 }
 
 export interface HttpServerHandle {
@@ -106,6 +112,22 @@ export async function serveHttp(options: HttpServerOptions): Promise<HttpServerH
   const allowed = new Set(["localhost", "127.0.0.1", "[::1]", ...(options.allowedHosts ?? []).map((h) => h.toLowerCase())]);
   if (!["0.0.0.0", "::"].includes(host)) allowed.add(host.includes(":") && !host.startsWith("[") ? `[${host.toLowerCase()}]` : host.toLowerCase());
   const transports = new Map<string, StreamableHTTPServerTransport>();
+  const lastSeen = new Map<string, number>();
+  const inFlight = new Map<string, number>();
+  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  const sweeper = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, seen] of lastSeen) {
+        if (now - seen < idleMs || (inFlight.get(id) ?? 0) > 0) continue;
+        lastSeen.delete(id);
+        logger.info(`session ${id} idle for ${Math.round((now - seen) / 1000)} s: closed`);
+        void transports.get(id)?.close();
+      }
+    },
+    Math.max(50, Math.min(60_000, Math.floor(idleMs / 2))),
+  );
+  sweeper.unref();
   void loadTokenCounter();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -128,6 +150,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<HttpServerH
     if (url.pathname !== MCP_PATH) return reject(res, 404, `not found: the MCP endpoint is ${MCP_PATH}`);
     const sessionId = req.headers["mcp-session-id"];
     const existing = typeof sessionId === "string" ? transports.get(sessionId) : undefined;
+
     if (req.method === "POST") {
       let body: unknown;
       try {
@@ -135,16 +158,31 @@ export async function serveHttp(options: HttpServerOptions): Promise<HttpServerH
       } catch (error) {
         return reject(res, 400, (error as Error).message);
       }
-      if (existing) return existing.handleRequest(req, res, body);
+      if (existing) {
+        const id = sessionId as string;
+        inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
+        res.once("close", () => {
+          if (!transports.has(id)) return;
+          inFlight.set(id, (inFlight.get(id) ?? 1) - 1);
+          lastSeen.set(id, Date.now());
+        });
+        return existing.handleRequest(req, res, body);
+      }
       if (sessionId !== undefined) return reject(res, 404, "unknown session: initialize a new one");
       if (!isInitializeRequest(body)) return reject(res, 400, "no session: the first request must be initialize");
       const session = new Session(resolved, workspace);
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => void transports.set(id, transport),
+        onsessioninitialized: (id) => {
+          transports.set(id, transport);
+          lastSeen.set(id, Date.now());
+        },
       });
       transport.onclose = () => {
-        if (transport.sessionId) transports.delete(transport.sessionId);
+        if (!transport.sessionId) return;
+        transports.delete(transport.sessionId);
+        lastSeen.delete(transport.sessionId);
+        inFlight.delete(transport.sessionId);
       };
       const server = createMcpServer(session, memo);
       await server.connect(transport);
@@ -180,6 +218,7 @@ export async function serveHttp(options: HttpServerOptions): Promise<HttpServerH
     port: address.port,
     readOnly,
     async close() {
+      clearInterval(sweeper);
       for (const transport of transports.values()) await transport.close().catch(() => undefined);
       transports.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
