@@ -146,6 +146,12 @@ describe("catalytic mcp over stdio", () => {
     });
     expect(escape.code).toBe("CAT_PATH_OUTSIDE_WORKSPACE");
     expect(existsSync(path.join(root, "..", "escaped.md"))).toBe(false);
+    const config = readFileSync(path.join(root, "catalytic.json"), "utf8");
+    const protectedWrite = await fails(session.client, "plan", {
+      request: { request_id: "protected", intent: "overwrite the config", ops: [{ op: "WRITE_FILE", file_path: "catalytic.json", content: "{}" }] },
+    });
+    expect(protectedWrite.code).toBe("CAT_PATH_PROTECTED");
+    expect(readFileSync(path.join(root, "catalytic.json"), "utf8")).toBe(config);
     expect((await fails(session.client, "execute", { run_id: "nope", job_id: "job_nope", workers: 1 })).code).toBe("CAT_JOB_NOT_FOUND");
     expect((await ok(session.client, "resolve", { ref: "@CANON/scope" })).payload).toContain("## Scope");
   });
