@@ -6,4 +6,3 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 8_000;
 export const DEFAULT_K = 10;
 export const MAX_K = 100;
 export const DEFAULT_WORKERS = 2;
-export const MAX_WORKERS = 16;

@@ -1,6 +1,6 @@
 // Server settings: budgets and modes shared by the stdio and HTTP front ends (docs/mcp.md#budgets).
 import { randomBytes } from "node:crypto";
-import { UsageError } from "@catalytic/core";
+import { UsageError, assertId } from "@catalytic/core";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "./defaults.js";
 
 /** Where the server writes its diagnostics: never stdout (stdio mode keeps stdout for the protocol). */
@@ -50,6 +50,7 @@ export function resolveOptions(options: McpServerOptions): ResolvedOptions {
   if (session !== undefined && (!Number.isSafeInteger(session) || session < 1)) {
     throw new UsageError("CAT_USAGE", `the session cap must be a positive integer, got ${session}`, { hint: "pass --max-session-tokens 200000" });
   }
+  if (options.runId !== undefined) assertId(options.runId, "the run id (--run-id)");
   return {
     root: options.root,
     readOnly: options.readOnly ?? false,

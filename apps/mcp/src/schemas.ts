@@ -1,10 +1,13 @@
 // Input and output schemas of the tools. Contract objects (Section, plan request and output, Receipt)
 // come from core's zod contract; the rest is the tools' own envelope, in the contract's snake_case.
 import { z } from "zod";
-import { PlanOutputSchema, PlanRequestSchema, ReceiptSchema, SectionSchema } from "@catalytic/core";
-import { MAX_K, MAX_WORKERS } from "./defaults.js";
+import { ID_PATTERN, PlanOutputSchema, PlanRequestSchema, ReceiptSchema, SectionSchema } from "@catalytic/core";
+import { MAX_WORKERS } from "@catalytic/ants";
+import { MAX_K } from "./defaults.js";
 
-const runId = z.string().min(1).describe("Run the call's receipts go to (default: the session's run).");
+const id = (what: string) => z.string().regex(ID_PATTERN, `${what} must match ${String(ID_PATTERN)}`);
+
+const runId = id("run_id").describe("Run the call's receipts go to (default: the session's run).");
 const cursor = z.string().min(1).describe("next_cursor of a truncated result: continues it (same arguments).");
 const paging = {
   truncated: z.boolean().describe("True when the output cap cut the result; next_cursor continues it."),
@@ -82,7 +85,7 @@ export const GetSectionInput = {
 export const GetSectionOutput = expansionFields;
 
 export const PlanInput = {
-  request: PlanRequestSchema.extend({ run_id: z.string().min(1).optional().describe("Run of the plan (default: the session's run).") }).describe(
+  request: PlanRequestSchema.extend({ run_id: id("run_id").optional().describe("Run of the plan (default: the session's run).") }).describe(
     "A plan request (docs/schemas/plan_request.schema.json); run_id defaults to the session's run.",
   ),
   dry_run: z.boolean().optional().describe("Compile only; write nothing (default false)."),
@@ -98,8 +101,8 @@ export const PlanOutput = {
 };
 
 export const ExecuteInput = {
-  run_id: z.string().min(1).describe("Run of the job."),
-  job_id: z.string().min(1).describe("Job to execute (from plan)."),
+  run_id: id("run_id").describe("Run of the job."),
+  job_id: id("job_id").describe("Job to execute (from plan)."),
   workers: z.number().int().min(1).max(MAX_WORKERS).optional().describe("Number of ants (worker processes), default 2."),
 };
 
@@ -123,7 +126,7 @@ export const ExecuteOutput = {
 
 export const ReceiptsInput = {
   run_id: runId.optional().describe("Run whose receipts to list (default: the session's run)."),
-  job_id: z.string().min(1).optional().describe("Only this job's receipts."),
+  job_id: id("job_id").optional().describe("Only this job's receipts."),
   cursor: cursor.optional(),
 };
 

@@ -2,7 +2,7 @@
 import { UsageError } from "@catalytic/core";
 import type { McpLogger } from "@catalytic/mcp";
 import { DEFAULT_HOST, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_PORT } from "@catalytic/mcp/defaults";
-import { booleanOption, intOption, stringOption } from "../args.js";
+import { booleanOption, intOption, optionalIntOption, stringOption } from "../args.js";
 import { VERSION } from "../cli.js";
 import type { Command, CommandContext } from "../command.js";
 
@@ -14,6 +14,9 @@ function stderrLogger(ctx: CommandContext): McpLogger {
     error: (message) => ctx.note(`error: ${message}`),
   };
 }
+
+/** Upper bound of the token caps: far above any context window, low enough to stay an exact integer everywhere. */
+const MAX_TOKENS = 1_000_000_000;
 
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -29,13 +32,13 @@ const mcp: Command = {
   options: {
     http: { type: "boolean", description: "serve Streamable HTTP instead of stdio" },
     host: { type: "string", description: "address to bind with --http", defaultText: DEFAULT_HOST },
-    port: { type: "string", description: "port with --http (0: any free port)", defaultText: String(DEFAULT_PORT) },
+    port: { type: "integer", min: 0, max: 65_535, description: "port with --http (0: any free port)", defaultText: String(DEFAULT_PORT) },
     "token-file": { type: "string", description: "with --http: require 'Authorization: Bearer <token>' with the token in this file" },
     "read-only": { type: "boolean", description: "refuse plan and execute (the default on a non-loopback address)" },
     "allow-writes": { type: "boolean", description: "with --http on a non-loopback address: accept plan and execute (needs --token-file)" },
     "allowed-host": { type: "string", multiple: true, description: "with --http: another host name clients may use in Host/Origin" },
-    "max-output-tokens": { type: "string", description: "cap on the tokens one call returns", defaultText: String(DEFAULT_MAX_OUTPUT_TOKENS) },
-    "max-session-tokens": { type: "string", description: "cap on the tokens one session returns in total", defaultText: "none" },
+    "max-output-tokens": { type: "integer", min: 1, max: MAX_TOKENS, description: "cap on the tokens one call returns", defaultText: String(DEFAULT_MAX_OUTPUT_TOKENS) },
+    "max-session-tokens": { type: "integer", min: 1, max: MAX_TOKENS, description: "cap on the tokens one session returns in total", defaultText: "none" },
     "run-id": { type: "string", description: "run every session's receipts go to", defaultText: "a new run per session" },
   },
   details: [
@@ -48,13 +51,13 @@ const mcp: Command = {
     // Loaded only here: the server and the SDK would otherwise add to every command's start-up.
     const { serveHttp, serveStdio } = await import("@catalytic/mcp");
     const logger = stderrLogger(ctx);
-    const maxSession = stringOption(args, "max-session-tokens");
+    const maxSession = optionalIntOption(args, "max-session-tokens");
     const runId = stringOption(args, "run-id");
     const common = {
       root: ctx.root,
       readOnly: booleanOption(args, "read-only"),
-      maxOutputTokens: intOption(args, "max-output-tokens", DEFAULT_MAX_OUTPUT_TOKENS, 1),
-      ...(maxSession !== undefined ? { maxSessionTokens: intOption(args, "max-session-tokens", 1, 1) } : {}),
+      maxOutputTokens: intOption(args, "max-output-tokens", DEFAULT_MAX_OUTPUT_TOKENS),
+      ...(maxSession !== undefined ? { maxSessionTokens: maxSession } : {}),
       ...(runId !== undefined ? { runId } : {}),
       // Ants are this CLI's own `ants worker` processes.
       ...(process.argv[1] ? { cliPath: process.argv[1] } : {}),
@@ -71,7 +74,7 @@ const mcp: Command = {
     const handle = await serveHttp({
       ...common,
       host: stringOption(args, "host") ?? DEFAULT_HOST,
-      port: intOption(args, "port", DEFAULT_PORT, 0),
+      port: intOption(args, "port", DEFAULT_PORT),
       ...(tokenFile !== undefined ? { tokenFile } : {}),
       allowWrites: booleanOption(args, "allow-writes"),
       allowedHosts: (args.options["allowed-host"] as string[] | undefined) ?? [],
