@@ -7,7 +7,7 @@ import { applySlice, parseSlice, sha256Hex } from "@catalytic/core";
 import { copyToTemp, runCatalytic } from "../cli/helpers.js";
 import { CLI, REPO_ROOT, call, cassetteReceipts, connectStdio, demoWorkspace, fails, ok, type StdioSession } from "./helpers.js";
 
-const TOOLS = ["search", "resolve", "get_section", "plan", "execute", "receipts", "verify"];
+const TOOLS = ["search", "resolve", "get_section", "bundle", "plan", "execute", "receipts", "verify"];
 
 describe("catalytic mcp over stdio", () => {
   let root: string;
@@ -30,7 +30,7 @@ describe("catalytic mcp over stdio", () => {
       expect(tool.description, tool.name).toBeTruthy();
     }
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-    for (const name of ["search", "resolve", "get_section", "receipts", "verify"]) expect(byName[name]!.annotations?.readOnlyHint, name).toBe(true);
+    for (const name of ["search", "resolve", "get_section", "bundle", "receipts", "verify"]) expect(byName[name]!.annotations?.readOnlyHint, name).toBe(true);
     expect(byName.execute!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     expect(byName.plan!.annotations?.readOnlyHint).toBe(false);
     // the section schema of the contract, in the output schema
@@ -81,6 +81,29 @@ describe("catalytic mcp over stdio", () => {
     expect(result.payload).toContain("## Budgets");
     const receipts = cassetteReceipts(root, result.run_id);
     expect(receipts.some((r: any) => r.receiptId === result.receipt.receipt_id && r.receipt.op === "READ_SECTION")).toBe(true);
+  });
+
+  it("bundle returns the bundle and its pack, leaves a receipt, and a second bundle of the run reuses what the first delivered", async () => {
+    const runId = "bundle-run";
+    const first = await ok(session.client, "bundle", { intent: "how are budgets enforced @CANON/budgets", budget_tokens: 300, run_id: runId });
+    const bundle = first.bundle;
+    expect(bundle.run_id).toBe(runId);
+    expect(bundle.items[0]).toMatchObject({ ref: "@CANON/budgets", reason: "ref", reused: false });
+    expect(bundle.tokens_total).toBeLessThanOrEqual(300);
+    expect(first.pack).toMatch(/^# Context bundle: how are budgets enforced/);
+    expect(first.pack).toContain("A step may resolve at most 10 symbols");
+    const receipts = cassetteReceipts(root, runId);
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.receipt.outputs).toMatchObject({ tool: "bundle", bundle_id: bundle.bundle_id, tokens: first.tokens });
+    expect(receipts[0]!.receipt.expanded.map((e: any) => e.section_id)).toEqual(bundle.items.map((i: any) => i.section_id));
+    const second = await ok(session.client, "bundle", { intent: "how are budgets enforced @CANON/budgets", budget_tokens: 300, run_id: runId });
+    expect(second.bundle.reuse.items).toBe(bundle.items.length);
+    expect(second.bundle.items.every((i: any) => i.reused)).toBe(true);
+    expect(second.bundle.bundle_hash).toBe(bundle.bundle_hash);
+    expect(second.pack).not.toContain("A step may resolve at most 10 symbols");
+    const over = await fails(session.client, "bundle", { intent: "everything @CANON/AGREEMENT", budget_tokens: 5 });
+    expect(over.code).toBe("CAT_BUDGET_EXCEEDED");
+    expect(over.message).toContain("@CANON/AGREEMENT");
   });
 
   it("plan (dry run, then posted), execute, receipts and verify work end to end", async () => {
@@ -241,6 +264,25 @@ describe("output caps", () => {
       }
     } finally {
       await small.close();
+    }
+  });
+
+  it("a bundle budget over the output cap is CAT_OUTPUT_TOO_LARGE; the default budget fits the cap", async () => {
+    const session = await connectStdio(root, ["--max-output-tokens", "600"]);
+    const intent = "symbol scope budgets slice canon guide resolve receipts workers";
+    try {
+      const error = await fails(session.client, "bundle", { intent, budget_tokens: 2000, run_id: "over-cap" });
+      expect(error.code).toBe("CAT_OUTPUT_TOO_LARGE");
+      expect(error.hint).toContain("budget_tokens");
+      // nothing was recorded: the run holds no receipt
+      expect(cassetteReceipts(root, "over-cap")).toEqual([]);
+      const fitted = await ok(session.client, "bundle", { intent });
+      expect(fitted.bundle.budgets.max_tokens).toBeLessThan(600);
+      expect(fitted.bundle.items.length).toBeGreaterThan(0);
+      expect(fitted.tokens).toBeLessThanOrEqual(600);
+      expect(fitted.pack.length).toBeGreaterThan(0);
+    } finally {
+      await session.close();
     }
   });
 

@@ -12,12 +12,13 @@ export interface ExpansionRecord {
   tool: string;
   op: Extract<PlanStepOp, "READ_SYMBOL" | "READ_SECTION">;
   runId: string;
-  target: string;
-  expansion: ReceiptExpansion;
+  /** What was delivered, in order (one item for resolve and get_section, every item of a bundle). */
+  expansions: ReceiptExpansion[];
   /** Tokens delivered to the client by this call (o200k_base). */
   tokens: number;
-  /** Tool arguments worth keeping (ref, slice, cursor offset). */
+  /** Tool arguments worth keeping (ref, slice, page), and results worth keeping (bundle id and hash). */
   request: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
 }
 
 export interface RecordedReceipt {
@@ -45,14 +46,14 @@ export function recordExpansion(session: Session, record: ExpansionRecord): Reco
     status: "SUCCESS",
     worker_id: MCP_WORKER_ID,
     fencing_token: claimed.fencingToken,
-    expanded: [record.expansion],
-    actions: [{ type: "READ", target: record.target, status: "SUCCESS" }],
-    outputs: { tool: record.tool, tokens: record.tokens, tokenizer: TOKENIZER.name },
+    expanded: record.expansions,
+    actions: record.expansions.map((e) => ({ type: "READ", target: e.id, status: "SUCCESS" })),
+    outputs: { ...record.outputs, tool: record.tool, tokens: record.tokens, tokenizer: TOKENIZER.name },
     timings: { started_at: startedAt.toISOString(), finished_at: finishedAt.toISOString(), duration_ms: finishedAt.getTime() - startedAt.getTime() },
     metrics: {
-      bytes_expanded: record.expansion.bytes,
-      expansions: 1,
-      cache_hits: record.expansion.cache_hit ? 1 : 0,
+      bytes_expanded: record.expansions.reduce((sum, e) => sum + e.bytes, 0),
+      expansions: record.expansions.length,
+      cache_hits: record.expansions.filter((e) => e.cache_hit).length,
       estimated_tokens: record.tokens,
     },
   });

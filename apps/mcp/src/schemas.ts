@@ -1,7 +1,7 @@
 // Input and output schemas of the tools. Contract objects (Section, plan request and output, Receipt)
 // come from core's zod contract; the rest is the tools' own envelope, in the contract's snake_case.
 import { z } from "zod";
-import { ID_PATTERN, PlanOutputSchema, PlanRequestSchema, ReceiptSchema, SectionSchema } from "@catalytic/core";
+import { BundleSchema, ID_PATTERN, PlanOutputSchema, PlanRequestSchema, ReceiptSchema, SectionSchema } from "@catalytic/core";
 import { MAX_WORKERS } from "@catalytic/ants";
 import { MAX_K } from "./defaults.js";
 
@@ -83,6 +83,22 @@ export const GetSectionInput = {
 };
 
 export const GetSectionOutput = expansionFields;
+
+export const BundleInput = {
+  intent: z.string().min(1).describe("What the context is for; @NS/NAME refs written in it are always included."),
+  budget_tokens: z.number().int().min(1).optional().describe("max_tokens of the bundle (default: 4000, or 80% of the output cap if less)."),
+  refs: z.array(z.string().min(1)).max(MAX_K).optional().describe("Refs to include (@NS/NAME[#slug][:slice]), always, bounded by their slice or default."),
+  k: z.number().int().min(1).max(MAX_K).optional().describe("Search candidates to consider (default 10)."),
+  run_id: runId.optional(),
+};
+
+export const BundleOutput = {
+  run_id: z.string(),
+  bundle: BundleSchema,
+  pack: z.string().describe("The rendered context pack (Markdown): totals, then each item with its provenance line."),
+  receipt: receiptRef,
+  tokens: paging.tokens,
+};
 
 export const PlanInput = {
   request: PlanRequestSchema.extend({ run_id: id("run_id").optional().describe("Run of the plan (default: the session's run).") }).describe(

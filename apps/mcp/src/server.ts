@@ -7,6 +7,8 @@ import type { McpLogger } from "./options.js";
 import { registerResources } from "./resources.js";
 import { guarded, toolError, toolResult } from "./results.js";
 import {
+  BundleInput,
+  BundleOutput,
   ExecuteInput,
   ExecuteOutput,
   GetSectionInput,
@@ -23,17 +25,19 @@ import {
 } from "./schemas.js";
 import { SectionTokens } from "./sections.js";
 import type { Session } from "./session.js";
+import { bundleTool, type BundleArgs } from "./tools/bundle.js";
 import { getSectionTool, resolveTool } from "./tools/expand.js";
 import { executeTool, planTool, receiptsTool } from "./tools/jobs.js";
 import { searchTool } from "./tools/search.js";
 import { verifyTool } from "./tools/verify.js";
 
 /** Tool names, in the order clients list them. */
-export const TOOL_NAMES = ["search", "resolve", "get_section", "plan", "execute", "receipts", "verify"] as const;
+export const TOOL_NAMES = ["search", "resolve", "get_section", "bundle", "plan", "execute", "receipts", "verify"] as const;
 
 const INSTRUCTIONS = [
   "Catalytic serves bounded slices of this workspace's documentation and code instead of whole files.",
-  "Find candidates with search, read them with resolve (by @NS/NAME ref) or get_section (by section id), narrowing with a slice such as lines[0:40].",
+  "Find candidates with search, read them with resolve (by @NS/NAME ref) or get_section (by section id), narrowing with a slice such as lines[0:40];",
+  "or ask bundle for the smallest context for an intent within a token budget.",
   "Every read leaves a receipt in the session's run (see receipts). Output per call is capped; a truncated result carries next_cursor to continue.",
 ].join(" ");
 
@@ -98,6 +102,18 @@ export function createMcpServer(session: Session, memo: SectionTokens = new Sect
       annotations: READ,
     },
     run(async (args: { section_id: string; slice?: string; run_id?: string; cursor?: string }) => getSectionTool(session, args)),
+  );
+  server.registerTool(
+    "bundle",
+    {
+      title: "Bundle for an intent",
+      description:
+        "The smallest context for an intent: @refs in it (and refs) plus search candidates, each cut to a bounded slice and fitted to budget_tokens, with provenance and the whole-file baseline; returns the bundle and its rendered Markdown pack. Items this run already read are marked reused and not repeated.",
+      inputSchema: BundleInput,
+      outputSchema: BundleOutput,
+      annotations: READ,
+    },
+    run((args: BundleArgs) => bundleTool(session, args)),
   );
   server.registerTool(
     "plan",
