@@ -369,7 +369,8 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     const page = session.page;
     const cli = session.installedExtensionFile("dist/catalytic.cjs");
     const catalytic = (...args: string[]) => {
-      const result = spawnSync(process.execPath, [cli, "--root", workspace, "--json", ...args], { encoding: "utf8", timeout: 60_000 });
+      // Command-line paths are relative to the current folder (docs/cli.md), as a user in the workspace types them.
+      const result = spawnSync(process.execPath, [cli, "--root", workspace, "--json", ...args], { cwd: workspace, encoding: "utf8", timeout: 60_000 });
       expect(result.status, result.stderr).toBe(0);
       return JSON.parse(result.stdout) as Record<string, unknown>;
     };
