@@ -118,9 +118,22 @@ export {
   ReceiptErrorSchema,
   ReceiptTimingsSchema,
   ReceiptMetricsSchema,
+  ReceiptTokenMetricsSchema,
+  ReceiptLegacyMetricsSchema,
+  ReceiptTokenizerSchema,
   ReceiptSchema,
+  hasTokenMetrics,
 } from "./schemas/receipt.js";
-export type { ReceiptStatus, ReceiptExpansion, ReceiptAction, Receipt, ReceiptInput } from "./schemas/receipt.js";
+export type {
+  ReceiptStatus,
+  ReceiptExpansion,
+  ReceiptAction,
+  Receipt,
+  ReceiptInput,
+  ReceiptMetrics,
+  ReceiptTokenMetrics,
+  ReceiptLegacyMetrics,
+} from "./schemas/receipt.js";
 export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText } from "./schemas/validate.js";
 export type { SchemaProblem } from "./schemas/validate.js";
 export { PUBLISHED_SCHEMAS, generateJsonSchemas, jsonSchemaFileText } from "./schemas/registry.js";

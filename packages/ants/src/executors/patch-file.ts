@@ -58,4 +58,5 @@ export const patchFile: Executor = (step, ctx, receipt) => {
     });
   }
   commitWrite(ctx.root, receipt, filePath, target, patchLines(current, startLine, endLine, content));
+  receipt.produce(content);
 };

@@ -11,4 +11,5 @@ export const writeFile: Executor = (step, ctx, receipt) => {
   }
   const target = writeTarget(ctx.root, filePath);
   commitWrite(ctx.root, receipt, filePath, target, Buffer.from(content, "utf8"));
+  receipt.produce(content);
 };

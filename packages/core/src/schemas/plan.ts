@@ -102,6 +102,7 @@ export const PlanStepRefsSchema = z
     patch_end_line: lineNumber("Last line to patch (PATCH_FILE),").optional(),
     test_name: nonEmptyString("Test to run (RUN_TEST).").optional(),
     message: z.string().describe("Note message (NOTE).").optional(),
+    search_k: countAtLeast(1, "k of the search that proposed the item read (steps planned from a bundle); recorded in the receipt's metrics.").optional(),
   })
   .describe("References the step acts on; which fields are set depends on op.");
 
