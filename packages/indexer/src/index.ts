@@ -35,6 +35,7 @@ export type { CachedResolution, ResolveOptions } from "./resolve-cached.js";
 export type { SearchHit, SearchResult } from "./search.js";
 export { SNIPPET_MAX } from "./search.js";
 export { casPath, casRef, readCas, writeCas } from "./cas.js";
+export { writeFileAtomic } from "./atomic-write.js";
 export { indexPath, INDEX_FILE } from "./db.js";
 export { walkSources } from "./walk.js";
 export type { WalkedFile, WalkResult } from "./walk.js";

@@ -125,18 +125,31 @@ table { border-collapse: collapse; width: 100%; font-size: 0.9em; } th, td { tex
 code { font-family: ui-monospace, monospace; font-size: 0.95em; word-break: break-all; } .muted { opacity: 0.7; } .ok { color: #1a7f37; } .bad { color: #cf222e; }
 .figures { display: flex; gap: 28px; flex-wrap: wrap; margin: 12px 0; } .figure { font-size: 1.6em; font-weight: 600; }
 .chart { height: 320px; } .legend span { display: inline-block; margin-right: 16px; } .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
-.swatch-a { background: #d70206; } .swatch-b { background: #f05b4f; }
+.swatch-a { background: #8c959f; } .swatch-b { background: #1f883d; }
+.ct-series-a .ct-bar, .ct-series-a .ct-line, .ct-series-a .ct-point { stroke: #8c959f; }
+.ct-series-b .ct-bar, .ct-series-b .ct-line, .ct-series-b .ct-point { stroke: #1f883d; }
+.ct-bar { stroke-width: 12px; } .ct-line { stroke-width: 3px; }
 .ct-label { color: inherit; fill: currentColor; opacity: 0.75; }
 `;
 
-// Draws both charts from the embedded data; the page needs nothing else.
+// Draws both charts from the embedded data; the page needs nothing else. Chartist sets the svg's size with
+// setAttribute("style"), which a strict CSP (no 'unsafe-inline') refuses: the shim applies it through the CSSOM.
 const SCRIPT = `
+const setAttributes = Chartist.Svg.prototype.attr;
+Chartist.Svg.prototype.attr = function (attributes, ns) {
+  if (attributes && typeof attributes === "object" && typeof attributes.style === "string") {
+    const { style, ...rest } = attributes;
+    this._node.style.cssText = style;
+    return setAttributes.call(this, rest, ns);
+  }
+  return setAttributes.call(this, attributes, ns);
+};
 const data = JSON.parse(document.getElementById("report-data").textContent);
 const axisY = { axisY: { onlyInteger: true, offset: 60 } };
 new Chartist.BarChart("#chart-bars", { labels: data.bars.labels, series: [data.bars.baseline, data.bars.expanded] }, Object.assign({ height: "300px", seriesBarDistance: 12 }, axisY));
 const every = Math.max(1, Math.ceil(data.timeline.labels.length / 12));
 new Chartist.LineChart("#chart-timeline", { labels: data.timeline.labels, series: [data.timeline.baseline, data.timeline.expanded] },
-  Object.assign({ height: "300px", showPoint: data.timeline.labels.length <= 60, axisX: { labelInterpolationFnc: (value, index) => (index % every === 0 ? value : null) } }, axisY));
+  Object.assign({ height: "300px", lineSmooth: false, fullWidth: true, chartPadding: { right: 40 }, showPoint: data.timeline.labels.length <= 60, axisX: { labelInterpolationFnc: (value, index) => (index % every === 0 ? value : null) } }, axisY));
 document.body.setAttribute("data-charts", "drawn");
 `;
 
