@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Enforces the dependency direction of DESIGN §1: core -> indexer/cassette -> planner -> ants -> apps.
+// Enforces the dependency direction of docs/architecture.md: core -> indexer/cassette -> planner -> ants -> apps.
 // Usage: node scripts/lint-deps.mjs [package-dir ...]   (no argument: every package and app)
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import path from "node:path";

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { CLI, type CliResult, REPO_ROOT, copyToTemp, runCatalytic } from "./helpers.js";
 
 const DEMO = path.join(REPO_ROOT, "docs", "demo");
-const CORPORA = path.resolve(REPO_ROOT, "..", "shared", "corpora");
+const CORPORA = path.resolve(REPO_ROOT, "fixtures", "corpora");
 const dirs: string[] = [];
 
 afterEach(() => {
@@ -327,7 +327,7 @@ describe("catalytic search", () => {
 describe("both corpora through the CLI", () => {
   test.each([
     ["rust-book", "BOOK", 112, "@BOOK/ch04-01-what-is-ownership#the-stack-and-the-heap", "### The Stack and the Heap", "ownership borrow"],
-    ["tldr-en", "TLDR", 7426, "@TLDR/common/tar", "# tar", "compress archive"],
+    ["tldr-en-sample", "TLDR", 1150, "@TLDR/common/tar", "# tar", "compress archive"],
   ])("%s: build, verify, resolve, search", (name, namespace, files, reference, firstLine, query) => {
     const root = copy(path.join(CORPORA, name));
     writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ sources: [{ path: ".", namespace }] }));

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, runCatalytic, tempDir } from "./helpers.js";
 
-const FIXTURES = path.resolve(REPO_ROOT, "..", "shared", "reference", "fixtures");
+const FIXTURES = path.resolve(REPO_ROOT, "fixtures", "reference", "plan-requests");
 
 function workspace(): string {
   const root = tempDir("cat-plan-cli-");

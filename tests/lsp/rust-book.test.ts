@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CompletionItem, Diagnostic, DocumentSymbol, Hover, Location, PublishDiagnosticsParams, SymbolInformation } from "vscode-languageserver-protocol";
 import { LspClient, copyToTemp, removeTemp, uriOf } from "./client.js";
 
-const CORPUS = path.resolve(import.meta.dirname, "../../../shared/corpora/rust-book");
+const CORPUS = path.resolve(import.meta.dirname, "../../fixtures/corpora/rust-book");
 const OWNERSHIP = "ch04-01-what-is-ownership";
 let root: string;
 let client: LspClient;

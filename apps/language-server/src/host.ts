@@ -3,6 +3,7 @@
 // memory against the real model.
 import type { ReferenceMatch } from "@catalytic/core";
 import type { WorkspaceModel } from "@catalytic/indexer";
+import type { Diagnostic } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 
 export interface Logger {
@@ -33,6 +34,15 @@ export interface FeatureContext {
   /** Hover previews are capped at this many characters. */
   hoverPreviewChars: number;
 }
+
+/** A reference's verdict (a diagnostic without its range, or null when fine) and the file it resolves into. */
+export interface CheckedReference {
+  verdict: Omit<Diagnostic, "range"> | null;
+  target?: string;
+}
+
+/** Verdicts by `symbolId`, `#slug` and slice, shared across files until the model changes (the host owns it). */
+export type VerdictCache = Map<string, CheckedReference>;
 
 /** A cancellation token; long handlers check it between files. */
 export interface Cancellation {

@@ -1,4 +1,4 @@
-// Position helpers shared by the features: which reference is under the cursor, section ranges.
+// Position helpers shared by the features: which reference is under the cursor, offsets to positions, lines, section ranges.
 import type { ReferenceMatch } from "@catalytic/core";
 import type { ExtractedSection } from "@catalytic/indexer";
 import type { Position, Range } from "vscode-languageserver";
@@ -33,6 +33,30 @@ export function sectionRange(section: ExtractedSection): Range {
 /** The heading line(s) of a section: [headingLineStart, headingLineEnd), inside the section range. */
 export function headingRange(section: ExtractedSection): Range {
   return { start: { line: section.headingLineStart, character: 0 }, end: { line: section.headingLineEnd, character: 0 } };
+}
+
+/** The line and UTF-16 character of a string offset. */
+export function positionAt(text: string, offset: number): Position {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
+
+/** The text of line `line` (0-based) without its line break; undefined past the end. */
+export function lineText(text: string | undefined, line: number): string | undefined {
+  if (text === undefined) return undefined;
+  let start = 0;
+  for (let n = 0; n < line; n++) {
+    const next = text.indexOf("\n", start);
+    if (next === -1) return undefined;
+    start = next + 1;
+  }
+  const end = text.indexOf("\n", start);
+  return text.slice(start, end === -1 ? text.length : end).replace(/\r$/, "");
 }
 
 export function shortHash(hash: string): string {

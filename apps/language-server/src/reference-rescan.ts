@@ -5,6 +5,7 @@
 // undefined: the caller scans the whole text.
 import { scanReferences, type ReferenceMatch } from "@catalytic/core";
 import { diffRegion, proseLineOf } from "@catalytic/indexer";
+import { positionAt } from "./positions.js";
 
 /** Runs longer than this are scanned with the whole document (no gain, and rare). */
 const MAX_RUN_CHARS = 64 * 1024;
@@ -17,12 +18,6 @@ function runStart(text: string, offset: number): number {
 function runEnd(text: string, offset: number): number {
   const blank = text.indexOf("\n\n", offset);
   return blank === -1 ? text.length : blank + 1;
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-  return line;
 }
 
 /**
@@ -69,7 +64,7 @@ export function rescanAfterEdit(before: string, matches: readonly ReferenceMatch
   if (first === -1) return undefined;
   let last = first;
   while (last < matches.length && inRun(matches[last] as ReferenceMatch)) last++;
-  const line = lineAt(before, start);
+  const line = positionAt(before, start).line;
   if (!sameMatches(scanRun(before.slice(start, oldEnd), start, line), matches.slice(first, last))) return undefined;
   const rescanned = scanRun(after.slice(start, oldEnd + delta), start, line);
   const shifted = matches.slice(last).map((match) => moved(match, delta, 0));

@@ -8,8 +8,8 @@ import { WorkspaceModel, parseRegistry, settingsOf, sourcesOf, walkSources, type
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextEdit } from "vscode-languageserver";
 import { DocumentStore } from "./documents.js";
-import type { VerdictCache } from "./features/diagnostics.js";
-import type { FeatureContext, Logger } from "./host.js";
+import type { FeatureContext, Logger, VerdictCache } from "./host.js";
+import { positionAt } from "./positions.js";
 
 export interface LoadProgress {
   done: number;
@@ -255,16 +255,6 @@ function sameOutline(a: FileSnapshot, b: FileSnapshot): boolean {
     const t = b.sections[i] as (typeof b.sections)[number];
     return s === t || (s.lineStart === t.lineStart && s.lineEnd === t.lineEnd && s.slug === t.slug && s.heading === t.heading && s.level === t.level && s.headingPath.join("\u001f") === t.headingPath.join("\u001f"));
   });
-}
-
-function positionAt(text: string, offset: number): { line: number; character: number } {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
 }
 
 /** Best-effort line of a `$.a.b[0].c` problem path: the line of its last key, else 0. */

@@ -1,4 +1,4 @@
-// Posting work: a plain message (one job, one step, per the Phase 3 law) or a plan (one job, its steps and dependencies, its budget).
+// Posting work: a plain message (one job, one step, docs/cassette.md "Tables") or a plan (one job, its steps and dependencies, its budget).
 import { CassetteError, PlannerError, canonicalJson } from "@catalytic/core";
 import { writeTransaction } from "./connection.js";
 import { jobIdFor, messageIdFor, messageStepIdFor } from "./ids.js";

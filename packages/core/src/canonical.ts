@@ -62,7 +62,7 @@ export function contentHash(text: string): string {
   return sha256Hex(normalizeNewlines(text));
 }
 
-/** `section_id` = sha256 of `file_path:line_start:line_end:content_hash` (DESIGN §3). */
+/** `section_id` = sha256 of `file_path:line_start:line_end:content_hash` (docs/contract.md "Section"). */
 export function sectionId(filePath: string, lineStart: number, lineEnd: number, sectionContentHash: string): string {
   return sha256Hex(`${filePath}:${lineStart}:${lineEnd}:${sectionContentHash}`);
 }

@@ -1,4 +1,4 @@
-// Deterministic ids for plans (DESIGN §3, PHASE_4_PLANNER_LAW "Determinism Rules").
+// Deterministic ids for plans (docs/planner.md "Ids and hashes").
 import { canonicalJson, sha256Hex } from "./canonical.js";
 
 /**

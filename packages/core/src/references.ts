@@ -1,4 +1,4 @@
-// Reference syntax (DESIGN §5): `@NS/NAME[#slug][:slice]` in Markdown prose.
+// Reference syntax (docs/indexer.md "Symbols"): `@NS/NAME[#slug][:slice]` in Markdown prose.
 // The scanner is linear: one block pass over the lines, then one inline pass over each paragraph run.
 import { ReferenceSyntaxError } from "./errors.js";
 import { scanProse, splitLines } from "./markdown-prose.js";

@@ -1,4 +1,4 @@
-// Slice grammar (DESIGN §5), fail-closed: `lines[a:b]`, `chars[a:b]`, `head(n)`, `tail(n)`.
+// Slice grammar (docs/contract.md), fail-closed: `lines[a:b]`, `chars[a:b]`, `head(n)`, `tail(n)`.
 // Parsing is a hand-written linear scanner: no regex, so no backtracking on hostile input.
 import { normalizeNewlines } from "./canonical.js";
 import { SliceError } from "./errors.js";

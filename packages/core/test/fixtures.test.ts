@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { isCatalyticError, InputError } from "../src/errors.js";
 import { parsePlanRequestText } from "../src/schemas/validate.js";
 
-// /work/shared beside the repository: the clone CI makes has shared/ next to it.
-const FIXTURES = path.resolve(import.meta.dirname, "../../../../shared/reference/fixtures");
+// In-repo copy (fixtures/README.md): tests read nothing outside the repository.
+const FIXTURES = path.resolve(import.meta.dirname, "../../../fixtures/reference/plan-requests");
 const read = (file: string) => readFileSync(path.join(FIXTURES, file), "utf8");
 
 /** The two broken fixtures end with one `}` too many; the cleanup happens on the string only. */

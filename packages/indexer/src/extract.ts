@@ -1,4 +1,4 @@
-// Pure section extraction (DESIGN §3, §4): a file-level section plus one per Markdown heading, or per
+// Pure section extraction (docs/indexer.md "Sections"): a file-level section plus one per Markdown heading, or per
 // top-level declaration in code files. No I/O: the language server runs this over unsaved buffers.
 import { contentHash, normalizeNewlines, sectionId, uniqueSlugs } from "@catalytic/core";
 import { scanDeclarations } from "./declarations.js";

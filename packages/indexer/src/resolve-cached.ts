@@ -1,4 +1,4 @@
-// Resolution over index.db with the expansion cache (PHASE 2.2): validate symbol -> section ->
+// Resolution over index.db with the expansion cache (docs/indexer.md "Resolution and the bound"): validate symbol -> section ->
 // validate slice -> section content hash -> cache lookup -> HIT: stored payload / MISS: expand, store.
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";

@@ -1,11 +1,11 @@
-// Paths of the shared read-only corpora and helpers to copy them before anything writes.
+// Paths of the in-repo corpora (fixtures/README.md) and helpers to copy them before anything writes.
 import { cpSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export const CORPORA = path.resolve(__dirname, "../../../../shared/corpora");
+export const CORPORA = path.resolve(__dirname, "../../../fixtures/corpora");
 export const RUST_BOOK = path.join(CORPORA, "rust-book");
-export const TLDR = path.join(CORPORA, "tldr-en");
+export const TLDR = path.join(CORPORA, "tldr-en-sample");
 
 /** Every file under a folder, as POSIX paths relative to it, sorted. */
 export function listFiles(root: string, dir = ""): string[] {

@@ -52,8 +52,8 @@ describe("heading agreement with markdown-it over the corpora", () => {
     expect(disagreements(RUST_BOOK)).toEqual([]);
   });
 
-  it("agrees on every tldr-en file", { timeout: 300_000 }, () => {
-    expect(listFiles(TLDR).filter((f) => f.endsWith(".md")).length).toBeGreaterThan(7000);
+  it("agrees on every file of the tldr-en sample", { timeout: 300_000 }, () => {
+    expect(listFiles(TLDR).filter((f) => f.endsWith(".md")).length).toBeGreaterThan(1000);
     expect(disagreements(TLDR)).toEqual([]);
   });
 });

@@ -38,7 +38,7 @@ function model(): WorkspaceModel {
 }
 
 describe("WorkspaceModel", () => {
-  it("extracts sections with ids per DESIGN §3", () => {
+  it("extracts sections with ids per docs/contract.md", () => {
     const m = model();
     const sections = m.sectionsOf("docs/canon/AGREEMENT.md")!;
     expect(sections.map((s) => [s.headingPath, s.lineStart, s.lineEnd, s.slug])).toEqual([

@@ -1,5 +1,5 @@
 // A heading spanning its whole file (a tldr page's "# tar" on line 0) has the same lines and text as the
-// file section, so by DESIGN §3 the same id. One id must mean one thing in get, export, hash and counts.
+// file section, so by docs/contract.md "Section" the same id. One id must mean one thing in get, export, hash and counts.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { indexHash } from "@catalytic/core";

@@ -6,7 +6,7 @@ import { loadConfig } from "@catalytic/core";
 import { WorkspaceModel, readRegistry } from "@catalytic/indexer";
 import { modelSubstrate, planOptionsFromConfig, type PlanOptions, type PlanSubstrate } from "../src/index.js";
 
-export const FIXTURES = path.resolve(import.meta.dirname, "../../../../shared/reference/fixtures");
+export const FIXTURES = path.resolve(import.meta.dirname, "../../../fixtures/reference/plan-requests");
 
 export const GUIDE = [
   "# Guide",

@@ -5,9 +5,9 @@
 import { checkSliceBounds, isCatalyticError, type ReferenceMatch } from "@catalytic/core";
 import { chooseSlice, type ModelProblem, type SymbolRecord } from "@catalytic/indexer";
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from "vscode-languageserver";
-import type { FeatureContext } from "../host.js";
+import type { CheckedReference, FeatureContext, VerdictCache } from "../host.js";
 import { sectionRange } from "../positions.js";
-import { definitionSites } from "./rename.js";
+import { definitionSites } from "./symbol-sites.js";
 
 export const DIAGNOSTIC_SOURCE = "catalytic";
 const SUGGESTIONS = 3;
@@ -18,17 +18,6 @@ export interface DiagnosticData {
   symbolId?: string;
   suggestions?: string[];
 }
-
-type Verdict = Omit<Diagnostic, "range">;
-
-/** A reference's verdict and the file it resolves into; valid while the model does not change. */
-export interface CheckedReference {
-  verdict: Verdict | null;
-  target?: string;
-}
-
-/** Verdicts by `symbolId`, `#slug` and slice, shared across files until the model changes. */
-export type VerdictCache = Map<string, CheckedReference>;
 
 export function groupProblems(problems: readonly ModelProblem[]): Map<string, ModelProblem[]> {
   const byFile = new Map<string, ModelProblem[]>();
@@ -101,7 +90,7 @@ function checkReference(ctx: FeatureContext, match: ReferenceMatch): CheckedRefe
         if (section) relatedInformation.push({ location: { uri: ctx.docs.uriOf(section.filePath), range: sectionRange(section) }, message: `did you mean ${id}?` });
       }
     }
-    const verdict: Verdict = {
+    const verdict: NonNullable<CheckedReference["verdict"]> = {
       severity: WARNINGS.has(error.code) ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
       code: error.code,
       source: DIAGNOSTIC_SOURCE,

@@ -2,7 +2,7 @@
 import { SymbolKind, type DocumentSymbol } from "vscode-languageserver";
 import type { FeatureContext } from "../host.js";
 import { headingRange, sectionRange } from "../positions.js";
-import { definitionSites } from "./rename.js";
+import { definitionSites } from "./symbol-sites.js";
 
 export function documentSymbols(ctx: FeatureContext, uri: string): DocumentSymbol[] | undefined {
   const file = ctx.docs.pathOf(uri);
@@ -29,7 +29,7 @@ export function documentSymbols(ctx: FeatureContext, uri: string): DocumentSymbo
   const seen = new Set<string>();
   for (const symbol of ctx.model.listSymbols()) {
     if (seen.has(symbol.symbolId)) continue;
-    // resolveTarget, not getSection: a heading spanning its file shares the file section's id (DESIGN §3).
+    // resolveTarget, not getSection: a heading spanning its file shares the file section's id (docs/indexer.md "Sections").
     const section = symbol.sectionId ? ctx.model.resolveTarget(symbol.symbolId) : undefined;
     const sites = definitionSites(ctx, symbol.symbolId).filter((site) => site.file === file && site.origin !== "namespace");
     if (section?.filePath === file) {

@@ -1,48 +1,10 @@
 // Rename a symbol defined in catalytic.symbols.json or front matter: the definition and every use.
 import { SymbolError, isSymbolId } from "@catalytic/core";
-import { unknownSymbolError, type SymbolDefinition } from "@catalytic/indexer";
+import { unknownSymbolError } from "@catalytic/indexer";
 import type { Position, Range, TextEdit, WorkspaceEdit } from "vscode-languageserver";
 import type { Cancellation, FeatureContext } from "../host.js";
 import { rangeContains } from "../positions.js";
-import { symbolAt, usesOf } from "./references.js";
-
-export interface DefinitionSite {
-  file: string;
-  origin: SymbolDefinition["origin"];
-  /** The id as written (without quotes); the start of the file for namespace symbols. */
-  range: Range;
-}
-
-/** Where each definition of `symbolId` writes the id. */
-export function definitionSites(ctx: FeatureContext, symbolId: string): DefinitionSite[] {
-  const symbol = ctx.model.getSymbol(symbolId);
-  if (!symbol) return [];
-  return symbol.definitions.map((definition) => ({ file: definition.file, origin: definition.origin, range: idRange(ctx, symbolId, definition) }));
-}
-
-function idRange(ctx: FeatureContext, symbolId: string, definition: SymbolDefinition): Range {
-  const fallback = { start: { line: definition.line, character: definition.character ?? 0 }, end: { line: definition.line, character: definition.character ?? 0 } };
-  if (definition.origin === "namespace") return fallback;
-  const line = lineOf(ctx.docs.text(definition.file), definition.line);
-  if (line === undefined) return fallback;
-  let at = line.indexOf(JSON.stringify(symbolId).slice(0, -1), definition.character ?? 0);
-  if (at === -1) at = line.indexOf(symbolId);
-  else at += 1;
-  if (at === -1) return fallback;
-  return { start: { line: definition.line, character: at }, end: { line: definition.line, character: at + symbolId.length } };
-}
-
-function lineOf(text: string | undefined, line: number): string | undefined {
-  if (text === undefined) return undefined;
-  let start = 0;
-  for (let n = 0; n < line; n++) {
-    const next = text.indexOf("\n", start);
-    if (next === -1) return undefined;
-    start = next + 1;
-  }
-  const end = text.indexOf("\n", start);
-  return text.slice(start, end === -1 ? text.length : end).replace(/\r$/, "");
-}
+import { definitionSites, symbolAt, usesOf } from "./symbol-sites.js";
 
 function renamable(ctx: FeatureContext, symbolId: string): void {
   const symbol = ctx.model.getSymbol(symbolId);

@@ -34,7 +34,7 @@ export async function workspaceSymbols(ctx: FeatureContext, query: string, token
     const score = fuzzyScore(query, symbolId);
     if (score === undefined) continue;
     const symbol = ctx.model.getSymbol(symbolId);
-    // resolveTarget, not getSection: a heading spanning its file shares the file section's id (DESIGN §3).
+    // resolveTarget, not getSection: a heading spanning its file shares the file section's id (docs/indexer.md "Sections").
     const section = symbol?.sectionId ? ctx.model.resolveTarget(symbolId) : undefined;
     const definition = symbol?.definitions[0];
     const location = section

@@ -1,4 +1,4 @@
-// Budgets: per-step expansion limits and per-plan limits (DESIGN §3). Any breach fails closed.
+// Budgets: per-step expansion limits and per-plan limits (docs/contract.md "Budgets"). Any breach fails closed.
 import { z } from "zod";
 import { countAtLeast } from "./common.js";
 

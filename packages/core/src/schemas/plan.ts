@@ -1,4 +1,4 @@
-// Plan request, plan step and plan output, version 1.1 of reference/schemas/plan_*.schema.json.
+// Plan request, plan step and plan output, version 1.1 (docs/contract.md, docs/schemas/plan_*.schema.json).
 import { z } from "zod";
 import { PlanBudgetsSchema } from "./budgets.js";
 import { countAtLeast, nonEmptyString, sha256Hex, sliceText, StepIdSchema } from "./common.js";
@@ -122,7 +122,7 @@ export const PlanStepExpectedOutputsSchema = z
   })
   .describe("What the step is expected to produce.");
 
-/** The refs each op cannot do without (PHASE_4_PLANNER_LAW "Operation Types", plus READ_FILE). */
+/** The refs each op cannot do without (docs/planner.md "From request to steps"). */
 const REQUIRED_REFS: Record<z.infer<typeof PlanStepOpSchema>, readonly (keyof z.infer<typeof PlanStepRefsSchema>)[]> = {
   READ_SECTION: ["section_id"],
   READ_SYMBOL: ["symbol_id"],

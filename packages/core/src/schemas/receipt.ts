@@ -1,4 +1,4 @@
-// Receipt: the immutable record of one executed step (CONTRACT "Receipt", extended for ants: DESIGN §7).
+// Receipt: the immutable record of one executed step (docs/contract.md "Receipt", docs/ants.md).
 import { z } from "zod";
 import { countAtLeast, nonEmptyString, sha256Hex, sliceText } from "./common.js";
 import { PlanStepOpSchema } from "./plan.js";

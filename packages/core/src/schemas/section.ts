@@ -1,4 +1,4 @@
-// Section: the canonical content unit extracted from a source file (DESIGN §3, §4).
+// Section: the canonical content unit extracted from a source file (docs/contract.md "Section", docs/indexer.md "Sections").
 import { z } from "zod";
 import { countAtLeast, nonEmptyString, sha256Hex } from "./common.js";
 

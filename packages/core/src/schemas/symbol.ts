@@ -1,4 +1,4 @@
-// Symbol: a compact, named reference to a file, a heading or one pinned section (DESIGN §3, §5).
+// Symbol: a compact, named reference to a file, a heading or one pinned section (docs/contract.md "Symbol", docs/indexer.md "Symbols").
 import { z } from "zod";
 import { nonEmptyString, sliceText } from "./common.js";
 
