@@ -38,7 +38,11 @@ describe("receipt metrics", () => {
     }
     const byOp = (op: string) => receipts.filter((r) => r.op === op).map((r) => r.metrics as Record<string, unknown>);
     expect(byOp("WRITE_FILE")[0]).toMatchObject({ tokens_in: 0, tokens_out: counter.count("# New\n\nwritten by the run\n") });
-    expect(byOp("PATCH_FILE")[0]).toMatchObject({ tokens_out: counter.count("line three") });
+    // A patch reads exactly the lines it replaces.
+    expect(byOp("PATCH_FILE")[0]).toMatchObject({ tokens_out: counter.count("line three"), tokens_in: counter.count("line 3\n"), bytes_expanded: 7, expansions: 1 });
+    expect(receipts.find((r) => r.op === "PATCH_FILE")!.expanded).toEqual([
+      { kind: "file", id: "README.md", file_path: "README.md", slice: "lines[2:3]", content_hash: sha256Hex("line 3\n"), bytes: 7, cache_hit: false, tokens: counter.count("line 3\n"), reused: false },
+    ]);
     expect(byOp("READ_FILE")[0]).toMatchObject({ tokens_in: counter.count(readme.toString("utf8")), tokens_out: 0, search_k: null });
     for (const test of byOp("RUN_TEST")) expect(test.tokens_out).toBeGreaterThan(0);
   });

@@ -32,7 +32,10 @@ describe("buildReport", () => {
     // The second read of @TEST/install is reused: expanded counts it once.
     const install = run!.steps[0]!.tokens_in!;
     expect(install).toBeGreaterThan(0);
-    expect(run!.totals.tokens_expanded).toBe(install);
+    // The patch read the one line it replaced.
+    const patchedLine = counter.count("line 3\n");
+    expect(run!.steps[2]).toMatchObject({ op: "PATCH_FILE", tokens_in: patchedLine, files: ["README.md"] });
+    expect(run!.totals.tokens_expanded).toBe(install + patchedLine);
     // Baseline: guide.md (read) from disk, README.md (patched) as it was before the run; the created file is not in it.
     expect(run!.baseline).toEqual({
       tokens: counter.count(GUIDE) + counter.count(README),
@@ -44,9 +47,9 @@ describe("buildReport", () => {
     });
     expect(run!.steps[0]).toMatchObject({ files: ["guide.md"], baseline_tokens: counter.count(GUIDE), search_k: null, legacy: false });
     expect(run!.steps[3]).toMatchObject({ files: [], baseline_tokens: 0 });
-    expect(run!.ratio).toBeCloseTo(install / (counter.count(GUIDE) + counter.count(README)), 10);
-    expect(run!.reuse_rate).toBe(0.5);
-    expect(run!.cache_hit_rate).toBe(0.5);
+    expect(run!.ratio).toBeCloseTo((install + patchedLine) / (counter.count(GUIDE) + counter.count(README)), 10);
+    expect(run!.reuse_rate).toBeCloseTo(1 / 3, 10);
+    expect(run!.cache_hit_rate).toBeCloseTo(1 / 3, 10);
     expect(renderReportText(report)).toContain("run r1: 1 job(s), 5 step(s)");
   });
 
