@@ -75,6 +75,8 @@ export type {
   JobsChangedParams,
   ReadCasParams,
   ReadCasResult,
+  ReportParams,
+  ReportResult,
 } from "./protocol.js";
 export { SHA256_HEX_PATTERN, STEP_ID_PATTERN, StepIdSchema } from "./schemas/common.js";
 export { SYMBOL_ID_PATTERN, SymbolIdSchema, SymbolTargetTypeSchema, SymbolSchema } from "./schemas/symbol.js";
