@@ -140,4 +140,4 @@ if (failures > 0) {
   process.stdout.write(`\ndemo FAILED: ${failures} unexpected result(s) above\n`);
   process.exit(1);
 }
-process.stdout.write(`\n${bold("demo OK")}: references went in, bounded slices came out, the cache proved it, and every step left a receipt.\n`);
+process.stdout.write(`\n${bold("demo OK")}: references went in, bounded slices came out, the cache proved it, every step left a receipt, and the report measured what it saved.\n`);
