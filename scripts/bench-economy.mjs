@@ -27,6 +27,7 @@ const { values: opts } = parseArgs({
     "budget-tokens": { type: "string", default: "2000" },
     "outline-slice": { type: "string", default: "head(240)" }, // head(n) only
     "outline-budget": { type: "string", default: "0.15" },
+    "patch-request": { type: "string", default: "turn a heading into a GitHub-style anchor slug" },
     term: { type: "string", default: "compiler" },
     replacement: { type: "string", default: "translator" },
     keep: { type: "boolean", default: false },
@@ -154,7 +155,7 @@ function evidenceRetrieval() {
 }
 
 // 2. Find and patch one function in a TypeScript code base: search -> READ_SECTION -> PATCH_FILE -> RUN_TEST.
-const PATCH_REQUEST = "turn a heading into a GitHub-style anchor slug";
+const PATCH_REQUEST = opts["patch-request"];
 const OLD_LINE = '  return heading.trim().toLowerCase().replace(DROPPED, "").replace(/ /g, "-");';
 const NEW_LINE = '  return heading.trim().toLowerCase().replace(DROPPED, "").replace(/ /g, "-").replace(/^-+|-+$/g, "");';
 // The configured test: type-checks the patched file with the repository's TypeScript, then runs it.
@@ -196,13 +197,14 @@ function patchFunction() {
     const lineStart = section.lineStart ?? section.line_start;
     const lineEnd = section.lineEnd ?? section.line_end;
     const file = readFileSync(path.join(root, filePath));
-    const { exitCode } = planAndExecute(root, {
+    // The read, then (as a model would, after reading) the patch and the test: two jobs of one run.
+    const read = planAndExecute(root, { runId, request: { run_id: runId, request_id: "read-slugify", intent: PATCH_REQUEST, inputs: { sections: [sectionId] } } });
+    const patch = planAndExecute(root, {
       runId,
       request: {
         run_id: runId,
         request_id: "patch-slugify",
         intent: PATCH_REQUEST,
-        inputs: { sections: [sectionId] },
         ops: [
           { op: "PATCH_FILE", file_path: filePath, file_hash: sha256(file), patch_start_line: lineStart + 1, patch_end_line: lineEnd, content: content.replace(OLD_LINE, NEW_LINE) },
           { op: "RUN_TEST", test_name: "slug-check" },
@@ -213,7 +215,7 @@ function patchFunction() {
     const after = readFileSync(path.join(root, filePath), "utf8");
     const changed = listFiles(root).filter((f) => before.get(f) !== sha256(readFileSync(path.join(root, f))));
     checks.push(
-      ["the run succeeded (patch applied, test passed)", exitCode === 0 && run.steps.every((s) => s.status === "SUCCESS")],
+      ["the run succeeded (section read, patch applied, test passed)", read.exitCode === 0 && patch.exitCode === 0 && run.steps.every((s) => s.status === "SUCCESS")],
       ["the patched function compiles and its test passes (RUN_TEST receipt)", run.steps.some((s) => s.op === "RUN_TEST" && s.status === "SUCCESS")],
       ["slug.ts holds the new line and nothing else changed", after.includes(NEW_LINE) && changed.join() === filePath],
     );
