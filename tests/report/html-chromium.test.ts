@@ -7,6 +7,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
+import { TOKENIZER } from "@catalytic/core";
+import { renderReportHtml, type Report, type ReportRun } from "@catalytic/report";
 import { CLI, REPO_ROOT, copyToTemp, runCatalytic } from "../cli/helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -79,5 +81,32 @@ describe("HTML report in Chromium", () => {
     writeFileSync(path.join(path.dirname(htmlFile), "report.png"), await page.screenshot({ fullPage: true }));
     expect(requests).toEqual([pathToFileURL(htmlFile).href]);
     expect([...new Set(problems)]).toEqual([]);
+  });
+
+  it("several runs: a bar pair per run, hostile run ids shown as text and never run", async () => {
+    const hostile = `<img src=x onerror="window.__pwned = 1">`;
+    const run = (runId: string, expanded: number, baseline: number): ReportRun => ({
+      run_id: runId,
+      jobs: 1,
+      steps: [],
+      totals: { steps: 1, legacy_steps: 0, tokens_in: expanded, tokens_reused: 0, tokens_expanded: expanded, tokens_out: 0, bytes_expanded: 0, expansions: 1, cache_hits: 0, reused: 0 },
+      baseline: { tokens: baseline, files: [], missing: [] },
+      ratio: expanded / baseline,
+      reuse_rate: 0,
+      cache_hit_rate: 0,
+    });
+    const runs = [run("task-1", 500, 9000), run(hostile, 800, 4000), run("task-3", 120, 30000)];
+    const report: Report = { report_version: 1, tokenizer: { ...TOKENIZER }, runs, totals: { ...runs[0]!.totals, tokens_expanded: 1420 }, baseline_tokens: 43000, ratio: 1420 / 43000, reuse_rate: 0, cache_hit_rate: 0 };
+    const file = path.join(path.dirname(htmlFile), "runs.html");
+    writeFileSync(file, renderReportHtml(report));
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, offline: true });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector("body[data-charts=drawn]", { timeout: 10_000 });
+    const series = await page.$$eval("#chart-bars svg .ct-series", (groups) => groups.map((g) => g.querySelectorAll("line.ct-bar").length));
+    expect(series).toEqual([3, 3]);
+    const labels = await page.$$eval("#chart-bars .ct-label.ct-horizontal", (spans) => spans.map((s) => s.textContent));
+    expect(labels).toEqual(["task-1", hostile, "task-3"]);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.$$eval("img", (images) => images.length)).toBe(0);
   });
 });
