@@ -100,6 +100,10 @@ CREATE TRIGGER tr_job_budgets_insert_guard BEFORE INSERT ON job_budgets
 WHEN NEW.bytes_used <> 0 OR NEW.symbols_used <> 0
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: job_budgets: usage starts at zero'); END;
 
+CREATE TRIGGER tr_job_budgets_no_replace BEFORE INSERT ON job_budgets
+WHEN EXISTS (SELECT 1 FROM job_budgets x WHERE x.job_id = NEW.job_id)
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: job_budgets: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
+
 CREATE TRIGGER tr_job_budgets_usage_guard BEFORE UPDATE ON job_budgets
 WHEN NEW.job_id IS NOT OLD.job_id OR NEW.max_bytes IS NOT OLD.max_bytes OR NEW.max_symbols IS NOT OLD.max_symbols
   OR NEW.bytes_used < OLD.bytes_used OR NEW.symbols_used < OLD.symbols_used
@@ -119,11 +123,22 @@ WHEN NOT EXISTS (
 )
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: jobs: run_id, message_seq and idempotency_key must match the parent message'); END;
 
+CREATE TRIGGER tr_jobs_no_replace BEFORE INSERT ON jobs
+WHEN EXISTS (SELECT 1 FROM jobs x WHERE x.job_id = NEW.job_id)
+  OR EXISTS (SELECT 1 FROM jobs x WHERE x.message_id = NEW.message_id AND x.ordinal = NEW.ordinal)
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: jobs: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
+
 CREATE TRIGGER tr_messages_append_only_delete BEFORE DELETE ON messages
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: messages are append-only: DELETE rejected'); END;
 
 CREATE TRIGGER tr_messages_append_only_update BEFORE UPDATE ON messages
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: messages are append-only: UPDATE rejected'); END;
+
+CREATE TRIGGER tr_messages_no_replace BEFORE INSERT ON messages
+WHEN EXISTS (SELECT 1 FROM messages x WHERE x.message_id = NEW.message_id)
+  OR EXISTS (SELECT 1 FROM messages x WHERE x.run_id = NEW.run_id AND x.seq = NEW.seq)
+  OR EXISTS (SELECT 1 FROM messages x WHERE x.run_id = NEW.run_id AND x.idempotency_key = NEW.idempotency_key)
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: messages: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
 
 CREATE TRIGGER tr_messages_sequence_guard BEFORE INSERT ON messages
 WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE run_id = NEW.run_id)
@@ -148,6 +163,11 @@ WHEN NOT EXISTS (
 )
 BEGIN SELECT RAISE(ABORT, 'CAT_LEASE_NOT_HELD: receipts: the step must be LEASED by this worker with this fencing token and an unexpired lease'); END;
 
+CREATE TRIGGER tr_receipts_no_replace BEFORE INSERT ON receipts
+WHEN EXISTS (SELECT 1 FROM receipts x WHERE x.step_id = NEW.step_id)
+  OR EXISTS (SELECT 1 FROM receipts x WHERE x.job_id = NEW.job_id AND x.job_seq = NEW.job_seq)
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
+
 CREATE TRIGGER tr_step_deps_immutable_delete BEFORE DELETE ON step_deps
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_deps are immutable: DELETE rejected'); END;
 
@@ -161,6 +181,10 @@ WHEN NOT EXISTS (
     AND d.ordinal < s.ordinal AND s.status = 'PENDING' AND s.fencing_token = 0
 )
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_deps: a dependency is an earlier step of the same job, added before the step is ever claimed'); END;
+
+CREATE TRIGGER tr_step_deps_no_replace BEFORE INSERT ON step_deps
+WHEN EXISTS (SELECT 1 FROM step_deps x WHERE x.step_id = NEW.step_id AND x.depends_on_step_id = NEW.depends_on_step_id)
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_deps: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
 
 CREATE TRIGGER tr_step_transitions_append_only_delete BEFORE DELETE ON step_transitions
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_transitions are append-only: DELETE rejected'); END;
@@ -176,6 +200,10 @@ WHEN NEW.from_status IS NEW.to_status
       AND s.status = NEW.to_status AND s.fencing_token = NEW.fencing_token
   )
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_transitions: rows are written by the steps triggers only'); END;
+
+CREATE TRIGGER tr_step_transitions_no_replace BEFORE INSERT ON step_transitions
+WHEN EXISTS (SELECT 1 FROM step_transitions x WHERE x.transition_id = NEW.transition_id)
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_transitions: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
 
 CREATE TRIGGER tr_steps_claim_dependency_guard BEFORE UPDATE ON steps
 WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
@@ -248,6 +276,11 @@ WHEN OLD.status = 'LEASED' AND NEW.status = 'LEASED' AND NOT (NEW.step_id IS NOT
     AND NEW.lease_expires_at > OLD.lease_expires_at AND OLD.lease_expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
   )
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: lease fields change only by renewal (same owner and token, unexpired lease, expiry moves forward)'); END;
+
+CREATE TRIGGER tr_steps_no_replace BEFORE INSERT ON steps
+WHEN EXISTS (SELECT 1 FROM steps x WHERE x.step_id = NEW.step_id)
+  OR EXISTS (SELECT 1 FROM steps x WHERE x.run_id = NEW.run_id AND x.message_seq = NEW.message_seq AND x.job_ordinal = NEW.job_ordinal AND x.ordinal = NEW.ordinal)
+BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
 
 CREATE TRIGGER tr_steps_record_insert AFTER INSERT ON steps
 BEGIN

@@ -63,6 +63,8 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
         details: { runId, jobId },
       });
     }
+    // A plan edited in the ledger after posting starts no ant (each claim checks it again).
+    cassette.requireIntactJob(jobId);
   } finally {
     cassette.close();
   }

@@ -168,7 +168,9 @@ async function cassetteRound(Cassette, bundle, dir, round) {
       const file = path.join(dir, `${system}-${round}-${processes}.db`);
       const cassette = Cassette.open(file);
       const steps = planSteps(`${round}${processes}`);
-      cassette.postPlan({ runId: "bench", idempotencyKey: "bench", request: {}, intent: "bench", planHash: "h", plannerVersion: "bench", steps });
+      const { planHash } = await import(pathToFileURL(bundle).href);
+      const hash = planHash("bench", "bench", steps.map((step) => step.payload));
+      cassette.postPlan({ runId: "bench", idempotencyKey: "bench", request: {}, intent: "bench", planHash: hash, plannerVersion: "bench", steps });
       cassette.close();
       figures[system][processes] = await drain(system, bundle, file, processes);
       const check = Cassette.open(file);

@@ -2,7 +2,8 @@
 import path from "node:path";
 import type Database from "better-sqlite3";
 import { STATE_DIR } from "@catalytic/core";
-import { openConnection, silentLogger, writeTransaction, type Logger } from "./connection.js";
+import { openConnection, readQuery, silentLogger, writeTransaction, type Logger } from "./connection.js";
+import { requireIntactJob } from "./integrity.js";
 import { createLedger, type Ledger } from "./ledger.js";
 import {
   claimNextStep,
@@ -34,6 +35,8 @@ import {
 import type { ClaimedStep, JobRecord, JobStatus, MessageRecord, ReceiptRecord, RunSummary, StepRecord } from "./records.js";
 import { applyMigrations, dumpSchema } from "./schema.js";
 import { verifyLedger, type VerifyResult } from "./verify.js";
+import { checkCheckpoint, makeCheckpoint, proveReceipt, type CheckpointCheck, type ReceiptProof, type SignedCheckpoint } from "./checkpoint.js";
+import type { NoteSigner, NoteVerifier } from "./note.js";
 
 export const CASSETTE_FILE = "cassette.db";
 
@@ -122,6 +125,11 @@ export class Cassette {
     return consumeBudget(this.ledger, jobId, bytes, symbols);
   }
 
+  /** CAT_PLAN_TAMPERED unless the job's ids, plan hash and step payloads still agree (claims check this too). */
+  requireIntactJob(jobId: string): void {
+    readQuery(() => requireIntactJob(this.ledger, jobId));
+  }
+
   jobStatus(jobId: string): JobStatus {
     return jobStatus(this.ledger, jobId);
   }
@@ -170,6 +178,21 @@ export class Cassette {
 
   verify(runId?: string): VerifyResult {
     return verifyLedger(this.ledger, runId);
+  }
+
+  /** A signed tree head over every receipt (docs/cassette.md#checkpoints); deterministic for one ledger and key. */
+  checkpoint(signer: NoteSigner, withLeaves = true): SignedCheckpoint {
+    return makeCheckpoint(this.ledger, signer, withLeaves);
+  }
+
+  /** Whether this ledger extends a signed checkpoint (consistency proof), and where it departs from it if not. */
+  checkCheckpoint(text: string, verifier: NoteVerifier): CheckpointCheck {
+    return checkCheckpoint(this.ledger, text, verifier);
+  }
+
+  /** An inclusion proof of one receipt, against a given checkpoint or a new one signed by `signer`. */
+  proveReceipt(receiptId: string, against: { signer: NoteSigner } | { text: string; verifier: NoteVerifier }): ReceiptProof {
+    return proveReceipt(this.ledger, receiptId, against);
   }
 
   changesSince(cursor: number, limit?: number): ChangeBatch {

@@ -52,6 +52,11 @@ export function receiptHashFor(input: ReceiptHashInput): string {
  * serialized again (the completion holds the write lock while it hashes). Keys in canonicalJson's sorted order.
  */
 export function receiptHashOfCanonical(header: Omit<ReceiptHashInput, "receipt">, receiptJson: string): string {
+  return sha256Hex(receiptDocumentOfCanonical(header, receiptJson));
+}
+
+/** The canonical JSON document a receipt hash is the sha256 of; also a checkpoint's Merkle leaf (checkpoint.ts). */
+export function receiptDocumentOfCanonical(header: Omit<ReceiptHashInput, "receipt">, receiptJson: string): string {
   const fields: Array<[string, string]> = [
     ["fencing_token", canonicalJson(header.fencingToken)],
     ["job_id", canonicalJson(header.jobId)],
@@ -63,5 +68,5 @@ export function receiptHashOfCanonical(header: Omit<ReceiptHashInput, "receipt">
     ["step_id", canonicalJson(header.stepId)],
     ["worker_id", canonicalJson(header.workerId)],
   ];
-  return sha256Hex(`{${fields.map(([key, json]) => `"${key}":${json}`).join(",")}}`);
+  return `{${fields.map(([key, json]) => `"${key}":${json}`).join(",")}}`;
 }

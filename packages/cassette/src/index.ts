@@ -23,3 +23,11 @@ export type {
 export { SCHEMA_VERSION } from "./migrations/index.js";
 export { REQUIRED_TABLES, REQUIRED_TRIGGERS } from "./schema.js";
 export { receiptHashFor } from "./ids.js";
+// postPlan requires planHash(run_id, request_id, step payloads): re-exported for plain-node callers (the benchmark).
+export { planHash } from "@catalytic/core";
+export { verifyReceiptProof } from "./checkpoint.js";
+export type { CheckpointCheck, ProofVerification, ReceiptProof, SignedCheckpoint } from "./checkpoint.js";
+export { CHECKPOINT_KEY_NAME, CHECKPOINT_ORIGIN, parseVerifierKey, signerFromPem } from "./note.js";
+export type { NoteSigner, NoteVerifier } from "./note.js";
+export { CHECKPOINT_KEY_FILE, defaultCheckpointKeyPath, loadCheckpointKey, requireKeyOutsideState } from "./checkpoint-key.js";
+export { consistencyProof, inclusionProof, leafHash, nodeHash, treeRoot, verifyConsistency, verifyInclusion } from "./merkle.js";

@@ -5,6 +5,7 @@ import { writeTransaction } from "./connection.js";
 import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
 import { JOB_STEPS, SQL_NOW_MS, STEP_RETURNING, isoNow, type Ledger } from "./ledger.js";
 import { msToIso, toStep, type ClaimedStep, type Outcome, type StepRow } from "./records.js";
+import { isIntactStep, requireIntactStep } from "./integrity.js";
 import { requireCount, requireNonEmpty, requireOutcome, requireToken, requireTtlMs } from "./validate.js";
 
 export interface CompleteStepInput {
@@ -26,8 +27,8 @@ export const RUNNABLE_CONDITION = RUNNABLE;
 // Hot-path SQL as module constants: one string each, so the statement cache never rehashes a rebuilt string.
 const LEASE_SQL = `UPDATE steps SET status = 'LEASED', lease_owner = ?, lease_expires_at = ${SQL_NOW_MS} + ?, fencing_token = fencing_token + 1
   WHERE step_id = ? AND status = 'PENDING' RETURNING ${STEP_RETURNING}`;
-const NEXT_IN_RUN_SQL = `SELECT s.step_id FROM steps s WHERE s.run_id = ? AND ${RUNNABLE} ORDER BY s.message_seq, s.job_ordinal, s.ordinal LIMIT 1`;
-const NEXT_IN_JOB_SQL = `SELECT s.step_id FROM ${JOB_STEPS}
+const NEXT_IN_RUN_SQL = `SELECT s.step_id, s.job_id, s.payload_json FROM steps s WHERE s.run_id = ? AND ${RUNNABLE} ORDER BY s.message_seq, s.job_ordinal, s.ordinal LIMIT 1`;
+const NEXT_IN_JOB_SQL = `SELECT s.step_id, s.job_id, s.payload_json FROM ${JOB_STEPS}
   WHERE j.job_id = ? AND j.run_id = ? AND ${RUNNABLE} ORDER BY s.ordinal LIMIT 1`;
 const LEASE_STATE_SQL = `SELECT step_id, job_id, run_id, status, lease_owner, lease_expires_at, fencing_token,
   COALESCE(lease_expires_at <= ${SQL_NOW_MS}, 0) AS expired FROM steps WHERE step_id = ?`;
@@ -36,20 +37,27 @@ const INSERT_RECEIPT_SQL = `INSERT INTO receipts (step_id, receipt_id, job_id, r
   prev_receipt_hash, receipt_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const COMMIT_STEP_SQL = "UPDATE steps SET status = 'COMMITTED' WHERE step_id = ?";
 
-function lease(ledger: Ledger, stepId: string | undefined, workerId: string, ttlMs: number): ClaimedStep | undefined {
-  if (stepId === undefined) return undefined;
-  const row = ledger.stmt(LEASE_SQL).get(workerId, ttlMs, stepId) as StepRow | undefined;
+/** The next runnable step: what a claim leases once its payload is checked against the posted plan. */
+interface Candidate {
+  step_id: string;
+  job_id: string;
+  payload_json: string;
+}
+
+/** Leases the candidate after checking it against its job's plan hash (CAT_PLAN_TAMPERED: nothing is leased). */
+function lease(ledger: Ledger, candidate: Candidate | undefined, workerId: string, ttlMs: number): ClaimedStep | undefined {
+  if (candidate === undefined) return undefined;
+  requireIntactStep(ledger, candidate.job_id, candidate.step_id, candidate.payload_json);
+  const row = ledger.stmt(LEASE_SQL).get(workerId, ttlMs, candidate.step_id) as StepRow | undefined;
   return row === undefined ? undefined : (toStep(row) as ClaimedStep);
 }
 
-function nextInRun(ledger: Ledger, runId: string): string | undefined {
-  const row = ledger.stmt(NEXT_IN_RUN_SQL).get(runId) as { step_id: string } | undefined;
-  return row?.step_id;
+function nextInRun(ledger: Ledger, runId: string): Candidate | undefined {
+  return ledger.stmt(NEXT_IN_RUN_SQL).get(runId) as Candidate | undefined;
 }
 
-function nextInJob(ledger: Ledger, runId: string, jobId: string): string | undefined {
-  const row = ledger.stmt(NEXT_IN_JOB_SQL).get(jobId, runId) as { step_id: string } | undefined;
-  return row?.step_id;
+function nextInJob(ledger: Ledger, runId: string, jobId: string): Candidate | undefined {
+  return ledger.stmt(NEXT_IN_JOB_SQL).get(jobId, runId) as Candidate | undefined;
 }
 
 /** Deterministic: oldest message, lowest job ordinal, lowest step ordinal, dependencies satisfied. */
@@ -187,8 +195,10 @@ export function completeAndClaimNext(
   if (jobId !== undefined) requireNonEmpty(jobId, "jobId");
   return writeTransaction(ledger.db, ledger.logger, () => {
     const committed = commitReceipt(ledger, done);
-    const nextId = jobId === undefined ? nextInRun(ledger, done.runId) : nextInJob(ledger, done.runId, jobId);
-    return { ...committed, next: lease(ledger, nextId, done.workerId, ttlMs) };
+    const candidate = jobId === undefined ? nextInRun(ledger, done.runId) : nextInJob(ledger, done.runId, jobId);
+    // A tampered next step must not undo this commit: claim nothing here; the worker's own claim then reports it.
+    if (candidate !== undefined && !isIntactStep(ledger, candidate)) return { ...committed, next: undefined };
+    return { ...committed, next: lease(ledger, candidate, done.workerId, ttlMs) };
   });
 }
 

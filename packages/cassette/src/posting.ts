@@ -2,6 +2,7 @@
 import { CassetteError, PlannerError, canonicalJson } from "@catalytic/core";
 import { writeTransaction } from "./connection.js";
 import { jobIdFor, messageIdFor, messageStepIdFor } from "./ids.js";
+import { planHashOfPayloads } from "./integrity.js";
 import { JOB_STEPS, isoNow, type Ledger } from "./ledger.js";
 import { MESSAGE_SOURCES, toJob, type JobRecord, type JobRow, type MessageRow, type MessageSource } from "./records.js";
 import { requireNonEmpty } from "./validate.js";
@@ -211,6 +212,11 @@ export function postPlan(ledger: Ledger, input: PostPlanInput): PostPlanResult {
   const plannerVersion = requireNonEmpty(input.plannerVersion, "plannerVersion");
   if (input.request === undefined) throw planError("request is required", "pass the request the plan was made from");
   const steps = validatePlanSteps(input.steps);
+  // The plan hash is what claims check each step against (integrity.ts): it must be the hash of these steps.
+  const stepsHash = planHashOfPayloads(runId, key, steps.map((step) => step.payloadJson));
+  if (stepsHash !== planHash) {
+    throw planError(`planHash ${planHash} is not the hash of the plan's steps (${stepsHash})`, "pass planHash(run_id, request_id, steps) of the steps posted");
+  }
   const maxBytes = budgetLimit(input.budget?.maxBytes, "maxBytes");
   const maxSymbols = budgetLimit(input.budget?.maxSymbols, "maxSymbols");
   const payloadJson = canonicalJson(input.request);

@@ -1,6 +1,7 @@
 // What a healthy cassette contains (checked by verify) and the migration runner.
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import { InvariantError } from "@catalytic/core";
+import { NO_REPLACE_TRIGGERS } from "./migrations/002_no_replace.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations/index.js";
 
 export const REQUIRED_TABLES = [
@@ -46,6 +47,7 @@ export const REQUIRED_TRIGGERS = [
   "tr_step_transitions_insert_guard",
   "tr_step_transitions_append_only_update",
   "tr_step_transitions_append_only_delete",
+  ...NO_REPLACE_TRIGGERS,
 ] as const;
 
 const META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT";
@@ -71,6 +73,42 @@ export function applyMigrations(db: Database.Database, dbPath: string): void {
       String(migration.version),
     );
   }
+}
+
+export interface SchemaObject {
+  type: string;
+  name: string;
+  sql: string;
+}
+
+let expected: Map<string, SchemaObject> | undefined;
+
+/** Whitespace-insensitive form of a CREATE statement, for comparing stored SQL with the migrations'. */
+export function normaliseSql(sql: string): string {
+  return sql.replace(/\s+/g, " ").replace(/\s*([(),;])\s*/g, "$1").trim();
+}
+
+function schemaObjects(db: Database.Database): SchemaObject[] {
+  return db.prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name").all() as SchemaObject[];
+}
+
+/** Every table, index and trigger of a freshly migrated ledger, by name: what the file's schema must equal. */
+export function expectedSchema(): Map<string, SchemaObject> {
+  if (!expected) {
+    const db = new Database(":memory:");
+    try {
+      db.transaction(() => applyMigrations(db, ":memory:"))();
+      expected = new Map(schemaObjects(db).map((object) => [object.name, object]));
+    } finally {
+      db.close();
+    }
+  }
+  return expected;
+}
+
+/** The file's schema objects (tables, indexes, triggers), by name. */
+export function actualSchema(db: Database.Database): Map<string, SchemaObject> {
+  return new Map(schemaObjects(db).map((object) => [object.name, object]));
 }
 
 /** The schema as SQLite stores it, in a stable order: what schema.sql holds. */

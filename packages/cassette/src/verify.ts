@@ -2,10 +2,11 @@
 import { canonicalJson } from "@catalytic/core";
 import { BUSY_TIMEOUT_MS } from "./connection.js";
 import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
+import { jobIntegrityProblems } from "./integrity.js";
 import { SQL_NOW_MS, type Ledger } from "./ledger.js";
 import { SCHEMA_VERSION } from "./migrations/index.js";
 import type { ReceiptRow } from "./records.js";
-import { REQUIRED_TABLES, REQUIRED_TRIGGERS, readSchemaVersion } from "./schema.js";
+import { REQUIRED_TABLES, REQUIRED_TRIGGERS, actualSchema, expectedSchema, normaliseSql, readSchemaVersion } from "./schema.js";
 
 export interface VerifyIssue {
   check: string;
@@ -45,6 +46,19 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
   const triggers = names("trigger");
   for (const trigger of REQUIRED_TRIGGERS) if (!triggers.has(trigger)) fail("triggers", `trigger ${trigger} is missing`);
   checks.push(`triggers: ${REQUIRED_TRIGGERS.length} present by name`);
+  // A trigger dropped and re-created under its name with another body keeps the name: compare the SQL itself.
+  const expected = expectedSchema();
+  const actual = actualSchema(db);
+  for (const [name, object] of expected) {
+    const stored = actual.get(name);
+    if (stored && (stored.type !== object.type || normaliseSql(stored.sql) !== normaliseSql(object.sql))) {
+      fail(object.type === "trigger" ? "triggers" : "schema", `${object.type} ${name} differs from its migration's definition`);
+    }
+  }
+  for (const [name, object] of actual) {
+    if (object.type === "trigger" && !expected.has(name)) fail("triggers", `trigger ${name} is not part of the schema`);
+  }
+  checks.push(`schema: ${expected.size} tables, indexes and triggers match the migrations' SQL`);
 
   const integrity = db.pragma("integrity_check") as Array<{ integrity_check: string }>;
   for (const row of integrity) if (row.integrity_check !== "ok") fail("integrity_check", row.integrity_check);
@@ -83,6 +97,8 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
     .all(params) as Array<{ job_id: string; step_count: number; actual: number }>;
   for (const row of counts) if (row.step_count !== row.actual) fail("steps", `job ${row.job_id} declares ${row.step_count} steps but has ${row.actual}`);
   checks.push("steps: one receipt per COMMITTED step, none for others; step counts match");
+  for (const job of counts) for (const problem of jobIntegrityProblems(ledger, job.job_id)) fail("jobs", problem);
+  checks.push(`jobs: ${counts.length} job(s): ids match their message, intent and plan hash; step payloads hash to the plan hash`);
 
   let receiptCount = 0;
   for (const job of counts) {

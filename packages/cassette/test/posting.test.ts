@@ -57,7 +57,7 @@ describe("postPlan", () => {
     expect(posted.created).toBe(true);
     expect(posted.stepIds).toEqual(["s_00000", "s_00001", "s_00002"]);
     expect(cassette.getMessage(posted.messageId)).toMatchObject({ source: "PLANNER", idempotencyKey: "req-1", payload: { request_id: "req-1", notes: 3 } });
-    expect(cassette.getJob(posted.jobId)).toMatchObject({ planHash: "hash-req-1-3", plannerVersion: "test-1", requestId: "req-1", stepCount: 3 });
+    expect(cassette.getJob(posted.jobId)).toMatchObject({ planHash: planInput("run-p", "req-1", steps).planHash, plannerVersion: "test-1", requestId: "req-1", stepCount: 3 });
     expect(cassette.getStep("s_00002")!.dependsOn).toEqual(["s_00001"]);
     expect(cassette.jobStatus(posted.jobId)).toMatchObject({ maxBytes: 1000, maxSymbols: 5, bytesUsed: 0, pending: 3, runnable: 1 });
     expect(cassette.findJobByRequest("run-p", "req-1")!.jobId).toBe(posted.jobId);
@@ -69,7 +69,9 @@ describe("postPlan", () => {
     const input = planInput("r", "q", chainSteps("s", 2));
     const first = cassette.postPlan(input);
     expect(cassette.postPlan(input)).toEqual({ ...first, created: false });
-    expect(() => cassette.postPlan({ ...input, planHash: "other" })).toThrow(expect.objectContaining({ code: "CAT_PLAN_MISMATCH" }));
+    expect(() => cassette.postPlan(planInput("r", "q", chainSteps("s", 3)))).toThrow(expect.objectContaining({ code: "CAT_PLAN_MISMATCH" }));
+    // A plan hash that is not the hash of the steps is refused: claims check every step against it.
+    expect(() => cassette.postPlan({ ...input, idempotencyKey: "q2", planHash: "other" })).toThrow(/is not the hash of the plan's steps/);
     expect(cassette.listJobs()).toHaveLength(1);
   });
 

@@ -82,6 +82,13 @@ export const ConfigSchema = z
       .default({})
       .describe("Named test commands RUN_TEST may run; nothing else can be run. Default: {}."),
     lease_ttl_seconds: z.number().int().positive().default(60).describe("Lease length for ants, renewed while a step runs. Default: 60."),
+    checkpoint_key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Ed25519 key file that signs cassette checkpoints (absolute, `~/...`, or relative to the root; never inside .catalytic/). Default: $XDG_CONFIG_HOME/catalytic/checkpoint-ed25519.pem (~/.config/catalytic/... without XDG_CONFIG_HOME).",
+      ),
   })
   .strict()
   .describe("Catalytic workspace configuration (catalytic.json).");

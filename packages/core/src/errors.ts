@@ -56,6 +56,10 @@ export const ERROR_CODES = {
   CAT_OUTCOME_INVALID: "failure",
   CAT_BUDGET_EXCEEDED: "failure",
   CAT_IDEMPOTENCY_CONFLICT: "failure",
+  CAT_PLAN_TAMPERED: "failure",
+  CAT_CHECKPOINT_INVALID: "failure",
+  CAT_CHECKPOINT_MISMATCH: "failure",
+  CAT_KEY_INVALID: "failure",
   // planner and ants
   CAT_PLAN_INVALID: "failure",
   CAT_PLAN_MISMATCH: "failure",

@@ -1,11 +1,28 @@
 // `catalytic cassette ...`: post, claim, complete, requeue, inspect and verify the ledger (.catalytic/cassette.db).
 // Every input is read and checked before the ledger is opened, so bad input writes nothing.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { Cassette, MESSAGE_SOURCES, OUTCOMES, cassettePath, type JobStatus, type MessageSource, type Outcome, type ReceiptRecord } from "@catalytic/cassette";
-import { CassetteError, InputError, parseJson } from "@catalytic/core";
-import { intOption, requiredOption, stringOption } from "../args.js";
-import type { Command, CommandContext } from "../command.js";
+import {
+  Cassette,
+  MESSAGE_SOURCES,
+  OUTCOMES,
+  cassettePath,
+  defaultCheckpointKeyPath,
+  loadCheckpointKey,
+  parseVerifierKey,
+  requireKeyOutsideState,
+  type CheckpointCheck,
+  type JobStatus,
+  type MessageSource,
+  type NoteVerifier,
+  type Outcome,
+  type ReceiptRecord,
+  type VerifyResult,
+} from "@catalytic/cassette";
+import { CassetteError, InputError, loadConfig, parseJson } from "@catalytic/core";
+import { booleanOption, intOption, requiredOption, stringOption } from "../args.js";
+import type { Command, CommandContext, ParsedArgs } from "../command.js";
 
 const RUN_ID = { type: "string", description: "run id" } as const;
 
@@ -68,14 +85,77 @@ function receiptLine(receipt: ReceiptRecord): string {
   return `${receipt.receiptId}  ${receipt.stepId}  ${receipt.outcome.padEnd(7)}  ${receipt.workerId}#${receipt.fencingToken}  ${receipt.receiptHash.slice(0, 16)}  ${receipt.createdAt}`;
 }
 
+const KEY_OPTION = { type: "string", description: "checkpoint key file (default: catalytic.json checkpoint_key, else your config dir)" } as const;
+const PUBLIC_KEY_OPTION = { type: "string", description: "verifier key (as 'cassette checkpoint --public-key' prints it) instead of the key file" } as const;
+
+/** The signing key's path: --key, else catalytic.json's checkpoint_key, else the user's config directory. */
+function checkpointKeyPath(ctx: CommandContext, args: ParsedArgs): string {
+  const configured = stringOption(args, "key") ?? loadConfig(ctx.root).checkpoint_key;
+  if (configured === undefined) return defaultCheckpointKeyPath();
+  const expanded = configured === "~" || configured.startsWith("~/") ? path.join(os.homedir(), configured.slice(1)) : configured;
+  return requireKeyOutsideState(path.resolve(ctx.root, expanded), ctx.root);
+}
+
+/** Who checks a checkpoint: the --public-key given, else the public half of the key file (never created here). */
+function checkpointVerifier(ctx: CommandContext, args: ParsedArgs): NoteVerifier {
+  const vkey = stringOption(args, "public-key");
+  return vkey === undefined ? loadCheckpointKey(checkpointKeyPath(ctx, args), false).signer : parseVerifierKey(vkey);
+}
+
+function readTextFile(file: string, what: string): string {
+  try {
+    return readFileSync(path.resolve(file), "utf8");
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+    throw new InputError(missing ? "CAT_FILE_NOT_FOUND" : "CAT_FILE_UNREADABLE", `cannot read ${what} ${file}: ${(error as Error).message}`, {
+      hint: missing ? `check the path of the ${what}` : "check the file's permissions",
+      details: { file },
+    });
+  }
+}
+
+/** Whole or not at all: a temporary file renamed over the target. */
+function writeFileAtomic(file: string, text: string): string {
+  const target = path.resolve(file);
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new InputError("CAT_FILE_UNWRITABLE", `cannot write ${file}: ${(error as Error).message}`, { hint: "check the folder exists and is writable", details: { file } });
+  }
+  return target;
+}
+
 const verify: Command = {
   name: "cassette verify",
-  summary: "Check the ledger: pragmas, tables, triggers, integrity, foreign keys, leases, receipt chains",
-  options: { "run-id": { ...RUN_ID, description: "check only this run's steps and receipts" } },
-  details: "Prints PASS: ... or FAIL: N issue(s) and each issue. Exit 0 on pass, 1 on fail.",
+  summary: "Check the ledger: pragmas, schema SQL, integrity, foreign keys, leases, jobs, receipt chains [and a checkpoint]",
+  options: {
+    "run-id": { ...RUN_ID, description: "check only this run's steps and receipts" },
+    checkpoint: { type: "string", description: "also prove the ledger extends this signed checkpoint (consistency proof)" },
+    key: KEY_OPTION,
+    "public-key": PUBLIC_KEY_OPTION,
+  },
+  details:
+    "Prints PASS: ... or FAIL: N issue(s) and each issue. Exit 0 on pass, 1 on fail. With --checkpoint FILE, a ledger that no longer " +
+    "extends the checkpoint fails and the first receipt that differs is named (docs/cassette.md#checkpoints).",
   run(ctx, args) {
     const runId = stringOption(args, "run-id");
-    const result = withCassette(openExisting(ctx), (cassette) => cassette.verify(runId));
+    const checkpointFile = stringOption(args, "checkpoint");
+    const checkpointText = checkpointFile === undefined ? undefined : readTextFile(checkpointFile, "checkpoint");
+    const verifier = checkpointText === undefined ? undefined : checkpointVerifier(ctx, args);
+    const result = withCassette(openExisting(ctx), (cassette): VerifyResult & { checkpoint?: CheckpointCheck } => {
+      const plain = cassette.verify(runId);
+      if (checkpointText === undefined || verifier === undefined) return plain;
+      const checked = cassette.checkCheckpoint(checkpointText, verifier);
+      const issues = checked.ok ? plain.issues : [...plain.issues, { check: "checkpoint", message: checked.first_difference!.message }];
+      const checks = [
+        ...plain.checks,
+        `checkpoint: the ledger's ${checked.ledger.tree_size} receipt(s) ${checked.ok ? "extend" : "do not extend"} the checkpoint of ${checked.checkpoint.tree_size}`,
+      ];
+      return { ok: plain.ok && checked.ok, checks, issues, checkpoint: checked };
+    });
     ctx.emitJson(result);
     if (result.ok) {
       ctx.print(`PASS: all invariants verified (${result.checks.join("; ")})`);
@@ -272,4 +352,61 @@ const runs: Command = {
   },
 };
 
-export const cassetteCommands: readonly Command[] = [verify, post, claim, complete, requeue, status, receipts, show, jobs, runs];
+const checkpoint: Command = {
+  name: "cassette checkpoint",
+  summary: "Print (or write) a signed checkpoint of every receipt, to keep outside the workspace",
+  options: {
+    out: { type: "string", description: "write the checkpoint to FILE instead of printing it" },
+    key: KEY_OPTION,
+    "public-key": { type: "boolean", description: "print the verifier key of the signing key instead (creating the key if needed)" },
+  },
+  details:
+    "A C2SP signed note: origin, tree size, base64 Merkle root, one line per receipt's leaf hash, a blank line, an Ed25519 signature line. " +
+    "The key is created on first use (mode 0600) in your config directory, never in .catalytic/. Format: docs/cassette.md#checkpoints.",
+  run(ctx, args) {
+    const keyFile = checkpointKeyPath(ctx, args);
+    const out = stringOption(args, "out");
+    if (booleanOption(args, "public-key")) {
+      const { signer, created } = loadCheckpointKey(keyFile, true);
+      ctx.emitJson({ ok: true, public_key: signer.vkey, key_file: keyFile, key_created: created });
+      if (created) ctx.note(`created checkpoint key ${keyFile}`);
+      ctx.print(signer.vkey);
+      return;
+    }
+    // The ledger is opened first: no key is created for a workspace without one.
+    const { signer, created, signed } = withCassette(openExisting(ctx), (cassette) => {
+      const loaded = loadCheckpointKey(keyFile, true);
+      return { ...loaded, signed: cassette.checkpoint(loaded.signer) };
+    });
+    const outFile = out === undefined ? null : writeFileAtomic(out, signed.text);
+    ctx.emitJson({ ok: true, tree_size: signed.tree_size, root_hash: signed.root_hash, public_key: signer.vkey, key_file: keyFile, key_created: created, out_file: outFile, checkpoint: signed.text });
+    if (created) ctx.note(`created checkpoint key ${keyFile} (public key ${signer.vkey})`);
+    if (outFile !== null) ctx.print(`wrote checkpoint of ${signed.tree_size} receipt(s) to ${outFile} (root ${signed.root_hash})`);
+    else if (!ctx.json) ctx.stdout.write(signed.text);
+  },
+};
+
+const prove: Command = {
+  name: "cassette prove",
+  summary: "Print an inclusion proof (JSON) of one receipt that anyone can check with the public key alone",
+  options: {
+    receipt: { type: "string", description: "receipt id" },
+    checkpoint: { type: "string", description: "prove against this checkpoint (the ledger must still extend it); default: a new signed checkpoint" },
+    key: KEY_OPTION,
+    "public-key": PUBLIC_KEY_OPTION,
+  },
+  details: "Check a proof with verifyReceiptProof(proof, publicKey) from @catalytic/cassette (docs/cassette.md#checkpoints).",
+  run(ctx, args) {
+    const receiptId = requiredOption(args, "receipt");
+    const checkpointFile = stringOption(args, "checkpoint");
+    const against =
+      checkpointFile === undefined
+        ? { signer: loadCheckpointKey(checkpointKeyPath(ctx, args), true).signer }
+        : { text: readTextFile(checkpointFile, "checkpoint"), verifier: checkpointVerifier(ctx, args) };
+    const proof = withCassette(openExisting(ctx), (cassette) => cassette.proveReceipt(receiptId, against));
+    ctx.emitJson({ ok: true, proof });
+    ctx.print(JSON.stringify(proof, null, 2));
+  },
+};
+
+export const cassetteCommands: readonly Command[] = [verify, checkpoint, prove, post, claim, complete, requeue, status, receipts, show, jobs, runs];

@@ -1,5 +1,6 @@
 // The numbered migrations, oldest first. Append only; an applied migration is never edited.
 import { MIGRATION_001_LEDGER } from "./001_ledger.js";
+import { MIGRATION_002_NO_REPLACE } from "./002_no_replace.js";
 
 export interface Migration {
   version: number;
@@ -7,6 +8,9 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: "ledger", sql: MIGRATION_001_LEDGER }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "ledger", sql: MIGRATION_001_LEDGER },
+  { version: 2, name: "no_replace", sql: MIGRATION_002_NO_REPLACE },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
