@@ -66,7 +66,8 @@ function workspace(name, source, into, config) {
 /** Posts a plan request (or a bundle) and runs the ants; returns the job id and the ants' exit code. */
 function planAndExecute(root, { request, bundleFile, runId }) {
   let planArgs;
-  if (bundleFile) planArgs = ["plan", "--bundle", bundleFile, "--run-id", runId];
+  // A bundle plan runs under the bundle's own run id (the bundle was built with --run-id).
+  if (bundleFile) planArgs = ["plan", "--bundle", bundleFile];
   else {
     const file = path.join(root, `.request-${request.request_id}.json`);
     writeFileSync(file, JSON.stringify(request));
