@@ -46,6 +46,8 @@ function receiptsOf(root: string, jobId: string): Receipt[] {
   }
 }
 
+const META_ARGS = ["-e", "console.log(JSON.stringify(process.argv.slice(1))); process.exit(5)", "; touch ../outside/pwned", "$(touch ../outside/pwned2)", "| tee ../outside/pwned3"];
+
 const CHECK_SCRIPT = [
   "const fs = require('fs');",
   "const want = { 'out/w1.md': 'one\\nPATCHED\\n', 'out/w2.md': 'two\\n', 'out/w3.md': 'three\\n', 'out/w4.md': 'four\\n', 'README.md': 'rewritten\\n', 'p1.md': 'alpha\\nBETA\\ngamma\\n' };",
@@ -74,7 +76,7 @@ function makeWorkspace(): Workspace {
       tests: {
         check: { command: process.execPath, args: ["check.js"], timeout_seconds: 60 },
         sleepy: { command: process.execPath, args: ["-e", "setTimeout(() => console.log('slept'), 3000)"], timeout_seconds: 60 },
-        meta: { command: process.execPath, args: ["-e", "console.log(JSON.stringify(process.argv.slice(1))); process.exit(5)", "; touch ../outside/pwned", "$(touch ../outside/pwned2)", "| tee ../outside/pwned3"], timeout_seconds: 60 },
+        meta: { command: process.execPath, args: META_ARGS, timeout_seconds: 60 },
       },
     }),
   );
@@ -203,8 +205,11 @@ describe("ants end to end (built CLI, real processes)", () => {
       ["WRITE_FILE", { file_path: "sub/escape/pwned.txt", content: "pwned" }, "CAT_PATH_OUTSIDE_WORKSPACE"],
       ["PATCH_FILE", { file_path: "secret-link.txt", file_hash: sha256("outside the workspace\n"), patch_start_line: 1, patch_end_line: 1, content: "pwned" }, "CAT_PATH_OUTSIDE_WORKSPACE"],
       ["READ_FILE", { file_path: "../outside/secret.txt" }, "CAT_PATH_OUTSIDE_WORKSPACE"],
-      ["RUN_TEST", { test_name: "check; touch ../outside/pwned" }, "CAT_TEST_NOT_CONFIGURED"],
-      ["RUN_TEST", { test_name: "meta" }, "CAT_TEST_FAILED"],
+      ["RUN_TEST", { test_name: "check; touch ../outside/pwned", test_command: { command: "sh", args: ["-c", "touch ../outside/pwned"], cwd: "." } }, "CAT_TEST_NOT_CONFIGURED"],
+      ["RUN_TEST", { test_name: "meta", test_command: { command: process.execPath, args: META_ARGS, cwd: "." } }, "CAT_TEST_FAILED"],
+      ["RUN_TEST", { test_name: "meta", test_command: { command: "sh", args: ["-c", "touch ../outside/pwned"], cwd: "." } }, "CAT_TEST_CHANGED"],
+      ["WRITE_FILE", { file_path: ".catalytic/cassette.db", content: "pwned" }, "CAT_PATH_PROTECTED"],
+      ["WRITE_FILE", { file_path: "catalytic.json", content: "{}" }, "CAT_PATH_PROTECTED"],
     ];
     const jobId = postRawSteps(ws.root, "hostile", "raw", hostile.map(([op, refs]) => ({ op, refs })));
     const run = cli(ws, ["ants", "spawn", "--run-id", "hostile", "--job-id", jobId, "-n", "2", "--continue-on-fail", "--json"]);

@@ -308,19 +308,35 @@ describe("catalytic search", () => {
     const root = copy(DEMO);
     cli(root, "build");
     const first = json(cli(root, "search", "cache hit", "-k", "2", "--json"));
-    expect(first.hits.map((h: any) => [h.filePath, h.headingPath.join(" > ")])).toEqual([
+    expect(first.hits.map((h: any) => [h.file_path, h.heading_path.join(" > ")])).toEqual([
       ["canon/glossary.md", "Glossary > Expansion cache"],
       ["guides/getting-started.md", "Getting started > Resolve a symbol"],
     ]);
     expect(first.hits[1].symbols).toEqual(["@GUIDE/resolving"]);
     const second = json(cli(root, "search", "cache hit", "-k", "2", "--json"));
     expect(second.hits).toEqual(first.hits);
-    expect(second.receiptId).toBe(first.receiptId + 1);
+    expect(second.receipt_id).toBe(first.receipt_id + 1);
     const human = cli(root, "search", "cache hit", "-k", "1");
     expect(human.stdout).toMatch(/^1\. [\d.]+ {2}canon\/glossary\.md:17-21 {2}Glossary > Expansion cache\n {3}[0-9a-f]{64}\n {3}Resolving the same symbol/);
     expect(human.stderr).toMatch(/retrieval receipt #3 \(run default/);
     failure(cli(root, "search", "!!!"), "CAT_USAGE", 2);
     failure(cli(root, "search", "x", "-k", "zero"), "CAT_USAGE", 2);
+  });
+
+  test("--json uses the contract's snake_case names; a question finds its answer; FTS5 syntax is literal", () => {
+    const root = copy(DEMO);
+    cli(root, "build");
+    const result = json(cli(root, "search", "how do I get the same payload again without reading the file?", "-k", "3", "--json"));
+    expect(Object.keys(result).sort()).toEqual(["created_at", "hits", "index_hash", "k", "ok", "query", "query_hash", "receipt_id", "run_id", "terms"]);
+    expect(result.terms).toEqual(["get", "payload", "without", "reading", "file"]);
+    expect(Object.keys(result.hits[0]).sort()).toEqual(["file_path", "heading_path", "line_end", "line_start", "match_lines", "score", "section_id", "snippet", "symbols"]);
+    expect(result.hits.map((h: any) => h.heading_path.join(" > "))).toContain("Glossary > Expansion cache");
+    for (const query of ["cache AND hit", "NEAR(cache", "body:cache", "cache*", "^cache"]) {
+      const run = cli(root, "search", query, "--json");
+      expect(run.code, query).toBe(0);
+      expect(json(run).hits.length, query).toBeGreaterThan(0);
+    }
+    failure(cli(root, "search", "*"), "CAT_USAGE", 2);
   });
 });
 

@@ -29,7 +29,7 @@ describe("catalytic plan", () => {
     const dry = runCatalytic(["--root", root, "plan", "--request-file", request, "--dry-run"]);
     expect(dry.code, dry.stderr).toBe(0);
     const plan = JSON.parse(dry.stdout);
-    expect(plan).toMatchObject({ run_id: "r", request_id: "q", planner_version: "1.1.0", schema_version: "1.1" });
+    expect(plan).toMatchObject({ run_id: "r", request_id: "q", planner_version: "1.2.0", schema_version: "1.1" });
     expect(plan.steps.map((s: { op: string }) => s.op)).toEqual(["READ_SYMBOL", "READ_FILE", "RUN_TEST"]);
     expect(existsSync(path.join(root, ".catalytic", "cassette.db"))).toBe(false);
 
@@ -47,7 +47,7 @@ describe("catalytic plan", () => {
     writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ tests: { unit: { command: "node", timeout_seconds: 9 } } }));
     const changed = runCatalytic(["--root", root, "plan", "verify", "--run-id", "r", "--request-id", "q", "--json"]);
     expect(changed.code).toBe(1);
-    expect(JSON.parse(changed.stdout)).toMatchObject({ ok: false, storedPlanHash: plan.plan_hash, differences: [{ ordinal: 3, fields: ["constraints", "step_id"] }] });
+    expect(JSON.parse(changed.stdout)).toMatchObject({ ok: false, storedPlanHash: plan.plan_hash, differences: [{ ordinal: 3, fields: ["constraints", "refs", "step_id"] }] });
   });
 
   it("a different request under the same (run_id, request_id) is CAT_PLAN_MISMATCH", () => {

@@ -1,5 +1,5 @@
 // Argument helpers shared by commands: typed access that fails with usage errors.
-import { UsageError } from "@catalytic/core";
+import { UsageError, assertId } from "@catalytic/core";
 import type { ParsedArgs } from "./command.js";
 
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
@@ -15,6 +15,11 @@ export function requiredOption(args: ParsedArgs, name: string): string {
     throw new UsageError("CAT_MISSING_ARGUMENT", `--${name} is required`, { hint: `pass --${name} <value>` });
   }
   return value;
+}
+
+/** A required id flag (--run-id, --request-id, --job-id): printable grammar or CAT_ID_INVALID. */
+export function idOption(args: ParsedArgs, name: string): string {
+  return assertId(requiredOption(args, name), `--${name}`);
 }
 
 export function booleanOption(args: ParsedArgs, name: string): boolean {

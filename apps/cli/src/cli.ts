@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Writable } from "node:stream";
 import {
   UsageError,
+  escapeText,
   exitCodeFor,
   findWorkspaceRoot,
   formatErrorLine,
@@ -223,7 +224,8 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
   } catch (raw) {
     const error = toCatalyticError(raw);
     if (json) writeLine(io.stdout, JSON.stringify({ ok: false, error: error.toJSON() }));
-    else writeLine(io.stderr, formatErrorLine(error));
+    // Messages quote ids, paths and names from plans: escaped, one line, whatever they contain.
+    else writeLine(io.stderr, escapeText(formatErrorLine(error)));
     if (process.env.CATALYTIC_DEBUG && raw instanceof Error && raw.stack) writeLine(io.stderr, raw.stack);
     return exitCodeFor(error);
   }

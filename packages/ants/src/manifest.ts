@@ -31,8 +31,13 @@ function segment(id: string): string {
   return encodeURIComponent(id).replace(/\./g, "%2E");
 }
 
+/** `.catalytic/runs/<run>/`: manifests and the run's before-state records. */
+export function runDir(root: string, runId: string): string {
+  return path.join(root, STATE_DIR, "runs", segment(runId));
+}
+
 export function manifestPath(root: string, runId: string, jobId: string): string {
-  return path.join(root, STATE_DIR, "runs", segment(runId), `manifest-${segment(jobId)}.json`);
+  return path.join(runDir(root, runId), `manifest-${segment(jobId)}.json`);
 }
 
 export function writeManifest(file: string, manifest: SpawnManifest): void {

@@ -1,34 +1,54 @@
-// `restore`: undo every WRITE/PATCH of a run from the CAS, newest first, and prove the touched files
-// are back to their hashes from before the run. Refuses (changing nothing) when a file moved on since.
-import { lstatSync, readFileSync, readdirSync, rmdirSync, unlinkSync } from "node:fs";
-import { CassetteError, ExecutionError, InvariantError, resolveInsideWorkspace, sha256Hex, type Receipt, type ReceiptAction } from "@catalytic/core";
+// `restore`: put every file a run wrote back to what it was before the run's first write of it, and prove it.
+// Restore never overwrites content it did not write: when a file is not what the run left, or the run's writes
+// of it do not chain (someone wrote it between two of them), it refuses with CAT_RESTORE_CONFLICT naming the
+// file and changes nothing, unless forced. It succeeds only when the touched files match the root from before.
+import { lstatSync, readdirSync, rmdirSync } from "node:fs";
+import { CassetteError, ExecutionError, loadConfig, resolveInsideWorkspace, sha256Hex, type Receipt, type ReceiptAction } from "@catalytic/core";
 import { Cassette } from "@catalytic/cassette";
+import { runBefore } from "./before-state.js";
 import { casGet } from "./cas.js";
-import { atomicWrite, ensureParents } from "./fs-safe.js";
+import { WriteTarget, withWriteTarget } from "./fs-safe.js";
+import { fileKey } from "./writes.js";
 
 /** One committed write, as its receipt recorded it. */
 interface RecordedWrite {
   file: string;
-  beforeHash?: string;
-  priorRef?: string;
+  beforeHash: string;
   afterHash: string;
   createdDirs: string[];
   stepId: string;
+}
+
+export interface RestoreConflict {
+  file: string;
+  /** Why restoring it would overwrite content the run did not write. */
+  reason: "changed_after_run" | "changed_between_writes";
+  expected: string;
+  actual: string;
 }
 
 export interface RestoreResult {
   runId: string;
   /** Each touched file with the hash it has after the restore ("absent" when it did not exist before the run). */
   restored: Array<{ file: string; hash: string }>;
-  /** Root over the touched files as they were before the run (from the receipts). */
+  /** Root over the touched files as they were before the run. */
   rootBefore: string;
   /** Root over the touched files on disk after the restore: equal to rootBefore, or restore fails. */
   rootAfter: string;
   /** Root over the touched files on disk before the restore (the run's result). */
   rootAtStart: string;
+  /** Files written back (or deleted) by this restore. */
+  filesReverted: number;
   writesReverted: number;
   /** Nothing to do: every touched file already had its pre-run hash. */
   alreadyRestored: boolean;
+  /** Conflicts overridden with `force` (empty otherwise). */
+  forced: RestoreConflict[];
+}
+
+export interface RestoreOptions {
+  /** Restore files even when that overwrites content the run did not write. */
+  force?: boolean;
 }
 
 export const ABSENT = "absent";
@@ -43,7 +63,10 @@ function currentHash(root: string, file: string): string {
   const stat = lstatSync(absolute, { throwIfNoEntry: false });
   if (!stat) return ABSENT;
   if (!stat.isFile()) return `not-a-file:${stat.isSymbolicLink() ? "symlink" : "other"}`;
-  return sha256Hex(readFileSync(absolute));
+  return withWriteTarget(root, file, { createParents: false }, (target) => {
+    const data = target.read();
+    return data ? sha256Hex(data) : ABSENT;
+  });
 }
 
 function writesOf(cassette: Cassette, runId: string): RecordedWrite[] {
@@ -66,9 +89,8 @@ function writesOf(cassette: Cassette, runId: string): RecordedWrite[] {
           job: jobIndex,
           index,
           write: {
-            file: action.target,
-            ...(action.before_hash ? { beforeHash: action.before_hash } : {}),
-            ...(action.prior_content_ref ? { priorRef: action.prior_content_ref } : {}),
+            file: fileKey(action.target),
+            beforeHash: action.before_hash ?? ABSENT,
             afterHash: action.after_hash,
             createdDirs: result.created_dirs ?? [],
             stepId: record.stepId,
@@ -79,6 +101,38 @@ function writesOf(cassette: Cassette, runId: string): RecordedWrite[] {
   });
   entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.job - b.job || a.index - b.index));
   return entries.map((e) => e.write);
+}
+
+/** A file's history in the run: what it was before, what the run left, and whether the writes chain. */
+interface FileHistory {
+  file: string;
+  original: string;
+  last: string;
+  /** The first write whose before is not what the run had left there (content the run did not write). */
+  gap?: { expected: string; actual: string };
+  writes: number;
+}
+
+/**
+ * Follows the file's writes from its pre-run state, each write starting where another ended (commit order can
+ * differ from write order across jobs, so the chain is followed by hash, not by position).
+ */
+function historyOf(root: string, runId: string, file: string, writes: readonly RecordedWrite[]): FileHistory {
+  const recorded = runBefore(root, runId, file);
+  const original = recorded ? (recorded.before_hash ?? ABSENT) : (writes[0] as RecordedWrite).beforeHash;
+  const remaining = [...writes];
+  let current = original;
+  let gap: FileHistory["gap"];
+  while (remaining.length > 0) {
+    const next = remaining.findIndex((w) => w.beforeHash === current);
+    if (next === -1) {
+      gap ??= { expected: current, actual: (remaining[0] as RecordedWrite).beforeHash };
+      current = (remaining.shift() as RecordedWrite).afterHash;
+      continue;
+    }
+    current = (remaining.splice(next, 1)[0] as RecordedWrite).afterHash;
+  }
+  return { file, original, last: (writes[writes.length - 1] as RecordedWrite).afterHash, ...(gap ? { gap } : {}), writes: writes.length };
 }
 
 /**
@@ -94,7 +148,14 @@ function removeCreatedDirs(root: string, writes: readonly RecordedWrite[]): void
   }
 }
 
-export function restoreRun(root: string, runId: string): RestoreResult {
+function describeConflict(c: RestoreConflict): string {
+  return c.reason === "changed_after_run"
+    ? `${c.file} is ${c.actual}, not the ${c.expected} the run left`
+    : `${c.file} was ${c.actual} when the run wrote it again, not the ${c.expected} the run had left (someone else wrote it in between)`;
+}
+
+export function restoreRun(root: string, runId: string, options: RestoreOptions = {}): RestoreResult {
+  const config = loadConfig(root);
   const cassette = Cassette.openWorkspace(root);
   let writes: RecordedWrite[];
   try {
@@ -102,60 +163,71 @@ export function restoreRun(root: string, runId: string): RestoreResult {
   } finally {
     cassette.close();
   }
-  const original = new Map<string, string>();
-  const last = new Map<string, string>();
-  for (const write of writes) {
-    if (!original.has(write.file)) original.set(write.file, write.beforeHash ?? ABSENT);
-    last.set(write.file, write.afterHash);
-  }
-  const atStart = new Map([...last.keys()].map((file) => [file, currentHash(root, file)] as const));
+  const byFile = new Map<string, RecordedWrite[]>();
+  for (const write of writes) byFile.set(write.file, [...(byFile.get(write.file) ?? []), write]);
+  const histories = [...byFile.entries()].map(([file, list]) => historyOf(root, runId, file, list));
+  const original = new Map(histories.map((h) => [h.file, h.original] as const));
+  const atStart = new Map(histories.map((h) => [h.file, currentHash(root, h.file)] as const));
   const rootBefore = filesRoot(original);
   const rootAtStart = filesRoot(atStart);
-  const result = (alreadyRestored: boolean, writesReverted: number): RestoreResult => {
-    const after = new Map([...original.keys()].map((file) => [file, currentHash(root, file)] as const));
-    const rootAfter = filesRoot(after);
-    if (rootAfter !== rootBefore) {
-      throw new InvariantError("CAT_INVARIANT", `after restoring run ${runId} the touched files have root ${rootAfter}, not ${rootBefore}`, {
-        hint: "a file changed while restoring; inspect the files listed in the receipts",
-      });
-    }
-    const restored = [...after.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, hash]) => ({ file, hash }));
-    return { runId, restored, rootBefore, rootAfter, rootAtStart, writesReverted, alreadyRestored };
-  };
-  if (rootAtStart === rootBefore) return result(true, 0);
-  const conflicts = [...last.entries()].filter(([file, hash]) => atStart.get(file) !== hash);
-  if (conflicts.length > 0) {
-    throw new ExecutionError(
-      "CAT_RESTORE_CONFLICT",
-      `run ${runId} cannot be restored: ${conflicts.map(([file, hash]) => `${file} is ${atStart.get(file)}, the run left ${hash}`).join("; ")}`,
-      {
-        hint: "these files changed after the run; restore them by hand (or revert the later change) and try again. Nothing was changed.",
-        details: { runId, conflicts: conflicts.map(([file, expected]) => ({ file, expected, actual: atStart.get(file) })) },
-      },
-    );
+
+  // Only files that are not already back need writing; each of them must hold exactly what the run left.
+  const pending = histories.filter((h) => atStart.get(h.file) !== h.original);
+  const conflicts: RestoreConflict[] = [];
+  for (const h of pending) {
+    const actual = atStart.get(h.file) as string;
+    if (actual !== h.last) conflicts.push({ file: h.file, reason: "changed_after_run", expected: h.last, actual });
+    else if (h.gap) conflicts.push({ file: h.file, reason: "changed_between_writes", ...h.gap });
   }
-  // Every prior content must be in the store before the first file is touched.
+  if (conflicts.length > 0 && !options.force) {
+    throw new ExecutionError("CAT_RESTORE_CONFLICT", `run ${runId} cannot be restored without overwriting content it did not write: ${conflicts.map(describeConflict).join("; ")}`, {
+      hint: "look at these files first; 'catalytic restore --force' overwrites them with their pre-run content. Nothing was changed.",
+      details: { runId, conflicts },
+    });
+  }
+  // Every pre-run content must be in the store before the first file is touched.
   const priors = new Map<string, Buffer>();
-  for (const write of writes) {
-    if (!write.beforeHash) continue;
-    const data = casGet(root, write.priorRef ?? write.beforeHash);
-    if (!data || sha256Hex(data) !== write.beforeHash) {
-      throw new ExecutionError("CAT_RESTORE_CONFLICT", `prior content ${write.beforeHash} of ${write.file} (step ${write.stepId}) is missing from .catalytic/cas/`, {
+  for (const h of pending) {
+    if (h.original === ABSENT) continue;
+    const data = casGet(root, h.original);
+    if (!data) {
+      throw new ExecutionError("CAT_RESTORE_CONFLICT", `pre-run content ${h.original} of ${h.file} is missing from .catalytic/cas/`, {
         hint: "the content store was pruned; the run cannot be restored from it. Nothing was changed.",
-        details: { file: write.file, stepId: write.stepId },
+        details: { file: h.file, hash: h.original },
       });
     }
-    priors.set(write.beforeHash, data);
+    priors.set(h.file, data);
   }
-  for (const write of [...writes].reverse()) {
-    const absolute = resolveInsideWorkspace(root, write.file);
-    if (write.beforeHash) {
-      ensureParents(absolute);
-      atomicWrite(absolute, priors.get(write.beforeHash) as Buffer, lstatSync(absolute, { throwIfNoEntry: false })?.mode);
-    } else {
-      if (lstatSync(absolute, { throwIfNoEntry: false })) unlinkSync(absolute);
-    }
+  for (const h of pending) {
+    withWriteTarget(root, h.file, { createParents: true, protectedPaths: config.protected_paths }, (target: WriteTarget) => {
+      const data = priors.get(h.file);
+      if (data) target.replace(data, target.stat?.mode);
+      else if (target.stat) target.remove();
+    });
   }
   removeCreatedDirs(root, writes);
-  return result(false, writes.length);
+
+  const after = new Map(histories.map((h) => [h.file, currentHash(root, h.file)] as const));
+  const rootAfter = filesRoot(after);
+  const differ = histories.filter((h) => after.get(h.file) !== h.original);
+  if (rootAfter !== rootBefore || differ.length > 0) {
+    throw new ExecutionError(
+      "CAT_RESTORE_CONFLICT",
+      `after restoring run ${runId} the touched files have root ${rootAfter}, not ${rootBefore}: ${differ.map((h) => `${h.file} is ${after.get(h.file)}, not ${h.original}`).join("; ")}`,
+      { hint: "a file changed while restoring; inspect the files listed and run restore again", details: { runId, differ: differ.map((h) => ({ file: h.file, expected: h.original, actual: after.get(h.file) })) } },
+    );
+  }
+  const restored = [...after.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, hash]) => ({ file, hash }));
+  const reverted = pending.reduce((sum, h) => sum + h.writes, 0);
+  return {
+    runId,
+    restored,
+    rootBefore,
+    rootAfter,
+    rootAtStart,
+    filesReverted: pending.length,
+    writesReverted: reverted,
+    alreadyRestored: pending.length === 0,
+    forced: options.force ? conflicts : [],
+  };
 }

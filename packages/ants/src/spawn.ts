@@ -1,6 +1,6 @@
 // `ants spawn`: N worker processes on one job, a manifest, and the combined exit code (2 > 1 > 0).
 import { spawn } from "node:child_process";
-import { CassetteError } from "@catalytic/core";
+import { CassetteError, UsageError } from "@catalytic/core";
 import { Cassette, type JobStatus } from "@catalytic/cassette";
 import { SILENT_LOGGER, type AntLogger } from "./logger.js";
 import { manifestPath, writeManifest, type ManifestWorker, type SpawnManifest } from "./manifest.js";
@@ -32,6 +32,21 @@ export interface SpawnResult {
 
 const STDERR_TAIL = 2048;
 
+/**
+ * Most ants one spawn starts. Each is a Node process with its own SQLite connection (about 50 MB); past a few per
+ * core they only contend for the write lock, and an unbounded count is a process storm (docs/ants.md).
+ */
+export const MAX_WORKERS = 64;
+
+/** Throws CAT_USAGE unless 1 <= workers <= MAX_WORKERS. */
+export function checkWorkerCount(workers: number): void {
+  if (Number.isInteger(workers) && workers >= 1 && workers <= MAX_WORKERS) return;
+  throw new UsageError("CAT_USAGE", `${workers} ants requested; the limit is ${MAX_WORKERS}`, {
+    hint: `ask for 1 to ${MAX_WORKERS} workers (on this machine about twice the core count is plenty)`,
+    details: { workers, max: MAX_WORKERS },
+  });
+}
+
 /** Worst exit code across workers: 2 (invariant/database) > 1 (a step failed) > 0; a killed worker counts as 2. */
 export function combineExitCodes(codes: ReadonlyArray<number | null>): number {
   let worst = 0;
@@ -53,6 +68,7 @@ function jobStatusOf(root: string, jobId: string): JobStatus {
 
 export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
   const { root, runId, jobId } = options;
+  checkWorkerCount(options.workers);
   const logger = options.logger ?? SILENT_LOGGER;
   const cassette = Cassette.openWorkspace(root);
   try {

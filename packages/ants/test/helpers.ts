@@ -58,6 +58,14 @@ export interface RawStep {
   depends_on?: number[];
 }
 
+/** A RUN_TEST of a test in TESTS records its command, as the planner would; anything else is posted as given. */
+function withTestCommand(raw: RawStep): PlanStep["refs"] {
+  const name = raw.refs.test_name;
+  if (raw.op !== "RUN_TEST" || raw.refs.test_command || name === undefined || !Object.hasOwn(TESTS, name)) return raw.refs;
+  const test = TESTS[name as keyof typeof TESTS];
+  return { ...raw.refs, test_command: { command: test.command, args: test.args, cwd: "." } };
+}
+
 /**
  * Posts steps straight into the cassette, bypassing the planner's checks: how a tampered or
  * hand-written plan reaches the ants, which must defend themselves.
@@ -65,7 +73,7 @@ export interface RawStep {
 export function postRawSteps(root: string, runId: string, requestId: string, raw: RawStep[], budget?: { maxBytes: number | null; maxSymbols: number | null }): { jobId: string; steps: PlanStep[] } {
   const steps: PlanStep[] = [];
   raw.forEach((r, i) => {
-    const body = { ordinal: i + 1, op: r.op, refs: r.refs, depends_on: (r.depends_on ?? []).map((o) => steps[o - 1]!.step_id) };
+    const body = { ordinal: i + 1, op: r.op, refs: withTestCommand(r), depends_on: (r.depends_on ?? []).map((o) => steps[o - 1]!.step_id) };
     steps.push({ step_id: stepId({ run_id: runId, request_id: requestId, ...body }), ...body });
   });
   const cassette = Cassette.openWorkspace(root);

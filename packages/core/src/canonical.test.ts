@@ -63,4 +63,17 @@ describe("parseJson", () => {
       expect((error as CatalyticError).message).toContain("request.json");
     }
   });
+
+  it("quotes nothing from the text: a secret in a non-JSON file never reaches the message", () => {
+    for (const text of ["SECRET_TOKEN=abc123\n", "\u001b[2KPASS", '{"a": SECRET}']) {
+      let message = "";
+      try {
+        parseJson(text, "notes.txt");
+      } catch (error) {
+        message = (error as CatalyticError).message;
+      }
+      expect(message).toMatch(/^notes\.txt is not valid JSON/);
+      expect(message).not.toMatch(/SECRET|PASS|\u001b/);
+    }
+  });
 });

@@ -67,12 +67,22 @@ export function sectionId(filePath: string, lineStart: number, lineEnd: number, 
   return sha256Hex(`${filePath}:${lineStart}:${lineEnd}:${sectionContentHash}`);
 }
 
-/** Parses JSON text, turning syntax errors into a typed error that names the source. */
+/** " at line L, column C" from a JSON.parse error that gives a position, else "" (nothing of the text itself). */
+function jsonErrorPlace(text: string, error: unknown): string {
+  const match = /at position (\d+)/.exec(error instanceof Error ? error.message : "");
+  if (!match) return "";
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split("\n").length;
+  return ` at line ${line}, column ${before.length - before.lastIndexOf("\n")}`;
+}
+
+/** JSON.parse with a typed error that quotes nothing from `text` (it may be any file, or a secret). */
 export function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InputError("CAT_JSON_MALFORMED", `${source} is not valid JSON: ${(error as Error).message}`, {
+    // V8's message quotes the text ("Unexpected token 'h', "hello" is not valid JSON"): give only where.
+    throw new InputError("CAT_JSON_MALFORMED", `${source} is not valid JSON${jsonErrorPlace(text, error)}`, {
       hint: "fix the JSON syntax (a stray brace or trailing comma is the usual cause)",
       details: { source },
     });

@@ -52,3 +52,22 @@ describe("catalytic.json", () => {
     }
   });
 });
+
+describe("catalytic.json ranges and protected paths", () => {
+  it("rejects timeouts above the timer's range and leases above the ants' limit, naming each path", () => {
+    const { problems } = checkConfigText(
+      JSON.stringify({ tests: { t: { command: "node", timeout_seconds: 2_147_484 }, z: { command: "node", timeout_seconds: 0 } }, lease_ttl_seconds: 604_801 }),
+    );
+    expect(problems.map((p) => p.path).sort()).toEqual(["$.lease_ttl_seconds", "$.tests.t.timeout_seconds", "$.tests.z.timeout_seconds"]);
+    expect(checkConfigText(JSON.stringify({ tests: { t: { command: "node", timeout_seconds: 86_400 } }, lease_ttl_seconds: 604_800 })).problems).toEqual([]);
+  });
+
+  it("protected_paths: relative globs without '..'", () => {
+    expect(checkConfigText(JSON.stringify({ protected_paths: ["secrets/**"] })).config?.protected_paths).toEqual(["secrets/**"]);
+    expect(checkConfigText(JSON.stringify({ protected_paths: ["/etc/**", "../x", ""] })).problems.map((p) => p.path)).toEqual([
+      "$.protected_paths[0]",
+      "$.protected_paths[1]",
+      "$.protected_paths[2]",
+    ]);
+  });
+});

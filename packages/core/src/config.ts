@@ -9,6 +9,11 @@ import { CONFIG_FILE } from "./workspace.js";
 
 const NAMESPACE = /^[A-Z][A-Z0-9_]*$/;
 
+/** Longest RUN_TEST timeout: one day (Node timers stop working above 2^31-1 ms, about 24.8 days). */
+export const MAX_TEST_TIMEOUT_SECONDS = 86_400;
+/** Longest lease the cassette grants (packages/cassette validates the same bound): seven days. */
+export const MAX_LEASE_TTL_SECONDS = 7 * 24 * 3600;
+
 export const SourceConfigSchema = z
   .object({
     path: z.string().min(1).describe("Folder of the source, relative to the workspace root. Default: \".\"."),
@@ -31,7 +36,13 @@ export const TestCommandSchema = z
     command: z.string().min(1).describe("Executable to run (no shell): a name on PATH or a workspace-relative path."),
     args: z.array(z.string()).default([]).describe("Arguments, passed as-is (no shell expansion). Default: []."),
     cwd: z.string().default(".").describe("Working directory, relative to the workspace root. Default: \".\"."),
-    timeout_seconds: z.number().int().positive().default(120).describe("Kill the test after this many seconds. Default: 120."),
+    timeout_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TEST_TIMEOUT_SECONDS)
+      .default(120)
+      .describe(`Kill the test after this many seconds, 1 to ${MAX_TEST_TIMEOUT_SECONDS}. Default: 120.`),
   })
   .strict()
   .describe("A named test command that RUN_TEST steps may run.");
@@ -81,7 +92,25 @@ export const ConfigSchema = z
       .record(z.string().regex(/^[A-Za-z0-9_.:-]+$/, "test names use [A-Za-z0-9_.:-]"), TestCommandSchema)
       .default({})
       .describe("Named test commands RUN_TEST may run; nothing else can be run. Default: {}."),
-    lease_ttl_seconds: z.number().int().positive().default(60).describe("Lease length for ants, renewed while a step runs. Default: 60."),
+    lease_ttl_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_LEASE_TTL_SECONDS)
+      .default(60)
+      .describe(`Lease length for ants in seconds, 1 to ${MAX_LEASE_TTL_SECONDS}, renewed while a step runs. Default: 60.`),
+    protected_paths: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), "a protected path is a glob relative to the root, without '..'"),
+      )
+      .default([])
+      .describe(
+        "More paths plans may never write (globs relative to the root: `*` within a segment, `**` across segments; matched case-insensitively). " +
+          "They add to the built-in list (.catalytic/**, **/.git/**, catalytic.json, catalytic.symbols.json, ...; docs/security.md), which cannot be removed. Default: [].",
+      ),
     checkpoint_key: z
       .string()
       .min(1)

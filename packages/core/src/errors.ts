@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   CAT_FILE_UNWRITABLE: "failure",
   CAT_PATH_OUTSIDE_WORKSPACE: "failure",
   CAT_PATH_IS_SYMLINK: "failure",
+  CAT_PATH_PROTECTED: "failure",
+  CAT_ID_INVALID: "failure",
   // slices and references
   CAT_SLICE_ALL_FORBIDDEN: "failure",
   CAT_SLICE_MALFORMED: "failure",
@@ -65,8 +67,10 @@ export const ERROR_CODES = {
   CAT_PLAN_MISMATCH: "failure",
   CAT_PATCH_HASH_MISMATCH: "failure",
   CAT_TEST_NOT_CONFIGURED: "failure",
+  CAT_TEST_CHANGED: "failure",
   CAT_TEST_FAILED: "failure",
   CAT_RESTORE_CONFLICT: "failure",
+  CAT_WRITE_CONFLICT: "failure",
   CAT_STEP_FAILED: "failure",
 } as const satisfies Record<string, ErrorKind>;
 

@@ -32,7 +32,12 @@ export {
   toPosixRelative,
   resolveInsideWorkspace,
 } from "./workspace.js";
+export { DEFAULT_PROTECTED_PATHS, protectionKey, protectedRuleFor, assertWritable } from "./protected-paths.js";
+export type { ProtectedRule } from "./protected-paths.js";
+export { ID_PATTERN, assertId, escapeText } from "./text.js";
 export {
+  MAX_TEST_TIMEOUT_SECONDS,
+  MAX_LEASE_TTL_SECONDS,
   ConfigSchema,
   SourceConfigSchema,
   TestCommandSchema,

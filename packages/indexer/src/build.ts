@@ -6,9 +6,10 @@ import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeN
 import type { Db } from "./db.js";
 import { readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
-import { readFrontMatter, splitLines } from "./front-matter.js";
+import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
-import { frontMatterJson, ownBodyRanges, sectionParams } from "./rows.js";
+import { frontMatterJson, sectionParams } from "./rows.js";
+import { type SearchFileInput, deleteSearchRowsOf, fillSearch } from "./search/fill.js";
 import { settingsOf } from "./sources.js";
 import { countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
@@ -30,6 +31,8 @@ export interface BuildTimings {
   extractMs: number;
   writeMs: number;
   symbolsMs: number;
+  /** Filling the search table (after the symbols, so rows get their symbol ids at once). */
+  searchMs: number;
   hashMs: number;
   totalMs: number;
 }
@@ -132,11 +135,13 @@ export function runBuild(
 
   let writeMs = 0;
   let symbolsMs = 0;
+  let searchMs = 0;
   let hashMs = 0;
   let hash = readMeta(db, "index_hash");
   let problems = Number(readMeta(db, "problems") ?? "0");
   db.transaction(() => {
     const writeStarted = performance.now();
+    const searchFiles: SearchFileInput[] = [];
     for (const filePath of removed) {
       deleteSectionsOf(statements, filePath);
       statements.get(files.DELETE_FILE).run(filePath);
@@ -147,7 +152,7 @@ export function runBuild(
       statements
         .get(files.UPSERT_FILE)
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
-      insertSections(statements, sections, normalized);
+      searchFiles.push({ sections, rows: insertSections(statements, sections), text: normalized });
       if (onProgress && i % 200 === 0) onProgress({ phase: "write", done: i, total: extracted.length, file: file.filePath });
     });
     if (extracted.length > 0) onProgress?.({ phase: "write", done: extracted.length, total: extracted.length });
@@ -167,6 +172,12 @@ export function runBuild(
       writeMeta(db, "symbols_fingerprint", fingerprint);
       writeMeta(db, "problems", String(problems));
       symbolsMs = performance.now() - symbolsStarted;
+    }
+    // After the symbols: each new search row gets its symbol ids at once.
+    if (symbolsNeeded) {
+      const searchStarted = performance.now();
+      fillSearch(statements, searchFiles);
+      searchMs = performance.now() - searchStarted;
     }
     if (hash === undefined || changed.length > 0 || removed.length > 0) {
       const hashStarted = performance.now();
@@ -198,6 +209,7 @@ export function runBuild(
       extractMs: round(extractMs),
       writeMs: round(writeMs),
       symbolsMs: round(symbolsMs),
+      searchMs: round(searchMs),
       hashMs: round(hashMs),
       totalMs: round(performance.now() - started),
     },
@@ -205,20 +217,12 @@ export function runBuild(
 }
 
 function deleteSectionsOf(statements: Statements, filePath: string): void {
-  const deleteFts = statements.get(sectionSql.DELETE_SECTION_FTS);
-  for (const id of statements.get(sectionSql.SELECT_SECTION_ROWS_OF_FILE).pluck().all(filePath) as number[]) deleteFts.run(id);
+  deleteSearchRowsOf(statements, filePath);
   statements.get(sectionSql.DELETE_SECTIONS_OF_FILE).run(filePath);
 }
 
-function insertSections(statements: Statements, sections: readonly ExtractedSection[], normalized: string): void {
-  const lines = splitLines(normalized);
+/** Inserts a file's sections in order; returns their row ids. */
+function insertSections(statements: Statements, sections: readonly ExtractedSection[]): number[] {
   const insert = statements.get(sectionSql.INSERT_SECTION);
-  const insertFts = statements.get(sectionSql.INSERT_SECTION_FTS);
-  const bodies = ownBodyRanges(sections);
-  sections.forEach((section, ordinal) => {
-    const row = insert.run(sectionParams(section, ordinal));
-    const range = bodies[ordinal] as { start: number; end: number };
-    const body = lines.slice(range.start, range.end).join("\n");
-    if (section.heading !== "" || body.trim() !== "") insertFts.run(row.lastInsertRowid, section.heading, body);
-  });
+  return sections.map((section, ordinal) => Number(insert.run(sectionParams(section, ordinal)).lastInsertRowid));
 }

@@ -3,8 +3,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { InvariantError, STATE_DIR, isCatalyticError } from "@catalytic/core";
-import { CREATE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
-import { MIGRATIONS } from "./sql/migrations/001_initial.js";
+import { CREATE_META, DELETE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
+import { MIGRATIONS } from "./sql/migrations/index.js";
 
 export type Db = Database.Database;
 
@@ -28,6 +28,10 @@ export function readMeta(db: Db, key: string): string | undefined {
 
 export function writeMeta(db: Db, key: string, value: string): void {
   db.prepare(UPSERT_META).run(key, value);
+}
+
+export function deleteMeta(db: Db, key: string): void {
+  db.prepare(DELETE_META).run(key);
 }
 
 /**

@@ -32,8 +32,13 @@ export type { IndexOpenOptions, SectionRead, VerifyReport, VerifyDifference, Exp
 export type { BuildReport, BuildProgress, BuildTimings } from "./build.js";
 export { DEFAULT_RUN_ID } from "./resolve-cached.js";
 export type { CachedResolution, ResolveOptions } from "./resolve-cached.js";
-export type { SearchHit, SearchResult } from "./search.js";
-export { SNIPPET_MAX } from "./search.js";
+export type { SearchHit, SearchResult, SearchOptions } from "./search/search.js";
+export { SNIPPET_MAX } from "./search/search.js";
+export { parseQuery } from "./search/query.js";
+export type { ParsedQuery } from "./search/query.js";
+export { rrf, RRF_K } from "./search/rank.js";
+export type { Ranker, RankedSection } from "./search/rank.js";
+export { foldCase } from "./search/fold.js";
 export { casPath, casRef, readCas, writeCas } from "./cas.js";
 export { writeFileAtomic } from "./atomic-write.js";
 export { indexPath, INDEX_FILE } from "./db.js";

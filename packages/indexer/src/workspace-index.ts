@@ -17,7 +17,7 @@ import {
 } from "@catalytic/core";
 import { unwritableError, writeFileAtomic } from "./atomic-write.js";
 import { type BuildProgress, type BuildReport, runBuild, symbolsFingerprint } from "./build.js";
-import { type Db, indexPath, openIndexDb, readMeta, writeMeta } from "./db.js";
+import { type Db, deleteMeta, indexPath, openIndexDb, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, linesOf } from "./extract.js";
 import { type Logger, SILENT_LOGGER } from "./logger.js";
 import type { WorkspaceModel } from "./model.js";
@@ -27,9 +27,12 @@ import { countProblems, syncAllSymbols } from "./symbol-sync.js";
 import { readRegistry } from "./registry.js";
 import { type CachedResolution, DEFAULT_RUN_ID, type ResolveOptions, resolveCached } from "./resolve-cached.js";
 import { type SectionRow, sectionFromRow } from "./rows.js";
-import { type SearchResult, searchSections } from "./search.js";
+import { fillSearch } from "./search/fill.js";
+import type { Ranker } from "./search/rank.js";
+import { type SearchResult, searchSections } from "./search/search.js";
 import { settingsOf } from "./sources.js";
 import * as fileSql from "./sql/files.js";
+import { REBUILD_REQUIRED } from "./sql/meta.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
 import { Statements } from "./statements.js";
@@ -128,10 +131,13 @@ export class Index {
     const config = options.config ?? loadConfig(absolute);
     const db = openIndexDb(absolute, { create: true });
     const index = new Index(absolute, db, config, options.logger ?? SILENT_LOGGER);
-    const built = readMeta(db, "index_hash") !== undefined;
+    // A migration that changed derived tables empties them and asks for a build (docs/indexer.md#the-sqlite-index).
+    const rebuild = readMeta(db, REBUILD_REQUIRED);
+    const built = readMeta(db, "index_hash") !== undefined && rebuild === undefined;
     if (options.mustExist && !built) {
       index.close();
-      throw new WorkspaceError("CAT_INDEX_MISSING", `the index in ${absolute} has never been built`, { hint: "run 'catalytic build' first" });
+      const why = rebuild === undefined ? "has never been built" : `must be rebuilt by this version of Catalytic (${rebuild})`;
+      throw new WorkspaceError("CAT_INDEX_MISSING", `the index in ${absolute} ${why}`, { hint: "run 'catalytic build' first" });
     }
     // catalytic.symbols.json or catalytic.json edited since the build: re-resolve symbols (no file is re-read).
     if (built && readMeta(db, "symbols_fingerprint") !== symbolsFingerprint(config, readRegistry(absolute))) index.refreshSymbols();
@@ -140,6 +146,7 @@ export class Index {
 
   build(options: { onProgress?: (progress: BuildProgress) => void } = {}): BuildReport {
     const report = runBuild(this.db, this.statements, this.root, this.config, options.onProgress);
+    if (readMeta(this.db, REBUILD_REQUIRED) !== undefined) deleteMeta(this.db, REBUILD_REQUIRED);
     for (const skipped of report.skipped) this.logger.warn(`skipped ${skipped.path}: ${skipped.reason}`);
     this.logger.info("index built", { files: report.files, sections: report.sections, indexHash: report.indexHash });
     return report;
@@ -155,6 +162,7 @@ export class Index {
     return this.db.transaction(() => {
       const registry = readRegistry(this.root);
       syncAllSymbols(this.statements, settingsOf(this.config), registry);
+      fillSearch(this.statements, []);
       writeMeta(this.db, "problems", String(countProblems(this.statements, registry)));
       writeMeta(this.db, "symbols_fingerprint", symbolsFingerprint(this.config, registry));
       return this.counts().symbols;
@@ -205,8 +213,14 @@ export class Index {
     return (this.statements.get(symbolSql.SELECT_SYMBOLS_WITH_PREFIX).all({ prefix }) as SymbolTableRow[]).map(recordFromRow);
   }
 
-  search(query: string, options: { k?: number; runId?: string } = {}): SearchResult {
-    return searchSections(this.statements, query, options.k ?? 10, options.runId ?? DEFAULT_RUN_ID, this.indexHash() ?? "");
+  /** Ranked search (BM25; `rankers` are fused with it by reciprocal rank fusion); stores a retrieval receipt. */
+  search(query: string, options: { k?: number; runId?: string; rankers?: readonly Ranker[] } = {}): SearchResult {
+    return searchSections(this.statements, query, {
+      k: options.k ?? 10,
+      runId: options.runId ?? DEFAULT_RUN_ID,
+      indexHash: this.indexHash() ?? "",
+      ...(options.rankers ? { rankers: options.rankers } : {}),
+    });
   }
 
   indexHash(): string | undefined {

@@ -66,7 +66,10 @@ function dump(root: string): Record<string, unknown[]> {
       sections: db
         .prepare("SELECT section_id, file_path, ordinal, kind, level, heading, slug, heading_path, line_start, line_end, content_hash FROM sections ORDER BY file_path, ordinal")
         .all(),
-      fts: db.prepare("SELECT s.section_id, f.heading, f.body FROM sections_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal").all(),
+      search: db
+        .prepare("SELECT s.section_id, f.heading, f.symbols, f.body, f.raw FROM search_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal")
+        .all(),
+      searchSymbols: db.prepare("SELECT section_id, symbols FROM search_symbols ORDER BY section_id").all(),
       definitions: db.prepare("SELECT symbol_id, origin, file, line, character, target_type, target_ref, default_slice FROM symbol_definitions ORDER BY symbol_id, origin_rank, file, line").all(),
       symbols: db
         .prepare("SELECT symbol_id, target_type, target_ref, default_slice, section_id, target_file, stale, problem_code, problem_message, definitions FROM symbols ORDER BY symbol_id")
@@ -96,7 +99,7 @@ describe("Index.build", () => {
     expect(report).toMatchObject({ files: 3, added: 3, changed: 0, removed: 0, unchanged: 0, symbols: 3, problems: 0 });
     expect(report.sections).toBe(4 + 3 + 1); // "# Glossary" and "# Todo" span their files: one id each with the file section
     expect(report.indexHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(Object.keys(report.timings).sort()).toEqual(["extractMs", "hashMs", "readMs", "symbolsMs", "totalMs", "walkMs", "writeMs"]);
+    expect(Object.keys(report.timings).sort()).toEqual(["extractMs", "hashMs", "readMs", "searchMs", "symbolsMs", "totalMs", "walkMs", "writeMs"]);
   });
 
   it("is deterministic: rebuilds, a copied tree and a tree written in another order give the same hash", () => {

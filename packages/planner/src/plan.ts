@@ -4,6 +4,7 @@ import {
   PLAN_SCHEMA_VERSION,
   SliceError,
   applySlice,
+  assertWritable,
   formatSlice,
   parsePlanRequest,
   parseSlice,
@@ -15,25 +16,29 @@ import {
   type PlanStep,
   type RequestOp,
   type Slice,
+  type TestCommand,
 } from "@catalytic/core";
 import { aboutInput, budgetExceeded, fileNotFound, testNotConfigured, unknownSection, unknownSymbol } from "./errors.js";
 import type { PlanSubstrate } from "./substrate.js";
 
-export const PLANNER_VERSION = "1.1.0";
+// 1.2.0: RUN_TEST steps record the test's command (refs.test_command); protected paths are refused.
+export const PLANNER_VERSION = "1.2.0";
 
 export interface PlanOptions {
   /** Plan budgets used for whatever the request leaves out. */
   budgets: { max_steps: number; max_bytes: number; max_symbols: number };
   /** Bound for expansions that have no slice of their own (READ_SECTION, symbols without default_slice). */
   defaultSlice: string;
-  /** Test names RUN_TEST may use, with their timeouts. */
-  tests: Record<string, { timeout_seconds: number }>;
+  /** Test names RUN_TEST may use: the command is recorded in the step, so the ant never reads a later config. */
+  tests: Record<string, TestCommand>;
+  /** Paths plans may not write on top of the built-in ones (catalytic.json protected_paths). */
+  protectedPaths?: readonly string[];
 }
 
 export function planOptionsFromConfig(config: CatalyticConfig): PlanOptions {
   const tests: PlanOptions["tests"] = {};
-  for (const [name, test] of Object.entries(config.tests)) tests[name] = { timeout_seconds: test.timeout_seconds };
-  return { budgets: { ...config.budgets.plan }, defaultSlice: config.default_slice, tests };
+  for (const [name, test] of Object.entries(config.tests)) tests[name] = { ...test, args: [...test.args] };
+  return { budgets: { ...config.budgets.plan }, defaultSlice: config.default_slice, tests, protectedPaths: [...config.protected_paths] };
 }
 
 /** A step before its id is known, plus the bytes it references (for max_bytes). */
@@ -126,7 +131,11 @@ function readSteps(request: PlanRequest, substrate: PlanSubstrate, options: Plan
 
 function opSteps(request: PlanRequest, substrate: PlanSubstrate, options: PlanOptions): DraftStep[] {
   const written = new Set<string>();
-  const checkInside = (input: string, filePath: string) => withInput(input, () => substrate.file(filePath));
+  const checkInside = (input: string, filePath: string) =>
+    withInput(input, () => {
+      assertWritable(filePath, options.protectedPaths);
+      return substrate.file(filePath);
+    });
   return request.ops.map((op: RequestOp, i): DraftStep => {
     const input = `ops[${i}]`;
     switch (op.op) {
@@ -162,11 +171,11 @@ function opSteps(request: PlanRequest, substrate: PlanSubstrate, options: PlanOp
         };
       }
       case "RUN_TEST": {
-        const test = options.tests[op.test_name];
+        const test = Object.hasOwn(options.tests, op.test_name) ? options.tests[op.test_name] : undefined;
         if (!test) throw testNotConfigured(input, op.test_name, Object.keys(options.tests).sort());
         return {
           op: "RUN_TEST",
-          refs: { test_name: op.test_name },
+          refs: { test_name: op.test_name, test_command: { command: test.command, args: [...test.args], cwd: test.cwd } },
           constraints: { timeout_seconds: test.timeout_seconds },
           expected_outputs: { test_passed: true },
           input,

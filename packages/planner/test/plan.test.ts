@@ -41,7 +41,7 @@ describe("plan: determinism", () => {
   it("derives step ids and plan hash exactly from the canonical steps", () => {
     const out = planIn(makeWorkspace(), request);
     expect(out.planner_version).toBe(PLANNER_VERSION);
-    expect(out.planner_version).toBe("1.1.0");
+    expect(out.planner_version).toBe("1.2.0");
     expect(out.schema_version).toBe("1.1");
     for (const step of out.steps) {
       expect(step.step_id).toBe(stepId({ run_id: "run_a", request_id: "req_a", ...step }));

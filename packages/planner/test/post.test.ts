@@ -34,7 +34,7 @@ describe("postPlan", () => {
     expect(first.posted.created).toBe(true);
     expect(first.posted.stepIds).toEqual(first.plan.steps.map((s) => s.step_id));
     const job = cassette.getJob(first.posted.jobId)!;
-    expect(job).toMatchObject({ runId: "run_post", requestId: "req_post", planHash: first.plan.plan_hash, plannerVersion: "1.1.0", stepCount: 4 });
+    expect(job).toMatchObject({ runId: "run_post", requestId: "req_post", planHash: first.plan.plan_hash, plannerVersion: "1.2.0", stepCount: 4 });
     const steps = cassette.listSteps(first.posted.jobId);
     expect(steps.map((s) => [s.ordinal, s.op, s.status])).toEqual([
       [1, "READ_SYMBOL", "PENDING"],
@@ -112,7 +112,7 @@ describe("verifyPlan", () => {
     const { substrate, options } = planningFor(root);
     const cassette = cassetteIn(root);
     const { plan: output } = postPlan(cassette, request, substrate, options);
-    // The symbol's default slice and the test timeout change: steps 1 and 4 compile differently, 2 and 3 do not.
+    // The symbol's default slice and the test (timeout, args) change: steps 1 and 4 compile differently, 2 and 3 do not.
     writeFileSync(
       path.join(root, "catalytic.symbols.json"),
       JSON.stringify({ symbols: { "@TEST/example": { target_type: "FILE", target_ref: "guide.md", default_slice: "lines[0:2]" } } }),
@@ -125,7 +125,7 @@ describe("verifyPlan", () => {
     expect(result.recomputedPlanHash).not.toBe(output.plan_hash);
     expect(result.differences.map((d) => [d.ordinal, d.fields])).toEqual([
       [1, ["refs", "step_id"]],
-      [4, ["constraints", "step_id"]],
+      [4, ["constraints", "refs", "step_id"]],
     ]);
     expect(plan(request, fresh.substrate, fresh.options).plan_hash).toBe(result.recomputedPlanHash);
   });

@@ -1,9 +1,9 @@
 // `catalytic ants spawn|worker|status`: run a job's steps in N worker processes and watch them.
 import { existsSync, readFileSync } from "node:fs";
-import { CassetteError } from "@catalytic/core";
+import { CassetteError, escapeText } from "@catalytic/core";
 import { Cassette } from "@catalytic/cassette";
-import { manifestPath, runWorker, spawnAnts, type AntLogger, type SpawnResult } from "@catalytic/ants";
-import { booleanOption, intOption, requiredOption, stringOption } from "../args.js";
+import { MAX_WORKERS, checkWorkerCount, manifestPath, runWorker, spawnAnts, type AntLogger, type SpawnResult } from "@catalytic/ants";
+import { booleanOption, idOption, intOption, stringOption } from "../args.js";
 import type { Command, CommandContext, OptionSpec, ParsedArgs } from "../command.js";
 
 const JOB_OPTIONS: Record<string, OptionSpec> = {
@@ -20,8 +20,9 @@ export const SPAWN_OPTIONS: Record<string, OptionSpec> = {
 
 /** Spawns the ants with a progress bar on a TTY and prints the outcome; shared by `ants spawn` and `execute`. */
 export async function runSpawn(ctx: CommandContext, args: ParsedArgs, workers: number): Promise<number> {
-  const runId = requiredOption(args, "run-id");
-  const jobId = requiredOption(args, "job-id");
+  const runId = idOption(args, "run-id");
+  const jobId = idOption(args, "job-id");
+  checkWorkerCount(workers);
   const ttl = stringOption(args, "ttl") === undefined ? undefined : intOption(args, "ttl", 60, 1);
   let progress: ReturnType<CommandContext["progress"]> | undefined;
   const result: SpawnResult = await spawnAnts({
@@ -61,7 +62,7 @@ export async function runSpawn(ctx: CommandContext, args: ParsedArgs, workers: n
 const spawnCommand: Command = {
   name: "ants spawn",
   summary: "Execute a job with N worker processes (ants); exit 0 all done, 1 a step failed, 2 invariant/database error",
-  options: { ...SPAWN_OPTIONS, workers: { type: "string", short: "n", description: "number of ants", defaultText: "1" } },
+  options: { ...SPAWN_OPTIONS, workers: { type: "string", short: "n", description: `number of ants (1 to ${MAX_WORKERS})`, defaultText: "1" } },
   details: "Writes .catalytic/runs/<run>/manifest-<job>.json (pids, worker ids, start/end, exit codes).",
   run: (ctx, args) => runSpawn(ctx, args, intOption(args, "workers", 1, 1)),
 };
@@ -69,8 +70,8 @@ const spawnCommand: Command = {
 function stderrLogger(ctx: CommandContext): AntLogger {
   return {
     info() {},
-    warn: (message) => ctx.note(`warn: ${message}`),
-    error: (message) => ctx.note(`error: ${message}`),
+    warn: (message) => ctx.note(`warn: ${escapeText(message)}`),
+    error: (message) => ctx.note(`error: ${escapeText(message)}`),
   };
 }
 
@@ -89,9 +90,9 @@ const workerCommand: Command = {
     const idlePolls = stringOption(args, "idle-polls") === undefined ? undefined : intOption(args, "idle-polls", 0, 0);
     const result = await runWorker({
       root: ctx.root,
-      runId: requiredOption(args, "run-id"),
-      jobId: requiredOption(args, "job-id"),
-      workerId: requiredOption(args, "worker-id"),
+      runId: idOption(args, "run-id"),
+      jobId: idOption(args, "job-id"),
+      workerId: idOption(args, "worker-id"),
       continueOnFail: booleanOption(args, "continue-on-fail"),
       ...(ttl !== undefined ? { ttl } : {}),
       ...(idlePolls !== undefined ? { idlePolls } : {}),
@@ -99,7 +100,7 @@ const workerCommand: Command = {
     });
     ctx.emitJson(result);
     ctx.print(`${result.workerId}: executed ${result.executed}, failed ${result.failed}, stopped: ${result.stoppedBecause}`);
-    if (result.error) ctx.note(`error ${result.error.code}: ${result.error.message}`);
+    if (result.error) ctx.note(`error ${result.error.code}: ${escapeText(result.error.message)}`);
     return result.exitCode;
   },
 };
@@ -109,8 +110,8 @@ const statusCommand: Command = {
   summary: "Show a job's progress and the last spawn's workers",
   options: JOB_OPTIONS,
   run(ctx, args) {
-    const runId = requiredOption(args, "run-id");
-    const jobId = requiredOption(args, "job-id");
+    const runId = idOption(args, "run-id");
+    const jobId = idOption(args, "job-id");
     const cassette = Cassette.openWorkspace(ctx.root);
     let status;
     try {

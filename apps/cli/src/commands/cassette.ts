@@ -20,7 +20,7 @@ import {
   type ReceiptRecord,
   type VerifyResult,
 } from "@catalytic/cassette";
-import { CassetteError, InputError, loadConfig, parseJson } from "@catalytic/core";
+import { CassetteError, InputError, escapeText, loadConfig, parseJson } from "@catalytic/core";
 import { booleanOption, intOption, requiredOption, stringOption } from "../args.js";
 import type { Command, CommandContext, ParsedArgs } from "../command.js";
 
@@ -73,7 +73,7 @@ function describeStatus(status: JobStatus): string {
   const state = status.done ? "done" : status.blocked ? "blocked" : "open";
   const outcomes = OUTCOMES.filter((outcome) => status.outcomes[outcome] > 0).map((outcome) => `${outcome} ${status.outcomes[outcome]}`);
   return [
-    `job ${status.jobId} (${status.intent}): ${state}`,
+    `job ${status.jobId} (${escapeText(status.intent)}): ${state}`,
     `  steps ${status.stepCount}: ${status.committed} committed, ${status.leased} leased, ${status.pending} pending (${status.runnable} runnable)`,
     `  receipts ${status.receipts}${outcomes.length ? ` (${outcomes.join(", ")})` : ""}; workers: ${status.workersSeen.join(", ") || "none"}`,
     `  budget: bytes ${status.bytesUsed}/${status.maxBytes ?? "unlimited"}, symbols ${status.symbolsUsed}/${status.maxSymbols ?? "unlimited"}` +
@@ -335,7 +335,8 @@ const jobs: Command = {
     const list = withCassette(openExisting(ctx), (cassette) => cassette.listJobs(runId));
     ctx.emitJson({ ok: true, jobs: list });
     if (list.length === 0) ctx.print("no jobs");
-    for (const job of list) ctx.print(`${job.jobId}  run ${job.runId}  ${job.stepCount} step(s)  ${job.intent}${job.requestId ? `  request ${job.requestId}` : ""}`);
+    // Ids and intents come from plans (untrusted): escaped so they cannot move the cursor or forge a line.
+    for (const job of list) ctx.print(`${job.jobId}  run ${escapeText(job.runId)}  ${job.stepCount} step(s)  ${escapeText(job.intent)}${job.requestId ? `  request ${escapeText(job.requestId)}` : ""}`);
   },
 };
 

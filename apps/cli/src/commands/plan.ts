@@ -1,6 +1,7 @@
 // `catalytic plan`: compile a request into a deterministic plan (dry run) or post it; `plan verify`.
 import { planInWorkspace, readRequestFile, verifyPlanInWorkspace } from "@catalytic/planner";
-import { booleanOption, requiredOption } from "../args.js";
+import { escapeText } from "@catalytic/core";
+import { booleanOption, idOption, requiredOption } from "../args.js";
 import type { Command } from "../command.js";
 
 const plan: Command = {
@@ -27,7 +28,7 @@ const plan: Command = {
       return 0;
     }
     const { posted } = result;
-    ctx.print(`${posted.created ? "posted" : "already posted"}: job ${posted.jobId} (run ${result.plan.run_id}, request ${result.plan.request_id})`);
+    ctx.print(`${posted.created ? "posted" : "already posted"}: job ${posted.jobId} (run ${result.plan.run_id}, request ${result.plan.request_id}): ${escapeText(request.intent)}`);
     ctx.print(`plan hash ${result.plan.plan_hash}, ${posted.stepIds.length} step(s)`);
     for (const step of result.plan.steps) ctx.print(`  ${String(step.ordinal).padStart(4)} ${step.step_id} ${step.op}`);
     return 0;
@@ -42,7 +43,7 @@ const verify: Command = {
     "request-id": { type: "string", description: "request id the plan was posted with" },
   },
   run(ctx, args) {
-    const result = verifyPlanInWorkspace(ctx.root, requiredOption(args, "run-id"), requiredOption(args, "request-id"));
+    const result = verifyPlanInWorkspace(ctx.root, idOption(args, "run-id"), idOption(args, "request-id"));
     ctx.emitJson(result);
     if (result.ok) {
       ctx.print(`PASS: plan ${result.recomputedPlanHash} of job ${result.jobId} recomputes identically`);

@@ -1,17 +1,50 @@
-// `catalytic search "query" [-k 10]`: full-text discovery; each search stores a retrieval receipt.
+// `catalytic search "query" [-k 10]`: ranked discovery; each search stores a retrieval receipt (docs/indexer.md#search).
+import type { SearchHit, SearchResult } from "@catalytic/indexer";
 import { intOption, requiredPositional, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { openBuiltIndex } from "./index-commands.js";
 
+/** The contract's snake_case names for --json. */
+function hitJson(hit: SearchHit): Record<string, unknown> {
+  return {
+    section_id: hit.sectionId,
+    file_path: hit.filePath,
+    line_start: hit.lineStart,
+    line_end: hit.lineEnd,
+    heading_path: hit.headingPath,
+    symbols: hit.symbols,
+    score: hit.score,
+    snippet: hit.snippet,
+    match_lines: hit.matchLines,
+  };
+}
+
+function resultJson(result: SearchResult): Record<string, unknown> {
+  return {
+    ok: true,
+    receipt_id: result.receiptId,
+    run_id: result.runId,
+    query: result.query,
+    query_hash: result.queryHash,
+    k: result.k,
+    index_hash: result.indexHash,
+    created_at: result.createdAt,
+    terms: result.terms,
+    hits: result.hits.map(hitJson),
+  };
+}
+
 const search: Command = {
   name: "search",
-  summary: "Find sections by words in headings and bodies (candidates, not evidence)",
-  positionals: [{ name: "query", required: true, description: "words to look for (all must match)" }],
+  summary: "Find sections by ranked full-text search over heading paths, symbol ids and bodies (candidates, not evidence)",
+  positionals: [{ name: "query", required: true, description: 'words or a question; "a phrase" must match, -word must not' }],
   options: {
     k: { type: "string", short: "k", description: "number of results", defaultText: "10" },
     "run-id": { type: "string", description: "run the retrieval receipt belongs to", defaultText: "default" },
   },
-  details: "Ordered by score (bm25, headings weigh more), then section id: the same query on the same index gives the same list.",
+  details:
+    "Any content word may match (stop words dropped, words stemmed); headings and symbol ids weigh more, the exact phrase adds to the score. " +
+    "Ordered by score (BM25), then section id: the same query on the same index gives the same list.",
   run(ctx, args) {
     const query = requiredPositional(args, 0, "query");
     const k = intOption(args, "k", 10, 1);
@@ -19,7 +52,7 @@ const search: Command = {
     const index = openBuiltIndex(ctx);
     try {
       const result = index.search(query, { k, ...(runId !== undefined ? { runId } : {}) });
-      ctx.emitJson({ ok: true, ...result });
+      ctx.emitJson(resultJson(result));
       if (result.hits.length === 0) ctx.print(`no section matches ${JSON.stringify(query)}`);
       result.hits.forEach((hit, i) => {
         const symbols = hit.symbols.length ? `  ${hit.symbols.join(" ")}` : "";

@@ -1,9 +1,8 @@
 // PATCH_FILE: replace lines patch_start_line..patch_end_line (1-based, inclusive) of an existing file,
 // only when the file's current sha256 is the one the plan names.
-import { readFileSync } from "node:fs";
 import { ExecutionError, InputError, SliceError, WorkspaceError, sha256Hex } from "@catalytic/core";
 import type { Executor } from "../context.js";
-import { writeTarget } from "../fs-safe.js";
+import { withWriteTarget } from "../fs-safe.js";
 import { commitWrite } from "../writes.js";
 
 /** Lines as byte ranges, each with its own "\n" (the last may lack one). Bytes are kept as they are. */
@@ -42,28 +41,30 @@ export const patchFile: Executor = (step, ctx, receipt) => {
       hint: "re-plan the request",
     });
   }
-  const target = writeTarget(ctx.root, filePath);
-  if (!target.stat) {
-    throw new WorkspaceError("CAT_FILE_NOT_FOUND", `${filePath} does not exist, so it cannot be patched`, {
-      hint: "write it with WRITE_FILE first, or fix the path",
-      details: { path: filePath },
-    });
-  }
-  const current = readFileSync(target.absolute);
-  const actual = sha256Hex(current);
-  if (actual !== expected) {
-    throw new ExecutionError("CAT_PATCH_HASH_MISMATCH", `${filePath} has sha256 ${actual}, not the ${expected} the patch was made for`, {
-      hint: "the file changed since the plan was made; re-plan with its current hash",
-      details: { path: filePath, expected, actual },
-    });
-  }
-  const patched = patchLines(current, startLine, endLine, content);
-  // The lines a patch replaces are what it had to see: recorded as their expansion (docs/economy.md#per-step-metrics).
-  const replaced = Buffer.concat(splitLines(current).slice(startLine - 1, endLine));
-  receipt.expand(
-    { kind: "file", id: filePath, file_path: filePath, slice: `lines[${startLine - 1}:${endLine}]`, content_hash: sha256Hex(replaced), bytes: replaced.length, cache_hit: false },
-    replaced,
+  withWriteTarget(ctx.root, filePath, { createParents: false, protectedPaths: ctx.config.protected_paths }, (target) =>
+    commitWrite(ctx, receipt, step.step_id, target, (current) => {
+      if (!current) {
+        throw new WorkspaceError("CAT_FILE_NOT_FOUND", `${filePath} does not exist, so it cannot be patched`, {
+          hint: "write it with WRITE_FILE first, or fix the path",
+          details: { path: filePath },
+        });
+      }
+      const actual = sha256Hex(current);
+      if (actual !== expected) {
+        throw new ExecutionError("CAT_PATCH_HASH_MISMATCH", `${filePath} has sha256 ${actual}, not the ${expected} the patch was made for`, {
+          hint: "the file changed since the plan was made; re-plan with its current hash",
+          details: { path: filePath, expected, actual },
+        });
+      }
+      const patched = patchLines(current, startLine, endLine, content);
+      // The lines a patch replaces are what it had to see: recorded as their expansion (docs/economy.md#per-step-metrics).
+      const replaced = Buffer.concat(splitLines(current).slice(startLine - 1, endLine));
+      receipt.expand(
+        { kind: "file", id: filePath, file_path: filePath, slice: `lines[${startLine - 1}:${endLine}]`, content_hash: sha256Hex(replaced), bytes: replaced.length, cache_hit: false },
+        replaced,
+      );
+      return patched;
+    }),
   );
-  commitWrite(ctx.root, receipt, filePath, target, patched);
   receipt.produce(content);
 };

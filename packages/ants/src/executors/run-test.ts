@@ -1,9 +1,11 @@
-// RUN_TEST: only a test named in catalytic.json, spawned without a shell, inside the workspace, with a
-// timeout. Arguments are passed as literal bytes: shell metacharacters mean nothing here.
+// RUN_TEST: the command recorded in the step when the plan was made, only while catalytic.json still names it,
+// spawned without a shell, inside the workspace, in its own process group (killed with the ant: reaper.ts),
+// with a timeout. Arguments are passed as literal bytes: shell metacharacters mean nothing here.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ExecutionError, InputError, PlannerError, resolveInsideWorkspace, type TestCommand } from "@catalytic/core";
 import type { Executor } from "../context.js";
+import { guardGroup } from "./reaper.js";
 
 export const OUTPUT_TAIL_BYTES = 4096;
 
@@ -46,9 +48,10 @@ function runCommand(root: string, test: TestCommand, timeoutMs: number, signal: 
       cwd,
       shell: false,
       stdio: ["ignore", "pipe", "pipe"],
-      // Its own process group, so a timeout kills whatever the test started too.
+      // Its own process group, so a timeout, a lost lease or a dead ant (the reaper) kills whatever the test started too.
       detached: true,
     });
+    const release = child.pid !== undefined ? guardGroup(child.pid) : () => {};
     const kill = (): void => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
@@ -67,6 +70,7 @@ function runCommand(root: string, test: TestCommand, timeoutMs: number, signal: 
       settled = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", abort);
+      release();
       resolve(run);
     };
     child.stdout.on("data", (chunk: Buffer) => tail.push(chunk));
@@ -76,16 +80,30 @@ function runCommand(root: string, test: TestCommand, timeoutMs: number, signal: 
   });
 }
 
+function sameCommand(a: { command: string; args: readonly string[]; cwd: string }, b: { command: string; args: readonly string[]; cwd: string }): boolean {
+  return a.command === b.command && a.cwd === b.cwd && a.args.length === b.args.length && a.args.every((arg, i) => arg === b.args[i]);
+}
+
 export const runTest: Executor = async (step, ctx, receipt) => {
   const name = step.refs.test_name;
-  if (!name) throw new InputError("CAT_PLAN_INVALID", "RUN_TEST step has no refs.test_name", { hint: "re-plan the request" });
-  const test = Object.hasOwn(ctx.config.tests, name) ? ctx.config.tests[name] : undefined;
-  if (!test) {
+  const recorded = step.refs.test_command;
+  if (!name || !recorded) throw new InputError("CAT_PLAN_INVALID", "RUN_TEST step needs refs.test_name and refs.test_command", { hint: "re-plan the request" });
+  const configured = Object.hasOwn(ctx.config.tests, name) ? ctx.config.tests[name] : undefined;
+  if (!configured) {
     throw new PlannerError("CAT_TEST_NOT_CONFIGURED", `test ${JSON.stringify(name)} is not in catalytic.json tests`, {
       hint: "only tests named in catalytic.json can run; add it there and re-plan",
       details: { test_name: name, configured: Object.keys(ctx.config.tests).sort() },
     });
   }
+  // The step runs the command recorded when the plan was made (covered by the plan hash); the configuration can
+  // only veto it. A changed test, or a step naming a command the configuration never had, runs nothing.
+  if (!sameCommand(recorded, configured)) {
+    throw new PlannerError("CAT_TEST_CHANGED", `test ${JSON.stringify(name)} in catalytic.json is not the command recorded in the plan`, {
+      hint: "catalytic.json changed after the plan was posted (or the step was not made by the planner); re-plan to run the current command",
+      details: { test_name: name, recorded, configured: { command: configured.command, args: configured.args, cwd: configured.cwd } },
+    });
+  }
+  const test: TestCommand = { ...recorded, timeout_seconds: configured.timeout_seconds };
   const timeoutSeconds = Math.min(test.timeout_seconds, step.constraints?.timeout_seconds ?? test.timeout_seconds);
   const run = await runCommand(ctx.root, test, timeoutSeconds * 1000, ctx.signal);
   const result = {

@@ -1,7 +1,7 @@
-// WRITE_FILE: create or replace a whole file inside the workspace.
+// WRITE_FILE: create or replace a whole file inside the workspace (never a protected path, never through a symlink).
 import { InputError } from "@catalytic/core";
 import type { Executor } from "../context.js";
-import { writeTarget } from "../fs-safe.js";
+import { withWriteTarget } from "../fs-safe.js";
 import { commitWrite } from "../writes.js";
 
 export const writeFile: Executor = (step, ctx, receipt) => {
@@ -9,7 +9,8 @@ export const writeFile: Executor = (step, ctx, receipt) => {
   if (!filePath || content === undefined) {
     throw new InputError("CAT_PLAN_INVALID", "WRITE_FILE step needs refs.file_path and refs.content", { hint: "re-plan the request" });
   }
-  const target = writeTarget(ctx.root, filePath);
-  commitWrite(ctx.root, receipt, filePath, target, Buffer.from(content, "utf8"));
+  withWriteTarget(ctx.root, filePath, { createParents: true, protectedPaths: ctx.config.protected_paths }, (target) =>
+    commitWrite(ctx, receipt, step.step_id, target, () => Buffer.from(content, "utf8")),
+  );
   receipt.produce(content);
 };

@@ -144,7 +144,10 @@ describe("PlanStepSchema and PlanOutputSchema", () => {
     expect(problemsOf("READ_SYMBOL", { symbol_id: "@A/b", slice: "ALL" })).toEqual([
       { path: "$.refs.slice", message: expect.stringMatching(/^CAT_SLICE_ALL_FORBIDDEN: /) },
     ]);
-    expect(problemsOf("RUN_TEST", { message: "x" })).toEqual([{ path: "$.refs.test_name", message: "RUN_TEST needs refs.test_name" }]);
+    expect(problemsOf("RUN_TEST", { message: "x" })).toEqual([
+      { path: "$.refs.test_name", message: "RUN_TEST needs refs.test_name" },
+      { path: "$.refs.test_command", message: "RUN_TEST needs refs.test_command" },
+    ]);
     expect(problemsOf("PATCH_FILE", { file_path: "a.md", patch_start_line: 9, patch_end_line: 2 }).map((p) => p.path)).toEqual([
       "$.refs.file_hash",
       "$.refs.content",
@@ -176,5 +179,15 @@ describe("PlanStepSchema and PlanOutputSchema", () => {
     expect(PlanOutputSchema.parse(output)).toEqual(output);
     const result = PlanOutputSchema.safeParse({ ...output, schema_version: "1.0", steps: [{ ...step1, ordinal: -1 }] });
     expect(result.success ? [] : schemaProblems(result.error.issues).map((p) => p.path)).toEqual(["$.schema_version", "$.steps[0].ordinal"]);
+  });
+});
+
+describe("plan ids are printable", () => {
+  it.each([["r\u001b[2K"], ["q\nPASS"], ["bel\u0007"], ["nul\u0000"], ["with space"]])("run_id or request_id %j is refused", (id) => {
+    for (const field of ["run_id", "request_id"]) {
+      const result = PlanRequestSchema.safeParse({ run_id: "r", request_id: "q", intent: "x", [field]: id });
+      expect(result.success).toBe(false);
+      expect(schemaProblems(result.error!.issues).map((p) => p.path)).toEqual([`$.${field}`]);
+    }
   });
 });

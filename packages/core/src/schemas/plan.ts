@@ -3,12 +3,16 @@ import { z } from "zod";
 import { PlanBudgetsSchema } from "./budgets.js";
 import { countAtLeast, nonEmptyString, sha256Hex, sliceText, StepIdSchema } from "./common.js";
 import { SymbolIdSchema } from "./symbol.js";
+import { MAX_TEST_TIMEOUT_SECONDS } from "../config.js";
+import { ID_PATTERN } from "../text.js";
 
 /** Version of the plan request / step / output schemas (1.0 = the reference schemas). */
 export const PLAN_SCHEMA_VERSION = "1.1";
 
 const filePath = (what: string) => nonEmptyString(`${what} Workspace-relative POSIX path.`);
 const lineNumber = (what: string) => countAtLeast(1, `${what} 1-based, inclusive.`);
+const ID_RULE = "an id is 1-128 characters of A-Z a-z 0-9 . _ : @ + = , / -, starting with a letter or digit";
+const idString = (what: string) => z.string().regex(ID_PATTERN, ID_RULE).describe(`${what} Printable: ${ID_PATTERN.source}.`);
 
 export const SymbolInputSchema = z
   .union(
@@ -76,9 +80,9 @@ export const RequestOpSchema = z
 export const PlanRequestSchema = z
   .object({
     schema_version: z.literal(PLAN_SCHEMA_VERSION).optional().describe("Plan request schema version. Optional: \"1.1\"."),
-    run_id: nonEmptyString("Run context grouping related operations."),
-    request_id: nonEmptyString("Unique identifier of this plan request."),
-    intent: nonEmptyString("High-level intent, e.g. implement_feature."),
+    run_id: idString("Run context grouping related operations."),
+    request_id: idString("Unique identifier of this plan request."),
+    intent: nonEmptyString("High-level intent, e.g. implement_feature. Free text: escaped when printed."),
     inputs: PlanInputsSchema.prefault({}).describe("Input references for the planner. Default: no inputs."),
     ops: z.array(RequestOpSchema).default([]).describe("Explicit operations, in order. Default: []."),
     budgets: PlanBudgetsSchema.optional().describe("Plan budgets; when absent the catalytic.json plan defaults apply."),
@@ -101,6 +105,15 @@ export const PlanStepRefsSchema = z
     patch_start_line: lineNumber("First line to patch (PATCH_FILE),").optional(),
     patch_end_line: lineNumber("Last line to patch (PATCH_FILE),").optional(),
     test_name: nonEmptyString("Test to run (RUN_TEST).").optional(),
+    test_command: z
+      .object({
+        command: nonEmptyString("Executable (no shell): a name on PATH or a workspace-relative path."),
+        args: z.array(z.string()).describe("Arguments, passed as-is."),
+        cwd: z.string().describe("Working directory, relative to the workspace root."),
+      })
+      .strict()
+      .describe("The command of test_name as catalytic.json defined it when the plan was made (RUN_TEST; planner 1.2.0 and later): the ant runs this, never a later config.")
+      .optional(),
     message: z.string().describe("Note message (NOTE).").optional(),
     search_k: countAtLeast(1, "k of the search that proposed the item read (steps planned from a bundle); recorded in the receipt's metrics.").optional(),
   })
@@ -108,7 +121,7 @@ export const PlanStepRefsSchema = z
 
 export const PlanStepConstraintsSchema = z
   .looseObject({
-    timeout_seconds: countAtLeast(1, "Maximum seconds for this step.").optional(),
+    timeout_seconds: countAtLeast(1, "Maximum seconds for this step.").max(MAX_TEST_TIMEOUT_SECONDS).optional(),
     required_outputs: z.array(z.string()).describe("Outputs the step's receipt must contain.").optional(),
   })
   .describe("Constraints on the step.");
@@ -129,7 +142,7 @@ const REQUIRED_REFS: Record<z.infer<typeof PlanStepOpSchema>, readonly (keyof z.
   READ_FILE: ["file_path"],
   WRITE_FILE: ["file_path", "content"],
   PATCH_FILE: ["file_path", "file_hash", "patch_start_line", "patch_end_line", "content"],
-  RUN_TEST: ["test_name"],
+  RUN_TEST: ["test_name", "test_command"],
   NOTE: ["message"],
 };
 
@@ -157,8 +170,8 @@ export const PlanStepSchema = z
 
 export const PlanOutputSchema = z
   .object({
-    run_id: nonEmptyString("Run context of the plan."),
-    request_id: nonEmptyString("Request that produced the plan."),
+    run_id: idString("Run context of the plan."),
+    request_id: idString("Request that produced the plan."),
     planner_version: nonEmptyString("Version of the planner that produced the plan."),
     schema_version: z.literal(PLAN_SCHEMA_VERSION).describe("Plan schema version: \"1.1\"."),
     steps: z.array(PlanStepSchema).describe("Steps in plan order."),

@@ -1,10 +1,7 @@
-// Statements over sections and their full-text rows (sections_fts.rowid = sections.id).
+// Statements over sections (their search rows are in sql/search.ts).
 export const INSERT_SECTION =
   "INSERT INTO sections (section_id, file_path, ordinal, kind, level, heading, slug, heading_path, line_start, line_end, heading_line_start, heading_line_end, content_hash) " +
   "VALUES (@section_id, @file_path, @ordinal, @kind, @level, @heading, @slug, @heading_path, @line_start, @line_end, @heading_line_start, @heading_line_end, @content_hash)";
-export const INSERT_SECTION_FTS = "INSERT INTO sections_fts (rowid, heading, body) VALUES (?, ?, ?)";
-export const SELECT_SECTION_ROWS_OF_FILE = "SELECT id FROM sections WHERE file_path = ?";
-export const DELETE_SECTION_FTS = "DELETE FROM sections_fts WHERE rowid = ?";
 export const DELETE_SECTIONS_OF_FILE = "DELETE FROM sections WHERE file_path = ?";
 export const SELECT_ALL_SECTIONS = "SELECT * FROM sections ORDER BY file_path, ordinal";
 // One id may sit on two rows of one file (a heading spanning the whole file = its file section): ids count once.
@@ -14,9 +11,4 @@ export const SELECT_SECTION_BY_ROW = "SELECT * FROM sections WHERE id = ?";
 export const SELECT_SECTION_BY_SLUG = "SELECT * FROM sections WHERE file_path = ? AND slug = ? AND kind != 'file' ORDER BY ordinal LIMIT 1";
 export const SELECT_SLUGS_OF_FILE = "SELECT slug FROM sections WHERE file_path = ? AND kind != 'file' ORDER BY ordinal";
 export const COUNT_SECTIONS = "SELECT count(DISTINCT section_id) AS n FROM sections";
-export const SEARCH_SECTIONS =
-  "SELECT s.section_id, s.file_path, s.line_start, s.line_end, s.heading_path, " +
-  "round(-bm25(sections_fts, 4.0, 1.0), 6) AS score, snippet(sections_fts, 1, '', '', '…', 24) AS snippet " +
-  "FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid WHERE sections_fts MATCH ? " +
-  "ORDER BY score DESC, s.section_id, s.file_path, s.ordinal LIMIT ?";
 export const SELECT_SECTIONS_OF_FILE = "SELECT * FROM sections WHERE file_path = ? ORDER BY ordinal";
