@@ -27,7 +27,7 @@ const { values: opts } = parseArgs({
     "budget-tokens": { type: "string", default: "2000" },
     "outline-slice": { type: "string", default: "head(240)" }, // head(n) only
     "outline-budget": { type: "string", default: "0.15" },
-    "patch-request": { type: "string", default: "turn a heading into a GitHub-style anchor slug" },
+    "patch-request": { type: "string", default: "make the anchor slug of a heading: trim, lower case, drop punctuation, spaces to hyphens" },
     term: { type: "string", default: "compiler" },
     replacement: { type: "string", default: "translator" },
     keep: { type: "boolean", default: false },
@@ -187,8 +187,12 @@ function patchFunction() {
   writeFileSync(path.join(root, "bench-check/check-slug.mjs"), CHECK_SCRIPT);
   const before = new Map(listFiles(root).map((file) => [file, sha256(readFileSync(path.join(root, file)))]));
   const runId = "patch";
-  const hits = catalytic(root, ["search", PATCH_REQUEST, "-k", "5", "--run-id", runId]).hits;
-  const hit = hits.find((h) => (h.headingPath ?? h.heading_path ?? []).length === 1 && /\.ts$/.test(h.filePath ?? h.file_path));
+  // The best-ranked declaration in the file of the top hit (a code file's whole-file section often ranks first:
+  // its header comment says what the file is for), else the best-ranked declaration.
+  const hits = catalytic(root, ["search", PATCH_REQUEST, "-k", "10", "--run-id", runId]).hits;
+  const fileOf = (h) => h.filePath ?? h.file_path;
+  const isDeclaration = (h) => (h.headingPath ?? h.heading_path ?? []).length === 1 && /\.ts$/.test(fileOf(h));
+  const hit = hits.find((h) => isDeclaration(h) && fileOf(h) === fileOf(hits[0] ?? {})) ?? hits.find(isDeclaration);
   const checks = [[`search for "${PATCH_REQUEST}" finds slugify's declaration (top hit: ${hit ? `${hit.filePath ?? hit.file_path} ${JSON.stringify(hit.headingPath ?? hit.heading_path)}` : "none"})`, hit !== undefined && (hit.headingPath ?? hit.heading_path)[0] === "slugify"]];
   let run;
   if (checks[0][1]) {
