@@ -30,7 +30,7 @@ let failures = 0;
 function step(title, args, expect = {}) {
   const { exit = 0, stderrIncludes = [], stdoutIncludes = [], show = (out) => out, check = () => [] } = expect;
   process.stdout.write(`\n${bold(`== ${title}`)}\n$ catalytic ${args.map((a) => (/[\s#@[\]()>]/.test(a) ? JSON.stringify(a) : a)).join(" ")}\n`);
-  const result = spawnSync(process.execPath, [cli, "--root", root, ...args], { encoding: "utf8" });
+  const result = spawnSync(process.execPath, [cli, "--root", root, ...args], { cwd: root, encoding: "utf8" });
   const indent = (text, prefix) => `${text.replace(/\n$/, "").replace(/^/gm, prefix)}\n`;
   const problems = [];
   let shown = result.stdout;

@@ -86,7 +86,7 @@ describe("catalytic plan", () => {
     ];
     for (const [body, code] of cases) {
       writeFileSync(path.join(root, "bad.json"), JSON.stringify({ run_id: "r", request_id: code, intent: "bad", ...body }));
-      const result = runCatalytic(["--root", root, "plan", "--request-file", "bad.json"]);
+      const result = runCatalytic(["--root", root, "plan", "--request-file", "bad.json"], { cwd: root });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(new RegExp(`^error ${code}: `));
     }

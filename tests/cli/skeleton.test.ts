@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -35,6 +35,7 @@ describe("catalytic CLI skeleton", () => {
 
   it("config check: valid config exits 0", () => {
     const root = tempDir();
+    mkdirSync(path.join(root, "docs"));
     writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ sources: [{ path: "docs", namespace: "CANON" }] }));
     const result = runCatalytic(["config", "check", "--root", root]);
     expect(result.code).toBe(0);

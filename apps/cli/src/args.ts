@@ -1,5 +1,5 @@
 // Argument helpers shared by commands: typed access that fails with usage errors.
-import { UsageError, assertId } from "@catalytic/core";
+import { MAX_LEASE_TTL_SECONDS, UsageError, assertId } from "@catalytic/core";
 import type { ParsedArgs } from "./command.js";
 
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
@@ -26,15 +26,22 @@ export function booleanOption(args: ParsedArgs, name: string): boolean {
   return args.options[name] === true;
 }
 
-export function intOption(args: ParsedArgs, name: string, fallback: number, min = 0): number {
-  const raw = stringOption(args, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) {
-    throw new UsageError("CAT_USAGE", `--${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`, {
-      hint: `pass --${name} ${Math.max(min, fallback)}`,
-    });
-  }
-  return Number(raw);
+/**
+ * Upper bound of the lease flags (--ttl): the cassette's lease limit, 7 days, as for lease_ttl_seconds in
+ * catalytic.json. The worker count's bound is MAX_WORKERS of @catalytic/ants.
+ */
+export const MAX_TTL_SECONDS = MAX_LEASE_TTL_SECONDS;
+
+/** An "integer" option (bounds already checked by the dispatcher), or the fallback when absent. */
+export function intOption(args: ParsedArgs, name: string, fallback: number): number {
+  return optionalIntOption(args, name) ?? fallback;
+}
+
+export function optionalIntOption(args: ParsedArgs, name: string): number | undefined {
+  const value = args.options[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") throw new Error(`--${name} is not declared as an integer option`);
+  return value;
 }
 
 export function requiredPositional(args: ParsedArgs, index: number, name: string): string {

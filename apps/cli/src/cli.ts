@@ -1,9 +1,11 @@
 // Dispatcher: global flags, command selection, help, and the one place errors become exit codes.
+import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import {
   UsageError,
+  WorkspaceError,
   escapeText,
   exitCodeFor,
   findWorkspaceRoot,
@@ -73,6 +75,18 @@ function bindJsonValue(flags: GlobalFlags, consumed: number, option: string): st
   return rest;
 }
 
+/** `--root` names a workspace that exists: a typo must not create `<typo>/.catalytic` and report success. */
+function existingRoot(root: string): string {
+  const stat = statSync(root, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) {
+    throw new WorkspaceError("CAT_WORKSPACE_NOT_FOUND", `--root ${root} ${stat ? "is not a folder" : "does not exist"}`, {
+      hint: "pass the folder of an existing workspace (or create it first)",
+      details: { root },
+    });
+  }
+  return root;
+}
+
 function selectCommand(commands: readonly Command[], words: string[]): { command: Command; consumed: number } | undefined {
   let best: { command: Command; consumed: number } | undefined;
   for (const command of commands) {
@@ -85,10 +99,24 @@ function selectCommand(commands: readonly Command[], words: string[]): { command
   return best;
 }
 
+/** An "integer" option's text as a number within its bounds, else a usage error naming them. */
+function integerValue(command: Command, name: string, spec: { min: number; max: number }, raw: unknown): number {
+  const text = String(raw);
+  const value = Number(text);
+  if (typeof raw !== "string" || !/^-?\d+$/.test(text) || value < spec.min || value > spec.max) {
+    throw new UsageError("CAT_USAGE", `${name.length === 1 ? "-" : "--"}${name} must be an integer from ${spec.min} to ${spec.max}, got ${JSON.stringify(raw)}`, {
+      hint: `see 'catalytic ${command.name} --help'`,
+      details: { option: name, value: raw, min: spec.min, max: spec.max },
+    });
+  }
+  return value;
+}
+
 function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {};
   for (const [name, spec] of Object.entries(command.options ?? {})) {
-    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
+    const type = spec.type === "integer" ? "string" : spec.type;
+    options[name] = { type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
   }
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -105,7 +133,11 @@ function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
         });
       }
     }
-    return { positionals: parsed.positionals, options: parsed.values as ParsedArgs["options"] };
+    const values = parsed.values as ParsedArgs["options"];
+    for (const [name, spec] of Object.entries(command.options ?? {})) {
+      if (spec.type === "integer" && values[name] !== undefined) values[name] = integerValue(command, name, spec, values[name]);
+    }
+    return { positionals: parsed.positionals, options: values };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as { code?: string }).code;
@@ -125,8 +157,9 @@ export function commandHelp(command: Command): string {
   }
   lines.push("", "Options:");
   for (const [name, spec] of Object.entries(command.options ?? {})) {
-    const flag = `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.type === "string" ? " <value>" : ""}`;
-    lines.push(`  ${flag.padEnd(22)} ${spec.description}${spec.defaultText ? ` (default: ${spec.defaultText})` : ""}`);
+    const flag = `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.type === "string" ? " <value>" : spec.type === "integer" ? " <n>" : ""}`;
+    const notes = [spec.type === "integer" ? `${spec.min}..${spec.max}` : undefined, spec.defaultText ? `default: ${spec.defaultText}` : undefined].filter(Boolean);
+    lines.push(`  ${flag.padEnd(22)} ${spec.description}${notes.length ? ` (${notes.join(", ")})` : ""}`);
   }
   if (command.jsonValueOption) lines.push(`  ${"--json <value>".padEnd(22)} same as --${command.jsonValueOption} <value>, with JSON output`);
   lines.push(...globalOptionLines());
@@ -199,7 +232,7 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
     const rest = command.jsonValueOption ? bindJsonValue(flags, consumed, command.jsonValueOption) : flags.rest;
     json = flags.json;
     const args = parseCommandArgs(command, rest.slice(consumed));
-    const root = flags.root ? path.resolve(io.cwd, flags.root) : findWorkspaceRoot(io.cwd);
+    const root = flags.root ? existingRoot(path.resolve(io.cwd, flags.root)) : findWorkspaceRoot(io.cwd);
     let emitted = false;
     const ctx: CommandContext = {
       root,

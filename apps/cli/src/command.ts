@@ -1,16 +1,21 @@
 // The shape every CLI command file exports, and the context it runs with.
 import type { Writable } from "node:stream";
 
-export type OptionType = "string" | "boolean";
+export type OptionType = "string" | "boolean" | "integer";
 
-export interface OptionSpec {
-  type: OptionType;
+interface OptionCommon {
   short?: string;
   multiple?: boolean;
   description: string;
   /** Shown in help; parsing does not apply it (commands decide). */
   defaultText?: string;
 }
+
+/**
+ * "integer" options carry their inclusive bounds: the dispatcher checks them while parsing (a usage error
+ * outside them) and hands the command a number, so no command ever sees an absurd value.
+ */
+export type OptionSpec = OptionCommon & ({ type: "string" | "boolean" } | { type: "integer"; min: number; max: number });
 
 export interface PositionalSpec {
   name: string;
@@ -44,7 +49,7 @@ export interface Progress {
 
 export interface ParsedArgs {
   positionals: string[];
-  options: Record<string, string | boolean | string[] | undefined>;
+  options: Record<string, string | boolean | number | string[] | undefined>;
 }
 
 export interface Command {

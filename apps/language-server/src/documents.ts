@@ -1,9 +1,8 @@
 // Documents as features see them: open buffers win over the disk; references are scanned once per
 // content version and cached; URIs map to workspace-relative POSIX paths and back.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { scanReferences, toPosixRelative, type ReferenceMatch } from "@catalytic/core";
-import { fileKind } from "@catalytic/indexer";
+import { fileKind, readRegularFile } from "@catalytic/indexer";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import type { DocumentsView } from "./host.js";
@@ -85,7 +84,8 @@ export class DocumentStore implements DocumentsView {
 
   readDisk(file: string): string | undefined {
     try {
-      return readFileSync(path.join(this.root, file), "utf8");
+      // A FIFO appearing in the workspace must not block the server: only regular files are read.
+      return readRegularFile(path.join(this.root, file), file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") this.onReadError(file, error);
       return undefined;

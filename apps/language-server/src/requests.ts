@@ -47,6 +47,7 @@ import { jobSavings, reportPage } from "./features/economy.js";
 import type { JobsFeed } from "./features/jobs-feed.js";
 import { failure } from "./guard.js";
 import type { Logger } from "./host.js";
+import type { Readiness } from "./readiness.js";
 import type { WorkspaceHost } from "./workspace-host.js";
 
 export interface CustomRequestHost {
@@ -54,6 +55,7 @@ export interface CustomRequestHost {
   cassettes(): CassetteService;
   feed(): JobsFeed;
   status(): IndexStatus;
+  readiness: Readiness;
   reindex(): Promise<void>;
   buildDatabase(): Promise<void>;
   sqliteIndex(): IndexService;
@@ -78,6 +80,17 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
       }
     });
   };
+  /** Requests that read the model wait for the first index; not ready in time is CAT_INDEX_NOT_READY, never a wrong answer. */
+  const handleModel = <P, R>(method: string, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => {
+    handle(method, async (params: P, token) => {
+      if (!(await api.readiness.wait(token, method))) {
+        throw new InputError("CAT_INDEX_NOT_READY", `the workspace is still being indexed (waited ${api.readiness.timeoutMs} ms)`, {
+          hint: "retry once catalytic/indexStatusChanged reports state ready",
+        });
+      }
+      return handler(params, token);
+    });
+  };
   const cli = (): string | undefined => findCli(api.cliPath(), api.serverDir, api.host().root);
   const abortOn = (token: CancellationToken): AbortSignal => {
     const controller = new AbortController();
@@ -91,8 +104,8 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
     await api.buildDatabase();
     return api.status();
   });
-  handle(CatalyticMethods.listSymbols, (params: ListSymbolsParams) => listSymbols(api.host().context().model, params.prefix));
-  handle(CatalyticMethods.resolveSymbol, (params: ResolveSymbolParams) => {
+  handleModel(CatalyticMethods.listSymbols, (params: ListSymbolsParams) => listSymbols(api.host().context().model, params.prefix));
+  handleModel(CatalyticMethods.resolveSymbol, (params: ResolveSymbolParams) => {
     const request = { ...params, reference: requireString(params.reference, "reference") };
     // With a run id the expansion goes through the index's cache (and is recorded); otherwise the live model answers.
     return (request.runId ? api.sqliteIndex().resolve(request) : undefined) ?? resolveFromModel(api.host().context().model, request);
@@ -100,7 +113,7 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
   handle(CatalyticMethods.listRuns, () => listRuns(api.cassettes().get()));
   handle(CatalyticMethods.listJobs, (params: ListJobsParams) => listJobs(api.cassettes().get(), params.runId));
   handle(CatalyticMethods.listSteps, (params: ListStepsParams) => listSteps(api.cassettes().get(), requireString(params.jobId, "jobId")));
-  handle(CatalyticMethods.getReceipt, (params: GetReceiptParams) => receiptView(api.cassettes().get(), api.host().context().model, params));
+  handleModel(CatalyticMethods.getReceipt, (params: GetReceiptParams) => receiptView(api.cassettes().get(), api.host().context().model, params));
   handle(CatalyticMethods.getPlan, (params: GetPlanParams) => storedPlan(api.cassettes().get(), requireString(params.jobId, "jobId")));
   handle(CatalyticMethods.jobProgress, async (params: JobProgressParams) => {
     const jobId = requireString(params.jobId, "jobId");
@@ -111,7 +124,7 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
   handle(CatalyticMethods.report, async (params: ReportParams) =>
     reportPage(api.cassettes().get(), api.host().root, { ...params, nonce: requireString(params.nonce, "nonce"), cspSource: requireString(params.cspSource, "cspSource") }, await loadTokenCounter()),
   );
-  handle(CatalyticMethods.planRequest, (params: PlanRequestParams) => {
+  handleModel(CatalyticMethods.planRequest, (params: PlanRequestParams) => {
     const host = api.host();
     const result = planRequest(host.root, host.context().model, host.config, { ...params, requestFile: requireString(params.requestFile, "requestFile") }, () =>
       api.cassettes().require(),

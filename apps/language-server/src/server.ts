@@ -37,6 +37,7 @@ import { registerCustomRequests } from "./requests.js";
 import { failure, guard, guardAsync, throwIfCancelled } from "./guard.js";
 import { indexPath } from "@catalytic/indexer";
 import { IndexService } from "./index-service.js";
+import { Readiness } from "./readiness.js";
 import { WorkspaceHost } from "./workspace-host.js";
 
 const ipc = process.argv.some((arg) => arg === "--node-ipc" || arg.startsWith("--socket") || arg.startsWith("--pipe"));
@@ -58,6 +59,8 @@ interface InitializationOptions {
   buildIndexOnStart?: boolean;
   hoverPreviewChars?: number;
   diagnosticsDebounceMs?: number;
+  /** How long a request arriving before the first index waits for it before answering null (default 15000). */
+  readyTimeoutMs?: number;
 }
 
 let host: WorkspaceHost;
@@ -72,6 +75,7 @@ let state: IndexStatus["state"] = "starting";
 let lastIndexMessage: string | undefined;
 let dynamicWatching = false;
 let indexing: Promise<void> | undefined;
+const readiness = new Readiness();
 
 function status(): IndexStatus {
   const memoryOnly = sqliteIndex.memoryOnlyReason ? `memory only: ${sqliteIndex.memoryOnlyReason}` : undefined;
@@ -97,6 +101,7 @@ connection.onInitialize((params): InitializeResult => {
   const root = rootOf(params);
   host = new WorkspaceHost(root, logger);
   if (typeof options.hoverPreviewChars === "number" && options.hoverPreviewChars > 0) host.hoverPreviewChars = options.hoverPreviewChars;
+  if (typeof options.readyTimeoutMs === "number" && options.readyTimeoutMs >= 0) readiness.timeoutMs = options.readyTimeoutMs;
   cassettes = new CassetteService(root, logger);
   sqliteIndex = new IndexService(root, path.join(__dirname, "index-worker.cjs"), logger);
   feed = new JobsFeed(() => cassettes.get(), (change) => void connection.sendNotification(CatalyticNotifications.jobsChanged, change), logger);
@@ -148,6 +153,7 @@ function reindex(): Promise<void> {
       logger.error(lastIndexMessage);
     } finally {
       indexing = undefined;
+      readiness.markReady();
     }
     announce();
     problems.refreshNow();
@@ -251,41 +257,68 @@ documents.onDidClose(({ document }) => {
   else scheduler.forget(file);
 });
 
-connection.onHover(guard(logger, "hover", (params) => hover(host.context(), params.textDocument.uri, params.position) ?? null, null));
-connection.onDefinition(guard(logger, "definition", (params) => definition(host.context(), params.textDocument.uri, params.position) ?? null, null));
+// Every feature reads the model: before the first index is loaded they wait for it (see readiness.ts).
+const gated = readiness.gate.bind(readiness);
+connection.onHover(gated("hover", guard(logger, "hover", (params) => hover(host.context(), params.textDocument.uri, params.position) ?? null, null), null));
+connection.onDefinition(gated("definition", guard(logger, "definition", (params) => definition(host.context(), params.textDocument.uri, params.position) ?? null, null), null));
 connection.onReferences(
-  guardAsync(logger, "references", async (params, token) => (await references(host.context(), params.textDocument.uri, params.position, params.context.includeDeclaration, token)) ?? null, null),
+  gated(
+    "references",
+    guardAsync(logger, "references", async (params, token) => (await references(host.context(), params.textDocument.uri, params.position, params.context.includeDeclaration, token)) ?? null, null),
+    null,
+  ),
 );
-connection.onCompletion(guard(logger, "completion", (params) => completion(host.context(), params.textDocument.uri, params.position) ?? null, null));
-connection.onCompletionResolve((item) => guard(logger, "completion resolve", () => resolveCompletionItem(host.context(), item), item)(item, undefined as never));
-connection.onDocumentSymbol(guard(logger, "document symbols", (params) => documentSymbols(host.context(), params.textDocument.uri) ?? null, null));
-connection.onWorkspaceSymbol(guardAsync(logger, "workspace symbols", async (params, token) => (await workspaceSymbols(host.context(), params.query, token)) ?? null, null));
+connection.onCompletion(gated("completion", guard(logger, "completion", (params) => completion(host.context(), params.textDocument.uri, params.position) ?? null, null), null));
+connection.onCompletionResolve((item, token) =>
+  gated("completion resolve", () => guard(logger, "completion resolve", () => resolveCompletionItem(host.context(), item), item)(item, token), item)(item, token),
+);
+connection.onDocumentSymbol(gated("document symbols", guard(logger, "document symbols", (params) => documentSymbols(host.context(), params.textDocument.uri) ?? null, null), null));
+connection.onWorkspaceSymbol(
+  gated("workspace symbols", guardAsync(logger, "workspace symbols", async (params, token) => (await workspaceSymbols(host.context(), params.query, token)) ?? null, null), null),
+);
 connection.onCodeAction(
-  guard(logger, "code actions", (params) => codeActions(host.context(), params.textDocument.uri, params.context.diagnostics, (id) => host.repinEdit(id)), []),
+  gated(
+    "code actions",
+    guard(logger, "code actions", (params) => codeActions(host.context(), params.textDocument.uri, params.context.diagnostics, (id) => host.repinEdit(id)), []),
+    [],
+  ),
 );
-connection.onPrepareRename((params) => {
-  try {
-    return prepareRename(host.context(), params.textDocument.uri, params.position) ?? null;
-  } catch (error) {
-    throw failure(logger, "prepare rename", error);
-  }
-});
-connection.onRenameRequest(async (params, token) => {
-  try {
-    const edit = await rename(host.context(), params.textDocument.uri, params.position, params.newName, token);
-    throwIfCancelled(token, "rename");
-    return edit ?? null;
-  } catch (error) {
-    if (error instanceof ResponseError) throw error;
-    throw failure(logger, "rename", error);
-  }
-});
+connection.onPrepareRename(
+  gated(
+    "prepare rename",
+    (params) => {
+      try {
+        return prepareRename(host.context(), params.textDocument.uri, params.position) ?? null;
+      } catch (error) {
+        throw failure(logger, "prepare rename", error);
+      }
+    },
+    null,
+  ),
+);
+connection.onRenameRequest(
+  gated(
+    "rename",
+    async (params, token) => {
+      try {
+        const edit = await rename(host.context(), params.textDocument.uri, params.position, params.newName, token);
+        throwIfCancelled(token, "rename");
+        return edit ?? null;
+      } catch (error) {
+        if (error instanceof ResponseError) throw error;
+        throw failure(logger, "rename", error);
+      }
+    },
+    null,
+  ),
+);
 
 registerCustomRequests(connection, logger, {
   host: () => host,
   cassettes: () => cassettes,
   feed: () => feed,
   status,
+  readiness,
   reindex,
   buildDatabase,
   sqliteIndex: () => sqliteIndex,

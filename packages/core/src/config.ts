@@ -1,5 +1,5 @@
 // `catalytic.json`: the workspace configuration. Every field is documented and has a default.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseJson } from "./canonical.js";
@@ -162,7 +162,39 @@ export function checkConfigText(text: string, source = CONFIG_FILE): { config?: 
     if (first !== undefined) problems.push({ path: `$.sources[${i}].namespace`, message: `namespace ${s.namespace} is already used by $.sources[${first}]` });
     else seen.set(s.namespace, i);
   });
+  result.data.sources.forEach((s, i) => {
+    const problem = sourcePathProblem(s.path);
+    if (problem) problems.push({ path: `$.sources[${i}].path`, message: problem });
+  });
   return problems.length ? { problems } : { config: result.data, problems };
+}
+
+/** A source path that could never match a workspace file: absolute, or with a ".." segment. */
+function sourcePathProblem(sourcePath: string): string | undefined {
+  if (path.posix.isAbsolute(sourcePath) || path.win32.isAbsolute(sourcePath)) {
+    return `${JSON.stringify(sourcePath)} is absolute: give the folder relative to the workspace root`;
+  }
+  if (sourcePath.split(/[\\/]/).includes("..")) {
+    return `${JSON.stringify(sourcePath)} has a ".." segment: a source is a folder inside the workspace, written without ".."`;
+  }
+  return undefined;
+}
+
+/**
+ * Sources whose folder is missing (or is not a folder) under `root`: valid JSON that indexes nothing.
+ * `config check` reports them as problems and `build` lists them as skipped, so nothing is silent.
+ */
+export function sourceFolderProblems(root: string, sources: readonly SourceConfig[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  sources.forEach((source, i) => {
+    const stat = statSync(path.join(root, source.path), { throwIfNoEntry: false });
+    if (stat?.isDirectory()) return;
+    problems.push({
+      path: `$.sources[${i}].path`,
+      message: `${JSON.stringify(source.path)} ${stat ? "is not a folder" : "does not exist"} under the workspace root: this source indexes nothing`,
+    });
+  });
+  return problems;
 }
 
 /** Defaults used when a workspace has no catalytic.json. */

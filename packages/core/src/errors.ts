@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   CAT_SECTION_NOT_FOUND: "failure",
   CAT_INDEX_MISSING: "failure",
   CAT_INDEX_STALE: "failure",
+  CAT_INDEX_NOT_READY: "failure",
   CAT_FRONT_MATTER_INVALID: "failure",
   CAT_VERIFY_FAILED: "failure",
   // ledger

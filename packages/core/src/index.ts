@@ -47,6 +47,7 @@ export {
   defaultConfig,
   loadConfig,
   formatJsonPath,
+  sourceFolderProblems,
 } from "./config.js";
 export type { CatalyticConfig, SourceConfig, TestCommand, ConfigProblem } from "./config.js";
 export { parseSlice, formatSlice, applySlice, checkSliceBounds, lineCount } from "./slice.js";

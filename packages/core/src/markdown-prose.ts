@@ -171,7 +171,7 @@ function isFenceClose(text: string, pos: number, end: number, fenceChar: number,
 
 /** Index of the first line after YAML front matter (0 when there is none). */
 function frontMatterEnd(text: string, starts: number[], ends: number[]): number {
-  if (!/^---[ \t]*$/.test(text.slice(0, ends[0]))) return 0;
+  if (!/^\uFEFF?---[ \t]*$/.test(text.slice(0, ends[0]))) return 0; // a byte order mark is not content
   for (let n = 1; n < starts.length; n++) {
     if (/^(---|\.\.\.)[ \t]*$/.test(text.slice(starts[n], ends[n]))) return n + 1;
   }

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { InvariantError, STATE_DIR, isCatalyticError } from "@catalytic/core";
+import { sleepSync } from "./file-lock.js";
 import { CREATE_META, DELETE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
 import { MIGRATIONS } from "./sql/migrations/index.js";
 
@@ -14,10 +15,12 @@ export function indexPath(root: string): string {
   return path.join(root, STATE_DIR, INDEX_FILE);
 }
 
+export const BUSY_TIMEOUT_MS = 5000;
+
 export function applyPragmas(db: Db): void {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma("journal_mode = WAL");
   db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
   db.pragma("synchronous = NORMAL");
 }
 
@@ -58,23 +61,38 @@ export function migrate(db: Db): void {
 export function openIndexDb(root: string, options: { create: boolean; readonly?: boolean }): Db {
   const file = indexPath(root);
   if (options.create) mkdirSync(path.dirname(file), { recursive: true });
-  let db: Db | undefined;
-  try {
-    db = new Database(file, { fileMustExist: !options.create });
-    applyPragmas(db);
-    migrate(db);
-    return db;
-  } catch (error) {
-    db?.close();
-    throw isCatalyticError(error) ? error : sqliteOpenError(file, error);
+  // Two processes creating the index at once (two cold `catalytic build`s) race while the file switches to
+  // WAL, and SQLite answers SQLITE_BUSY there without calling the busy handler: that moment is waited out
+  // here, within the same busy timeout, so concurrent builds wait for each other instead of failing.
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    let db: Db | undefined;
+    try {
+      db = new Database(file, { fileMustExist: !options.create, timeout: BUSY_TIMEOUT_MS });
+      applyPragmas(db);
+      migrate(db);
+      return db;
+    } catch (error) {
+      db?.close();
+      if (isBusy(error) && Date.now() < deadline) {
+        sleepSync(pause);
+        continue;
+      }
+      throw isCatalyticError(error) ? error : sqliteOpenError(file, error);
+    }
   }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
 }
 
 /** A database that cannot be opened is typed: busy (retry) or unusable (the index is derived: delete it). */
 function sqliteOpenError(file: string, error: unknown): InvariantError {
   const code = (error as { code?: string }).code ?? "";
   const message = (error as Error).message;
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+  if (isBusy(error)) {
     return new InvariantError("CAT_DB_BUSY", `${file} is locked by another process: ${message}`, {
       hint: "wait for the other build to finish and retry",
       cause: error,

@@ -2,7 +2,7 @@
 // top-level declaration in code files. No I/O: the language server runs this over unsaved buffers.
 import { contentHash, normalizeNewlines, sectionId, uniqueSlugs } from "@catalytic/core";
 import { scanDeclarations } from "./declarations.js";
-import { frontMatterEnd, splitLines } from "./front-matter.js";
+import { frontMatterEnd, parsingLines, splitLines } from "./front-matter.js";
 import { scanHeadings } from "./headings.js";
 
 export type SectionKind = "file" | "heading" | "declaration";
@@ -93,10 +93,11 @@ export function extractSections(filePath: string, text: string): ExtractedSectio
   ];
   const kind = fileKind(filePath);
   let markers: Marker[] = [];
+  const parsed = parsingLines(lines);
   if (kind === "markdown") {
-    markers = scanHeadings(lines, frontMatterEnd(lines) ?? 0).map((h) => ({ ...h, kind: "heading" as const }));
+    markers = scanHeadings(parsed, frontMatterEnd(parsed) ?? 0).map((h) => ({ ...h, kind: "heading" as const }));
   } else if (kind === "code") {
-    markers = scanDeclarations(filePath, lines).map((d) => ({ ...d, level: 1, kind: "declaration" as const }));
+    markers = scanDeclarations(filePath, parsed).map((d) => ({ ...d, level: 1, kind: "declaration" as const }));
   }
   const slugs = uniqueSlugs(markers.map((m) => m.text));
   const chain: Marker[] = [];

@@ -38,6 +38,16 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/**
+ * The lines as the parsers see them: a UTF-8 byte order mark before line 0 is not content, so `---` front matter
+ * and a first heading behind it are recognised. Only parsing skips it: line numbers stay, and section texts and
+ * hashes are still cut from the file's own text (docs/indexer.md, "Sections").
+ */
+export function parsingLines(lines: string[]): string[] {
+  const first = lines[0];
+  return first !== undefined && first.startsWith("\uFEFF") ? [first.slice(1), ...lines.slice(1)] : lines;
+}
+
 /** Line index of the closing `---`/`...` when line 0 is `---`, else undefined. */
 export function frontMatterEnd(lines: readonly string[]): number | undefined {
   if (lines.length < 2 || (lines[0] as string).trimEnd() !== "---") return undefined;
@@ -128,7 +138,7 @@ export function parseHeadingPath(text: string): string[] | undefined {
  * Returns undefined when the text has no front matter.
  */
 export function readFrontMatter(text: string): FrontMatter | undefined {
-  const lines = splitLines(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
+  const lines = parsingLines(splitLines(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text));
   const endLine = frontMatterEnd(lines);
   if (endLine === undefined) return undefined;
   const symbols: FrontMatterSymbol[] = [];

@@ -43,6 +43,7 @@ export { casPath, casRef, readCas, writeCas } from "./cas.js";
 export { writeFileAtomic } from "./atomic-write.js";
 export { indexPath, INDEX_FILE } from "./db.js";
 export { walkSources } from "./walk.js";
+export { readRegularFile } from "./regular-file.js";
 export type { WalkedFile, WalkResult } from "./walk.js";
 export type { Logger } from "./logger.js";
 export { SILENT_LOGGER } from "./logger.js";

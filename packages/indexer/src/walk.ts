@@ -1,7 +1,9 @@
 // Finds source files on disk: sorted walk, .gitignore honoured, .catalytic/node_modules/.git skipped.
 import { type Dirent, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { sourceFolderProblems } from "@catalytic/core";
 import { IgnoreRules } from "./gitignore.js";
+import { specialKind } from "./regular-file.js";
 import { ALWAYS_SKIPPED, type SourceSettings, sourcesOf } from "./sources.js";
 
 export interface WalkedFile {
@@ -12,7 +14,7 @@ export interface WalkedFile {
 
 export interface WalkResult {
   files: WalkedFile[];
-  /** Paths skipped for a reason worth telling (symlinks, unreadable folders). */
+  /** Paths skipped for a reason worth telling (symlinks, unreadable folders, FIFOs, sockets, devices). */
   skipped: Array<{ path: string; reason: string }>;
 }
 
@@ -39,7 +41,7 @@ function byName(a: Dirent, b: Dirent): number {
 /** Every file under `root` that a configured source includes, sorted by path. */
 export function walkSources(root: string, settings: SourceSettings): WalkResult {
   const files: WalkedFile[] = [];
-  const skipped: WalkResult["skipped"] = [];
+  const skipped: WalkResult["skipped"] = sourceFolderProblems(root, settings.sources).map((problem) => ({ path: problem.path, reason: problem.message }));
   const visit = (relativeDir: string, rules: IgnoreRules): void => {
     const absoluteDir = relativeDir === "" ? root : path.join(root, relativeDir);
     const gitignore = readGitignore(absoluteDir);
@@ -63,6 +65,9 @@ export function walkSources(root: string, settings: SourceSettings): WalkResult 
         if (stat) files.push({ filePath: relative, size: stat.size, mtimeMs: stat.mtimeMs }); // else deleted since readdir: gone
       } else if (entry.isSymbolicLink() && !scoped.ignores(relative, false) && (sourcesOf(settings, relative).length > 0 || pointsAtDirectory(path.join(root, relative)))) {
         skipped.push({ path: relative, reason: "symbolic links are not followed (they could lead outside the workspace)" });
+      } else if (!entry.isSymbolicLink() && !scoped.ignores(relative, false) && sourcesOf(settings, relative).length > 0) {
+        // Reading a FIFO blocks until a writer comes; a socket or device is no document.
+        skipped.push({ path: relative, reason: `not a regular file (${specialKind(entry)})` });
       }
     }
   };

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { CassetteError, escapeText } from "@catalytic/core";
 import { Cassette } from "@catalytic/cassette";
 import { MAX_WORKERS, checkWorkerCount, manifestPath, runWorker, spawnAnts, type AntLogger, type SpawnResult } from "@catalytic/ants";
-import { booleanOption, idOption, intOption, stringOption } from "../args.js";
+import { MAX_TTL_SECONDS, booleanOption, idOption, intOption, optionalIntOption, stringOption } from "../args.js";
 import type { Command, CommandContext, OptionSpec, ParsedArgs } from "../command.js";
 
 const JOB_OPTIONS: Record<string, OptionSpec> = {
@@ -14,7 +14,7 @@ const JOB_OPTIONS: Record<string, OptionSpec> = {
 export const SPAWN_OPTIONS: Record<string, OptionSpec> = {
   ...JOB_OPTIONS,
   "continue-on-fail": { type: "boolean", description: "keep executing the other steps after a failure (exit code stays 1)" },
-  ttl: { type: "string", description: "lease length in seconds", defaultText: "catalytic.json lease_ttl_seconds" },
+  ttl: { type: "integer", min: 1, max: MAX_TTL_SECONDS, description: "lease length in seconds", defaultText: "catalytic.json lease_ttl_seconds" },
   cli: { type: "string", description: "CLI bundle the workers run", defaultText: "this CLI" },
 };
 
@@ -23,7 +23,7 @@ export async function runSpawn(ctx: CommandContext, args: ParsedArgs, workers: n
   const runId = idOption(args, "run-id");
   const jobId = idOption(args, "job-id");
   checkWorkerCount(workers);
-  const ttl = stringOption(args, "ttl") === undefined ? undefined : intOption(args, "ttl", 60, 1);
+  const ttl = optionalIntOption(args, "ttl");
   let progress: ReturnType<CommandContext["progress"]> | undefined;
   const result: SpawnResult = await spawnAnts({
     root: ctx.root,
@@ -62,9 +62,9 @@ export async function runSpawn(ctx: CommandContext, args: ParsedArgs, workers: n
 const spawnCommand: Command = {
   name: "ants spawn",
   summary: "Execute a job with N worker processes (ants); exit 0 all done, 1 a step failed, 2 invariant/database error",
-  options: { ...SPAWN_OPTIONS, workers: { type: "string", short: "n", description: `number of ants (1 to ${MAX_WORKERS})`, defaultText: "1" } },
+  options: { ...SPAWN_OPTIONS, workers: { type: "integer", min: 1, max: MAX_WORKERS, short: "n", description: "number of ants", defaultText: "1" } },
   details: "Writes .catalytic/runs/<run>/manifest-<job>.json (pids, worker ids, start/end, exit codes).",
-  run: (ctx, args) => runSpawn(ctx, args, intOption(args, "workers", 1, 1)),
+  run: (ctx, args) => runSpawn(ctx, args, intOption(args, "workers", 1)),
 };
 
 function stderrLogger(ctx: CommandContext): AntLogger {
@@ -81,13 +81,13 @@ const workerCommand: Command = {
   options: {
     ...JOB_OPTIONS,
     "worker-id": { type: "string", description: "this worker's id (recorded in every receipt)" },
-    ttl: { type: "string", description: "lease length in seconds", defaultText: "catalytic.json lease_ttl_seconds" },
+    ttl: { type: "integer", min: 1, max: MAX_TTL_SECONDS, description: "lease length in seconds", defaultText: "catalytic.json lease_ttl_seconds" },
     "continue-on-fail": { type: "boolean", description: "keep claiming after a failed step" },
-    "idle-polls": { type: "string", description: "polls with nothing claimable before giving up", defaultText: "lease length + 2 s" },
+    "idle-polls": { type: "integer", min: 0, max: 1_000_000, description: "polls with nothing claimable before giving up", defaultText: "lease length + 2 s" },
   },
   async run(ctx, args) {
-    const ttl = stringOption(args, "ttl") === undefined ? undefined : intOption(args, "ttl", 60, 1);
-    const idlePolls = stringOption(args, "idle-polls") === undefined ? undefined : intOption(args, "idle-polls", 0, 0);
+    const ttl = optionalIntOption(args, "ttl");
+    const idlePolls = optionalIntOption(args, "idle-polls");
     const result = await runWorker({
       root: ctx.root,
       runId: idOption(args, "run-id"),

@@ -21,7 +21,7 @@ import {
   type VerifyResult,
 } from "@catalytic/cassette";
 import { CassetteError, InputError, escapeText, loadConfig, parseJson } from "@catalytic/core";
-import { booleanOption, intOption, requiredOption, stringOption } from "../args.js";
+import { MAX_TTL_SECONDS, booleanOption, intOption, requiredOption, stringOption } from "../args.js";
 import type { Command, CommandContext, ParsedArgs } from "../command.js";
 
 const RUN_ID = { type: "string", description: "run id" } as const;
@@ -82,7 +82,7 @@ function describeStatus(status: JobStatus): string {
 }
 
 function receiptLine(receipt: ReceiptRecord): string {
-  return `${receipt.receiptId}  ${receipt.stepId}  ${receipt.outcome.padEnd(7)}  ${receipt.workerId}#${receipt.fencingToken}  ${receipt.receiptHash.slice(0, 16)}  ${receipt.createdAt}`;
+  return `${receipt.receiptId}  ${escapeText(receipt.stepId)}  ${receipt.outcome.padEnd(7)}  ${escapeText(receipt.workerId)}#${receipt.fencingToken}  ${receipt.receiptHash.slice(0, 16)}  ${receipt.createdAt}`;
 }
 
 const KEY_OPTION = { type: "string", description: "checkpoint key file (default: catalytic.json checkpoint_key, else your config dir)" } as const;
@@ -162,7 +162,7 @@ const verify: Command = {
       return 0;
     }
     ctx.print(`FAIL: ${result.issues.length} issue(s)`);
-    for (const issue of result.issues) ctx.print(`  [${issue.check}] ${issue.message}`);
+    for (const issue of result.issues) ctx.print(`  [${issue.check}] ${escapeText(issue.message)}`);
     return 1;
   },
 };
@@ -200,13 +200,13 @@ const claim: Command = {
   options: {
     "run-id": RUN_ID,
     worker: { type: "string", description: "worker id that will hold the lease" },
-    ttl: { type: "string", description: "lease length in seconds", defaultText: "300" },
+    ttl: { type: "integer", min: 1, max: MAX_TTL_SECONDS, description: "lease length in seconds", defaultText: "300" },
     "job-id": { type: "string", description: "claim only from this job" },
   },
   run(ctx, args) {
     const runId = requiredOption(args, "run-id");
     const worker = requiredOption(args, "worker");
-    const ttl = intOption(args, "ttl", 300, 1);
+    const ttl = intOption(args, "ttl", 300);
     const jobId = stringOption(args, "job-id");
     const step = withCassette(openExisting(ctx), (cassette) =>
       jobId === undefined ? cassette.claimStep(runId, worker, ttl) : cassette.claimNextStep(runId, jobId, worker, ttl),
@@ -284,7 +284,7 @@ const status: Command = {
     const jobId = stringOption(args, "job-id");
     const jobs = withCassette(openExisting(ctx), (cassette) => jobsOfRun(cassette, runId, jobId));
     ctx.emitJson({ ok: true, runId, jobs });
-    if (jobs.length === 0) ctx.print(`run ${runId} has no jobs`);
+    if (jobs.length === 0) ctx.print(`run ${escapeText(runId)} has no jobs`);
     for (const job of jobs) ctx.print(describeStatus(job));
   },
 };
@@ -348,7 +348,7 @@ const runs: Command = {
     ctx.emitJson({ ok: true, runs: list });
     if (list.length === 0) ctx.print("no runs");
     for (const run of list) {
-      ctx.print(`${run.runId}  ${run.jobs} job(s)  ${run.committed}/${run.steps} committed  ${run.leased} leased  ${run.receipts} receipt(s)  last ${run.lastMessageAt}`);
+      ctx.print(`${escapeText(run.runId)}  ${run.jobs} job(s)  ${run.committed}/${run.steps} committed  ${run.leased} leased  ${run.receipts} receipt(s)  last ${run.lastMessageAt}`);
     }
   },
 };

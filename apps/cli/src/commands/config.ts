@@ -1,13 +1,13 @@
 // `catalytic config check`: validate catalytic.json and print every problem with its JSON path.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILE, ConfigError, checkConfigText, defaultConfig } from "@catalytic/core";
+import { CONFIG_FILE, ConfigError, checkConfigText, defaultConfig, sourceFolderProblems } from "@catalytic/core";
 import type { Command } from "../command.js";
 
 const check: Command = {
   name: "config check",
   summary: "Validate catalytic.json and list every problem with its JSON path",
-  details: "Exit 0 when valid (or absent: defaults apply), 1 when any problem is found.",
+  details: "Exit 0 when valid (or absent: defaults apply), 1 when any problem is found, including a source folder that does not exist.",
   run(ctx) {
     const file = path.join(ctx.root, CONFIG_FILE);
     let text: string | undefined;
@@ -23,7 +23,9 @@ const check: Command = {
       ctx.print(`${CONFIG_FILE} not found in ${ctx.root}: defaults apply (every **/*.md is a source)`);
       return 0;
     }
-    const { config, problems } = checkConfigText(text, file);
+    const checked = checkConfigText(text, file);
+    const { config } = checked;
+    const problems = config ? sourceFolderProblems(ctx.root, config.sources) : checked.problems;
     ctx.emitJson({ ok: problems.length === 0, file, exists: true, problems, ...(config ? { config } : {}) });
     if (problems.length === 0) {
       ctx.print(`OK: ${file}`);

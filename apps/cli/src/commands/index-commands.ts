@@ -1,8 +1,7 @@
 // Index commands: `build`, `verify`, `get`, `extract`, `export` over .catalytic/index.db.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { InputError, UsageError, resolveInsideWorkspace, toPosixRelative } from "@catalytic/core";
-import { type ExtractedSection, Index, extractSections, fileKind, readFrontMatter } from "@catalytic/indexer";
+import { type ExtractedSection, Index, extractSections, fileKind, readFrontMatter, readRegularFile } from "@catalytic/indexer";
 import { requiredPositional, stringOption } from "../args.js";
 import type { Command, CommandContext } from "../command.js";
 
@@ -115,8 +114,9 @@ const extract: Command = {
     const absolute = resolveInsideWorkspace(ctx.root, relative);
     let text: string;
     try {
-      text = readFileSync(absolute, "utf8");
+      text = readRegularFile(absolute, relative);
     } catch (error) {
+      if (error instanceof InputError) throw error;
       const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
       throw new InputError(missing ? "CAT_FILE_NOT_FOUND" : "CAT_FILE_UNREADABLE", `cannot read ${relative}: ${(error as Error).message}`, {
         hint: missing ? "check the path" : "check the file's permissions",

@@ -1,4 +1,5 @@
 // `catalytic plan`: compile a request into a deterministic plan (dry run) or post it; `plan verify`.
+import path from "node:path";
 import { planInWorkspace, readRequestFile, verifyPlanInWorkspace } from "@catalytic/planner";
 import { escapeText } from "@catalytic/core";
 import { booleanOption, idOption, requiredOption } from "../args.js";
@@ -8,7 +9,7 @@ const plan: Command = {
   name: "plan",
   summary: "Compile a plan request into deterministic steps and post them as a job (or --dry-run)",
   options: {
-    "request-file": { type: "string", description: "plan request JSON (schema docs/schemas/plan_request.schema.json)" },
+    "request-file": { type: "string", description: "plan request JSON, relative to the current folder (schema docs/schemas/plan_request.schema.json)" },
     "dry-run": { type: "boolean", description: "print the plan JSON and write nothing" },
   },
   details: [
@@ -20,7 +21,8 @@ const plan: Command = {
   run(ctx, args) {
     const requestFile = requiredOption(args, "request-file");
     const dryRun = booleanOption(args, "dry-run");
-    const request = readRequestFile(ctx.root, requestFile);
+    // A path typed on the command line is relative to the current folder, like every other CLI argument.
+    const request = readRequestFile(ctx.root, path.resolve(requestFile));
     const result = planInWorkspace(ctx.root, request, { dryRun });
     ctx.emitJson({ ok: true, dryRun, plan: result.plan, ...(result.posted ? { posted: result.posted } : {}) });
     if (!result.posted) {

@@ -13,7 +13,8 @@ const resolve: Command = {
   },
   details:
     "Without a slice the symbol's default slice applies, else catalytic.json default_slice (head(4000)); the source is reported.\n" +
-    "stderr ends with [CACHE HIT] or [CACHE MISS]. Requires a built index ('catalytic build').",
+    "stdout is the payload's exact bytes (a newline is added only on a terminal); stderr ends with [CACHE HIT] or [CACHE MISS].\n" +
+    "Requires a built index ('catalytic build').",
   run(ctx, args) {
     const reference = requiredPositional(args, 0, "reference");
     const slice = stringOption(args, "slice");
@@ -39,7 +40,9 @@ const resolve: Command = {
         });
         return 0;
       }
-      ctx.stdout.write(r.payload.endsWith("\n") || r.payload.length === 0 ? r.payload : `${r.payload}\n`);
+      // The payload's exact bytes (they hash to payloadHash); a terminal also gets a newline so the prompt starts clean.
+      const terminal = (ctx.stdout as { isTTY?: boolean }).isTTY === true;
+      ctx.stdout.write(terminal && !r.payload.endsWith("\n") && r.payload.length > 0 ? `${r.payload}\n` : r.payload);
       ctx.note(`${r.reference} -> section ${r.section.sectionId}`);
       ctx.note(`  ${lines(r.section)}  ${headingLabel(r.section)}`);
       ctx.note(`  slice ${r.sliceText} (${r.sliceSource.replace("_", " ")}), content hash ${r.contentHash}, ${r.bytes} bytes, run ${r.runId}`);

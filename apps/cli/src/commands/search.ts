@@ -4,6 +4,9 @@ import { intOption, requiredPositional, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { openBuiltIndex } from "./index-commands.js";
 
+/** More hits than this is a dump of the index, not a search (export does that). */
+const MAX_RESULTS = 10_000;
+
 /** The contract's snake_case names for --json. */
 function hitJson(hit: SearchHit): Record<string, unknown> {
   return {
@@ -39,7 +42,7 @@ const search: Command = {
   summary: "Find sections by ranked full-text search over heading paths, symbol ids and bodies (candidates, not evidence)",
   positionals: [{ name: "query", required: true, description: 'words or a question; "a phrase" must match, -word must not' }],
   options: {
-    k: { type: "string", short: "k", description: "number of results", defaultText: "10" },
+    k: { type: "integer", min: 1, max: MAX_RESULTS, short: "k", description: "number of results", defaultText: "10" },
     "run-id": { type: "string", description: "run the retrieval receipt belongs to", defaultText: "default" },
   },
   details:
@@ -47,7 +50,7 @@ const search: Command = {
     "Ordered by score (BM25), then section id: the same query on the same index gives the same list.",
   run(ctx, args) {
     const query = requiredPositional(args, 0, "query");
-    const k = intOption(args, "k", 10, 1);
+    const k = intOption(args, "k", 10);
     const runId = stringOption(args, "run-id");
     const index = openBuiltIndex(ctx);
     try {
