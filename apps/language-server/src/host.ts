@@ -1,7 +1,7 @@
 // The interfaces every feature takes: the indexer's in-memory WorkspaceModel, the documents (open
 // buffers over disk) and a logger. Features are pure functions over these, so unit tests run them in
 // memory against the real model.
-import type { ReferenceMatch } from "@catalytic/core";
+import type { ReferenceMatch, TokenCounter } from "@catalytic/core";
 import type { WorkspaceModel } from "@catalytic/indexer";
 import type { Diagnostic } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
@@ -33,6 +33,8 @@ export interface FeatureContext {
   logger: Logger;
   /** Hover previews are capped at this many characters. */
   hoverPreviewChars: number;
+  /** The token counter once loaded (hover awaits it), for token counts in hovers. */
+  tokens?: TokenCounter;
 }
 
 /** A reference's verdict (a diagnostic without its range, or null when fine) and the file it resolves into. */

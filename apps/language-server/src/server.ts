@@ -2,7 +2,7 @@
 // connection. Every handler is guarded: a failure is logged and answered, never a crash.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, findWorkspaceRoot, type IndexStatus } from "@catalytic/core";
+import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, findWorkspaceRoot, loadTokenCounter, type IndexStatus } from "@catalytic/core";
 import {
   createConnection,
   DidChangeWatchedFilesNotification,
@@ -259,7 +259,17 @@ documents.onDidClose(({ document }) => {
 
 // Every feature reads the model: before the first index is loaded they wait for it (see readiness.ts).
 const gated = readiness.gate.bind(readiness);
-connection.onHover(gated("hover", guard(logger, "hover", (params) => hover(host.context(), params.textDocument.uri, params.position) ?? null, null), null));
+// Hover shows the expansion's tokens: the tokenizer loads once (about half a second), then counts are immediate.
+connection.onHover(
+  gated(
+    "hover",
+    guardAsync(logger, "hover", async (params) => {
+      await loadTokenCounter();
+      return hover(host.context(), params.textDocument.uri, params.position) ?? null;
+    }, null),
+    null,
+  ),
+);
 connection.onDefinition(gated("definition", guard(logger, "definition", (params) => definition(host.context(), params.textDocument.uri, params.position) ?? null, null), null));
 connection.onReferences(
   gated(

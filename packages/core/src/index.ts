@@ -83,6 +83,8 @@ export type {
   ReadCasResult,
   ReportParams,
   ReportResult,
+  BundleParams,
+  BundleResult,
 } from "./protocol.js";
 export { SHA256_HEX_PATTERN, STEP_ID_PATTERN, StepIdSchema } from "./schemas/common.js";
 export { SYMBOL_ID_PATTERN, SymbolIdSchema, SymbolTargetTypeSchema, SymbolSchema } from "./schemas/symbol.js";
@@ -99,6 +101,7 @@ export {
   PLAN_SCHEMA_VERSION,
   SymbolInputSchema,
   PlanInputsSchema,
+  PlanBundleInputSchema,
   RequestOpSchema,
   PlanRequestSchema,
   PlanStepOpSchema,
@@ -111,6 +114,7 @@ export {
 export type {
   SymbolInput,
   PlanInputs,
+  PlanBundleInput,
   RequestOp,
   PlanRequest,
   PlanRequestInput,
@@ -142,7 +146,17 @@ export type {
   ReceiptTokenMetrics,
   ReceiptLegacyMetrics,
 } from "./schemas/receipt.js";
-export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText } from "./schemas/validate.js";
+export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText, parseBundle, parseBundleText } from "./schemas/validate.js";
+export {
+  BUNDLE_ID_PATTERN,
+  BundleReasonSchema,
+  BundleItemSchema,
+  BundleDroppedSchema,
+  BundleSchema,
+  bundleHash,
+  bundleId,
+} from "./schemas/bundle.js";
+export type { BundleReason, BundleItem, BundleDropped, Bundle, BundleBody } from "./schemas/bundle.js";
 export type { SchemaProblem } from "./schemas/validate.js";
 export { PUBLISHED_SCHEMAS, generateJsonSchemas, jsonSchemaFileText } from "./schemas/registry.js";
 export type { PublishedSchema } from "./schemas/registry.js";

@@ -21,6 +21,8 @@ export const CatalyticMethods = {
   getPlan: "catalytic/getPlan",
   /** The savings report of a run or job (docs/economy.md#the-report) and its page for a webview. */
   report: "catalytic/report",
+  /** The smallest context for an intent (docs/bundles.md): the bundle and its Markdown context pack. */
+  bundle: "catalytic/bundle",
 } as const;
 
 export const CatalyticNotifications = {
@@ -274,4 +276,31 @@ export interface ReportResult {
   report: { runs: unknown[]; baseline_tokens: number; ratio: number | null; [key: string]: unknown };
   /** The self-contained page (charts and tables) under the webview's CSP. */
   html: string;
+}
+
+export interface BundleParams {
+  /** What the context is for; `@NS/NAME` refs written in it are always included. */
+  intent: string;
+  budgetTokens?: number;
+  /** Search candidates to consider. */
+  k?: number;
+  /** Explicit refs (`@NS/NAME[#slug][:slice]`). */
+  refs?: string[];
+  /** Run the bundle belongs to (reuse and recording); none when absent. */
+  runId?: string;
+}
+
+export interface BundleResult {
+  /** The bundle (docs/schemas/bundle.schema.json). */
+  bundle: {
+    bundle_id: string;
+    bundle_hash: string;
+    items: unknown[];
+    tokens_total: number;
+    budgets: { max_tokens: number; max_items: number; max_tokens_per_item: number };
+    baseline: { files: string[]; tokens: number };
+    [key: string]: unknown;
+  };
+  /** The rendered context pack (catalytic bundle --format md). */
+  markdown: string;
 }

@@ -11,5 +11,6 @@ import { symbolCommands } from "./symbols.js";
 import { resolveCommands } from "./resolve.js";
 import { searchCommands } from "./search.js";
 import { reportCommands } from "./report.js";
+import { bundleCommands } from "./bundle.js";
 
-export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands, ...indexCommands, ...symbolCommands, ...resolveCommands, ...searchCommands, ...reportCommands];
+export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands, ...indexCommands, ...symbolCommands, ...resolveCommands, ...searchCommands, ...bundleCommands, ...reportCommands];

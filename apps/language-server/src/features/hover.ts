@@ -1,4 +1,4 @@
-// Hover on a reference: what it points at, the slice applied, the hash, and a capped preview.
+// Hover on a reference: what it points at, the slice applied, the hash, bytes and tokens, and a capped preview.
 import { isCatalyticError, type ReferenceMatch } from "@catalytic/core";
 import type { ResolvedPayload, SymbolRecord } from "@catalytic/indexer";
 import type { Hover, Position } from "vscode-languageserver";
@@ -40,7 +40,8 @@ function hoverMarkdown(ctx: FeatureContext, match: ReferenceMatch): string {
   const where = `\`${section.filePath}\` lines ${section.lineStart + 1}–${section.lineEnd}` +
     (section.headingPath.length ? ` · ${escapeMarkdown(section.headingPath.join(" > "))}` : "");
   const sliceNote = resolved.sliceSource === "explicit" ? "" : resolved.sliceSource === "symbol_default" ? " (symbol default)" : " (default bound)";
-  const facts = `slice \`${resolved.sliceText}\`${sliceNote} · hash \`${shortHash(resolved.contentHash)}\` · ${resolved.bytes} bytes`;
+  const tokens = ctx.tokens ? ` · ${ctx.tokens.count(resolved.payload)} tokens` : "";
+  const facts = `slice \`${resolved.sliceText}\`${sliceNote} · hash \`${shortHash(resolved.contentHash)}\` · ${resolved.bytes} bytes${tokens}`;
   return [`${title(match)} — ${symbol.targetType}`, where, facts, preview(resolved.payload, ctx.hoverPreviewChars, section.filePath), definedLine(symbol)].join("\n\n");
 }
 
