@@ -30,6 +30,31 @@ describe("determinism of what the economy counts", () => {
     expect(exports[0]!.sections.split("\n").length).toBeGreaterThan(400);
     expect(exports[0]!.symbols).toContain("@BOOK/ch03-02-data-types");
     expect(exports[1]).toEqual(exports[0]);
+    // Bundles over the two copies: byte-identical JSON for the same intent and budget.
+    const bundles = trees.map((root) => ok(root, ["bundle", "what happens when an integer overflows in release mode", "--budget-tokens", "2000", "--json"]).stdout);
+    expect(JSON.parse(bundles[0]!).bundle.items.length).toBeGreaterThan(0);
+    expect(bundles[1]).toBe(bundles[0]);
+  });
+});
+
+describe("search_k from bundles", () => {
+  it("a bundle plan's search items record the bundle's k in their receipts; its refs record null", () => {
+    const root = copyToTemp(path.join(REPO_ROOT, "docs", "demo"), "cat-econ-k-");
+    ok(root, ["build"]);
+    const { bundle } = json(root, ["bundle", "how does the expansion cache decide a hit @CANON/scope", "--k", "4", "--run-id", "k-run"]);
+    expect(bundle.search_k).toBe(4);
+    const reasons = bundle.items.map((item: { reason: string }) => item.reason);
+    expect(reasons).toContain("ref");
+    expect(reasons).toContain("search");
+    writeFileSync(path.join(root, "bundle.json"), JSON.stringify(bundle));
+    const posted = json(root, ["plan", "--bundle", path.join(root, "bundle.json")]);
+    ok(root, ["execute", "--run-id", "k-run", "--job-id", posted.posted.jobId]);
+    const { report } = json(root, ["report", "--run-id", "k-run"]);
+    // Steps come in commit order (two ants): compare as sorted lists.
+    const ks = report.runs[0].steps.map((step: { search_k: number | null }) => String(step.search_k)).sort();
+    expect(ks).toEqual(reasons.map((reason: string) => (reason === "search" ? "4" : "null")).sort());
+    const refSteps = report.runs[0].steps.filter((step: { search_k: number | null }) => step.search_k === null);
+    expect(refSteps.map((step: { op: string }) => step.op)).toEqual(reasons.filter((r: string) => r === "ref").map(() => "READ_SYMBOL"));
   });
 });
 
@@ -43,7 +68,7 @@ describe("budgets and receipts", () => {
   it("a plan over its byte budget fails closed: CAT_BUDGET_EXCEEDED and nothing posted", () => {
     const root = demo();
     writeFileSync(path.join(root, "big.json"), JSON.stringify({ run_id: "b", request_id: "q", intent: "too much", inputs: { files: ["canon/AGREEMENT.md"] }, budgets: { max_steps: 10, max_bytes: 10, max_symbols: 1 } }));
-    const result = runCatalytic(["--root", root, "plan", "--request-file", "big.json", "--json"]);
+    const result = runCatalytic(["--root", root, "plan", "--request-file", path.join(root, "big.json"), "--json"]);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).error.code).toBe("CAT_BUDGET_EXCEEDED");
     expect(runCatalytic(["--root", root, "report", "--run-id", "b"]).stderr).toMatch(/CAT_FILE_NOT_FOUND|CAT_RUN_NOT_FOUND/);
@@ -54,7 +79,7 @@ describe("budgets and receipts", () => {
     const config = JSON.parse(readFileSync(path.join(root, "catalytic.json"), "utf8"));
     writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ ...config, budgets: { step: { max_bytes_expanded: 300 } } }));
     writeFileSync(path.join(root, "req.json"), JSON.stringify({ run_id: "s", request_id: "q", intent: "read", inputs: { symbols: ["@CANON/scope"], files: ["canon/AGREEMENT.md"], notes: ["n"] } }));
-    const posted = json(root, ["plan", "--request-file", "req.json"]);
+    const posted = json(root, ["plan", "--request-file", path.join(root, "req.json")]);
     const executed = runCatalytic(["--root", root, "execute", "--run-id", "s", "--job-id", posted.posted.jobId, "--continue-on-fail"]);
     expect(executed.code).toBe(1);
     const { receipts } = json(root, ["cassette", "receipts", "--job-id", posted.posted.jobId]);

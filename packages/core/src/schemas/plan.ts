@@ -84,6 +84,7 @@ export const PlanBundleInputSchema = z
             section_id: sha256Hex("Section of the item."),
             ref: SymbolIdSchema.nullable().describe("Symbol whose target is the section (READ_SYMBOL), else null (READ_SECTION)."),
             slice: sliceText("The item's bounded slice of the section."),
+            search_k: countAtLeast(1, "k of the search that proposed the item (search items); the READ step records it.").optional(),
           })
           .strict(),
       )
