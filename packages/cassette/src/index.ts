@@ -4,6 +4,8 @@ export type { CassetteOptions } from "./cassette.js";
 export type { Logger } from "./connection.js";
 export type { PostMessageInput, PostMessageResult, PostPlanInput, PostPlanResult, PlanStepInput } from "./posting.js";
 export type { CompleteStepInput } from "./leasing.js";
+export { MAX_BATCH } from "./batch.js";
+export type { ReceiptIds } from "./batch.js";
 export type { ChangeBatch } from "./queries.js";
 export type { VerifyIssue, VerifyResult } from "./verify.js";
 export { MESSAGE_SOURCES, OUTCOMES } from "./records.js";
