@@ -27,7 +27,7 @@ describe("MCP Inspector CLI", () => {
     const root = demoWorkspace();
     const server = [process.execPath, CLI, "mcp"];
     const tools = inspect(root, server, ["--method", "tools/list"]) as { tools: Array<{ name: string }> };
-    expect(tools.tools.map((t) => t.name)).toEqual(["search", "resolve", "get_section", "bundle", "plan", "execute", "receipts", "verify"]);
+    expect(tools.tools.map((t) => t.name)).toEqual(["search", "resolve", "get_section", "bundle", "plan", "execute", "receipts", "verify", "report"]);
     const search = inspect(root, server, ["--method", "tools/call", "--tool-name", "search", "--tool-arg", "query=budgets"]) as {
       structuredContent: { hits: Array<{ ref: string }> };
     };

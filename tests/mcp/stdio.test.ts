@@ -7,7 +7,7 @@ import { applySlice, parseSlice, sha256Hex } from "@catalytic/core";
 import { copyToTemp, runCatalytic } from "../cli/helpers.js";
 import { CLI, REPO_ROOT, call, cassetteReceipts, connectStdio, demoWorkspace, fails, ok, type StdioSession } from "./helpers.js";
 
-const TOOLS = ["search", "resolve", "get_section", "bundle", "plan", "execute", "receipts", "verify"];
+const TOOLS = ["search", "resolve", "get_section", "bundle", "plan", "execute", "receipts", "verify", "report"];
 
 describe("catalytic mcp over stdio", () => {
   let root: string;
@@ -30,7 +30,7 @@ describe("catalytic mcp over stdio", () => {
       expect(tool.description, tool.name).toBeTruthy();
     }
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
-    for (const name of ["search", "resolve", "get_section", "bundle", "receipts", "verify"]) expect(byName[name]!.annotations?.readOnlyHint, name).toBe(true);
+    for (const name of ["search", "resolve", "get_section", "bundle", "receipts", "verify", "report"]) expect(byName[name]!.annotations?.readOnlyHint, name).toBe(true);
     expect(byName.execute!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     expect(byName.plan!.annotations?.readOnlyHint).toBe(false);
     // the section schema of the contract, in the output schema
@@ -68,9 +68,20 @@ describe("catalytic mcp over stdio", () => {
     const mine = receipts.find((r) => r.receiptId === result.receipt.receipt_id) as any;
     expect(mine.outcome).toBe("SUCCESS");
     expect(mine.receipt.op).toBe("READ_SYMBOL");
-    expect(mine.receipt.expanded[0]).toMatchObject({ kind: "symbol", id: "@CANON/scope", slice: "lines[0:3]", section_id: result.section.section_id });
+    expect(mine.receipt.expanded[0]).toMatchObject({
+      kind: "symbol",
+      id: "@CANON/scope",
+      slice: "lines[0:3]",
+      section_id: result.section.section_id,
+      file_path: "canon/AGREEMENT.md",
+      tokens: result.tokens,
+      reused: false,
+    });
     expect(mine.receipt.outputs.tokens).toBe(result.tokens);
-    expect(mine.receipt.metrics.estimated_tokens).toBe(result.tokens);
+    expect(mine.receipt.metrics).toMatchObject({ tokens_in: result.tokens, tokens_reused: 0, reused: 0, search_k: null, tokenizer: { name: "o200k_base" } });
+    // the same content again in the run is reused (and served by the expansion cache)
+    const reread = receipts.find((r) => r.receiptId === again.receipt.receipt_id) as any;
+    expect(reread.receipt.metrics).toMatchObject({ tokens_in: result.tokens, tokens_reused: result.tokens, reused: 1, cache_hits: 1 });
   });
 
   it("get_section reads a section by id under the configured bound, with a receipt", async () => {
@@ -104,6 +115,21 @@ describe("catalytic mcp over stdio", () => {
     const over = await fails(session.client, "bundle", { intent: "everything @CANON/AGREEMENT", budget_tokens: 5 });
     expect(over.code).toBe("CAT_BUDGET_EXCEEDED");
     expect(over.message).toContain("@CANON/AGREEMENT");
+  });
+
+  it("report gives the run's token economy, counting what the session read", async () => {
+    const runId = "report-run";
+    const first = await ok(session.client, "resolve", { ref: "@CANON/budgets", run_id: runId });
+    await ok(session.client, "resolve", { ref: "@CANON/budgets", run_id: runId });
+    const result = await ok(session.client, "report", { run_id: runId });
+    const run = result.report.runs[0];
+    expect(run.run_id).toBe(runId);
+    expect(run.steps).toHaveLength(2);
+    expect(run.totals).toMatchObject({ tokens_in: 2 * first.tokens, tokens_reused: first.tokens, tokens_expanded: first.tokens, reused: 1 });
+    expect(run.baseline.files.map((f: any) => f.file_path)).toEqual(["canon/AGREEMENT.md"]);
+    expect(result.report.ratio).toBeGreaterThan(0);
+    expect(result.report.ratio).toBeLessThan(1);
+    expect((await fails(session.client, "report", { run_id: "no-such-run" })).code).toBe("CAT_RUN_NOT_FOUND");
   });
 
   it("plan (dry run, then posted), execute, receipts and verify work end to end", async () => {

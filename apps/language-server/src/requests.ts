@@ -20,6 +20,7 @@ import {
   type PlanRequestParams,
   type ReadCasParams,
   type ReadCasResult,
+  type ReportParams,
   type ResolveSymbolParams,
   type RestoreRunParams,
   type RestoreRunResult,
@@ -44,6 +45,7 @@ import {
   resolveFromModel,
   storedPlan,
 } from "./features/custom-requests.js";
+import { jobSavings, reportPage } from "./features/economy.js";
 import type { JobsFeed } from "./features/jobs-feed.js";
 import { failure } from "./guard.js";
 import type { Logger } from "./host.js";
@@ -130,7 +132,15 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
   handle(CatalyticMethods.listSteps, (params: ListStepsParams) => listSteps(api.cassettes().get(), requireString(params.jobId, "jobId")));
   handleModel(CatalyticMethods.getReceipt, (params: GetReceiptParams) => receiptView(api.cassettes().get(), api.host().context().model, params));
   handle(CatalyticMethods.getPlan, (params: GetPlanParams) => storedPlan(api.cassettes().get(), requireString(params.jobId, "jobId")));
-  handle(CatalyticMethods.jobProgress, (params: JobProgressParams) => jobProgress(api.cassettes().get(), requireString(params.jobId, "jobId")));
+  handle(CatalyticMethods.jobProgress, async (params: JobProgressParams) => {
+    const jobId = requireString(params.jobId, "jobId");
+    const cassette = api.cassettes().get();
+    const counter = await loadTokenCounter();
+    return jobProgress(cassette, jobId, Date.now(), (id) => jobSavings(cassette!, api.host().root, id, counter));
+  });
+  handle(CatalyticMethods.report, async (params: ReportParams) =>
+    reportPage(api.cassettes().get(), api.host().root, { ...params, nonce: requireString(params.nonce, "nonce"), cspSource: requireString(params.cspSource, "cspSource") }, await loadTokenCounter()),
+  );
   handleModel(CatalyticMethods.planRequest, (params: PlanRequestParams) => {
     const host = api.host();
     const result = planRequest(host.root, host.context().model, host.config, { ...params, requestFile: requireString(params.requestFile, "requestFile") }, () =>

@@ -32,6 +32,7 @@ import { references } from "./features/references.js";
 import { prepareRename, rename } from "./features/rename.js";
 import { workspaceSymbols } from "./features/workspace-symbols.js";
 import { FallbackWatcher, isIgnoredPath, type FileEvent } from "./file-watcher.js";
+import { capHeapGrowth } from "./heap-growth.js";
 import type { Logger } from "./host.js";
 import { registerCustomRequests } from "./requests.js";
 import { failure, guard, guardAsync, throwIfCancelled } from "./guard.js";
@@ -40,6 +41,7 @@ import { IndexService } from "./index-service.js";
 import { Readiness } from "./readiness.js";
 import { WorkspaceHost } from "./workspace-host.js";
 
+capHeapGrowth();
 const ipc = process.argv.some((arg) => arg === "--node-ipc" || arg.startsWith("--socket") || arg.startsWith("--pipe"));
 const connection: Connection = ipc ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
 const documents = new TextDocuments(TextDocument);

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { BundleSchema, ID_PATTERN, PlanOutputSchema, PlanRequestSchema, ReceiptSchema, SectionSchema } from "@catalytic/core";
 import { MAX_WORKERS } from "@catalytic/ants";
+import { ReportSchema } from "@catalytic/report";
 import { MAX_K } from "./defaults.js";
 
 const id = (what: string) => z.string().regex(ID_PATTERN, `${what} must match ${String(ID_PATTERN)}`);
@@ -162,6 +163,16 @@ export const ReceiptsOutput = {
   job_id: z.string().optional(),
   receipts: z.array(StoredReceiptSchema),
   ...paging,
+};
+
+export const ReportInput = {
+  run_id: runId.optional().describe("Run to report (default: the session's run)."),
+  job_id: id("job_id").optional().describe("Only this job's steps (reuse still counts the run's other jobs)."),
+};
+
+export const ReportOutput = {
+  report: ReportSchema,
+  tokens: paging.tokens,
 };
 
 export const VerifyOutput = {

@@ -17,6 +17,8 @@ import {
   PlanOutput,
   ReceiptsInput,
   ReceiptsOutput,
+  ReportInput,
+  ReportOutput,
   ResolveInput,
   ResolveOutput,
   SearchInput,
@@ -28,17 +30,18 @@ import type { Session } from "./session.js";
 import { bundleTool, type BundleArgs } from "./tools/bundle.js";
 import { getSectionTool, resolveTool } from "./tools/expand.js";
 import { executeTool, planTool, receiptsTool } from "./tools/jobs.js";
+import { reportTool } from "./tools/report.js";
 import { searchTool } from "./tools/search.js";
 import { verifyTool } from "./tools/verify.js";
 
 /** Tool names, in the order clients list them. */
-export const TOOL_NAMES = ["search", "resolve", "get_section", "bundle", "plan", "execute", "receipts", "verify"] as const;
+export const TOOL_NAMES = ["search", "resolve", "get_section", "bundle", "plan", "execute", "receipts", "verify", "report"] as const;
 
 const INSTRUCTIONS = [
   "Catalytic serves bounded slices of this workspace's documentation and code instead of whole files.",
   "Find candidates with search, read them with resolve (by @NS/NAME ref) or get_section (by section id), narrowing with a slice such as lines[0:40];",
   "or ask bundle for the smallest context for an intent within a token budget.",
-  "Every read leaves a receipt in the session's run (see receipts). Output per call is capped; a truncated result carries next_cursor to continue.",
+  "Every read leaves a receipt in the session's run (see receipts, and report for the tokens saved). Output per call is capped; a truncated result carries next_cursor to continue.",
 ].join(" ");
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false } as const;
@@ -158,6 +161,18 @@ export function createMcpServer(session: Session, memo: SectionTokens = new Sect
       annotations: { ...READ, idempotentHint: true },
     },
     run(() => verifyTool(session)),
+  );
+  server.registerTool(
+    "report",
+    {
+      title: "Savings report",
+      description:
+        "The token economy of a run (default: this session's): per step and in total the tokens expanded against the whole files they came from, reuse and cache hits.",
+      inputSchema: ReportInput,
+      outputSchema: ReportOutput,
+      annotations: { ...READ, idempotentHint: true },
+    },
+    run((args: { run_id?: string; job_id?: string }) => reportTool(session, args)),
   );
   registerResources(server, session);
   typeProtocolErrors(server, logger);

@@ -11,6 +11,7 @@ export class Session {
   readonly runId: string;
   private used = 0;
   private readonly seen = new Set<string>();
+  private readonly expanded = new Map<string, Set<string>>();
 
   constructor(
     readonly options: ResolvedOptions,
@@ -48,6 +49,30 @@ export class Session {
 
   charge(tokens: number): void {
     this.used += tokens;
+  }
+
+  /**
+   * Content hashes the run has expanded (its committed receipts), read from the ledger once per run and extended
+   * by the receipts this session writes; `forgetRuns` after ants ran, whose receipts it has not seen.
+   */
+  expandedIn(runId: string): Set<string> {
+    let hashes = this.expanded.get(runId);
+    if (hashes) return hashes;
+    hashes = new Set<string>();
+    const cassette = this.workspace.cassette();
+    for (const job of cassette.listJobs(runId)) {
+      for (const { receipt } of cassette.listReceipts(job.jobId)) {
+        for (const item of (receipt as { expanded?: Array<{ content_hash?: unknown }> }).expanded ?? []) {
+          if (typeof item.content_hash === "string") hashes.add(item.content_hash);
+        }
+      }
+    }
+    this.expanded.set(runId, hashes);
+    return hashes;
+  }
+
+  forgetRuns(): void {
+    this.expanded.clear();
   }
 
   noteSections(ids: Iterable<string>): void {

@@ -1,6 +1,14 @@
-// Building a receipt while a step runs: expansions, actions and outputs accumulate; finish() adds
-// status, error, timings and metrics, and validates the result against the core Receipt schema.
-import { ReceiptSchema, type Receipt, type ReceiptAction, type ReceiptExpansion, type PlanStepOp } from "@catalytic/core";
+// Building a receipt while a step runs: expansions, actions and outputs accumulate; finish() adds status, error,
+// timings and the per-step metrics (tokens by the core counter, docs/economy.md#per-step-metrics), and validates
+// the result against the core Receipt schema.
+import {
+  ReceiptSchema,
+  type PlanStepOp,
+  type Receipt,
+  type ReceiptAction,
+  type ReceiptExpansion,
+  type TokenCounter,
+} from "@catalytic/core";
 
 export interface ReceiptHeader {
   runId: string;
@@ -9,19 +17,35 @@ export interface ReceiptHeader {
   op: PlanStepOp;
   workerId: string;
   fencingToken: number;
+  /** k of the search that proposed the step's items (steps planned from a bundle), else null. */
+  searchK: number | null;
+  /** Whether the run expanded content with this sha256 before this step (memoized items). */
+  expandedBefore(contentHash: string): boolean;
 }
 
+/** An expansion as an executor records it; tokens and reuse are filled in by the draft. */
+export type ExpansionRecord = Omit<ReceiptExpansion, "tokens" | "reused">;
+
 export class ReceiptDraft {
-  readonly expanded: ReceiptExpansion[] = [];
   readonly actions: ReceiptAction[] = [];
   readonly outputs: Record<string, unknown> = {};
+  private readonly expansions: Array<{ record: ExpansionRecord; payload: string; reused: boolean }> = [];
+  private readonly produced: string[] = [];
   private readonly startedAt = new Date();
   private readonly startedNs = process.hrtime.bigint();
 
   constructor(private readonly header: ReceiptHeader) {}
 
-  expand(expansion: ReceiptExpansion): void {
-    this.expanded.push(expansion);
+  /** Records one expansion and its payload (counted at finish). Content already expanded in the run, or earlier in this step, is reused. */
+  expand(record: ExpansionRecord, payload: string | Buffer): void {
+    const seenInStep = this.expansions.some((e) => e.record.content_hash === record.content_hash);
+    const reused = seenInStep || this.header.expandedBefore(record.content_hash);
+    this.expansions.push({ record, payload: typeof payload === "string" ? payload : payload.toString("utf8"), reused });
+  }
+
+  /** Text the step wrote or produced (written content, test output, note): counted as tokens_out. */
+  produce(text: string): void {
+    this.produced.push(text);
   }
 
   act(action: ReceiptAction): void {
@@ -32,8 +56,9 @@ export class ReceiptDraft {
     this.outputs[key] = value;
   }
 
-  finish(error?: { code: string; message: string }): Receipt {
-    const bytes = this.expanded.reduce((sum, e) => sum + e.bytes, 0);
+  finish(counter: TokenCounter, error?: { code: string; message: string }): Receipt {
+    const expanded = this.expansions.map(({ record, payload, reused }) => ({ ...record, tokens: counter.count(payload), reused }));
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
     const durationMs = Math.round(Number(process.hrtime.bigint() - this.startedNs) / 1e6);
     return ReceiptSchema.parse({
       run_id: this.header.runId,
@@ -43,16 +68,21 @@ export class ReceiptDraft {
       status: error ? "FAILURE" : "SUCCESS",
       worker_id: this.header.workerId,
       fencing_token: this.header.fencingToken,
-      expanded: this.expanded,
+      expanded,
       actions: this.actions,
       outputs: this.outputs,
       ...(error ? { error } : {}),
       timings: { started_at: this.startedAt.toISOString(), finished_at: new Date().toISOString(), duration_ms: durationMs },
       metrics: {
-        bytes_expanded: bytes,
-        expansions: this.expanded.length,
-        cache_hits: this.expanded.filter((e) => e.cache_hit).length,
-        estimated_tokens: Math.ceil(bytes / 4),
+        tokens_in: sum(expanded.map((e) => e.tokens)),
+        tokens_out: sum(this.produced.map((text) => counter.count(text))),
+        tokens_reused: sum(expanded.filter((e) => e.reused).map((e) => e.tokens)),
+        bytes_expanded: sum(expanded.map((e) => e.bytes)),
+        expansions: expanded.length,
+        cache_hits: expanded.filter((e) => e.cache_hit).length,
+        reused: expanded.filter((e) => e.reused).length,
+        search_k: this.header.searchK,
+        tokenizer: { ...counter.info },
       },
     });
   }

@@ -1,6 +1,17 @@
 // One ant: claim the next runnable step of a job, execute it, commit its receipt; renew the lease
 // while the step runs; stop when nothing is left (bounded idle polls) or, by default, at a failure.
-import { CassetteError, InvariantError, PlanStepOpSchema, PlanStepSchema, loadConfig, toCatalyticError, type PlanStep, type Receipt } from "@catalytic/core";
+import {
+  CassetteError,
+  InvariantError,
+  PlanStepOpSchema,
+  PlanStepSchema,
+  loadConfig,
+  loadTokenCounter,
+  toCatalyticError,
+  type PlanStep,
+  type Receipt,
+  type TokenCounter,
+} from "@catalytic/core";
 import { Cassette, type ClaimedStep } from "@catalytic/cassette";
 import { Index } from "@catalytic/indexer";
 import type { ExecutionContext, ExpansionSource } from "./context.js";
@@ -9,6 +20,7 @@ import { indexExpansions } from "./expansions.js";
 import { failureOf } from "./failures.js";
 import { SILENT_LOGGER, type AntLogger } from "./logger.js";
 import { ReceiptDraft } from "./receipt.js";
+import { RunMemo } from "./run-memo.js";
 
 export interface WorkerOptions {
   root: string;
@@ -73,6 +85,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       });
     }
     const ledger = cassette;
+    // Every receipt counts tokens (docs/economy.md#per-step-metrics); the tokenizer loads once per ant.
+    const counter = await loadTokenCounter();
+    const memo = new RunMemo(ledger, runId, jobId);
     // Listed on the first READ_SYMBOL only: jobs without symbols start faster.
     let firstUses: Map<string, number> | undefined;
     const baseContext = {
@@ -131,7 +146,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       }
       idle = 0;
       const step = claimed;
-      const { receipt, fatal } = await executeClaimed(ledger, step, { ...baseContext, workerId, ttl, logger });
+      memo.refresh();
+      const { receipt, fatal } = await executeClaimed(ledger, step, { ...baseContext, workerId, ttl, logger, counter, memo });
       const failed = receipt.status === "FAILURE";
       // Claim the next step in the commit's transaction only when this worker goes on: a claim it would abandon
       // would sit leased until its lease expired.
@@ -169,6 +185,14 @@ interface StepRuntime extends Omit<ExecutionContext, "signal"> {
   workerId: string;
   ttl: number;
   logger: AntLogger;
+  counter: TokenCounter;
+  memo: RunMemo;
+}
+
+/** k of the search that proposed a step's items, when its plan recorded one (steps planned from a bundle). */
+function searchKOf(payload: unknown): number | null {
+  const k = (payload as PlanStep | null)?.refs?.search_k;
+  return typeof k === "number" && Number.isSafeInteger(k) && k >= 1 ? k : null;
 }
 
 /**
@@ -211,6 +235,8 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     op: op.data,
     workerId: runtime.workerId,
     fencingToken: claimed.fencingToken,
+    searchK: searchKOf(claimed.payload),
+    expandedBefore: (hash) => runtime.memo.has(hash),
   });
   const controller = new AbortController();
   let leaseError: unknown;
@@ -242,5 +268,5 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     clearInterval(renew);
   }
   if (leaseError) throw leaseError;
-  return { receipt: receipt.finish(failure), fatal };
+  return { receipt: receipt.finish(runtime.counter, failure), fatal };
 }

@@ -175,8 +175,9 @@ export class Cassette {
     return listSteps(this.ledger, jobId);
   }
 
-  listReceipts(jobId: string): ReceiptRecord[] {
-    return listReceipts(this.ledger, jobId);
+  /** The job's receipts in chain order; with `afterSeq`, only those after that job_seq (to follow a job incrementally). */
+  listReceipts(jobId: string, afterSeq = 0): ReceiptRecord[] {
+    return listReceipts(this.ledger, jobId, afterSeq);
   }
 
   getStep(stepId: string): StepRecord | undefined {

@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   // ledger
   CAT_STEP_NOT_FOUND: "failure",
   CAT_JOB_NOT_FOUND: "failure",
+  CAT_RUN_NOT_FOUND: "failure",
   CAT_RECEIPT_NOT_FOUND: "failure",
   CAT_NO_PENDING_STEP: "failure",
   CAT_LEASE_NOT_HELD: "failure",

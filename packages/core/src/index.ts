@@ -81,6 +81,8 @@ export type {
   JobsChangedParams,
   ReadCasParams,
   ReadCasResult,
+  ReportParams,
+  ReportResult,
   BundleParams,
   BundleResult,
 } from "./protocol.js";
@@ -128,9 +130,22 @@ export {
   ReceiptErrorSchema,
   ReceiptTimingsSchema,
   ReceiptMetricsSchema,
+  ReceiptTokenMetricsSchema,
+  ReceiptLegacyMetricsSchema,
+  ReceiptTokenizerSchema,
   ReceiptSchema,
+  hasTokenMetrics,
 } from "./schemas/receipt.js";
-export type { ReceiptStatus, ReceiptExpansion, ReceiptAction, Receipt, ReceiptInput } from "./schemas/receipt.js";
+export type {
+  ReceiptStatus,
+  ReceiptExpansion,
+  ReceiptAction,
+  Receipt,
+  ReceiptInput,
+  ReceiptMetrics,
+  ReceiptTokenMetrics,
+  ReceiptLegacyMetrics,
+} from "./schemas/receipt.js";
 export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText, parseBundle, parseBundleText } from "./schemas/validate.js";
 export {
   BUNDLE_ID_PATTERN,

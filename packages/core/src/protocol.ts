@@ -19,6 +19,8 @@ export const CatalyticMethods = {
   readCas: "catalytic/readCas",
   /** The plan a job was posted with: the stored request, its steps and plan hash (the extension's Open Plan). */
   getPlan: "catalytic/getPlan",
+  /** The savings report of a run or job (docs/economy.md#the-report) and its page for a webview. */
+  report: "catalytic/report",
   /** The smallest context for an intent (docs/bundles.md): the bundle and its Markdown context pack. */
   bundle: "catalytic/bundle",
 } as const;
@@ -169,6 +171,10 @@ export interface JobProgress {
   total: number;
   workers: Array<{ workerId: string; committed: number; current: string | null }>;
   bytesExpanded: number;
+  /** Tokens the job's receipts put into context (tokens_in - tokens_reused), each item once. */
+  tokensExpanded: number;
+  /** Once the job is done: the whole files it touched in tokens and expanded / baseline (null when the baseline is 0). */
+  savings: { baselineTokens: number; ratio: number | null } | null;
   startedAt: string | null;
   elapsedMs: number;
   failures: Array<{ stepId: string; op: string; label: string; error: string }>;
@@ -253,6 +259,23 @@ export interface GetPlanResult {
   /** The plan hash recomputed over the stored steps equals the stored one. */
   planHashMatches: boolean;
   createdAt: string;
+}
+
+export interface ReportParams {
+  /** One run; every run when absent. */
+  runId?: string;
+  /** One job (its run's reuse still counts). */
+  jobId?: string;
+  /** Nonce for the page's script and styles, and the webview's CSP source. */
+  nonce: string;
+  cspSource: string;
+}
+
+export interface ReportResult {
+  /** The report object (snake_case, as `catalytic report --json` prints it under "report"). */
+  report: { runs: unknown[]; baseline_tokens: number; ratio: number | null; [key: string]: unknown };
+  /** The self-contained page (charts and tables) under the webview's CSP. */
+  html: string;
 }
 
 export interface BundleParams {

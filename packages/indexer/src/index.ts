@@ -40,6 +40,7 @@ export { rrf, RRF_K } from "./search/rank.js";
 export type { Ranker, RankedSection } from "./search/rank.js";
 export { foldCase } from "./search/fold.js";
 export { casPath, casRef, readCas, writeCas } from "./cas.js";
+export { writeFileAtomic } from "./atomic-write.js";
 export { indexPath, INDEX_FILE } from "./db.js";
 export { walkSources } from "./walk.js";
 export { readRegularFile } from "./regular-file.js";

@@ -51,7 +51,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
 }
 
 /** Opens an existing ledger; only `post` may create one. */
-function openExisting(ctx: CommandContext): Cassette {
+export function openExisting(ctx: CommandContext): Cassette {
   const file = cassettePath(ctx.root);
   if (!existsSync(file)) {
     throw new CassetteError("CAT_FILE_NOT_FOUND", `no cassette at ${file}`, {
@@ -61,7 +61,7 @@ function openExisting(ctx: CommandContext): Cassette {
   return Cassette.open(file);
 }
 
-function withCassette<T>(cassette: Cassette, fn: (cassette: Cassette) => T): T {
+export function withCassette<T>(cassette: Cassette, fn: (cassette: Cassette) => T): T {
   try {
     return fn(cassette);
   } finally {

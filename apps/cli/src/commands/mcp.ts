@@ -42,7 +42,7 @@ const mcp: Command = {
     "run-id": { type: "string", description: "run every session's receipts go to", defaultText: "a new run per session" },
   },
   details: [
-    "Tools: search, resolve, get_section, bundle, plan, execute, receipts, verify (docs/mcp.md).",
+    "Tools: search, resolve, get_section, bundle, plan, execute, receipts, verify, report (docs/mcp.md).",
     "stdio: logs go to stderr, stdout carries only protocol messages. --http serves http://HOST:PORT/mcp",
     "and rejects foreign Host/Origin headers (DNS rebinding). Requires a built index ('catalytic build').",
     "Example: claude mcp add catalytic -- catalytic mcp --root /path/to/workspace",

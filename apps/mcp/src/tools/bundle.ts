@@ -72,16 +72,19 @@ export async function bundleTool(session: Session, args: BundleArgs): Promise<{ 
             content_hash: item.content_hash,
             bytes: Buffer.byteLength(chunks[i]?.text ?? "", "utf8"),
             cache_hit: false,
+            file_path: item.file_path,
+            tokens: item.tokens,
           },
         ],
   );
   const receipt = session.workspace.guard(() =>
-    recordExpansion(session, {
+    recordExpansion(session, counter, {
       tool: "bundle",
       op: "READ_SECTION",
       runId,
       expansions: delivered,
       tokens,
+      searchK: args.k ?? BUNDLE_DEFAULTS.k,
       request: { intent: args.intent, budget_tokens: budget, refs: args.refs ?? [], ...(args.k !== undefined ? { k: args.k } : {}) },
       outputs: { bundle_id: bundle.bundle_id, bundle_hash: bundle.bundle_hash },
     }),

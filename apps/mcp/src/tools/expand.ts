@@ -72,7 +72,7 @@ export async function deliver(
   const partial = page.truncated || offset > 0;
   const slice = partial ? pageSlice(expanded.sectionText(), expanded.slice, expanded.payload, offset, page.value.length) : expanded.slice;
   const receipt = session.workspace.guard(() =>
-    recordExpansion(session, {
+    recordExpansion(session, counter, {
       tool,
       op: expanded.kind === "symbol" ? "READ_SYMBOL" : "READ_SECTION",
       runId,
@@ -85,8 +85,11 @@ export async function deliver(
           content_hash: partial ? sha256Hex(page.value) : expanded.payloadHash,
           bytes: Buffer.byteLength(page.value, "utf8"),
           cache_hit: expanded.cacheHit,
+          file_path: expanded.section.filePath,
+          tokens: page.tokens,
         },
       ],
+      searchK: null,
       tokens: page.tokens,
       request: { ...request, ...(partial ? { slice: expanded.slice, page: { offset, length: page.value.length } } : {}) },
     }),

@@ -45,8 +45,10 @@ export async function executeTool(session: Session, args: { run_id: string; job_
     workers: args.workers ?? DEFAULT_WORKERS,
     ...(session.options.cliPath ? { cliPath: session.options.cliPath } : {}),
   });
-  // Ants may have written sources: re-index (unchanged files cost a stat) so reads see the new sections.
+  // Ants may have written sources: re-index (unchanged files cost a stat) so reads see the new sections; their
+  // receipts are new expansions of the run.
   session.workspace.guard(() => session.workspace.index().build());
+  session.forgetRuns();
   const { status } = result;
   const summary = {
     step_count: status.stepCount,
@@ -119,8 +121,9 @@ export async function receiptsTool(session: Session, args: { run_id?: string; jo
   session.charge(page.tokens);
   const next = page.next !== undefined ? encodeCursor("receipts", key, page.next) : undefined;
   const lines = page.value.map((item) => {
-    const receipt = item.receipt as { op?: string; metrics?: { estimated_tokens?: number } };
-    return `${item.receipt_id} ${String(item.outcome)} ${receipt.op ?? "?"} step ${String(item.step_id)} job ${String(item.job_id)}`;
+    const receipt = item.receipt as { op?: string; metrics?: { tokens_in?: number } };
+    const tokens = receipt.metrics?.tokens_in !== undefined ? ` ${receipt.metrics.tokens_in} tokens in` : "";
+    return `${item.receipt_id} ${String(item.outcome)} ${receipt.op ?? "?"}${tokens} step ${String(item.step_id)} job ${String(item.job_id)}`;
   });
   lines.unshift(`${records.length} receipt(s) in run ${runId}${args.job_id ? `, job ${args.job_id}` : ""}`);
   if (next) lines.push(`[truncated at the output cap: call receipts again with the same arguments and cursor "${next}"]`);

@@ -214,6 +214,7 @@ export function buildBundle(index: Index, request: BundleRequest, counter: Token
     run_id: runId,
     tokenizer: { name: counter.info.name, library: counter.info.library, version: counter.info.version },
     budgets,
+    search_k: k,
     items,
     tokens_total: total,
     reuse: { items: reusedItems.length, tokens: reusedItems.reduce((sum, item) => sum + item.tokens, 0) },
