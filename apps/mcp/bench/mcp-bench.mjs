@@ -68,7 +68,9 @@ const requests = sampled.map((file) => {
   return { query: query || path.basename(file, ".md"), ref: `@BENCH/${file.replace(/\.md$/, "")}` };
 });
 
-const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "--root", root, "mcp"], stderr: "ignore" });
+// MCP_BENCH_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+const nodeArgs = process.env.MCP_BENCH_NODE_ARGS ? process.env.MCP_BENCH_NODE_ARGS.split(" ").filter(Boolean) : [];
+const transport = new StdioClientTransport({ command: process.execPath, args: [...nodeArgs, CLI, "--root", root, "mcp"], stderr: "ignore" });
 const client = new Client({ name: "catalytic-bench", version: "1.0.0" });
 started = performance.now();
 await client.connect(transport);

@@ -39,7 +39,7 @@ export function recordExpansion(session: Session, counter: TokenCounter, record:
   const seen = session.expandedIn(record.runId);
   const expanded = record.expansions.map((e, i) => ({
     ...e,
-    reused: seen.has(e.content_hash) || record.expansions.slice(0, i).some((earlier) => earlier.content_hash === e.content_hash),
+    reused: seen.hashes.has(e.content_hash) || record.expansions.slice(0, i).some((earlier) => earlier.content_hash === e.content_hash),
   }));
   const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
   const posted = cassette.postMessage({
@@ -82,6 +82,6 @@ export function recordExpansion(session: Session, counter: TokenCounter, record:
     receipt,
     outcome: "SUCCESS",
   });
-  for (const e of expanded) seen.add(e.content_hash);
+  seen.add(expanded);
   return { receipt_id: receiptId, job_id: posted.jobId, step_id: claimed.stepId };
 }

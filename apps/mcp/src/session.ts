@@ -7,11 +7,26 @@ import type { Workspace } from "./workspace.js";
 
 const SEEN_SECTIONS_MAX = 1_000;
 
+/** Content hashes (receipt reuse) and (section, slice) pairs (bundle reuse) a run has expanded. */
+export class RunExpansions {
+  readonly hashes = new Set<string>();
+  readonly slices: Array<{ section_id: string; slice: string }> = [];
+
+  /** Adds the `expanded` list of a receipt (entries without the fields are skipped: files, old receipts). */
+  add(expanded: unknown): void {
+    if (!Array.isArray(expanded)) return;
+    for (const item of expanded as Array<{ content_hash?: unknown; section_id?: unknown; slice?: unknown }>) {
+      if (typeof item.content_hash === "string") this.hashes.add(item.content_hash);
+      if (typeof item.section_id === "string" && typeof item.slice === "string") this.slices.push({ section_id: item.section_id, slice: item.slice });
+    }
+  }
+}
+
 export class Session {
   readonly runId: string;
   private used = 0;
   private readonly seen = new Set<string>();
-  private readonly expanded = new Map<string, Set<string>>();
+  private readonly expanded = new Map<string, RunExpansions>();
 
   constructor(
     readonly options: ResolvedOptions,
@@ -52,23 +67,19 @@ export class Session {
   }
 
   /**
-   * Content hashes the run has expanded (its committed receipts), read from the ledger once per run and extended
+   * What the run has expanded according to its committed receipts, read from the ledger once per run and extended
    * by the receipts this session writes; `forgetRuns` after ants ran, whose receipts it has not seen.
    */
-  expandedIn(runId: string): Set<string> {
-    let hashes = this.expanded.get(runId);
-    if (hashes) return hashes;
-    hashes = new Set<string>();
+  expandedIn(runId: string): RunExpansions {
+    let known = this.expanded.get(runId);
+    if (known) return known;
+    known = new RunExpansions();
     const cassette = this.workspace.cassette();
     for (const job of cassette.listJobs(runId)) {
-      for (const { receipt } of cassette.listReceipts(job.jobId)) {
-        for (const item of (receipt as { expanded?: Array<{ content_hash?: unknown }> }).expanded ?? []) {
-          if (typeof item.content_hash === "string") hashes.add(item.content_hash);
-        }
-      }
+      for (const { receipt } of cassette.listReceipts(job.jobId)) known.add((receipt as { expanded?: unknown }).expanded);
     }
-    this.expanded.set(runId, hashes);
-    return hashes;
+    this.expanded.set(runId, known);
+    return known;
   }
 
   forgetRuns(): void {

@@ -7,10 +7,11 @@ import { CONFIG_FILE, SYMBOLS_FILE, isCatalyticError } from "@catalytic/core";
 import { Cassette } from "@catalytic/cassette";
 import { Index, indexPath } from "@catalytic/indexer";
 
-function stamp(file: string): string {
+/** Identity and version of a file: its inode, plus size and mtime when `edits` count (config files, not the database). */
+function stamp(file: string, edits: boolean): string {
   try {
     const s = statSync(file);
-    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+    return edits ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}` : `${s.dev}:${s.ino}`;
   } catch {
     return "-";
   }
@@ -25,9 +26,13 @@ export class Workspace {
 
   constructor(readonly root: string) {}
 
-  /** What an index handle depends on: reopening re-reads the config and refreshes symbols. */
+  /**
+   * What an index handle depends on: the config files' contents (reopening re-reads the config and refreshes
+   * symbols) and which file the index is (a deleted and rebuilt index is a new file; writes to it, ours or a
+   * build's, reach the open connection through SQLite).
+   */
   private indexKey(): string {
-    return [stamp(path.join(this.root, CONFIG_FILE)), stamp(path.join(this.root, SYMBOLS_FILE)), stamp(indexPath(this.root))].join("|");
+    return [stamp(path.join(this.root, CONFIG_FILE), true), stamp(path.join(this.root, SYMBOLS_FILE), true), stamp(indexPath(this.root), false)].join("|");
   }
 
   /** The built index (CAT_INDEX_MISSING when never built; CAT_CONFIG_INVALID when catalytic.json is broken). */

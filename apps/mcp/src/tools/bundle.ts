@@ -3,7 +3,6 @@
 import { Buffer } from "node:buffer";
 import { InputError } from "@catalytic/core";
 import { BUNDLE_DEFAULTS, buildBundle, renderBundleMarkdown } from "@catalytic/indexer";
-import { receiptExpansionsOfRun } from "@catalytic/planner";
 import { recordExpansion } from "../receipts.js";
 import type { Session } from "../session.js";
 
@@ -28,7 +27,8 @@ export async function bundleTool(session: Session, args: BundleArgs): Promise<{ 
   const counter = await session.tokens();
   const runId = session.runFor(args.run_id);
   const index = session.workspace.guard(() => session.workspace.index());
-  const prior = session.workspace.guard(() => receiptExpansionsOfRun(session.options.root, runId));
+  // The run's receipts as bundle reuse reads them (receiptExpansionsOfRun in the planner), kept by the session.
+  const prior = session.workspace.guard(() => session.expandedIn(runId).slices);
   const request = (budget: number, run: string | null) => ({
     intent: args.intent,
     budget_tokens: budget,
