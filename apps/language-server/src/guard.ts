@@ -1,8 +1,7 @@
 // Every request handler runs guarded: errors are logged as warnings and answered with a fallback
 // (standard requests) or a ResponseError carrying the CatalyticError JSON (custom requests, rename).
-import { isCatalyticError, toCatalyticError, type ProtocolErrorData } from "@catalytic/core";
+import { isCatalyticError, toCatalyticError, type ProtocolErrorData, type Logger } from "@catalytic/core";
 import { LSPErrorCodes, ResponseError, type CancellationToken } from "vscode-languageserver/node.js";
-import type { Logger } from "./host.js";
 
 export function guard<P, R, F>(
   logger: Logger,

@@ -1,16 +1,10 @@
 // The interfaces every feature takes: the indexer's in-memory WorkspaceModel, the documents (open
 // buffers over disk) and a logger. Features are pure functions over these, so unit tests run them in
 // memory against the real model.
-import type { ReferenceMatch } from "@catalytic/core";
+import type { Logger, ReferenceMatch } from "@catalytic/core";
 import type { WorkspaceModel } from "@catalytic/indexer";
 import type { Diagnostic } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-
-export interface Logger {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
 
 export interface DocumentsView {
   /** Workspace-relative POSIX path of a URI, undefined when outside the workspace. */

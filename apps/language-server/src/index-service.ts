@@ -4,9 +4,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { CatalyticError, toCatalyticError, type ResolveSymbolParams, type ResolveSymbolResult } from "@catalytic/core";
+import { CatalyticError, toCatalyticError, type ResolveSymbolParams, type ResolveSymbolResult, type Logger } from "@catalytic/core";
 import { Index } from "@catalytic/indexer";
-import type { Logger } from "./host.js";
+
 import type { IndexWorkerMessage } from "./index-worker.js";
 import { toResolveSymbolResult } from "./resolution-result.js";
 

@@ -23,6 +23,7 @@ import {
   type RestoreRunResult,
   type VerifyCassetteParams,
   type VerifyCassetteResult,
+  type Logger,
 } from "@catalytic/core";
 import type { GetPlanParams } from "@catalytic/core/protocol";
 import type { CancellationToken, Connection } from "vscode-languageserver/node.js";
@@ -43,7 +44,7 @@ import {
 } from "./features/custom-requests.js";
 import type { JobsFeed } from "./features/jobs-feed.js";
 import { failure } from "./guard.js";
-import type { Logger } from "./host.js";
+
 import type { Readiness } from "./readiness.js";
 import type { WorkspaceHost } from "./workspace-host.js";
 

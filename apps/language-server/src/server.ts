@@ -2,7 +2,7 @@
 // connection. Every handler is guarded: a failure is logged and answered, never a crash.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, findWorkspaceRoot, type IndexStatus } from "@catalytic/core";
+import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, findWorkspaceRoot, type IndexStatus, type Logger } from "@catalytic/core";
 import {
   createConnection,
   DidChangeWatchedFilesNotification,
@@ -32,7 +32,7 @@ import { references } from "./features/references.js";
 import { prepareRename, rename } from "./features/rename.js";
 import { workspaceSymbols } from "./features/workspace-symbols.js";
 import { FallbackWatcher, isIgnoredPath, type FileEvent } from "./file-watcher.js";
-import type { Logger } from "./host.js";
+
 import { registerCustomRequests } from "./requests.js";
 import { failure, guard, guardAsync, throwIfCancelled } from "./guard.js";
 import { indexPath } from "@catalytic/indexer";

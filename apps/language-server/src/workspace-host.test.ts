@@ -1,5 +1,6 @@
 // WorkspaceHost over a real temp workspace: a change on disk re-indexes that file only; an edit inside a
 // prose line of one file keeps the reference verdicts that resolve into other files, and re-checks the rest.
+import type { Logger } from "@catalytic/core";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +8,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { diagnosticsFor } from "./features/diagnostics.js";
-import type { Logger } from "./host.js";
+
 import { WorkspaceHost } from "./workspace-host.js";
 
 const logger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -3,12 +3,12 @@
 // SECTION symbols. Edits mark a file dirty; the model is brought up to date before any feature runs.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, type CatalyticConfig } from "@catalytic/core";
+import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, type CatalyticConfig, type Logger } from "@catalytic/core";
 import { WorkspaceModel, parseRegistry, settingsOf, sourcesOf, walkSources, type FileSnapshot, type ModelProblem } from "@catalytic/indexer";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextEdit } from "vscode-languageserver";
 import { DocumentStore } from "./documents.js";
-import type { FeatureContext, Logger, VerdictCache } from "./host.js";
+import type { FeatureContext, VerdictCache } from "./host.js";
 import { positionAt } from "./positions.js";
 
 export interface LoadProgress {

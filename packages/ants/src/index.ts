@@ -1,8 +1,6 @@
 // Public API of @catalytic/ants.
 export { runWorker } from "./worker.js";
 export type { WorkerOptions, WorkerResult, StopReason } from "./worker.js";
-export type { AntLogger } from "./logger.js";
-export { SILENT_LOGGER } from "./logger.js";
 export { casGet, casPut } from "./cas.js";
 export { patchLines } from "./executors/patch-file.js";
 export { OUTPUT_TAIL_BYTES } from "./executors/run-test.js";

@@ -1,13 +1,12 @@
 // One ant: claim the next runnable step of a job, execute it, commit its receipt; renew the lease
 // while the step runs; stop when nothing is left (bounded idle polls) or, by default, at a failure.
-import { CassetteError, InvariantError, PlanStepOpSchema, PlanStepSchema, loadConfig, toCatalyticError, type PlanStep, type Receipt } from "@catalytic/core";
+import { CassetteError, InvariantError, PlanStepOpSchema, PlanStepSchema, SILENT_LOGGER, loadConfig, toCatalyticError, type Logger, type PlanStep, type Receipt } from "@catalytic/core";
 import { Cassette, type ClaimedStep } from "@catalytic/cassette";
 import { Index } from "@catalytic/indexer";
 import type { ExecutionContext, ExpansionSource } from "./context.js";
 import { EXECUTORS } from "./executors/index.js";
 import { indexExpansions } from "./expansions.js";
 import { failureOf } from "./failures.js";
-import { SILENT_LOGGER, type AntLogger } from "./logger.js";
 import { ReceiptDraft } from "./receipt.js";
 
 export interface WorkerOptions {
@@ -22,7 +21,7 @@ export interface WorkerOptions {
   /** Consecutive polls finding nothing claimable while other ants still hold steps (default: lease length + 2 s worth). */
   idlePolls?: number;
   pollIntervalMs?: number;
-  logger?: AntLogger;
+  logger?: Logger;
 }
 
 export type StopReason = "done" | "blocked" | "failure" | "idle" | "error";
@@ -168,7 +167,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
 interface StepRuntime extends Omit<ExecutionContext, "signal"> {
   workerId: string;
   ttl: number;
-  logger: AntLogger;
+  logger: Logger;
 }
 
 /**
@@ -187,7 +186,7 @@ function commitReceipt(
     workerId: at.workerId,
     fencingToken: step.fencingToken,
     receipt,
-    outcome: receipt.status === "FAILURE" ? ("FAILURE" as const) : ("SUCCESS" as const),
+    outcome: receipt.status,
   };
   if (!at.claimNext) {
     cassette.completeStep(completion);

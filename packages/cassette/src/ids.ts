@@ -1,5 +1,5 @@
 // Deterministic ids and the receipt hash. Never a timestamp, never randomness.
-import { canonicalJson, sha256Hex } from "@catalytic/core";
+import { canonicalJson, sha256Hex, type LedgerReceipt } from "@catalytic/core";
 
 const ID_HEX = 32;
 
@@ -30,17 +30,8 @@ export function stepIdOfReceipt(receiptId: string): string | undefined {
   return /^rcpt_(.+)_\d+$/.exec(receiptId)?.[1];
 }
 
-export interface ReceiptHashInput {
-  receiptId: string;
-  stepId: string;
-  jobId: string;
-  runId: string;
-  workerId: string;
-  fencingToken: number;
-  outcome: string;
-  receipt: unknown;
-  prevReceiptHash: string | null;
-}
+/** What a receipt hash covers: the receipt and its ledger fields, not the hash itself or the time. */
+export type ReceiptHashInput = Omit<LedgerReceipt, "receiptHash" | "createdAt">;
 
 /** sha256 of the canonical JSON of the receipt and its ledger fields: what chains a job's receipts. */
 export function receiptHashFor(input: ReceiptHashInput): string {

@@ -1,19 +1,17 @@
 // Public API of @catalytic/cassette.
 export { Cassette, CASSETTE_FILE, cassettePath } from "./cassette.js";
 export type { CassetteOptions } from "./cassette.js";
-export type { Logger } from "./connection.js";
 export type { PostMessageInput, PostMessageResult, PostPlanInput, PostPlanResult, PlanStepInput } from "./posting.js";
 export type { CompleteStepInput } from "./leasing.js";
 export type { ChangeBatch } from "./queries.js";
 export type { VerifyIssue, VerifyResult } from "./verify.js";
-export { MESSAGE_SOURCES, OUTCOMES } from "./records.js";
+export { MESSAGE_SOURCES } from "./records.js";
 export type {
   ClaimedStep,
   JobRecord,
   JobStatus,
   MessageRecord,
   MessageSource,
-  Outcome,
   ReceiptRecord,
   RunSummary,
   StepRecord,

@@ -1,11 +1,10 @@
 // Public record shapes (camelCase, parsed JSON) and the row mappers that build them.
+import type { LedgerReceipt, Outcome } from "@catalytic/core";
 
 export type MessageSource = "USER" | "PLANNER" | "SYSTEM" | "WORKER";
 export type StepStatus = "PENDING" | "LEASED" | "COMMITTED";
-export type Outcome = "SUCCESS" | "FAILURE" | "ABORTED";
 
 export const MESSAGE_SOURCES: readonly MessageSource[] = ["USER", "PLANNER", "SYSTEM", "WORKER"];
-export const OUTCOMES: readonly Outcome[] = ["SUCCESS", "FAILURE", "ABORTED"];
 
 export interface MessageRecord {
   messageId: string;
@@ -56,20 +55,9 @@ export interface ClaimedStep extends StepRecord {
   leaseOwner: string;
 }
 
-export interface ReceiptRecord {
-  receiptId: string;
-  stepId: string;
-  jobId: string;
-  runId: string;
-  workerId: string;
-  fencingToken: number;
-  outcome: Outcome;
-  receipt: unknown;
+export interface ReceiptRecord extends LedgerReceipt {
   /** Position in its job's receipt chain, from 1. */
   jobSeq: number;
-  prevReceiptHash: string | null;
-  receiptHash: string;
-  createdAt: string;
 }
 
 export interface StepTransition {

@@ -44,6 +44,4 @@ export { indexPath, INDEX_FILE } from "./db.js";
 export { walkSources } from "./walk.js";
 export { readRegularFile } from "./regular-file.js";
 export type { WalkedFile, WalkResult } from "./walk.js";
-export type { Logger } from "./logger.js";
-export { SILENT_LOGGER } from "./logger.js";
 export { chooseSlice, unknownSymbolError } from "./resolution.js";

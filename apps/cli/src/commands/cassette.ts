@@ -6,7 +6,6 @@ import path from "node:path";
 import {
   Cassette,
   MESSAGE_SOURCES,
-  OUTCOMES,
   cassettePath,
   defaultCheckpointKeyPath,
   loadCheckpointKey,
@@ -16,11 +15,10 @@ import {
   type JobStatus,
   type MessageSource,
   type NoteVerifier,
-  type Outcome,
   type ReceiptRecord,
   type VerifyResult,
 } from "@catalytic/cassette";
-import { CassetteError, InputError, escapeText, loadConfig, parseJson } from "@catalytic/core";
+import { CassetteError, InputError, OUTCOMES, escapeText, loadConfig, parseJson, type Outcome } from "@catalytic/core";
 import { MAX_TTL_SECONDS, booleanOption, intOption, requiredOption, stringOption } from "../args.js";
 import type { Command, CommandContext, ParsedArgs } from "../command.js";
 
