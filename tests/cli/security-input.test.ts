@@ -61,7 +61,7 @@ describe("ids and free text on a terminal", () => {
 });
 
 describe("limits", () => {
-  it("execute --workers and ants spawn -n above 64 are usage errors; nothing starts", () => {
+  it("execute --workers and ants spawn -n above 64, --ttl above the longest lease, are usage errors; nothing starts", () => {
     const root = workspace();
     const posted = plan(root, { run_id: "r", request_id: "q", inputs: { files: ["README.md"] } }, ["--json"]);
     const jobId = JSON.parse(posted.stdout).posted.jobId as string;
@@ -72,6 +72,9 @@ describe("limits", () => {
       expect(JSON.parse(result.stdout).error).toMatchObject({ code: "CAT_USAGE", details: { max: 64 } });
       expect(Date.now() - started).toBeLessThan(60_000);
     }
+    const ttl = runCatalytic(["--root", root, "ants", "spawn", "--run-id", "r", "--job-id", jobId, "--ttl", "604801", "--json"]);
+    expect(ttl.code).toBe(2);
+    expect(JSON.parse(ttl.stdout).error.code).toBe("CAT_USAGE");
     const status = JSON.parse(runCatalytic(["--root", root, "ants", "status", "--run-id", "r", "--job-id", jobId, "--json"]).stdout);
     expect(status).toMatchObject({ manifest: null, status: { pending: 1, committed: 0 } });
   });

@@ -1,5 +1,5 @@
 // Argument helpers shared by commands: typed access that fails with usage errors.
-import { UsageError, assertId } from "@catalytic/core";
+import { MAX_LEASE_TTL_SECONDS, UsageError, assertId } from "@catalytic/core";
 import type { ParsedArgs } from "./command.js";
 
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
@@ -30,7 +30,7 @@ export function booleanOption(args: ParsedArgs, name: string): boolean {
  * Upper bound of the lease flags (--ttl): the cassette's lease limit, 7 days, as for lease_ttl_seconds in
  * catalytic.json. The worker count's bound is MAX_WORKERS of @catalytic/ants.
  */
-export const MAX_TTL_SECONDS = 604_800;
+export const MAX_TTL_SECONDS = MAX_LEASE_TTL_SECONDS;
 
 /** An "integer" option (bounds already checked by the dispatcher), or the fallback when absent. */
 export function intOption(args: ParsedArgs, name: string, fallback: number): number {

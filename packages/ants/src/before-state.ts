@@ -3,7 +3,7 @@
 //   before/<sha256(file)>.json  the file before the first write of the run: what `restore` brings back;
 //   steps/<step_id>.json        the file before this step's first attempt, and what the step will write:
 //                               a retry after a crash between write and receipt reports the same before.
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sha256Hex } from "@catalytic/core";
 import { runDir } from "./manifest.js";
@@ -18,18 +18,16 @@ export interface BeforeRecord {
 
 /**
  * Writes `record` to `file` unless it exists, and returns what the file holds. First wins atomically: the
- * record is written whole to a temp file, then hard-linked into place (link never replaces).
+ * record is written whole to a temp file, then hard-linked into place (link never replaces). Not fsynced: the
+ * records guard against a crashed process (the page cache survives it), the same durability as the write's
+ * rename, which no folder fsync follows either.
  */
 function recordOnce(file: string, record: BeforeRecord): BeforeRecord {
+  const existing = readRecord(file);
+  if (existing) return existing;
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fd = openSync(temp, "wx");
-  try {
-    writeSync(fd, JSON.stringify(record));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeFileSync(temp, JSON.stringify(record), { flag: "wx" });
   try {
     linkSync(temp, file);
   } catch (error) {
@@ -37,7 +35,7 @@ function recordOnce(file: string, record: BeforeRecord): BeforeRecord {
   } finally {
     unlinkSync(temp);
   }
-  return JSON.parse(readFileSync(file, "utf8")) as BeforeRecord;
+  return readRecord(file) as BeforeRecord;
 }
 
 function readRecord(file: string): BeforeRecord | undefined {

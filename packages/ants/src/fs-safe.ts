@@ -28,10 +28,11 @@ function symlinkError(relative: string): WorkspaceError {
   });
 }
 
-function movedError(relative: string, where: string): WorkspaceError {
-  return new WorkspaceError("CAT_PATH_OUTSIDE_WORKSPACE", `the folder of ${JSON.stringify(relative)} moved while writing (it is now ${JSON.stringify(where)})`, {
-    hint: "something renamed or replaced folders of the workspace during the run; nothing was written, re-run when the tree is still",
-    details: { path: relative },
+function movedError(relative: string, where: string, written: boolean): WorkspaceError {
+  const what = written ? "the file was written into that folder where it is now, not at its path" : "nothing was written";
+  return new WorkspaceError("CAT_PATH_OUTSIDE_WORKSPACE", `the folder of ${JSON.stringify(relative)} moved while writing (it is now ${JSON.stringify(where)}): ${what}`, {
+    hint: "something renamed or replaced folders of the workspace during the run; check that folder, and re-run when the tree is still",
+    details: { path: relative, now: where, written },
   });
 }
 
@@ -149,8 +150,9 @@ export class WriteTarget {
    * With `createParents`, missing folders are made, each relative to the open folder before it.
    */
   static open(root: string, relative: string, options: { createParents: boolean; protectedPaths?: readonly string[] }): WriteTarget {
-    resolveInsideWorkspace(root, relative);
+    // The protection rule first, as the planner does: `a/../.git/x` is named for what it aims at.
     assertWritable(relative, options.protectedPaths);
+    resolveInsideWorkspace(root, relative);
     const segments = path.posix.normalize(relative.replace(/\\/g, "/")).split("/").filter((s) => s !== "" && s !== ".");
     const { dir, name, created } = openFolderOf(realpathSync(root), segments, relative, options.createParents);
     try {
@@ -189,9 +191,9 @@ export class WriteTarget {
   }
 
   /** Throws unless the open folder is still where it was opened (nothing renamed or swapped it). */
-  private checkInPlace(): void {
+  private checkInPlace(written: boolean): void {
     const where = currentLocation(this.dir);
-    if (where !== this.dir.absolute) throw movedError(this.relative, where);
+    if (where !== this.dir.absolute) throw movedError(this.relative, where, written);
   }
 
   /**
@@ -202,25 +204,25 @@ export class WriteTarget {
   replace(data: Uint8Array, mode?: number): void {
     const temp = `.${this.name.slice(0, 100)}.${process.pid}.${Math.random().toString(36).slice(2)}.catalytic-tmp`;
     const fd = openSync(entry(this.dir, temp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode ?? 0o644);
+    let open = true;
     try {
-      writeSync(fd, data);
+      for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
       fsyncSync(fd);
-    } finally {
       closeSync(fd);
-    }
-    try {
-      this.checkInPlace();
+      open = false;
+      this.checkInPlace(false);
       renameSync(entry(this.dir, temp), entry(this.dir, this.name));
     } catch (error) {
+      if (open) closeSync(fd);
       unlinkSync(entry(this.dir, temp));
       throw error;
     }
-    this.checkInPlace();
+    this.checkInPlace(true);
   }
 
   /** Deletes the file (restore of a file the run created). */
   remove(): void {
-    this.checkInPlace();
+    this.checkInPlace(false);
     unlinkSync(entry(this.dir, this.name));
   }
 

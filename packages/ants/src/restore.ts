@@ -124,7 +124,10 @@ function historyOf(root: string, runId: string, file: string, writes: readonly R
   let current = original;
   let gap: FileHistory["gap"];
   while (remaining.length > 0) {
-    const next = remaining.findIndex((w) => w.beforeHash === current);
+    // A write may also start from the pre-run content (the run's files were restored in between): nothing of
+    // anyone else's would be lost by going back to it.
+    let next = remaining.findIndex((w) => w.beforeHash === current);
+    if (next === -1) next = remaining.findIndex((w) => w.beforeHash === original);
     if (next === -1) {
       gap ??= { expected: current, actual: (remaining[0] as RecordedWrite).beforeHash };
       current = (remaining.shift() as RecordedWrite).afterHash;

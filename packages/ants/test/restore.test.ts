@@ -143,3 +143,18 @@ describe("restore is true", () => {
     expect(readFileSync(path.join(root, "new/file.md"), "utf8")).toBe("user work\n");
   });
 });
+
+describe("restore after restore", () => {
+  it("a run restored and then continued restores again to the state before its first write", async () => {
+    const { root } = makeWorkspace();
+    const original = readFileSync(path.join(root, "README.md"), "utf8");
+    const first = postRawSteps(root, "again", "q1", [{ op: "WRITE_FILE", refs: { file_path: "README.md", content: "one\n" } }]);
+    await runWorker({ root, runId: "again", jobId: first.jobId, workerId: "a", idlePolls: 1, pollIntervalMs: 10 });
+    restoreRun(root, "again");
+    const second = postRawSteps(root, "again", "q2", [{ op: "WRITE_FILE", refs: { file_path: "README.md", content: "two\n" } }]);
+    await runWorker({ root, runId: "again", jobId: second.jobId, workerId: "b", idlePolls: 1, pollIntervalMs: 10 });
+    const result = restoreRun(root, "again");
+    expect(readFileSync(path.join(root, "README.md"), "utf8")).toBe(original);
+    expect(result).toMatchObject({ filesReverted: 1, forced: [] });
+  });
+});

@@ -38,6 +38,7 @@ describe("safety: hostile steps posted past the planner each get a FAILURE recei
     ["write into the CAS", { op: "WRITE_FILE", refs: { file_path: ".catalytic/cas/00/00/0000", content: "x" } }, "CAT_PATH_PROTECTED"],
     ["write .git/config", { op: "WRITE_FILE", refs: { file_path: ".git/config", content: "[core]\n\tfsmonitor = touch ../outside/pwned\n" } }, "CAT_PATH_PROTECTED"],
     ["write .GIT/config", { op: "WRITE_FILE", refs: { file_path: ".GIT/config", content: "x" } }, "CAT_PATH_PROTECTED"],
+    ["write a/../.git/config", { op: "WRITE_FILE", refs: { file_path: "a/../.git/config", content: "x" } }, "CAT_PATH_PROTECTED"],
     ["write ./.git/hooks/pre-commit", { op: "WRITE_FILE", refs: { file_path: "./.git/hooks/pre-commit", content: "x" } }, "CAT_PATH_PROTECTED"],
     ["write catalytic.json", { op: "WRITE_FILE", refs: { file_path: "catalytic.json", content: "{}" } }, "CAT_PATH_PROTECTED"],
     ["patch catalytic.symbols.json", { op: "PATCH_FILE", refs: { file_path: "catalytic.symbols.json", file_hash: "0".repeat(64), patch_start_line: 1, patch_end_line: 1, content: "{}" } }, "CAT_PATH_PROTECTED"],

@@ -80,7 +80,7 @@ function describeStatus(status: JobStatus): string {
 }
 
 function receiptLine(receipt: ReceiptRecord): string {
-  return `${receipt.receiptId}  ${receipt.stepId}  ${receipt.outcome.padEnd(7)}  ${receipt.workerId}#${receipt.fencingToken}  ${receipt.receiptHash.slice(0, 16)}  ${receipt.createdAt}`;
+  return `${receipt.receiptId}  ${escapeText(receipt.stepId)}  ${receipt.outcome.padEnd(7)}  ${escapeText(receipt.workerId)}#${receipt.fencingToken}  ${receipt.receiptHash.slice(0, 16)}  ${receipt.createdAt}`;
 }
 
 const KEY_OPTION = { type: "string", description: "checkpoint key file (default: catalytic.json checkpoint_key, else your config dir)" } as const;
@@ -160,7 +160,7 @@ const verify: Command = {
       return 0;
     }
     ctx.print(`FAIL: ${result.issues.length} issue(s)`);
-    for (const issue of result.issues) ctx.print(`  [${issue.check}] ${issue.message}`);
+    for (const issue of result.issues) ctx.print(`  [${issue.check}] ${escapeText(issue.message)}`);
     return 1;
   },
 };
@@ -282,7 +282,7 @@ const status: Command = {
     const jobId = stringOption(args, "job-id");
     const jobs = withCassette(openExisting(ctx), (cassette) => jobsOfRun(cassette, runId, jobId));
     ctx.emitJson({ ok: true, runId, jobs });
-    if (jobs.length === 0) ctx.print(`run ${runId} has no jobs`);
+    if (jobs.length === 0) ctx.print(`run ${escapeText(runId)} has no jobs`);
     for (const job of jobs) ctx.print(describeStatus(job));
   },
 };
@@ -346,7 +346,7 @@ const runs: Command = {
     ctx.emitJson({ ok: true, runs: list });
     if (list.length === 0) ctx.print("no runs");
     for (const run of list) {
-      ctx.print(`${run.runId}  ${run.jobs} job(s)  ${run.committed}/${run.steps} committed  ${run.leased} leased  ${run.receipts} receipt(s)  last ${run.lastMessageAt}`);
+      ctx.print(`${escapeText(run.runId)}  ${run.jobs} job(s)  ${run.committed}/${run.steps} committed  ${run.leased} leased  ${run.receipts} receipt(s)  last ${run.lastMessageAt}`);
     }
   },
 };

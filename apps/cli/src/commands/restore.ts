@@ -1,5 +1,6 @@
 // `catalytic restore`: put a run's files back as they were before it, and prove it (or refuse, naming the files).
 import { restoreRun } from "@catalytic/ants";
+import { escapeText } from "@catalytic/core";
 import { booleanOption, idOption } from "../args.js";
 import type { Command } from "../command.js";
 
@@ -21,8 +22,9 @@ const restore: Command = {
     if (result.restored.length === 0) ctx.print(`run ${result.runId} wrote no files: nothing to restore`);
     else if (result.alreadyRestored) ctx.print(`run ${result.runId}: already restored (every touched file has its pre-run hash)`);
     else ctx.print(`run ${result.runId}: reverted ${result.writesReverted} write(s) on ${result.filesReverted} file(s)`);
-    for (const conflict of result.forced) ctx.print(`  forced: ${conflict.file} held ${conflict.actual}, content the run did not write`);
-    for (const file of result.restored) ctx.print(`  ${file.file} ${file.hash}`);
+    // File names come from plans: escaped, like every other free text on a terminal.
+    for (const conflict of result.forced) ctx.print(`  forced: ${escapeText(conflict.file)} held ${conflict.actual}, content the run did not write`);
+    for (const file of result.restored) ctx.print(`  ${escapeText(file.file)} ${file.hash}`);
     ctx.print(`root before run     ${result.rootBefore}`);
     ctx.print(`root before restore ${result.rootAtStart}`);
     ctx.print(`root after restore  ${result.rootAfter}`);
