@@ -54,7 +54,7 @@ describe("WorkspaceHost", () => {
     expect(intoTools).toBeDefined();
     // Shrink the Budgets section below 30 characters with an edit inside its prose line.
     const planUri = URI.file(path.join(root, "canon/plan.md")).toString();
-    host.didOpen("canon/plan.md", TextDocument.create(planUri, "markdown", 1, PLAN));
+    host.didChange("canon/plan.md", TextDocument.create(planUri, "markdown", 1, PLAN));
     host.flush();
     host.didChange("canon/plan.md", TextDocument.create(planUri, "markdown", 2, PLAN.replace("max_steps and max_bytes.", "max.")));
     const diagnostics = diagnosticsFor(host.context(), "note.md", [], undefined, host.verdictCache());
@@ -68,7 +68,7 @@ describe("WorkspaceHost", () => {
     diagnosticsFor(host.context(), "note.md", [], undefined, host.verdictCache());
     const verdicts = host.verdictCache();
     const planUri = URI.file(path.join(root, "canon/plan.md")).toString();
-    host.didOpen("canon/plan.md", TextDocument.create(planUri, "markdown", 1, PLAN.replace("## Budgets", "## Limits")));
+    host.didChange("canon/plan.md", TextDocument.create(planUri, "markdown", 1, PLAN.replace("## Budgets", "## Limits")));
     expect(diagnosticsFor(host.context(), "note.md", [], undefined, host.verdictCache()).map((d) => d.code)).toEqual(["CAT_HEADING_NOT_FOUND"]);
     expect(host.verdictCache()).not.toBe(verdicts);
   });

@@ -156,11 +156,7 @@ export class WorkspaceHost {
 
   // ---- buffers ----
 
-  didOpen(file: string, document: TextDocument): void {
-    this.docs.setOpen(file, document);
-    this.dirty.add(file);
-  }
-
+  /** A buffer opened or changed: it wins over the disk. */
   didChange(file: string, document: TextDocument): void {
     this.docs.setOpen(file, document);
     this.dirty.add(file);

@@ -229,7 +229,10 @@ export function toStep(row: StepRow): StepRecord {
   };
 }
 
-export function toReceipt(row: ReceiptRow): ReceiptRecord {
+/** The ledger fields a receipt hash covers besides the receipt document (ids.ts). */
+export type ReceiptHeader = Omit<LedgerReceipt, "receipt" | "receiptHash" | "createdAt">;
+
+export function receiptHeaderOf(row: ReceiptRow): ReceiptHeader {
   return {
     receiptId: row.receipt_id,
     stepId: row.step_id,
@@ -238,9 +241,15 @@ export function toReceipt(row: ReceiptRow): ReceiptRecord {
     workerId: row.worker_id,
     fencingToken: row.fencing_token,
     outcome: row.outcome,
+    prevReceiptHash: row.prev_receipt_hash,
+  };
+}
+
+export function toReceipt(row: ReceiptRow): ReceiptRecord {
+  return {
+    ...receiptHeaderOf(row),
     receipt: JSON.parse(row.receipt_json),
     jobSeq: row.job_seq,
-    prevReceiptHash: row.prev_receipt_hash,
     receiptHash: row.receipt_hash,
     createdAt: row.created_at,
   };
