@@ -141,7 +141,7 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
     if (!Array.isArray(json.workers)) throw cliError(json);
     return {
       exitCode: result.exitCode,
-      workers: (json.workers as Array<{ workerId: string; exitCode: number | null }>).map((w) => ({ workerId: w.workerId, exitCode: w.exitCode })),
+      workers: (json.workers as Array<{ worker_id: string; exit_code: number | null }>).map((w) => ({ workerId: w.worker_id, exitCode: w.exit_code })),
       manifest: typeof json.manifest === "string" ? json.manifest : "",
     };
   });
@@ -151,8 +151,8 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
     if (json.ok === false) throw cliError(json);
     return {
       restored: Array.isArray(json.restored) ? (json.restored as RestoreRunResult["restored"]) : [],
-      rootBefore: typeof json.rootBefore === "string" ? json.rootBefore : String(json.root_before ?? ""),
-      rootAfter: typeof json.rootAfter === "string" ? json.rootAfter : String(json.root_after ?? ""),
+      rootBefore: String(json.root_before ?? ""),
+      rootAfter: String(json.root_after ?? ""),
     };
   });
   handle(CatalyticMethods.readCas, (params: ReadCasParams): ReadCasResult => {
