@@ -137,6 +137,8 @@ export { SILENT_LOGGER } from "./logger.js";
 export type { Logger } from "./logger.js";
 export { isSqliteBusy, applyMigrations } from "./sqlite.js";
 export type { Migration, MigrationTarget } from "./sqlite.js";
+export { LineKind, scanBlocks, scanHeadings, splitLines } from "./markdown-blocks.js";
+export type { BlockScan, Heading } from "./markdown-blocks.js";
 export { scanReferences, parseReference, isSymbolId } from "./references.js";
 export type { Position, Range, ReferenceMatch, ReferenceParts } from "./references.js";
 export { slugify, uniqueSlugs } from "./slug.js";

@@ -2,7 +2,7 @@
 export { extractSections, fileKind } from "./extract.js";
 export type { ExtractedSection, SectionKind, FileKind } from "./extract.js";
 export { diffRegion, proseLineOf } from "./line-edit.js";
-export { readFrontMatter, parseHeadingPath, splitLines } from "./front-matter.js";
+export { readFrontMatter, parseHeadingPath } from "./front-matter.js";
 export type { FrontMatter, FrontMatterSymbol, FrontMatterProblem } from "./front-matter.js";
 export { WorkspaceModel } from "./model.js";
 export type { WorkspaceModelOptions } from "./model.js";
