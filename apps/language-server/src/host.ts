@@ -3,8 +3,9 @@
 // memory against the real model.
 import type { Logger, ReferenceMatch } from "@catalytic/core";
 import type { WorkspaceModel } from "@catalytic/indexer";
-import type { Diagnostic } from "vscode-languageserver";
+import type { Connection, Diagnostic, ServerCapabilities, TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { Guarded } from "./guard.js";
 
 export interface DocumentsView {
   /** Workspace-relative POSIX path of a URI, undefined when outside the workspace. */
@@ -28,6 +29,20 @@ export interface FeatureContext {
   /** Hover previews are capped at this many characters. */
   hoverPreviewChars: number;
 }
+
+/** The edit that re-pins a stale SECTION symbol to the section now at its place (the host computes it). */
+export type RepinEdit = (symbolId: string) => { uri: string; edits: TextEdit[] } | undefined;
+
+/** What a feature's `register` is given: the current workspace's context and the one error wrapper. */
+export interface FeatureServices {
+  /** The feature context of the served workspace (valid from `initialize` on). */
+  context(): FeatureContext;
+  repinEdit: RepinEdit;
+  guarded: Guarded;
+}
+
+/** A feature: registers its handler(s) on the connection and returns the capability it serves. */
+export type RegisterFeature = (connection: Connection, services: FeatureServices) => ServerCapabilities;
 
 /** A reference's verdict (a diagnostic without its range, or null when fine) and the file it resolves into. */
 export interface CheckedReference {

@@ -6,7 +6,6 @@ import {
   ERROR_CODES,
   type ErrorCode,
   InputError,
-  STATE_DIR,
   type ExecuteJobParams,
   type ExecuteJobResult,
   type GetReceiptParams,
@@ -23,7 +22,6 @@ import {
   type RestoreRunResult,
   type VerifyCassetteParams,
   type VerifyCassetteResult,
-  type Logger,
 } from "@catalytic/core";
 import type { GetPlanParams } from "@catalytic/core/protocol";
 import type { CancellationToken, Connection } from "vscode-languageserver/node.js";
@@ -43,9 +41,8 @@ import {
   storedPlan,
 } from "./features/custom-requests.js";
 import type { JobsFeed } from "./features/jobs-feed.js";
-import { failure } from "./guard.js";
+import type { Guarded } from "./guard.js";
 
-import type { Readiness } from "./readiness.js";
 import type { WorkspaceHost } from "./workspace-host.js";
 
 export interface CustomRequestHost {
@@ -53,7 +50,6 @@ export interface CustomRequestHost {
   cassettes(): CassetteService;
   feed(): JobsFeed;
   status(): IndexStatus;
-  readiness: Readiness;
   reindex(): Promise<void>;
   buildDatabase(): Promise<void>;
   sqliteIndex(): IndexService;
@@ -68,26 +64,13 @@ function requireString(value: unknown, name: string): string {
   return value;
 }
 
-export function registerCustomRequests(connection: Connection, logger: Logger, api: CustomRequestHost): void {
+/** Custom requests answer a failure with its typed error; those reading the model wait for the first index (not ready in time: CAT_INDEX_NOT_READY, never a wrong answer). */
+export function registerCustomRequests(connection: Connection, guarded: Guarded, api: CustomRequestHost): void {
   const handle = <P, R>(method: string, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => {
-    connection.onRequest(method, async (params: P, token: CancellationToken) => {
-      try {
-        return await handler((params ?? {}) as P, token);
-      } catch (error) {
-        throw failure(logger, method, error);
-      }
-    });
+    connection.onRequest(method, guarded(method, (params: P, token) => handler((params ?? {}) as P, token), { onError: "error" }));
   };
-  /** Requests that read the model wait for the first index; not ready in time is CAT_INDEX_NOT_READY, never a wrong answer. */
   const handleModel = <P, R>(method: string, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => {
-    handle(method, async (params: P, token) => {
-      if (!(await api.readiness.wait(token, method))) {
-        throw new InputError("CAT_INDEX_NOT_READY", `the workspace is still being indexed (waited ${api.readiness.timeoutMs} ms)`, {
-          hint: "retry once catalytic/indexStatusChanged reports state ready",
-        });
-      }
-      return handler(params, token);
-    });
+    connection.onRequest(method, guarded(method, (params: P, token) => handler((params ?? {}) as P, token), { notReady: "error", onError: "error" }));
   };
   const cli = (): string | undefined => findCli(api.cliPath(), api.serverDir, api.host().root);
   const abortOn = (token: CancellationToken): AbortSignal => {

@@ -2,7 +2,8 @@
 import { isCatalyticError, type ReferenceMatch } from "@catalytic/core";
 import type { ResolvedPayload, SymbolRecord } from "@catalytic/indexer";
 import type { Hover, Position } from "vscode-languageserver";
-import type { FeatureContext } from "../host.js";
+import { orElse } from "../guard.js";
+import type { FeatureContext, RegisterFeature } from "../host.js";
 import { referenceAt, shortHash } from "../positions.js";
 
 const PREVIEW_MAX_LINES = 40;
@@ -65,3 +66,8 @@ export function preview(payload: string, maxChars: number, file: string): string
 function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>])/g, "\\$1");
 }
+
+export const register: RegisterFeature = (connection, { context, guarded }) => {
+  connection.onHover(guarded("hover", (params) => hover(context(), params.textDocument.uri, params.position) ?? null, orElse(null)));
+  return { hoverProvider: true };
+};
