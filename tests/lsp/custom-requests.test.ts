@@ -1,7 +1,7 @@
 // The catalytic/* requests and the jobs feed, over stdio against a copy of the fixture workspace.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FIXTURES, LspClient, copyToTemp, removeTemp } from "./client.js";
@@ -65,6 +65,40 @@ describe("symbols", () => {
     const stored = await client.request<{ hash: string; text: string; bytes: number }>("catalytic/readCas", { hash });
     expect(stored).toEqual({ hash, text: first.payload, bytes: Buffer.byteLength(first.payload) });
     await expect(client.request("catalytic/readCas", { hash: "f".repeat(64) })).rejects.toMatchObject({ data: { code: "CAT_FILE_NOT_FOUND" } });
+  });
+});
+
+describe("bundles", () => {
+  interface BundleAnswer { bundle: { bundle_id: string; items: Array<{ ref: string | null; reason: string; slice: string; tokens: number }>; tokens_total: number; reuse: { items: number } }; markdown: string }
+
+  test("catalytic/bundle answers the bundle and its Markdown pack from index.db; reuse within a run", async () => {
+    const params = { intent: "how budgets work @CONTRACTS/BUDGETS", refs: ["@CANON/tools:lines[0:1]"], budgetTokens: 800, runId: "run-bundle" };
+    const first = await client.request<BundleAnswer>("catalytic/bundle", params);
+    expect(first.bundle.bundle_id).toMatch(/^bundle_[0-9a-f]{16}$/);
+    expect(first.bundle.items.slice(0, 2).map((i) => [i.ref, i.reason, i.slice])).toEqual([
+      ["@CONTRACTS/BUDGETS", "ref", "lines[0:3]"],
+      ["@CANON/tools", "explicit", "lines[0:1]"],
+    ]);
+    expect(first.bundle.tokens_total).toBeLessThanOrEqual(800);
+    expect(first.markdown.split("\n")[0]).toBe("# Context bundle: how budgets work @CONTRACTS/BUDGETS");
+    expect(first.markdown).toContain("`@CONTRACTS/BUDGETS` · canon/plan.md:");
+    const second = await client.request<BundleAnswer>("catalytic/bundle", params);
+    expect(second.bundle.reuse.items).toBe(second.bundle.items.length);
+  });
+
+  test("catalytic/bundle failures carry the typed error", async () => {
+    await expect(client.request("catalytic/bundle", {})).rejects.toMatchObject({ data: { code: "CAT_MISSING_ARGUMENT" } });
+    await expect(client.request("catalytic/bundle", { intent: "x", budgetTokens: 0 })).rejects.toMatchObject({ data: { code: "CAT_USAGE" } });
+    await expect(client.request("catalytic/bundle", { intent: "x", refs: [7] })).rejects.toMatchObject({ data: { code: "CAT_MISSING_ARGUMENT" } });
+    await expect(client.request("catalytic/bundle", { intent: "@CONTRACTS/BUDGETS", budgetTokens: 3 })).rejects.toMatchObject({
+      data: { code: "CAT_BUDGET_EXCEEDED", details: { refs: [{ ref: "@CONTRACTS/BUDGETS", tokens: expect.any(Number) }] } },
+    });
+  });
+
+  test("hover on a reference shows its tokens", async () => {
+    const uri = await client.open("notes/usage.md", readFileSync(path.join(root, "notes/usage.md"), "utf8"));
+    const hover = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri }, position: { line: 2, character: 10 } });
+    expect(hover.contents.value).toMatch(/ · \d+ bytes · \d+ tokens\n/);
   });
 });
 

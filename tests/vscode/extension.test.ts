@@ -141,6 +141,24 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await session.screenshot("06-resolve-symbol");
   });
 
+  it("Bundle for Intent… opens the context pack for an intent", async () => {
+    const page = session.page;
+    await runCommand(page, "Catalytic: Bundle for Intent…");
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await input.waitFor();
+    await input.fill("bounded slices @SPEC/scope");
+    await page.keyboard.press("Enter");
+    await page.locator('.tabs-container .tab.active[aria-label*="bundle_"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => editorText(page)).toContain("# Context bundle: bounded slices @SPEC/scope");
+    const text = await editorText(page);
+    expect(text).toMatch(/`@SPEC\/scope` · canon\/agreement\.md:4-8 `head\(4000\)` · Agreement > Scope · [0-9a-f]{8} · \d+ tokens · ref/);
+    expect(text).toContain("The scope covers compact references and bounded slices of canonical material.");
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "Catalytic: bundle_" }).first();
+    expect(await visibleText(toast)).toMatch(/Catalytic: bundle_[0-9a-f]{16}: \d+ items?, \d+ of 4000 tokens \(whole files: \d+\)\./);
+    await session.screenshot("06b-bundle-for-intent");
+    await runCommand(page, "Notifications: Clear All Notifications");
+  });
+
   it("Plan Request (dry run) shows the plan and posts nothing", async () => {
     const page = session.page;
     await openFile(page, "requests/summarise.json");

@@ -1,12 +1,20 @@
 // The SQLite index (.catalytic/index.db) next to the in-memory model: built in a worker thread, used
-// for cached resolution. Any failure (locked, corrupt, read-only) leaves the server memory-only with a
+// for cached resolution and bundles. Any failure (locked, corrupt, read-only) leaves the server memory-only with a
 // warning: hover, definition and diagnostics never depend on it.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { CatalyticError, toCatalyticError, type ResolveSymbolParams, type ResolveSymbolResult, type Logger } from "@catalytic/core";
-import { Index } from "@catalytic/indexer";
-
+import {
+  CatalyticError,
+  WorkspaceError,
+  toCatalyticError,
+  type BundleResult,
+  type Logger,
+  type ResolveSymbolParams,
+  type ResolveSymbolResult,
+  type TokenCounter,
+} from "@catalytic/core";
+import { type BundleRequest, Index, buildBundle, renderBundleMarkdown } from "@catalytic/indexer";
 import type { IndexWorkerMessage } from "./index-worker.js";
 import { toResolveSymbolResult } from "./resolution-result.js";
 
@@ -77,6 +85,18 @@ export class IndexService {
       return undefined;
     }
     return toResolveSymbolResult(resolved, resolved.cacheHit);
+  }
+
+  /** A bundle over index.db with its Markdown pack; CAT_INDEX_MISSING (with what to do) when there is no usable index. */
+  bundle(request: BundleRequest, counter: TokenCounter): BundleResult {
+    const index = this.open();
+    if (!index) {
+      throw new WorkspaceError("CAT_INDEX_MISSING", `no usable index in ${this.root}${this.memoryOnlyReason ? ` (${this.memoryOnlyReason})` : ""}`, {
+        hint: "run 'Catalytic: Build Index' (or 'catalytic build'), then ask again",
+      });
+    }
+    const built = buildBundle(index, request, counter);
+    return { bundle: built.bundle, markdown: renderBundleMarkdown(built.bundle, built.chunks) };
   }
 
   private open(): Index | undefined {

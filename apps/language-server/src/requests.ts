@@ -1,11 +1,13 @@
 // Wires the `catalytic/*` custom requests. Reads go to the cassette and the model; execution and
 // restore run the CLI as child processes (ants are processes, never code in the server).
 import {
+  type BundleParams,
   CassetteError,
   CatalyticMethods,
   ERROR_CODES,
   type ErrorCode,
   InputError,
+  loadTokenCounter,
   type ExecuteJobParams,
   type ExecuteJobResult,
   type GetReceiptParams,
@@ -26,6 +28,7 @@ import {
 import type { GetPlanParams } from "@catalytic/core/protocol";
 import type { CancellationToken, Connection } from "vscode-languageserver/node.js";
 import { readCas } from "@catalytic/indexer";
+import { receiptExpansionsOfRun } from "@catalytic/planner";
 import type { CassetteService } from "./cassette-service.js";
 import type { IndexService } from "./index-service.js";
 import { findCli, parseCliJson, runCli } from "./cli-runner.js";
@@ -90,6 +93,21 @@ export function registerCustomRequests(connection: Connection, guarded: Guarded,
     const request = { ...params, reference: requireString(params.reference, "reference") };
     // With a run id the expansion goes through the index's cache (and is recorded); otherwise the live model answers.
     return (request.runId ? api.sqliteIndex().resolve(request) : undefined) ?? resolveFromModel(api.host().context().model, request);
+  });
+  handle(CatalyticMethods.bundle, async (params: BundleParams) => {
+    const counter = await loadTokenCounter();
+    const root = api.host().root;
+    const runId = params.runId || undefined;
+    return api.sqliteIndex().bundle(
+      {
+        intent: requireString(params.intent, "intent"),
+        ...(params.budgetTokens !== undefined ? { budget_tokens: params.budgetTokens } : {}),
+        ...(params.k !== undefined ? { k: params.k } : {}),
+        ...(Array.isArray(params.refs) ? { refs: params.refs.map((ref, i) => requireString(ref, `refs[${i}]`)) } : {}),
+        ...(runId !== undefined ? { run_id: runId, prior: receiptExpansionsOfRun(root, runId) } : {}),
+      },
+      counter,
+    );
   });
   handle(CatalyticMethods.listRuns, () => listRuns(api.cassettes().get()));
   handle(CatalyticMethods.listJobs, (params: ListJobsParams) => listJobs(api.cassettes().get(), params.runId));

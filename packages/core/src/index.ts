@@ -83,6 +83,8 @@ export type {
   JobsChangedParams,
   ReadCasParams,
   ReadCasResult,
+  BundleParams,
+  BundleResult,
 } from "./protocol.js";
 export { SHA256_HEX_PATTERN, STEP_ID_PATTERN, StepIdSchema } from "./schemas/common.js";
 export { SYMBOL_ID_PATTERN, SymbolIdSchema, SymbolTargetTypeSchema, SymbolSchema } from "./schemas/symbol.js";
@@ -99,6 +101,7 @@ export {
   PLAN_SCHEMA_VERSION,
   SymbolInputSchema,
   PlanInputsSchema,
+  PlanBundleInputSchema,
   RequestOpSchema,
   PlanRequestSchema,
   PlanStepOpSchema,
@@ -111,6 +114,7 @@ export {
 export type {
   SymbolInput,
   PlanInputs,
+  PlanBundleInput,
   RequestOp,
   PlanRequest,
   PlanRequestInput,
@@ -129,7 +133,17 @@ export {
   ReceiptSchema,
 } from "./schemas/receipt.js";
 export type { ReceiptStatus, ReceiptExpansion, ReceiptAction, Receipt, ReceiptInput } from "./schemas/receipt.js";
-export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText } from "./schemas/validate.js";
+export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText, parseBundle, parseBundleText } from "./schemas/validate.js";
+export {
+  BUNDLE_ID_PATTERN,
+  BundleReasonSchema,
+  BundleItemSchema,
+  BundleDroppedSchema,
+  BundleSchema,
+  bundleHash,
+  bundleId,
+} from "./schemas/bundle.js";
+export type { BundleReason, BundleItem, BundleDropped, Bundle, BundleBody } from "./schemas/bundle.js";
 export type { SchemaProblem } from "./schemas/validate.js";
 export { PUBLISHED_SCHEMAS, generateJsonSchemas, jsonSchemaFileText } from "./schemas/registry.js";
 export type { PublishedSchema } from "./schemas/registry.js";

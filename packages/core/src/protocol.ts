@@ -42,6 +42,8 @@ export const CatalyticMethods = {
   readCas: "catalytic/readCas",
   /** The plan a job was posted with: the stored request, its steps and plan hash (the extension's Open Plan). */
   getPlan: "catalytic/getPlan",
+  /** The smallest context for an intent (docs/bundles.md): the bundle and its Markdown context pack. */
+  bundle: "catalytic/bundle",
 } as const;
 
 export const CatalyticNotifications = {
@@ -262,4 +264,31 @@ export interface GetPlanResult {
   /** The plan hash recomputed over the stored steps equals the stored one. */
   planHashMatches: boolean;
   createdAt: string;
+}
+
+export interface BundleParams {
+  /** What the context is for; `@NS/NAME` refs written in it are always included. */
+  intent: string;
+  budgetTokens?: number;
+  /** Search candidates to consider. */
+  k?: number;
+  /** Explicit refs (`@NS/NAME[#slug][:slice]`). */
+  refs?: string[];
+  /** Run the bundle belongs to (reuse and recording); none when absent. */
+  runId?: string;
+}
+
+export interface BundleResult {
+  /** The bundle (docs/schemas/bundle.schema.json). */
+  bundle: {
+    bundle_id: string;
+    bundle_hash: string;
+    items: unknown[];
+    tokens_total: number;
+    budgets: { max_tokens: number; max_items: number; max_tokens_per_item: number };
+    baseline: { files: string[]; tokens: number };
+    [key: string]: unknown;
+  };
+  /** The rendered context pack (catalytic bundle --format md). */
+  markdown: string;
 }

@@ -21,6 +21,8 @@ export interface ResolveOptions {
   /** Overrides a slice written in the reference. */
   slice?: string | Slice;
   runId?: string;
+  /** false: resolve without writing the CAS or the expansion cache (a bundle records its items only once it fits). */
+  store?: boolean;
 }
 
 /** A resolution through index.db: the payload plus where the expansion cache keeps it. */
@@ -105,9 +107,10 @@ export function resolveCached(
   const text = linesOf(readText(root, row.file_path), row.line_start, row.line_end);
   if (contentHash(text) !== row.content_hash) throw staleError(row.file_path, "changed");
   const payload = applySlice(text, slice);
-  const payloadHash = writeCas(root, payload, sha256Hex(payload));
+  const store = options.store !== false;
+  const payloadHash = store ? writeCas(root, payload, sha256Hex(payload)) : sha256Hex(payload);
   const bytes = Buffer.byteLength(payload, "utf8");
-  if (!hit) {
+  if (!hit && store) {
     statements
       .get(expansionSql.INSERT_EXPANSION)
       .run(runId, reference, sliceText, row.section_id, row.content_hash, payloadHash, bytes, new Date().toISOString());

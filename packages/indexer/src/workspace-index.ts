@@ -32,6 +32,8 @@ import { fillSearch } from "./search/fill.js";
 import type { Ranker } from "./search/rank.js";
 import { type SearchResult, searchSections } from "./search/search.js";
 import { settingsOf } from "./sources.js";
+import { writeCas } from "./cas.js";
+import * as expansionSql from "./sql/expansions.js";
 import * as fileSql from "./sql/files.js";
 import { REBUILD_REQUIRED } from "./sql/meta.js";
 import * as sectionSql from "./sql/sections.js";
@@ -68,6 +70,21 @@ export interface VerifyReport {
   secondHash: string;
   freshHash: string;
   differences: VerifyDifference[];
+}
+
+/** One (section, slice) a run has expanded. */
+export interface RunExpansion {
+  sectionId: string;
+  slice: string;
+}
+
+export interface RecordedExpansion {
+  /** Cache key: the symbol id (plus `#slug`) a resolution would use, or the section id. */
+  reference: string;
+  slice: string;
+  sectionId: string;
+  sectionContentHash: string;
+  payload: string;
 }
 
 export interface ExportReport {
@@ -203,6 +220,38 @@ export class Index {
     const parsed = typeof slice === "string" ? parseSlice(slice) : slice;
     const sliced = applySlice(text, parsed);
     return { section, text: sliced, sliceText: formatSlice(parsed), bytes: Buffer.byteLength(sliced, "utf8") };
+  }
+
+  /** Sections of one indexed file in file order (the file-level section first). */
+  sectionsOfFile(filePath: string): ExtractedSection[] {
+    return (this.statements.get(sectionSql.SELECT_SECTIONS_OF_FILE).all(filePath) as SectionRow[]).map(sectionFromRow);
+  }
+
+  /** Symbols that resolve to this section, sorted. */
+  symbolsOfSection(sectionId: string): string[] {
+    return this.statements.get(symbolSql.SELECT_SYMBOLS_OF_SECTION).pluck().all(sectionId) as string[];
+  }
+
+  /** Every (section, slice) the run has expanded: resolutions through the cache and recorded bundle items. */
+  expansionsOfRun(runId: string): RunExpansion[] {
+    return (this.statements.get(expansionSql.SELECT_EXPANSIONS_OF_RUN).all(runId) as Array<{ section_id: string; slice: string }>).map(
+      (row) => ({ sectionId: row.section_id, slice: row.slice }),
+    );
+  }
+
+  /**
+   * Records expansions under a run in one transaction (payloads into the CAS first), as the resolver does for
+   * a cache miss: a later resolution of the same key in the run is a cache hit.
+   */
+  recordExpansions(runId: string, expansions: readonly RecordedExpansion[]): void {
+    const hashes = expansions.map((e) => writeCas(this.root, e.payload));
+    const insert = this.statements.get(expansionSql.INSERT_EXPANSION);
+    const createdAt = new Date().toISOString();
+    this.db.transaction(() => {
+      expansions.forEach((e, i) => {
+        insert.run(runId, e.reference, e.slice, e.sectionId, e.sectionContentHash, hashes[i], Buffer.byteLength(e.payload, "utf8"), createdAt);
+      });
+    }).immediate();
   }
 
   getSymbol(symbolId: string): SymbolRecord | undefined {

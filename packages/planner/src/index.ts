@@ -8,3 +8,5 @@ export { postPlan, storePlan, verifyPlan } from "./post.js";
 export type { PostedPlan, PlanVerification, StepDifference } from "./post.js";
 export { readRequestFile, planInWorkspace, verifyPlanInWorkspace } from "./workspace.js";
 export type { WorkspacePlanResult } from "./workspace.js";
+export { bundlePlanRequest } from "./bundle-steps.js";
+export { receiptExpansionsOfRun } from "./run-expansions.js";

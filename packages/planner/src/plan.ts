@@ -3,11 +3,8 @@ import path from "node:path";
 import {
   PLAN_SCHEMA_VERSION,
   SliceError,
-  applySlice,
   assertWritable,
-  formatSlice,
   parsePlanRequest,
-  parseSlice,
   planHash,
   stepId,
   type CatalyticConfig,
@@ -15,10 +12,11 @@ import {
   type PlanRequest,
   type PlanStep,
   type RequestOp,
-  type Slice,
   type TestCommand,
 } from "@catalytic/core";
-import { aboutInput, budgetExceeded, fileNotFound, testNotConfigured, unknownSection, unknownSymbol } from "./errors.js";
+import { bundleSteps } from "./bundle-steps.js";
+import { type DraftStep, boundedBytes, canonicalSlice, withInput } from "./drafts.js";
+import { budgetExceeded, fileNotFound, testNotConfigured, unknownSection, unknownSymbol } from "./errors.js";
 import type { PlanSubstrate } from "./substrate.js";
 
 // 1.2.0: RUN_TEST steps record the test's command (refs.test_command); protected paths are refused.
@@ -39,42 +37,6 @@ export function planOptionsFromConfig(config: CatalyticConfig): PlanOptions {
   const tests: PlanOptions["tests"] = {};
   for (const [name, test] of Object.entries(config.tests)) tests[name] = { ...test, args: [...test.args] };
   return { budgets: { ...config.budgets.plan }, defaultSlice: config.default_slice, tests, protectedPaths: [...config.protected_paths] };
-}
-
-/** A step before its id is known, plus the bytes it references (for max_bytes). */
-interface DraftStep {
-  op: PlanStep["op"];
-  refs: PlanStep["refs"];
-  constraints?: PlanStep["constraints"];
-  expected_outputs?: PlanStep["expected_outputs"];
-  input: string;
-  bytes: number;
-}
-
-/** Byte size of text as UTF-8. */
-function utf8Bytes(text: string): number {
-  return Buffer.byteLength(text, "utf8");
-}
-
-/** Runs `fn`, naming `input` in any typed error it throws. */
-function withInput<T>(input: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw aboutInput(input, error);
-  }
-}
-
-/** Parses a slice (ALL is an error) and names the input when it is bad. Returns the canonical text too. */
-function canonicalSlice(input: string, text: string): { text: string; slice: Slice } {
-  return withInput(input, () => {
-    const slice = parseSlice(text);
-    return { text: formatSlice(slice), slice };
-  });
-}
-
-function boundedBytes(input: string, content: string, slice: Slice): number {
-  return withInput(input, () => utf8Bytes(applySlice(content, slice)));
 }
 
 function normalizeFilePath(filePath: string): string {
@@ -244,13 +206,18 @@ export function plan(raw: PlanRequest | unknown, substrate: PlanSubstrate, optio
   const request = parsePlanRequest(raw, "plan request");
   const budgets = effectiveBudgets(request, options);
   const { inputs } = request;
-  const stepCount = inputs.symbols.length + inputs.sections.length + inputs.files.length + inputs.notes.length + request.ops.length;
+  const bundleItems = request.bundle?.items ?? [];
+  const stepCount =
+    bundleItems.length + inputs.symbols.length + inputs.sections.length + inputs.files.length + inputs.notes.length + request.ops.length;
   if (stepCount > budgets.max_steps) throw budgetExceeded("max_steps", budgets.max_steps, stepCount, "steps");
-  const distinctSymbols = new Set(inputs.symbols.map((entry) => (typeof entry === "string" ? entry : entry.symbol_id)));
+  const distinctSymbols = new Set([
+    ...bundleItems.flatMap((item) => (item.ref !== null ? [item.ref] : [])),
+    ...inputs.symbols.map((entry) => (typeof entry === "string" ? entry : entry.symbol_id)),
+  ]);
   if (distinctSymbols.size > budgets.max_symbols) {
     throw budgetExceeded("max_symbols", budgets.max_symbols, distinctSymbols.size, "distinct symbols");
   }
-  const drafts = [...readSteps(request, substrate, options), ...opSteps(request, substrate, options)];
+  const drafts = [...bundleSteps(request.bundle, substrate), ...readSteps(request, substrate, options), ...opSteps(request, substrate, options)];
   let totalBytes = 0;
   for (const draft of drafts) {
     totalBytes += draft.bytes;
@@ -265,6 +232,7 @@ export function plan(raw: PlanRequest | unknown, substrate: PlanSubstrate, optio
     planner_version: PLANNER_VERSION,
     schema_version: PLAN_SCHEMA_VERSION,
     steps,
+    ...(request.bundle ? { bundle_hash: request.bundle.bundle_hash } : {}),
     plan_hash: planHash(request.run_id, request.request_id, steps),
   };
 }

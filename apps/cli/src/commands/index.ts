@@ -10,5 +10,6 @@ import { indexCommands } from "./index-commands.js";
 import { symbolCommands } from "./symbols.js";
 import { resolveCommands } from "./resolve.js";
 import { searchCommands } from "./search.js";
+import { bundleCommands } from "./bundle.js";
 
-export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands, ...indexCommands, ...symbolCommands, ...resolveCommands, ...searchCommands];
+export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands, ...indexCommands, ...symbolCommands, ...resolveCommands, ...searchCommands, ...bundleCommands];

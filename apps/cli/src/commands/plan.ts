@@ -1,28 +1,53 @@
 // `catalytic plan`: compile a request into a deterministic plan (dry run) or post it; `plan verify`.
 import path from "node:path";
-import { planInWorkspace, readRequestFile, verifyPlanInWorkspace } from "@catalytic/planner";
-import { escapeText } from "@catalytic/core";
-import { booleanOption, idOption, requiredOption } from "../args.js";
-import type { Command } from "../command.js";
+import { InputError, UsageError, escapeText, type PlanRequest } from "@catalytic/core";
+import { bundlePlanRequest, planInWorkspace, readRequestFile, verifyPlanInWorkspace } from "@catalytic/planner";
+import { booleanOption, idOption, requiredOption, stringOption } from "../args.js";
+import type { Command, CommandContext, ParsedArgs } from "../command.js";
+import { readBundleFile, verifyBundleFile } from "./bundle.js";
+
+/** `--bundle F`: a verified bundle's items as the plan's READ steps; stale or broken bundles fail naming each item. */
+async function bundleRequest(ctx: CommandContext, file: string): Promise<PlanRequest> {
+  const bundle = readBundleFile(file);
+  const verification = await verifyBundleFile(ctx, bundle);
+  if (!verification.ok) {
+    ctx.note(`bundle ${escapeText(file)} does not verify:`);
+    for (const problem of verification.problems) ctx.note(`  ${problem.code}: ${escapeText(problem.message)}`);
+    throw new InputError("CAT_VERIFY_FAILED", `bundle ${file} is stale or broken (${verification.problems.length} problem(s))`, {
+      hint: "run 'catalytic bundle verify' for the list, then build a new bundle",
+      details: { file, problems: verification.problems },
+    });
+  }
+  return bundlePlanRequest(bundle);
+}
+
+function requestOf(ctx: CommandContext, args: ParsedArgs): Promise<PlanRequest> | PlanRequest {
+  const bundleFile = stringOption(args, "bundle");
+  if (bundleFile !== undefined && args.options["request-file"] !== undefined) {
+    throw new UsageError("CAT_USAGE", "pass either --request-file or --bundle, not both", { hint: "see 'catalytic plan --help'" });
+  }
+  // A path typed on the command line is relative to the current folder, like every other CLI argument.
+  return bundleFile !== undefined ? bundleRequest(ctx, bundleFile) : readRequestFile(ctx.root, path.resolve(requiredOption(args, "request-file")));
+}
 
 const plan: Command = {
   name: "plan",
   summary: "Compile a plan request into deterministic steps and post them as a job (or --dry-run)",
   options: {
     "request-file": { type: "string", description: "plan request JSON, relative to the current folder (schema docs/schemas/plan_request.schema.json)" },
+    bundle: { type: "string", description: "a bundle JSON file, relative to the current folder: its items become the READ steps (the plan records its hash)" },
     "dry-run": { type: "boolean", description: "print the plan JSON and write nothing" },
   },
   details: [
     "Budgets (max_steps, max_bytes, max_symbols) fail closed before anything is written.",
     "Posting stores request, job and steps in one transaction; the same (run_id, request_id) returns the same job,",
     "a different plan under the same pair is CAT_PLAN_MISMATCH.",
+    "--bundle F verifies the bundle first (as 'catalytic bundle verify'); run id: the bundle's, else \"default\"; request id: its bundle_id.",
     "Example: catalytic plan --request-file request.json --dry-run",
   ].join("\n"),
-  run(ctx, args) {
-    const requestFile = requiredOption(args, "request-file");
+  async run(ctx, args) {
     const dryRun = booleanOption(args, "dry-run");
-    // A path typed on the command line is relative to the current folder, like every other CLI argument.
-    const request = readRequestFile(ctx.root, path.resolve(requestFile));
+    const request = await requestOf(ctx, args);
     const result = planInWorkspace(ctx.root, request, { dryRun });
     ctx.emitJson({ ok: true, dryRun, plan: result.plan, ...(result.posted ? { posted: result.posted } : {}) });
     if (!result.posted) {
@@ -31,7 +56,7 @@ const plan: Command = {
     }
     const { posted } = result;
     ctx.print(`${posted.created ? "posted" : "already posted"}: job ${posted.jobId} (run ${result.plan.run_id}, request ${result.plan.request_id}): ${escapeText(request.intent)}`);
-    ctx.print(`plan hash ${result.plan.plan_hash}, ${posted.stepIds.length} step(s)`);
+    ctx.print(`plan hash ${result.plan.plan_hash}, ${posted.stepIds.length} step(s)${result.plan.bundle_hash ? `, bundle hash ${result.plan.bundle_hash}` : ""}`);
     for (const step of result.plan.steps) ctx.print(`  ${String(step.ordinal).padStart(4)} ${step.step_id} ${step.op}`);
     return 0;
   },

@@ -228,12 +228,22 @@ export function storedPlan(cassette: Cassette | undefined, jobId: string): GetPl
   }
   const steps = [...cassette.listSteps(jobId)].sort((a, b) => a.ordinal - b.ordinal).map((step) => step.payload);
   const requestId = job.requestId ?? "";
+  // A plan made from a bundle (catalytic plan --bundle) records the bundle hash its request carries.
+  const bundleHash = (message.payload as { bundle?: { bundle_hash?: unknown } } | null)?.bundle?.bundle_hash;
   return {
     jobId,
     runId: job.runId,
     messageId: job.messageId,
     request: message.payload,
-    plan: { run_id: job.runId, request_id: requestId, planner_version: job.plannerVersion, schema_version: PLAN_SCHEMA_VERSION, steps, plan_hash: job.planHash ?? "" },
+    plan: {
+      run_id: job.runId,
+      request_id: requestId,
+      planner_version: job.plannerVersion,
+      schema_version: PLAN_SCHEMA_VERSION,
+      steps,
+      ...(typeof bundleHash === "string" ? { bundle_hash: bundleHash } : {}),
+      plan_hash: job.planHash ?? "",
+    },
     planHashMatches: job.planHash !== null && planHash(job.runId, requestId, steps) === job.planHash,
     createdAt: job.createdAt,
   };

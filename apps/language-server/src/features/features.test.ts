@@ -1,5 +1,6 @@
 // Feature logic in memory: the real WorkspaceModel and DocumentStore over buffers, no server.
 import { describe, expect, test } from "vitest";
+import { loadTokenCounter } from "@catalytic/core";
 import { BASIC_FILES, memoryWorkspace } from "../testing/workspace.js";
 import { codeActions } from "./code-actions.js";
 import { completion, completionContext } from "./completion.js";
@@ -65,6 +66,14 @@ describe("hover and definition", () => {
     expect(value).toMatch(/slice `lines\[0:3\]` \(symbol default\) · hash `[0-9a-f]{12}` · 22 bytes/);
     expect(value).toContain("```markdown\n## Budgets\n\nmax_steps\n```");
     expect(value).toContain("_defined in symbol registry `catalytic.symbols.json`_");
+  });
+
+  test("hover shows the expansion's tokens (o200k_base) once the counter is loaded, and none before", async () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    const before = (hover(ws.ctx, ws.uri(NOTE), pos(2, 40))?.contents as { value: string }).value;
+    expect(before).not.toContain("tokens");
+    const after = (hover({ ...ws.ctx, tokens: await loadTokenCounter() }, ws.uri(NOTE), pos(2, 40))?.contents as { value: string }).value;
+    expect(after).toMatch(/ · 22 bytes · 7 tokens\n/);
   });
 
   test("hover on nothing is undefined; definition goes to the section", () => {

@@ -1,5 +1,5 @@
-// Hover on a reference: what it points at, the slice applied, the hash, and a capped preview.
-import { isCatalyticError, type ReferenceMatch } from "@catalytic/core";
+// Hover on a reference: what it points at, the slice applied, the hash, bytes and tokens, and a capped preview.
+import { isCatalyticError, loadTokenCounter, type ReferenceMatch } from "@catalytic/core";
 import type { ResolvedPayload, SymbolRecord } from "@catalytic/indexer";
 import type { Hover, Position } from "vscode-languageserver";
 import { orElse } from "../guard.js";
@@ -41,7 +41,8 @@ function hoverMarkdown(ctx: FeatureContext, match: ReferenceMatch): string {
   const where = `\`${section.filePath}\` lines ${section.lineStart + 1}–${section.lineEnd}` +
     (section.headingPath.length ? ` · ${escapeMarkdown(section.headingPath.join(" > "))}` : "");
   const sliceNote = resolved.sliceSource === "explicit" ? "" : resolved.sliceSource === "symbol_default" ? " (symbol default)" : " (default bound)";
-  const facts = `slice \`${resolved.sliceText}\`${sliceNote} · hash \`${shortHash(resolved.contentHash)}\` · ${resolved.bytes} bytes`;
+  const tokens = ctx.tokens ? ` · ${ctx.tokens.count(resolved.payload)} tokens` : "";
+  const facts = `slice \`${resolved.sliceText}\`${sliceNote} · hash \`${shortHash(resolved.contentHash)}\` · ${resolved.bytes} bytes${tokens}`;
   return [`${title(match)} — ${symbol.targetType}`, where, facts, preview(resolved.payload, ctx.hoverPreviewChars, section.filePath), definedLine(symbol)].join("\n\n");
 }
 
@@ -68,6 +69,16 @@ function escapeMarkdown(text: string): string {
 }
 
 export const register: RegisterFeature = (connection, { context, guarded }) => {
-  connection.onHover(guarded("hover", (params) => hover(context(), params.textDocument.uri, params.position) ?? null, orElse(null)));
+  // Hover shows the expansion's tokens: the tokenizer loads once (about half a second), then counts are immediate.
+  connection.onHover(
+    guarded(
+      "hover",
+      async (params) => {
+        await loadTokenCounter();
+        return hover(context(), params.textDocument.uri, params.position) ?? null;
+      },
+      orElse(null),
+    ),
+  );
   return { hoverProvider: true };
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolvedDocument, storedPlanDocument } from "./format.js";
+import { bundleSummary, resolvedDocument, storedPlanDocument } from "./format.js";
 
 describe("resolvedDocument", () => {
   it("puts where the payload came from above it, with 1-based lines", () => {
@@ -55,5 +55,20 @@ describe("storedPlanDocument", () => {
     expect((parsed.request as { intent: string }).intent).toBe("say hi");
     expect((parsed.plan as { steps: unknown[] }).steps).toEqual([step]);
     expect(text.endsWith("}\n")).toBe(true);
+  });
+});
+
+describe("bundleSummary", () => {
+  it("says items, tokens against the budget and the whole-file baseline", () => {
+    const bundle = {
+      bundle_id: "bundle_0123456789abcdef",
+      bundle_hash: "c".repeat(64),
+      items: [{}, {}],
+      tokens_total: 240,
+      budgets: { max_tokens: 4000, max_items: 12, max_tokens_per_item: 1000 },
+      baseline: { files: ["a.md"], tokens: 1800 },
+    };
+    expect(bundleSummary(bundle)).toBe("bundle_0123456789abcdef: 2 items, 240 of 4000 tokens (whole files: 1800).");
+    expect(bundleSummary({ ...bundle, items: [{}] })).toBe("bundle_0123456789abcdef: 1 item, 240 of 4000 tokens (whole files: 1800).");
   });
 });

@@ -1,5 +1,5 @@
 // Pure text of the read-only documents commands open (tested without VS Code).
-import type { GetPlanResult, ResolveSymbolResult } from "@catalytic/core/protocol";
+import type { BundleResult, GetPlanResult, ResolveSymbolResult } from "@catalytic/core/protocol";
 
 /** The read-only editor text: the bounded payload under a comment saying where it came from. */
 export function resolvedDocument(result: ResolveSymbolResult): string {
@@ -23,4 +23,10 @@ export function storedPlanDocument(stored: GetPlanResult): string {
     request: stored.request,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** The notification after Bundle for Intent…: items, tokens against the budget and the whole-file baseline. */
+export function bundleSummary(bundle: BundleResult["bundle"]): string {
+  const items = bundle.items.length;
+  return `${bundle.bundle_id}: ${items} ${items === 1 ? "item" : "items"}, ${bundle.tokens_total} of ${bundle.budgets.max_tokens} tokens (whole files: ${bundle.baseline.tokens}).`;
 }

@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import { guarded, type CommandContext, workspaceRoot } from "./context.js";
 import { buildIndex, resolveSymbol } from "./index-commands.js";
 import { planRequest } from "./plan.js";
+import { bundleForIntent } from "./bundle.js";
 import { copyId, executeJob, openPlan, showRunPanel } from "./jobs.js";
 import { restoreRun, showReceipt, verifyCassette } from "./cassette.js";
 
@@ -31,6 +32,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
   const commands: Record<string, [string, (...args: unknown[]) => Promise<unknown>]> = {
     "catalytic.buildIndex": ["Build Index", () => buildIndex(context)],
     "catalytic.resolveSymbol": ["Resolve Symbol", (arg) => resolveSymbol(context, arg)],
+    "catalytic.bundleForIntent": ["Bundle for Intent", (arg) => bundleForIntent(context, arg)],
     "catalytic.planRequest": ["Plan Request", (arg) => planRequest(context, arg, false)],
     "catalytic.planAndPostRequest": ["Plan and Post Request", (arg) => planRequest(context, arg, true)],
     "catalytic.executeJob": ["Execute Job", (arg, workers) => executeJob(context, arg, workers)],

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { SliceError } from "../errors.js";
 import { parseSlice } from "../slice.js";
+import { ID_PATTERN } from "../text.js";
 
 /** Lower-case hex sha256: section ids, content hashes, plan hashes. */
 export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
@@ -15,6 +16,13 @@ export function sha256Hex(what: string) {
 
 export function nonEmptyString(what: string) {
   return z.string().min(1, "must not be empty").describe(what);
+}
+
+const ID_RULE = "an id is 1-128 characters of A-Z a-z 0-9 . _ : @ + = , / -, starting with a letter or digit";
+
+/** Run and request ids (ID_PATTERN in text.ts): printable, so they can reach terminals and file names raw. */
+export function idString(what: string) {
+  return z.string().regex(ID_PATTERN, ID_RULE).describe(`${what} Printable: ${ID_PATTERN.source}.`);
 }
 
 export function countAtLeast(min: number, what: string) {

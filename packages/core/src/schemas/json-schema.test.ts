@@ -13,6 +13,7 @@ describe("docs/schemas", () => {
     expect(committed, "docs/schemas has missing or extra files: run `pnpm schemas`").toEqual(Object.keys(generated).sort());
     expect(Object.keys(generated).sort()).toEqual([
       "budgets.schema.json",
+      "bundle.schema.json",
       "catalytic.config.schema.json",
       "expansion.schema.json",
       "message.schema.json",

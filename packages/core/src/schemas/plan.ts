@@ -1,18 +1,15 @@
 // Plan request, plan step and plan output, version 1.1 (docs/contract.md, docs/schemas/plan_*.schema.json).
 import { z } from "zod";
 import { PlanBudgetsSchema } from "./budgets.js";
-import { countAtLeast, nonEmptyString, sha256Hex, sliceText, StepIdSchema } from "./common.js";
+import { countAtLeast, idString, nonEmptyString, sha256Hex, sliceText, StepIdSchema } from "./common.js";
 import { SymbolIdSchema } from "./symbol.js";
 import { MAX_TEST_TIMEOUT_SECONDS } from "../config.js";
-import { ID_PATTERN } from "../text.js";
 
 /** Version of the plan request / step / output schemas (1.0 = the reference schemas). */
 export const PLAN_SCHEMA_VERSION = "1.1";
 
 const filePath = (what: string) => nonEmptyString(`${what} Workspace-relative POSIX path.`);
 const lineNumber = (what: string) => countAtLeast(1, `${what} 1-based, inclusive.`);
-const ID_RULE = "an id is 1-128 characters of A-Z a-z 0-9 . _ : @ + = , / -, starting with a letter or digit";
-const idString = (what: string) => z.string().regex(ID_PATTERN, ID_RULE).describe(`${what} Printable: ${ID_PATTERN.source}.`);
 
 export const SymbolInputSchema = z
   .union(
@@ -77,12 +74,32 @@ export const RequestOpSchema = z
   ])
   .describe("An explicit operation, discriminated by `op`.");
 
+export const PlanBundleInputSchema = z
+  .object({
+    bundle_hash: sha256Hex("bundle_hash of the bundle the plan reads (recorded in the plan output)."),
+    items: z
+      .array(
+        z
+          .object({
+            section_id: sha256Hex("Section of the item."),
+            ref: SymbolIdSchema.nullable().describe("Symbol whose target is the section (READ_SYMBOL), else null (READ_SECTION)."),
+            slice: sliceText("The item's bounded slice of the section."),
+          })
+          .strict(),
+      )
+      .min(1, "a bundle plan needs at least one item")
+      .describe("The bundle's items, in bundle order: each becomes one READ step."),
+  })
+  .strict()
+  .describe("A bundle to read (catalytic plan --bundle): its items become the first READ steps, exactly.");
+
 export const PlanRequestSchema = z
   .object({
     schema_version: z.literal(PLAN_SCHEMA_VERSION).optional().describe("Plan request schema version. Optional: \"1.1\"."),
     run_id: idString("Run context grouping related operations."),
     request_id: idString("Unique identifier of this plan request."),
     intent: nonEmptyString("High-level intent, e.g. implement_feature. Free text: escaped when printed."),
+    bundle: PlanBundleInputSchema.optional().describe("A bundle whose items become READ steps (before inputs). Optional."),
     inputs: PlanInputsSchema.prefault({}).describe("Input references for the planner. Default: no inputs."),
     ops: z.array(RequestOpSchema).default([]).describe("Explicit operations, in order. Default: []."),
     budgets: PlanBudgetsSchema.optional().describe("Plan budgets; when absent the catalytic.json plan defaults apply."),
@@ -174,6 +191,7 @@ export const PlanOutputSchema = z
     planner_version: nonEmptyString("Version of the planner that produced the plan."),
     schema_version: z.literal(PLAN_SCHEMA_VERSION).describe("Plan schema version: \"1.1\"."),
     steps: z.array(PlanStepSchema).describe("Steps in plan order."),
+    bundle_hash: sha256Hex("bundle_hash of the bundle the plan reads, when it was planned from one (as in the request).").optional(),
     plan_hash: sha256Hex("sha256 of canonical {run_id, request_id, steps}."),
   })
   .strict()
@@ -193,6 +211,7 @@ export const PlanOutputSchema = z
   })
   .describe("Catalytic Plan Output 1.1: the compiled, hashed plan.");
 
+export type PlanBundleInput = z.infer<typeof PlanBundleInputSchema>;
 export type SymbolInput = z.infer<typeof SymbolInputSchema>;
 export type PlanInputs = z.infer<typeof PlanInputsSchema>;
 export type RequestOp = z.infer<typeof RequestOpSchema>;

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ConfigSchema } from "../config.js";
 import { PlanBudgetsSchema, StepBudgetsSchema } from "./budgets.js";
+import { BundleSchema } from "./bundle.js";
 import { ExpansionSchema } from "./expansion.js";
 import { MessageSchema } from "./message.js";
 import { PlanOutputSchema, PlanRequestSchema, PlanStepSchema } from "./plan.js";
@@ -31,6 +32,7 @@ export const PUBLISHED_SCHEMAS: readonly PublishedSchema[] = [
   { file: "plan_request.schema.json", title: "Catalytic Plan Request", schema: PlanRequestSchema },
   { file: "plan_step.schema.json", title: "Catalytic Plan Step", schema: PlanStepSchema },
   { file: "plan_output.schema.json", title: "Catalytic Plan Output", schema: PlanOutputSchema },
+  { file: "bundle.schema.json", title: "Catalytic Bundle", schema: BundleSchema },
   { file: "catalytic.config.schema.json", title: "Catalytic Configuration (catalytic.json)", schema: ConfigSchema },
 ];
 

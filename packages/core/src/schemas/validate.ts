@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { parseJson } from "../canonical.js";
 import { formatJsonPath } from "../config.js";
 import { InputError } from "../errors.js";
+import { BundleSchema, type Bundle } from "./bundle.js";
 import { PlanRequestSchema, type PlanRequest } from "./plan.js";
 
 export interface SchemaProblem {
@@ -50,4 +51,16 @@ export function parsePlanRequest(raw: unknown, source: string): PlanRequest {
 /** Parses plan request JSON text: CAT_JSON_MALFORMED for bad JSON, CAT_SCHEMA_INVALID for bad content. */
 export function parsePlanRequestText(text: string, source: string): PlanRequest {
   return parsePlanRequest(parseJson(text, source), source);
+}
+
+/** Validates a bundle (structure only; `verifyBundle` in the indexer checks it against the workspace). */
+export function parseBundle(raw: unknown, source: string): Bundle {
+  return parseWithSchema(BundleSchema, raw, source, "bundle");
+}
+
+/** Parses bundle JSON text: the bundle itself, or `{"bundle": ...}` as `catalytic bundle --json` prints it. */
+export function parseBundleText(text: string, source: string): Bundle {
+  const raw = parseJson(text, source);
+  const wrapped = raw !== null && typeof raw === "object" && !Array.isArray(raw) && "bundle" in raw && !("bundle_id" in raw);
+  return parseBundle(wrapped ? (raw as { bundle: unknown }).bundle : raw, source);
 }

@@ -7,3 +7,6 @@ export const INSERT_EXPANSION =
 export const INSERT_RETRIEVAL =
   "INSERT INTO retrievals (run_id, query, query_hash, k, index_hash, results, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 export const SELECT_RETRIEVAL = "SELECT * FROM retrievals WHERE id = ?";
+// Everything a run has expanded (resolutions and bundle items), for bundle reuse.
+export const SELECT_EXPANSIONS_OF_RUN =
+  "SELECT DISTINCT section_id, slice FROM expansions WHERE run_id = ? ORDER BY section_id, slice";
