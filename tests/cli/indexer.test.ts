@@ -384,3 +384,17 @@ describe("concurrent processes on one workspace", () => {
     expect(json(cli(root, "resolve", "@CANON/scope", "--run-id", "shared", "--json")).cache_hit).toBe(true);
   });
 });
+
+describe("catalytic build --path", () => {
+  test("re-checks only the named files, paths relative to the current directory; a path outside is refused", () => {
+    const root = copy(DEMO);
+    expect(cli(root, "build").code).toBe(0);
+    writeFileSync(path.join(root, "canon", "AGREEMENT.md"), "# Agreement\n\nRewritten.\n");
+    writeFileSync(path.join(root, "canon", "new.md"), "# New\n");
+    const named = runCatalytic(["--root", root, "build", "--path", "AGREEMENT.md", "--json"], { cwd: path.join(root, "canon") });
+    expect(named.code, named.stderr).toBe(0);
+    expect(json(named)).toMatchObject({ ok: true, changed: 1, added: 0, removed: 0, files: 4 });
+    expect(json(cli(root, "build", "--json"))).toMatchObject({ added: 1, changed: 0, files: 5 });
+    failure(runCatalytic(["--root", root, "build", "--path", "../outside.md"], { cwd: root }), "CAT_PATH_OUTSIDE_WORKSPACE");
+  });
+});

@@ -75,14 +75,19 @@ function once(ants, i) {
 }
 
 console.log(`ants benchmark: ${STEPS} READ_SECTION steps over ${values.corpus}, ${REPEAT} run(s) each, ${os.availableParallelism()} CPU(s), node ${process.version}`);
-console.log("ants  steps/s median  steps/s p95-worst  end-to-end s median  plan s median  first receipt ms median (from plan start / from spawn)");
+// Rounds interleave the ant counts (1, 2, 4, 1, 2, 4, ...) so a change of load on a shared machine hits each alike.
+const byAnts = new Map(ANTS.map((ants) => [ants, []]));
+for (let i = 0; i < REPEAT; i++) for (const ants of ANTS) byAnts.get(ants).push(once(ants, i));
+console.log("ants  steps/s median  steps/s p95-worst  end-to-end s median  plan s median  first receipt ms median (from plan start / from spawn)  spawn-only steps/s");
+const medianRate = new Map();
 for (const ants of ANTS) {
-  const runs = Array.from({ length: REPEAT }, (_, i) => once(ants, i));
+  const runs = byAnts.get(ants);
   const rates = runs.map((r) => STEPS / r.seconds).sort((a, b) => a - b);
   const secs = runs.map((r) => r.seconds).sort((a, b) => a - b);
   const plans = runs.map((r) => r.planSeconds).sort((a, b) => a - b);
   const firsts = runs.map((r) => r.firstReceiptMs).sort((a, b) => a - b);
   const afterSpawn = runs.map((r) => r.firstAfterSpawnMs).sort((a, b) => a - b);
+  const spawnRates = runs.map((r) => STEPS / (r.seconds - r.planSeconds)).sort((a, b) => a - b);
   console.log(
     [
       String(ants).padStart(4),
@@ -92,6 +97,13 @@ for (const ants of ANTS) {
       quantile(secs, 0.5).toFixed(2).padStart(20),
       quantile(plans, 0.5).toFixed(2).padStart(14),
       `${quantile(firsts, 0.5).toFixed(0)} / ${quantile(afterSpawn, 0.5).toFixed(0)}`.padStart(24),
+      quantile(spawnRates, 0.5).toFixed(0).padStart(52),
     ].join(""),
   );
+  medianRate.set(ants, quantile(rates, 0.5));
 }
+// Targets (issue 16): 2 ants >= 1.5x the steps/s of 1, no N slower than the N before it, best N >= 5,000 steps/s
+// end to end, first receipt <= 150 ms after spawn.
+const one = medianRate.get(ANTS[0]);
+console.log(`ratios (median steps/s): ${ANTS.map((ants, i) => `${ants} ants = ${(medianRate.get(ants) / one).toFixed(2)}x of ${ANTS[0]}${i > 0 ? `, ${(medianRate.get(ants) / medianRate.get(ANTS[i - 1])).toFixed(2)}x of ${ANTS[i - 1]}` : ""}`).join("; ")}`);
+console.log(`best: ${Math.max(...medianRate.values()).toFixed(0)} steps/s end to end (target >= 5000); load average ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`);

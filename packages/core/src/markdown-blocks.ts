@@ -90,6 +90,12 @@ const ATX = /^(#{1,6})(?:[ \t]+(.*?))?$/;
 const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
 const LINK_DEFINITION = /^\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:<[^<>\n]*>|[^\s<][^\s]*)(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*$/;
 
+// The block regexes are anchored at the first character: most lines are answered by that character alone.
+function isThematicBreak(rest: string): boolean {
+  const first = rest[0];
+  return (first === "*" || first === "-" || first === "_") && THEMATIC_BREAK.test(rest);
+}
+
 /** Replaces tabs by spaces up to the next multiple of 4, so character index equals column. */
 function expandTabs(line: string): string {
   if (!line.includes("\t")) return line;
@@ -212,7 +218,7 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
     if (indent >= 4) return false;
     const rest = line.slice(pos + indent);
     if (rest.length === 0) return true;
-    if (rest[0] === ">" || ATX.test(rest.replace(/[ ]+$/, "")) || THEMATIC_BREAK.test(rest) || fenceOpen(rest)) return true;
+    if (rest[0] === ">" || (rest[0] === "#" && ATX.test(rest.replace(/[ ]+$/, ""))) || isThematicBreak(rest) || fenceOpen(rest)) return true;
     if (htmlStart(rest, true) !== undefined) return true; // kind 7 never ends a paragraph
     // Outside the paragraph's own container any list item ends it, even an empty one or one not numbered 1.
     return listMarker(line, pos + indent) !== undefined;
@@ -286,7 +292,7 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
         continue;
       }
       const rest = line.slice(at);
-      if (THEMATIC_BREAK.test(rest)) break;
+      if (isThematicBreak(rest)) break;
       const marker = listMarker(line, at);
       if (!marker) break;
       if (leaf.kind === "paragraph" && !canInterruptParagraph(marker)) break;
@@ -312,7 +318,8 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
       continue;
     }
     const rest = line.slice(pos + indent);
-    const atx = ATX.exec(rest.replace(/[ ]+$/, ""));
+    // Only a line starting with `#` can be ATX: skip the trailing-space regex on every other line.
+    const atx = rest[0] === "#" ? ATX.exec(rest.replace(/[ ]+$/, "")) : null;
     if (atx) {
       headings.push({ line: index, endLine: index + 1, level: (atx[1] as string).length, text: atxText(atx[2]) });
       kinds[index] = LineKind.HEADING;
@@ -343,7 +350,7 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
       leaf = NONE;
       continue;
     }
-    if (THEMATIC_BREAK.test(rest)) {
+    if (isThematicBreak(rest)) {
       kinds[index] = LineKind.BREAK;
       leaf = NONE;
       continue;
@@ -359,6 +366,7 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
 
 /** An opening code fence: 3+ backticks (info string without backticks) or 3+ tildes. */
 function fenceOpen(rest: string): { char: string; length: number } | undefined {
+  if (rest[0] !== "`" && rest[0] !== "~") return undefined;
   const match = FENCE_OPEN.exec(rest);
   if (!match) return undefined;
   const run = match[1] as string;

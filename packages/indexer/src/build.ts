@@ -11,18 +11,29 @@ import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, sectionParams } from "./rows.js";
 import { type SearchFileInput, deleteSearchRowsOf, fillSearch } from "./search/fill.js";
 import { settingsOf } from "./sources.js";
-import { countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
+import { type WrittenSections, countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
 import type { Statements } from "./statements.js";
 import { walkSources } from "./walk.js";
+import { statPaths } from "./walk-paths.js";
 
 export interface BuildProgress {
-  phase: "walk" | "read" | "write" | "symbols" | "done";
+  /** "read" covers reading, extracting and writing: files stream through one at a time. */
+  phase: "walk" | "read" | "symbols" | "done";
   done: number;
   total: number;
   file?: string;
+}
+
+export interface BuildOptions {
+  onProgress?: (progress: BuildProgress) => void;
+  /**
+   * Re-check only these files (POSIX, relative to the root, inside it), as a file watcher reports them,
+   * instead of walking every folder; the rest of the index is kept as it is.
+   */
+  paths?: readonly string[];
 }
 
 export interface BuildTimings {
@@ -53,14 +64,6 @@ export interface BuildReport {
   timings: BuildTimings;
 }
 
-interface ChangedFile {
-  filePath: string;
-  size: number;
-  mtimeMs: number;
-  text: string;
-  added: boolean;
-}
-
 /** Changes when anything symbols depend on besides the files changes (config, registry). */
 export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegistry): string {
   return sha256Hex(`${hashCanonical(config)}\n${hashCanonical(registry.entries)}\n${hashCanonical(registry.problems)}`);
@@ -68,120 +71,153 @@ export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegi
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
-export function runBuild(
-  db: Db,
-  statements: Statements,
-  root: string,
-  config: CatalyticConfig,
-  onProgress: ((progress: BuildProgress) => void) | undefined,
-): BuildReport {
+/** Files whose search rows are written together when no symbol can reach them (see runBuild). */
+const EARLY_SEARCH_BATCH = 256;
+
+/**
+ * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction (the stored stats read in
+ * the same transaction are exact even when another build just committed); the search rows are filled after
+ * the symbol pass, from the texts kept for it.
+ */
+export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions): BuildReport {
+  const { onProgress, paths } = options;
   const started = performance.now();
   const settings = settingsOf(config);
-  const walked = walkSources(root, settings);
+  const walked = paths ? statPaths(root, settings, paths) : walkSources(root, settings);
   const walkMs = performance.now() - started;
   onProgress?.({ phase: "walk", done: walked.files.length, total: walked.files.length });
 
-  const previous = new Map<string, { size: number; mtime_ms: number; content_hash: string }>();
-  for (const row of statements.get(files.SELECT_FILE_STATS).all() as Array<{ file_path: string; size: number; mtime_ms: number; content_hash: string }>) {
-    previous.set(row.file_path, row);
-  }
-  const readStarted = performance.now();
-  const changed: ChangedFile[] = [];
-  const statOnly: Array<{ filePath: string; size: number; mtimeMs: number }> = [];
-  const vanished = new Set<string>();
-  let unchanged = 0;
-  let bytes = 0;
-  walked.files.forEach((file, i) => {
-    if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
-    const before = previous.get(file.filePath);
-    if (before && before.size === file.size && before.mtime_ms === file.mtimeMs) {
-      unchanged++;
-      return;
-    }
-    let text: string;
-    try {
-      text = readFileSync(path.join(root, file.filePath), "utf8");
-    } catch (error) {
-      // Deleted (or made unreadable) between the walk and the read: treat it as gone, and say so.
-      vanished.add(file.filePath);
-      walked.skipped.push({ path: file.filePath, reason: `cannot read: ${(error as Error).message}` });
-      return;
-    }
-    if (before && before.content_hash === contentHash(text)) {
-      unchanged++;
-      statOnly.push(file);
-      return;
-    }
-    changed.push({ ...file, text, added: !before });
-  });
-  onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
-  const walkedPaths = new Set(walked.files.map((f) => f.filePath).filter((p) => !vanished.has(p)));
-  for (const file of walked.files) if (walkedPaths.has(file.filePath)) bytes += file.size;
-  const removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
-  const readMs = performance.now() - readStarted;
-
-  const extractStarted = performance.now();
-  const extracted = changed.map((file) => {
-    const normalized = normalizeNewlines(file.text);
-    const sections = extractSections(file.filePath, normalized);
-    const frontMatter = fileKind(file.filePath) === "markdown" ? readFrontMatter(normalized) : undefined;
-    return { file, normalized, sections, frontMatter };
-  });
-  const extractMs = performance.now() - extractStarted;
-
   const registry = readRegistry(root);
   const fingerprint = symbolsFingerprint(config, registry);
-  const symbolsNeeded = changed.length > 0 || removed.length > 0 || readMeta(db, "symbols_fingerprint") !== fingerprint;
-
+  let readMs = 0;
+  let extractMs = 0;
   let writeMs = 0;
   let symbolsMs = 0;
   let searchMs = 0;
   let hashMs = 0;
+  let unchanged = 0;
+  let added = 0;
+  let changedCount = 0;
+  let removed: string[] = [];
+  const touched: string[] = [];
+  const newSectionIds: string[] = [];
+  const vanished = new Set<string>();
   let hash = readMeta(db, "index_hash");
   let problems = Number(readMeta(db, "problems") ?? "0");
   db.transaction(() => {
-    const writeStarted = performance.now();
     const searchFiles: SearchFileInput[] = [];
-    for (const filePath of removed) {
-      deleteSectionsOf(statements, filePath);
-      statements.get(files.DELETE_FILE).run(filePath);
+    const previous = new Map<string, FileStat>();
+    if (paths) {
+      const stat = statements.get(files.SELECT_FILE_STAT);
+      for (const filePath of new Set(paths)) {
+        const row = stat.get(filePath) as Omit<FileStat, "file_path"> | undefined;
+        if (row) previous.set(filePath, { file_path: filePath, ...row });
+      }
+    } else {
+      for (const row of statements.get(files.SELECT_FILE_STATS).all() as FileStat[]) previous.set(row.file_path, row);
     }
-    for (const file of statOnly) statements.get(files.UPDATE_FILE_STAT).run(file.size, file.mtimeMs, file.filePath);
-    extracted.forEach(({ file, normalized, sections, frontMatter }, i) => {
-      deleteSectionsOf(statements, file.filePath); // also when "added": a concurrent build may have inserted it
+    // Config or registry changed (or first build): every symbol is recomputed, so touched ids need not be kept.
+    const allSymbols = readMeta(db, "symbols_fingerprint") !== fingerprint;
+    // Removed files go first (as they always have): new rows then take the same ids as in a cold build.
+    const walkedPaths = new Set(walked.files.map((f) => f.filePath));
+    removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
+    const removeStarted = performance.now();
+    for (const filePath of removed) removeFile(statements, filePath);
+    writeMs += performance.now() - removeStarted;
+    // A cold build with many symbols to come keeps what it wrote for the symbol pass (nothing is read back).
+    const manySymbols = registry.entries.length > 0 || config.sources.some((source) => source.namespace);
+    const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
+    // Front matter names places in its own file only. With no registry entry, no namespace source and no symbol
+    // yet, a file without front-matter symbols can have none on its sections after the symbol pass either: its
+    // search rows are written now (in batches) instead of its text waiting in memory for that pass.
+    const symbolFree = !manySymbols && (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n === 0;
+    const early: SearchFileInput[] = [];
+    const fillEarly = (): void => {
+      const searchStarted = performance.now();
+      fillSearch(statements, early);
+      early.length = 0;
+      searchMs += performance.now() - searchStarted;
+    };
+    walked.files.forEach((file, i) => {
+      if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
+      const before = previous.get(file.filePath);
+      if (before && before.size === file.size && before.mtime_ms === file.mtimeMs) {
+        unchanged++;
+        return;
+      }
+      const readStarted = performance.now();
+      let text: string;
+      try {
+        text = readFileSync(path.join(root, file.filePath), "utf8");
+      } catch (error) {
+        // Deleted (or made unreadable) between the walk and the read: treat it as gone, and say so.
+        vanished.add(file.filePath);
+        walked.skipped.push({ path: file.filePath, reason: `cannot read: ${(error as Error).message}` });
+        return;
+      } finally {
+        readMs += performance.now() - readStarted;
+      }
+      const extractStarted = performance.now();
+      const normalized = normalizeNewlines(text);
+      if (before && before.content_hash === contentHash(normalized)) {
+        unchanged++;
+        statements.get(files.UPDATE_FILE_STAT).run(file.size, file.mtimeMs, file.filePath);
+        extractMs += performance.now() - extractStarted;
+        return;
+      }
+      const sections = extractSections(file.filePath, normalized);
+      const frontMatter = fileKind(file.filePath) === "markdown" ? readFrontMatter(normalized) : undefined;
+      const writeStarted = performance.now();
+      extractMs += writeStarted - extractStarted;
+      if (before) deleteSectionsOf(statements, file.filePath);
       statements
         .get(files.UPSERT_FILE)
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
-      searchFiles.push({ sections, rows: insertSections(statements, sections), text: normalized });
-      if (onProgress && i % 200 === 0) onProgress({ phase: "write", done: i, total: extracted.length, file: file.filePath });
+      const rows = insertSections(statements, sections);
+      // The search rows wait for the symbol pass (each row carries its section's symbol ids).
+      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) {
+        early.push({ sections, rows, text: normalized });
+        if (early.length === EARLY_SEARCH_BATCH) fillEarly();
+      } else {
+        searchFiles.push({ sections, rows, text: normalized });
+      }
+      if (written) {
+        written.byFile.set(file.filePath, sections);
+        sections.forEach((section, ordinal) => written.rowOf.set(section, rows[ordinal] as number));
+      }
+      writeMs += performance.now() - writeStarted;
+      if (before) changedCount++;
+      else added++;
+      touched.push(file.filePath);
+      if (!allSymbols) for (const section of sections) newSectionIds.push(section.sectionId);
     });
-    if (extracted.length > 0) onProgress?.({ phase: "write", done: extracted.length, total: extracted.length });
-    writeMs = performance.now() - writeStarted;
+    if (early.length > 0) fillEarly();
+    onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
+    const gone = [...vanished].filter((p) => previous.has(p));
+    for (const filePath of gone) removeFile(statements, filePath);
+    if (gone.length > 0) removed = [...removed, ...gone].sort();
 
-    if (symbolsNeeded) {
+    const filesChanged = touched.length > 0 || removed.length > 0;
+    if (filesChanged || allSymbols) {
       const symbolsStarted = performance.now();
       onProgress?.({ phase: "symbols", done: 0, total: 1 });
-      if (readMeta(db, "symbols_fingerprint") !== fingerprint) {
-        syncAllSymbols(statements, settings, registry);
+      if (allSymbols) {
+        syncAllSymbols(statements, settings, registry, written);
       } else {
-        const touched = [...removed, ...changed.map((f) => f.filePath)];
-        const newSectionIds = extracted.flatMap((e) => e.sections.map((s) => s.sectionId));
-        syncTouchedSymbols(statements, settings, touched, newSectionIds);
+        syncTouchedSymbols(statements, settings, [...removed, ...touched], newSectionIds);
       }
       problems = countProblems(statements, registry);
       writeMeta(db, "symbols_fingerprint", fingerprint);
       writeMeta(db, "problems", String(problems));
       symbolsMs = performance.now() - symbolsStarted;
-    }
-    // After the symbols: each new search row gets its symbol ids at once.
-    if (symbolsNeeded) {
+      // After the symbols: each new search row gets its symbol ids at once.
       const searchStarted = performance.now();
       fillSearch(statements, searchFiles);
-      searchMs = performance.now() - searchStarted;
+      searchMs += performance.now() - searchStarted;
     }
-    if (hash === undefined || changed.length > 0 || removed.length > 0) {
+    if (hash === undefined || filesChanged) {
       const hashStarted = performance.now();
-      hash = indexHash((statements.get(sectionSql.SELECT_SECTION_IDS).pluck().all() as string[]));
+      hash = indexHash(statements.get(sectionSql.SELECT_SECTION_IDS).pluck().all() as string[]);
       writeMeta(db, "index_hash", hash);
       hashMs = performance.now() - hashStarted;
     }
@@ -189,17 +225,18 @@ export function runBuild(
   const counts = {
     sections: (statements.get(sectionSql.COUNT_SECTIONS).get() as { n: number }).n,
     symbols: (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n,
+    ...(statements.get(files.COUNT_FILES_AND_BYTES).get() as { files: number; bytes: number }),
   };
   onProgress?.({ phase: "done", done: walked.files.length, total: walked.files.length });
   return {
-    files: walkedPaths.size,
+    files: counts.files,
     sections: counts.sections,
     symbols: counts.symbols,
-    added: changed.filter((f) => f.added).length,
-    changed: changed.filter((f) => !f.added).length,
+    added,
+    changed: changedCount,
     removed: removed.length,
     unchanged,
-    bytes,
+    bytes: counts.bytes,
     indexHash: hash as string,
     problems,
     skipped: walked.skipped,
@@ -214,6 +251,18 @@ export function runBuild(
       totalMs: round(performance.now() - started),
     },
   };
+}
+
+interface FileStat {
+  file_path: string;
+  size: number;
+  mtime_ms: number;
+  content_hash: string;
+}
+
+function removeFile(statements: Statements, filePath: string): void {
+  deleteSectionsOf(statements, filePath);
+  statements.get(files.DELETE_FILE).run(filePath);
 }
 
 function deleteSectionsOf(statements: Statements, filePath: string): void {

@@ -111,7 +111,8 @@ export function extractSections(filePath: string, text: string): ExtractedSectio
       }
     }
     if (marker.kind === "declaration") lineEnd = marker.endLine;
-    const hash = contentHash(slice(marker.line, lineEnd));
+    // A heading that spans the whole file has the file's text: its hash is already known.
+    const hash = marker.line === 0 && lineEnd === lines.length ? fileHash : contentHash(slice(marker.line, lineEnd));
     sections.push({
       sectionId: sectionId(filePath, marker.line, lineEnd, hash),
       filePath,

@@ -130,6 +130,8 @@ export function parseHeadingPath(text: string): string[] | undefined {
  * Returns undefined when the text has no front matter.
  */
 export function readFrontMatter(text: string): FrontMatter | undefined {
+  // Line 0 must be `---` (after a BOM, if any): most files are answered without splitting them into lines.
+  if (!text.startsWith("---") && !text.startsWith("\uFEFF---")) return undefined;
   const lines = parsingLines(splitLines(text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text));
   const endLine = frontMatterEnd(lines);
   if (endLine === undefined) return undefined;

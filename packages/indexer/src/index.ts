@@ -23,7 +23,7 @@ export type { SourceSettings } from "./sources.js";
 export { nearest } from "./suggest.js";
 export { Index } from "./workspace-index.js";
 export type { IndexOpenOptions, SectionRead, VerifyReport, VerifyDifference, ExportReport, RunExpansion, RecordedExpansion } from "./workspace-index.js";
-export type { BuildReport, BuildProgress, BuildTimings } from "./build.js";
+export type { BuildOptions, BuildReport, BuildProgress, BuildTimings } from "./build.js";
 export type { CachedResolution, ResolveOptions } from "./resolve-cached.js";
 export { DEFAULT_RUN_ID } from "./resolve-cached.js";
 export type { SearchHit, SearchResult, SearchOptions } from "./search/search.js";

@@ -4,7 +4,7 @@ import type { ExtractedSection } from "./extract.js";
 import { type DefinitionWithId, compareDefinitions, duplicateProblem, fileDefinitions, originRank, registryDefinitions, withoutId } from "./definitions.js";
 import type { SymbolDefinition } from "./model-types.js";
 import type { ParsedRegistry } from "./registry.js";
-import { type SectionRow, type StoredFrontMatter, sectionFromRow } from "./rows.js";
+import { NO_FRONT_MATTER, type SectionRow, type StoredFrontMatter, sectionFromRow } from "./rows.js";
 import type { SourceSettings } from "./sources.js";
 import * as fileSql from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
@@ -12,16 +12,38 @@ import * as symbolSql from "./sql/symbols.js";
 import type { Statements } from "./statements.js";
 import { type TargetLookup, checkSymbolTarget, findHeadingIn, splitHeadingRef } from "./targets.js";
 
+/** Every file's sections as a cold build just wrote them, with their row ids (nothing to read back). */
+export interface WrittenSections {
+  byFile: Map<string, ExtractedSection[]>;
+  rowOf: Map<ExtractedSection, number>;
+}
+
+/** Past this many definitions, reading every section at once beats one query per target file. */
+const PRELOAD_FROM = 64;
+
 /** Sections read from the database on demand (or all at once), remembering each object's row id. */
 class DbTargets implements TargetLookup {
-  readonly rowOf = new Map<ExtractedSection, number>();
-  private readonly byFile = new Map<string, ExtractedSection[]>();
+  readonly rowOf: Map<ExtractedSection, number>;
+  private readonly byFile: Map<string, ExtractedSection[]>;
   private readonly byId = new Map<string, ExtractedSection>();
   private preloaded = false;
 
-  constructor(private readonly statements: Statements) {}
+  /** `written`, when given, holds every indexed file: the lookups never need the database. */
+  constructor(
+    private readonly statements: Statements,
+    written?: WrittenSections,
+  ) {
+    this.byFile = written?.byFile ?? new Map();
+    this.rowOf = written?.rowOf ?? new Map();
+    if (!written) return;
+    for (const sections of written.byFile.values()) {
+      for (const section of sections) if (!this.byId.has(section.sectionId)) this.byId.set(section.sectionId, section);
+    }
+    this.preloaded = true;
+  }
 
   preloadAll(): void {
+    if (this.preloaded) return;
     for (const row of this.statements.get(sectionSql.SELECT_ALL_SECTIONS).all() as SectionRow[]) this.add(row);
     this.preloaded = true;
   }
@@ -85,17 +107,7 @@ function definitionFromRow(row: DefinitionRow): SymbolDefinition {
 function insertDefinitions(statements: Statements, definitions: readonly DefinitionWithId[]): void {
   const insert = statements.get(symbolSql.INSERT_DEFINITION);
   for (const d of definitions) {
-    insert.run({
-      symbol_id: d.symbolId,
-      origin: d.origin,
-      origin_rank: originRank(d.origin),
-      file: d.file,
-      line: d.line,
-      character: d.character ?? null,
-      target_type: d.targetType,
-      target_ref: d.targetRef,
-      default_slice: d.defaultSlice ?? null,
-    });
+    insert.run(d.symbolId, d.origin, originRank(d.origin), d.file, d.line, d.character ?? null, d.targetType, d.targetRef, d.defaultSlice ?? null);
   }
 }
 
@@ -123,33 +135,46 @@ function writeSymbol(statements: Statements, targets: DbTargets, symbolId: strin
   const section = target.section;
   const targetFile =
     section?.filePath ?? (primary.targetType === "FILE" ? primary.targetRef : primary.targetType === "HEADING" ? splitHeadingRef(primary.targetRef).file : null);
-  statements.get(symbolSql.UPSERT_SYMBOL).run({
-    symbol_id: symbolId,
-    target_type: primary.targetType,
-    target_ref: primary.targetRef,
-    default_slice: primary.defaultSlice ?? null,
-    section_row: section ? (targets.rowOf.get(section) ?? null) : null,
-    section_id: section?.sectionId ?? null,
-    target_file: targetFile,
-    stale: target.stale ? 1 : 0,
-    problem_code: problem?.code ?? null,
-    problem_message: problem?.message ?? null,
-    definitions: JSON.stringify(definitions),
-  });
+  statements
+    .get(symbolSql.UPSERT_SYMBOL)
+    .run(
+      symbolId,
+      primary.targetType,
+      primary.targetRef,
+      primary.defaultSlice ?? null,
+      section ? (targets.rowOf.get(section) ?? null) : null,
+      section?.sectionId ?? null,
+      targetFile,
+      target.stale ? 1 : 0,
+      problem?.code ?? null,
+      problem?.message ?? null,
+      JSON.stringify(definitions),
+    );
 }
 
-/** Rebuilds every definition and symbol (config or registry changed, or first build). */
-export function syncAllSymbols(statements: Statements, settings: SourceSettings, registry: ParsedRegistry): void {
+/**
+ * Rebuilds every definition and symbol (config or registry changed, or first build). `written` is given
+ * by a build that has just written every file. With no namespace source, files without front matter
+ * define nothing and are not looked at.
+ */
+export function syncAllSymbols(statements: Statements, settings: SourceSettings, registry: ParsedRegistry, written?: WrittenSections): void {
   statements.get(symbolSql.DELETE_ALL_DEFINITIONS).run();
   statements.get(symbolSql.DELETE_ALL_SYMBOLS).run();
+  statements.get(fileSql.RESET_FILE_PROBLEMS).run();
   const all: DefinitionWithId[] = registryDefinitions(registry.entries);
   const updateProblems = statements.get(fileSql.UPDATE_FILE_PROBLEMS);
-  for (const row of statements.get(fileSql.SELECT_FILES_WITH_FRONT_MATTER).all() as Array<{ file_path: string; front_matter: string }>) {
-    const frontMatter = JSON.parse(row.front_matter) as StoredFrontMatter;
-    const { definitions, problems } = fileDefinitions(settings, row.file_path, frontMatter.symbols);
+  const namespaced = settings.sources.some((source) => source.namespace);
+  const rows = namespaced
+    ? statements.get(fileSql.SELECT_FILES_WITH_FRONT_MATTER).all()
+    : statements.get(fileSql.SELECT_FILES_WITH_OWN_FRONT_MATTER).all(NO_FRONT_MATTER);
+  for (const row of rows as Array<{ file_path: string; front_matter: string }>) {
+    const frontMatter = row.front_matter === NO_FRONT_MATTER ? undefined : (JSON.parse(row.front_matter) as StoredFrontMatter);
+    const { definitions, problems } = fileDefinitions(settings, row.file_path, frontMatter?.symbols ?? []);
     all.push(...definitions);
-    updateProblems.run(frontMatter.problems.length + problems.length, row.file_path);
+    const count = (frontMatter?.problems.length ?? 0) + problems.length;
+    if (count > 0) updateProblems.run(count, row.file_path);
   }
+  if (all.length === 0) return;
   insertDefinitions(statements, all);
   const byId = new Map<string, SymbolDefinition[]>();
   for (const d of all) {
@@ -157,8 +182,8 @@ export function syncAllSymbols(statements: Statements, settings: SourceSettings,
     if (!list) byId.set(d.symbolId, (list = []));
     list.push(withoutId(d));
   }
-  const targets = new DbTargets(statements);
-  targets.preloadAll();
+  const targets = new DbTargets(statements, written);
+  if (all.length >= PRELOAD_FROM) targets.preloadAll();
   for (const [id, definitions] of byId) {
     definitions.sort(compareDefinitions);
     writeSymbol(statements, targets, id, definitions);

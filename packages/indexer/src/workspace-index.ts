@@ -15,10 +15,11 @@ import {
   normalizeNewlines,
   parseSlice,
   SILENT_LOGGER,
+  resolveInsideWorkspace,
   type Logger,
 } from "@catalytic/core";
 import { unwritableError, writeFileAtomic } from "./atomic-write.js";
-import { type BuildProgress, type BuildReport, runBuild, symbolsFingerprint } from "./build.js";
+import { type BuildOptions, type BuildReport, runBuild, symbolsFingerprint } from "./build.js";
 import { type Db, deleteMeta, indexPath, openIndexDb, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, linesOf } from "./extract.js";
 import type { WorkspaceModel } from "./model.js";
@@ -39,7 +40,6 @@ import { REBUILD_REQUIRED } from "./sql/meta.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
 import { Statements } from "./statements.js";
-import { walkSources } from "./walk.js";
 
 export interface IndexOpenOptions {
   /** Configuration to use instead of <root>/catalytic.json. */
@@ -91,6 +91,14 @@ export interface ExportReport {
   sections: number;
   symbols: number;
   files: string[];
+}
+
+interface VerifyRow {
+  section_id: string;
+  file_path: string;
+  line_start: number;
+  line_end: number;
+  kind: string;
 }
 
 interface SymbolTableRow {
@@ -162,9 +170,25 @@ export class Index {
     return index;
   }
 
-  build(options: { onProgress?: (progress: BuildProgress) => void } = {}): BuildReport {
-    const report = runBuild(this.db, this.statements, this.root, this.config, options.onProgress);
-    if (readMeta(this.db, REBUILD_REQUIRED) !== undefined) deleteMeta(this.db, REBUILD_REQUIRED);
+  /**
+   * Indexes every source (or, with `paths`, re-checks only those files: what a file watcher reports; an index
+   * not built yet is built in full). Paths are relative to the root; one that is absolute, has `..` or leads
+   * out through a symlink is CAT_PATH_OUTSIDE_WORKSPACE.
+   */
+  build(options: BuildOptions = {}): BuildReport {
+    const named = options.paths?.map((p) => {
+      resolveInsideWorkspace(this.root, p);
+      return path.posix.normalize(p.split(path.sep).join("/")).replace(/^(\.\/)+/, "");
+    });
+    // An index never built, or emptied by a migration, gets a full build whatever files were named.
+    const complete = readMeta(this.db, "index_hash") !== undefined && readMeta(this.db, REBUILD_REQUIRED) === undefined;
+    const paths = complete ? named : undefined;
+    const report = runBuild(this.db, this.statements, this.root, this.config, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(paths ? { paths } : {}),
+    });
+    // Only a full build refills what a migration emptied.
+    if (!paths && readMeta(this.db, REBUILD_REQUIRED) !== undefined) deleteMeta(this.db, REBUILD_REQUIRED);
     for (const skipped of report.skipped) this.logger.warn(`skipped ${skipped.path}: ${skipped.reason}`);
     this.logger.info("index built", { files: report.files, sections: report.sections, indexHash: report.indexHash });
     return report;
@@ -292,32 +316,43 @@ export class Index {
     return this.loadModel().problems();
   }
 
-  /** Two builds and a fresh in-memory extraction of every source must give the same sections. */
+  /**
+   * Two builds (the second only when the first changed something) and a fresh in-memory extraction of every
+   * source must give the same sections. Compared file by file against a compact key per indexed section (no
+   * section objects are kept), so memory stays flat.
+   */
   verify(): VerifyReport {
     const first = this.build();
-    const second = this.build();
-    const fresh = new Map<string, ExtractedSection>();
-    const freshIds: string[] = [];
-    for (const file of walkSources(this.root, settingsOf(this.config)).files) {
-      const text = normalizeNewlines(readFileSync(path.join(this.root, file.filePath), "utf8"));
-      for (const section of extractSections(file.filePath, text)) {
-        freshIds.push(section.sectionId);
-        fresh.set(`${section.sectionId}:${section.filePath}:${section.lineStart}:${section.kind}`, section);
+    // A build that changed nothing returns the stored hash without writing: a second one would only repeat it.
+    const second = first.added + first.changed + first.removed > 0 ? this.build() : first;
+    const keyOf = (sectionId: string, lineStart: number, kind: string): string => `${sectionId}:${lineStart}:${kind}`;
+    // file -> key -> the indexed section's place (what a difference reports)
+    const indexed = new Map<string, Map<string, VerifyDifference>>();
+    for (const row of this.statements.get(sectionSql.SELECT_SECTION_PLACES).iterate() as Iterable<VerifyRow>) {
+      let ofFile = indexed.get(row.file_path);
+      if (!ofFile) indexed.set(row.file_path, (ofFile = new Map()));
+      ofFile.set(keyOf(row.section_id, row.line_start, row.kind), { side: "index", sectionId: row.section_id, filePath: row.file_path, lineStart: row.line_start, lineEnd: row.line_end });
+    }
+    const freshOnly: VerifyDifference[] = [];
+    const freshIds = new Set<string>();
+    // The files the second build's walk found (walking a third time would find the same).
+    for (const filePath of this.statements.get(fileSql.SELECT_FILE_PATHS).pluck().iterate() as Iterable<string>) {
+      const text = normalizeNewlines(readFileSync(path.join(this.root, filePath), "utf8"));
+      const ofFile = indexed.get(filePath);
+      const seen = new Set<string>();
+      for (const s of extractSections(filePath, text)) {
+        freshIds.add(s.sectionId);
+        const key = keyOf(s.sectionId, s.lineStart, s.kind);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (!ofFile?.delete(key)) freshOnly.push({ side: "fresh", sectionId: s.sectionId, filePath: s.filePath, lineStart: s.lineStart, lineEnd: s.lineEnd });
       }
     }
-    const indexed = new Map<string, ExtractedSection>();
-    for (const row of this.statements.get(sectionSql.SELECT_ALL_SECTIONS).all() as SectionRow[]) {
-      const section = sectionFromRow(row);
-      indexed.set(`${section.sectionId}:${section.filePath}:${section.lineStart}:${section.kind}`, section);
-    }
     const differences: VerifyDifference[] = [];
-    const note = (side: VerifyDifference["side"], s: ExtractedSection): void => {
-      differences.push({ side, sectionId: s.sectionId, filePath: s.filePath, lineStart: s.lineStart, lineEnd: s.lineEnd });
-    };
-    for (const [key, section] of indexed) if (!fresh.has(key)) note("index", section);
-    for (const [key, section] of fresh) if (!indexed.has(key)) note("fresh", section);
+    for (const ofFile of indexed.values()) differences.push(...ofFile.values());
+    differences.push(...freshOnly);
     differences.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : a.lineStart - b.lineStart));
-    const freshHash = indexHash(new Set(freshIds));
+    const freshHash = indexHash(freshIds);
     const ok = differences.length === 0 && first.indexHash === second.indexHash && second.indexHash === freshHash;
     return { ok, firstHash: first.indexHash, secondHash: second.indexHash, freshHash, differences };
   }

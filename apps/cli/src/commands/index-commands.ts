@@ -21,14 +21,22 @@ export function headingLabel(section: ExtractedSection): string {
 const build: Command = {
   name: "build",
   summary: "Index every source file into .catalytic/index.db (unchanged files cost a stat)",
-  details: "Sources come from catalytic.json (default: every **/*.md, honouring .gitignore). --json prints counts, index hash and timings.",
-  run(ctx) {
+  details:
+    "Sources come from catalytic.json (default: every **/*.md, honouring .gitignore). --json prints counts, index hash and timings.\n" +
+    "--path FILE (repeatable) re-checks only those files, as a file watcher reports them, instead of walking every folder.",
+  options: {
+    path: { type: "string", multiple: true, description: "re-check only this file (relative to the current directory; repeatable)" },
+  },
+  run(ctx, args) {
+    // Like every path typed on the command line, relative to the current directory.
+    const paths = (args.options.path as string[] | undefined)?.map((p) => toPosixRelative(ctx.root, path.resolve(p)));
     const index = Index.open(ctx.root);
     try {
-      const labels = { walk: "scanning", read: "reading", write: "writing", symbols: "symbols", done: "done" } as const;
+      const labels = { walk: "scanning", read: "indexing", symbols: "symbols", done: "done" } as const;
       let phase: string | undefined;
       let bar = ctx.progress("scanning", 0);
       const report = index.build({
+        ...(paths ? { paths } : {}),
         onProgress(p) {
           if (p.phase !== phase) {
             bar.finish();
@@ -56,7 +64,7 @@ const build: Command = {
 
 const verify: Command = {
   name: "verify",
-  summary: "Build twice and re-extract everything in memory: the index hash must not change",
+  summary: "Build (again if the first build changed something) and re-extract everything in memory: the index hash must not change",
   details: "Exit 0 when both builds and a fresh extraction agree; exit 1 listing every differing section.",
   run(ctx) {
     const index = Index.open(ctx.root);

@@ -1,9 +1,10 @@
 // Statements over symbol definitions and the resolved symbol table (kept in sync incrementally).
+// Inserts bind positionally, in the order of their column lists (cheaper than named binding per row).
 export const DELETE_ALL_SYMBOLS = "DELETE FROM symbols";
 export const DELETE_ALL_DEFINITIONS = "DELETE FROM symbol_definitions";
 export const INSERT_DEFINITION =
   "INSERT INTO symbol_definitions (symbol_id, origin, origin_rank, file, line, character, target_type, target_ref, default_slice) " +
-  "VALUES (@symbol_id, @origin, @origin_rank, @file, @line, @character, @target_type, @target_ref, @default_slice)";
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 export const SELECT_DEFINITIONS_OF_SYMBOL = "SELECT * FROM symbol_definitions WHERE symbol_id = ? ORDER BY origin_rank, file, line";
 export const SELECT_FILE_DEFINITION_IDS = "SELECT DISTINCT symbol_id FROM symbol_definitions WHERE file = ? AND origin != 'registry'";
 export const DELETE_FILE_DEFINITIONS = "DELETE FROM symbol_definitions WHERE file = ? AND origin != 'registry'";
@@ -11,7 +12,7 @@ export const SELECT_SECTION_PINS = "SELECT DISTINCT symbol_id FROM symbol_defini
 export const SELECT_SYMBOLS_TARGETING_FILE = "SELECT symbol_id FROM symbols WHERE target_file = ?";
 export const UPSERT_SYMBOL =
   "INSERT OR REPLACE INTO symbols (symbol_id, target_type, target_ref, default_slice, section_row, section_id, target_file, stale, problem_code, problem_message, definitions) " +
-  "VALUES (@symbol_id, @target_type, @target_ref, @default_slice, @section_row, @section_id, @target_file, @stale, @problem_code, @problem_message, @definitions)";
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 export const DELETE_SYMBOL = "DELETE FROM symbols WHERE symbol_id = ?";
 export const SELECT_SYMBOL = "SELECT * FROM symbols WHERE symbol_id = ?";
 export const SELECT_SYMBOL_IDS = "SELECT symbol_id FROM symbols ORDER BY symbol_id";
