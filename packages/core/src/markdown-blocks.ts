@@ -192,25 +192,25 @@ export function scanBlocks(lines: readonly string[], fromLine = 0): BlockScan {
 
 /** Every heading of Markdown lines from `fromLine` (after front matter), in order. */
 export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] {
-  // Empty arrays: a typed array ignores writes past its end, so the indexer's hot path records no line kinds.
+  // The indexer's hot path records no line kinds (empty arrays, never written).
   return scan(lines, fromLine, NO_KINDS, NO_BLOCKS).headings;
 }
 
 const NO_KINDS = new Uint8Array(0);
 const NO_BLOCKS = new Int32Array(0);
 
+/** Records a paragraph line: prose, in inline block `block`. */
+function markProse(kinds: Uint8Array, inlineBlock: Int32Array, index: number, block: number): void {
+  kinds[index] = LineKind.PROSE;
+  inlineBlock[index] = block;
+}
+
 function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inlineBlock: Int32Array): BlockScan {
   const headings: Heading[] = [];
   const containers: Container[] = [];
+  const record = kinds.length > 0;
   let blocks = 0;
   let leaf: Leaf = NONE;
-  /** Starts a paragraph at `index`, or continues the open one. */
-  const prose = (index: number, text: string): void => {
-    if (leaf.kind === "paragraph") leaf.lines.push(text);
-    else leaf = { kind: "paragraph", startLine: index, lines: [text], block: blocks++ };
-    kinds[index] = LineKind.PROSE;
-    inlineBlock[index] = leaf.block;
-  };
 
   /** Whether an unmatched line starts a block, which ends a lazy paragraph continuation (as markdown-it decides). */
   const startsBlock = (line: string, pos: number): boolean => {
@@ -252,16 +252,16 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
       const rest = line.slice(pos + indent);
       const closing = indent < 4 && rest.startsWith(leaf.char.repeat(leaf.length)) && new RegExp(`^\\${leaf.char}+[ ]*$`).test(rest);
       if (closing) leaf = NONE;
-      kinds[index] = LineKind.CODE;
+      if (record) kinds[index] = LineKind.CODE;
       markContent(containers, line, pos);
       continue;
     }
     if (allMatched && leaf.kind === "html") {
       if (leaf.endsAt === "blank") {
         if (isBlankFrom(line, pos)) leaf = NONE;
-        else kinds[index] = LineKind.HTML;
+        else if (record) kinds[index] = LineKind.HTML;
       } else {
-        kinds[index] = LineKind.HTML;
+        if (record) kinds[index] = LineKind.HTML;
         if (htmlEnds(leaf.endsAt, line.slice(pos))) leaf = NONE;
       }
       markContent(containers, line, pos);
@@ -270,7 +270,8 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
 
     if (!allMatched) {
       if (leaf.kind === "paragraph" && !isBlankFrom(line, pos) && !startsBlock(line, pos)) {
-        prose(index, line.slice(pos).trim()); // lazy continuation line
+        leaf.lines.push(line.slice(pos).trim()); // lazy continuation line
+        if (record) markProse(kinds, inlineBlock, index, leaf.block);
         continue;
       }
       containers.length = matched;
@@ -310,10 +311,12 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
     markContent(containers, line, pos);
     const indent = spacesAt(line, pos);
     if (indent >= 4) {
-      if (leaf.kind === "paragraph") prose(index, line.slice(pos).trim());
-      else {
+      if (leaf.kind === "paragraph") {
+        leaf.lines.push(line.slice(pos).trim());
+        if (record) markProse(kinds, inlineBlock, index, leaf.block);
+      } else {
         leaf = { kind: "indented" };
-        kinds[index] = LineKind.CODE;
+        if (record) kinds[index] = LineKind.CODE;
       }
       continue;
     }
@@ -322,21 +325,21 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
     const atx = rest[0] === "#" ? ATX.exec(rest.replace(/[ ]+$/, "")) : null;
     if (atx) {
       headings.push({ line: index, endLine: index + 1, level: (atx[1] as string).length, text: atxText(atx[2]) });
-      kinds[index] = LineKind.HEADING;
-      inlineBlock[index] = blocks++;
+      if (record) kinds[index] = LineKind.HEADING;
+      if (record) inlineBlock[index] = blocks++;
       leaf = NONE;
       continue;
     }
     const fence = fenceOpen(rest);
     if (fence) {
       leaf = { kind: "fence", ...fence, indent };
-      kinds[index] = LineKind.CODE;
+      if (record) kinds[index] = LineKind.CODE;
       continue;
     }
     const html = htmlStart(rest, leaf.kind === "paragraph");
     if (html !== undefined) {
       leaf = htmlEnds(html, rest) ? NONE : { kind: "html", endsAt: html };
-      kinds[index] = LineKind.HTML;
+      if (record) kinds[index] = LineKind.HTML;
       continue;
     }
     if (leaf.kind === "paragraph" && !openedContainer && SETEXT_UNDERLINE.test(rest)) {
@@ -346,20 +349,22 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
         level: rest[0] === "=" ? 1 : 2,
         text: leaf.lines.join(" ").trim(),
       });
-      kinds.fill(LineKind.HEADING, leaf.startLine, index + 1);
+      if (record) kinds.fill(LineKind.HEADING, leaf.startLine, index + 1);
       leaf = NONE;
       continue;
     }
     if (isThematicBreak(rest)) {
-      kinds[index] = LineKind.BREAK;
+      if (record) kinds[index] = LineKind.BREAK;
       leaf = NONE;
       continue;
     }
-    if (leaf.kind !== "paragraph" && LINK_DEFINITION.test(rest)) {
+    if (rest[0] === "[" && leaf.kind !== "paragraph" && LINK_DEFINITION.test(rest)) {
       leaf = NONE; // a link reference definition: no inline content (one line; it cannot interrupt a paragraph)
       continue;
     }
-    prose(index, rest.trim());
+    if (leaf.kind === "paragraph") leaf.lines.push(rest.trim());
+    else leaf = { kind: "paragraph", startLine: index, lines: [rest.trim()], block: blocks++ };
+    if (record) markProse(kinds, inlineBlock, index, leaf.block);
   }
   return { headings, kinds, inlineBlock };
 }
