@@ -1,6 +1,6 @@
 // Builds the benchmark workspace: a copy of the corpus with @ references appended to every file, a
-// namespaced catalytic.json, and a ~1 MB file dense with references (plus its Markdown-link twin for
-// the vscode-markdown-languageservice comparison).
+// namespaced catalytic.json, and a ~1 MB file dense with references (plus Markdown-link twins of the
+// reference lines and of the big file for the vscode-markdown-languageserver comparison).
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -46,7 +46,12 @@ export function createWorkspace(corpus, bigBytes = 1024 * 1024) {
     const body = target.text.endsWith("\n") ? target.text : `${target.text}\n`;
     writeFileSync(path.join(root, target.file), `${body}\n${line}\n`);
     const lineIndex = body.split("\n").length; // blank line, then the reference line
-    referencing.push({ file: target.file, text: `${body}\n${line}\n`, line: lineIndex, columns: [9 + 2, 9 + a.symbol.length + 5 + 2] });
+    // The Markdown-link twin of the same line (for vscode-markdown-languageserver): the same targets as links.
+    const href = (other, fragment) => `${path.posix.relative(path.posix.dirname(target.file), other.file)}${fragment ? `#${fragment}` : ""}`;
+    const linkA = `[${a.symbol}](${href(a)})`;
+    const linkLine = `See also ${linkA} and [${b.symbol}](${href(b, b.slug)}).`;
+    const linkColumns = [linkA.indexOf("](") + 3 + 9, linkLine.lastIndexOf("](") + 3];
+    referencing.push({ file: target.file, text: `${body}\n${line}\n`, line: lineIndex, columns: [9 + 2, 9 + a.symbol.length + 5 + 2], linkText: `${body}\n${linkLine}\n`, linkColumns });
   });
   // The big file: corpus text with a reference line after each chunk, until it reaches bigBytes.
   let big = "# Big file\n\n";
@@ -65,5 +70,5 @@ export function createWorkspace(corpus, bigBytes = 1024 * 1024) {
   mkdirSync(path.join(root, "big"), { recursive: true });
   writeFileSync(path.join(root, "big/big.md"), big);
   writeFileSync(path.join(root, "big/big-links.md"), links);
-  return { root, files: files.length, targets: targets.length, referencing, big: { file: "big/big.md", text: big, refLines: bigRefs }, links: { file: "big/big-links.md", text: links } };
+  return { root, files: files.length, markdown: [...files, "big/big.md", "big/big-links.md"], targets: targets.length, referencing, big: { file: "big/big.md", text: big, refLines: bigRefs }, links: { file: "big/big-links.md", text: links } };
 }

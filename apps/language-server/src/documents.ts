@@ -8,6 +8,8 @@ import { URI } from "vscode-uri";
 import type { DocumentsView } from "./host.js";
 import { detached, rescanAfterEdit } from "./reference-rescan.js";
 
+const MAX_CACHED_URIS = 10_000;
+
 export class DocumentStore implements DocumentsView {
   private readonly openByPath = new Map<string, TextDocument>();
   /** Scans by content version; open documents keep their scanned text so an edit re-scans only around itself. */
@@ -15,6 +17,8 @@ export class DocumentStore implements DocumentsView {
   /** Markdown files known on disk (sources of the model and any other scanned file). */
   private readonly diskMarkdown = new Set<string>();
   private sortedFiles: string[] | undefined;
+  /** Workspace paths by URI: every request names its document by URI, and parsing one costs more than the request. */
+  private readonly pathsByUri = new Map<string, string | undefined>();
 
   constructor(
     readonly root: string,
@@ -22,6 +26,14 @@ export class DocumentStore implements DocumentsView {
   ) {}
 
   pathOf(uri: string): string | undefined {
+    if (this.pathsByUri.has(uri)) return this.pathsByUri.get(uri);
+    const file = this.parsePath(uri);
+    if (this.pathsByUri.size >= MAX_CACHED_URIS) this.pathsByUri.clear();
+    this.pathsByUri.set(uri, file);
+    return file;
+  }
+
+  private parsePath(uri: string): string | undefined {
     let fsPath: string;
     try {
       const parsed = URI.parse(uri);

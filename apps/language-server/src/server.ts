@@ -3,7 +3,9 @@
 import type { Logger } from "@catalytic/core";
 import { createConnection, ProposedFeatures, type Connection } from "vscode-languageserver/node.js";
 import { createServer } from "./create-server.js";
+import { capHeapGrowth } from "./heap-growth.js";
 
+capHeapGrowth();
 const ipc = process.argv.some((arg) => arg === "--node-ipc" || arg.startsWith("--socket") || arg.startsWith("--pipe"));
 const connection: Connection = ipc ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
 

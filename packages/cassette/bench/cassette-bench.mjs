@@ -1,6 +1,6 @@
 // Cassette benchmark: posts/s, and claim+complete/s (with receipts) from 1, 2 and 4 processes on a file-backed
 // database, against the same workload on plainjob (an SQLite job queue for Node). Medians of 3 runs.
-// Run: pnpm bench:cassette   (env BENCH_STEPS, BENCH_POSTS, BENCH_RUNS to change the sizes)
+// Run: pnpm bench:cassette   (env BENCH_STEPS, BENCH_POSTS, BENCH_RUNS, BENCH_BATCH to change the sizes)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -14,7 +14,9 @@ const SELF = fileURLToPath(import.meta.url);
 const STEPS = Number(process.env.BENCH_STEPS ?? 4000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const BATCH = Number(process.env.BENCH_BATCH ?? 16);
 const PROCESS_COUNTS = [1, 2, 4];
+const CASSETTE_SYSTEMS = ["cassette", "cassette-chained", "cassette-batch", "cassette-batch-chained"];
 // The cassette's connection setting (connection.ts), applied to plainjob's connection too.
 const CASSETTE_WAL_AUTOCHECKPOINT = 10_000;
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
@@ -80,6 +82,30 @@ async function worker([system, bundle, file, workerId]) {
       return true;
     };
     close = () => cassette.close();
+  } else if (system === "cassette-batch") {
+    // claimSteps(BATCH) then completeSteps: two transactions per batch. Each step waits for its whole batch.
+    const cassette = (await loadCassette(bundle)).open(file);
+    pragmas = cassette.pragmas();
+    claimAndComplete = () => {
+      const steps = cassette.claimSteps("bench", workerId, 300, BATCH);
+      if (steps.length === 0) return 0;
+      cassette.completeSteps(steps.map(completion));
+      return steps.length;
+    };
+    close = () => cassette.close();
+  } else if (system === "cassette-batch-chained") {
+    // completeStepsAndClaimNext: a batch's completions and the next batch's claims in one transaction.
+    const cassette = (await loadCassette(bundle)).open(file);
+    pragmas = cassette.pragmas();
+    let steps;
+    claimAndComplete = () => {
+      steps ??= cassette.claimSteps("bench", workerId, 300, BATCH);
+      if (steps.length === 0) return 0;
+      const count = steps.length;
+      steps = cassette.completeStepsAndClaimNext(steps.map(completion), { runId: "bench", workerId, ttlSeconds: 300, max: BATCH }).next;
+      return count;
+    };
+    close = () => cassette.close();
   } else {
     const { queue, db } = openPlainjob(file);
     pragmas = plainjobPragmas(db);
@@ -98,8 +124,10 @@ async function worker([system, bundle, file, workerId]) {
   const latencies = [];
   for (;;) {
     const t0 = performance.now();
-    if (!claimAndComplete()) break;
-    latencies.push(performance.now() - t0);
+    const count = Number(claimAndComplete());
+    if (!count) break;
+    const took = performance.now() - t0;
+    for (let i = 0; i < count; i++) latencies.push(took);
   }
   const end = performance.timeOrigin + performance.now();
   close();
@@ -161,8 +189,14 @@ async function cassetteRound(Cassette, bundle, dir, round) {
   const t0 = performance.now();
   for (let i = 0; i < POSTS; i++) posts.postMessage({ runId: "bench", source: "USER", payload: { intent: "bench", i } });
   figures.posts = POSTS / ((performance.now() - t0) / 1000);
+  const t1 = performance.now();
+  for (let i = 0; i < POSTS; i += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, POSTS - i) }, (_, j) => ({ runId: "batch", source: "USER", payload: { intent: "bench", i: i + j } }));
+    posts.postMessages(batch);
+  }
+  figures.postsBatch = POSTS / ((performance.now() - t1) / 1000);
   posts.close();
-  for (const system of ["cassette", "cassette-chained"]) {
+  for (const system of CASSETTE_SYSTEMS) {
     figures[system] = {};
     for (const processes of PROCESS_COUNTS) {
       const file = path.join(dir, `${system}-${round}-${processes}.db`);
@@ -189,6 +223,11 @@ async function plainjobRound(bundle, dir, round) {
   const t0 = performance.now();
   for (let i = 0; i < POSTS; i++) posts.add("bench", { intent: "bench", i });
   figures.posts = POSTS / ((performance.now() - t0) / 1000);
+  const t1 = performance.now();
+  for (let i = 0; i < POSTS; i += BATCH) {
+    posts.addMany("batch", Array.from({ length: Math.min(BATCH, POSTS - i) }, (_, j) => ({ intent: "bench", i: i + j })));
+  }
+  figures.postsBatch = POSTS / ((performance.now() - t1) / 1000);
   posts.close();
   for (const processes of PROCESS_COUNTS) {
     const file = path.join(dir, `plainjob-${round}-${processes}.db`);
@@ -218,31 +257,39 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
   const med = (system, pick) => median(rounds[system].map(pick));
+  // Ratios: the median over rounds of cassette/plainjob within each round (the two ran back to back).
+  const roundRatio = (pick) => median(rounds.cassette.map((c, i) => pick(c, rounds.plainjob[i])));
   const fmt = (n) => n.toFixed(0).padStart(8);
   const ms = (n) => n.toFixed(3).padStart(7);
   const cassettePosts = med("cassette", (r) => r.posts);
   const plainjobPosts = med("plainjob", (r) => r.posts);
+  const cassetteBatchPosts = med("cassette", (r) => r.postsBatch);
+  const plainjobBatchPosts = med("plainjob", (r) => r.postsBatch);
   const lines = [
-    `cassette benchmark: ${STEPS} steps per drain, ${POSTS} posts, file-backed WAL database, median of ${RUNS} runs (node ${process.version}, ${os.cpus().length} cpus)`,
+    `cassette benchmark: ${STEPS} steps per drain, ${POSTS} posts, batches of ${BATCH}, file-backed WAL database, median of ${RUNS} runs (node ${process.version}, ${os.cpus().length} cpus)`,
     `connection settings (worker processes): cassette ${describePragmas(rounds.cassette[0].cassette[1].pragmas)}`,
     `                                        plainjob ${describePragmas(rounds.plainjob[0][1].pragmas)}`,
     "",
-    "posts/s (cassette: message + job + step + budget per post; plainjob: one job row per add; one transaction each)",
-    `  cassette ${fmt(cassettePosts)}   plainjob ${fmt(plainjobPosts)}   ratio ${(cassettePosts / plainjobPosts).toFixed(2)}`,
+    "posts/s (cassette: message + job + step + budget per post; plainjob: one job row per add)",
+    `  one per transaction        cassette ${fmt(cassettePosts)}   plainjob ${fmt(plainjobPosts)}   ratio ${roundRatio((c, p) => c.posts / p.posts).toFixed(2)}`,
+    `  ${String(BATCH).padStart(4)} per transaction      cassette ${fmt(cassetteBatchPosts)}   plainjob ${fmt(plainjobBatchPosts)}   ratio ${roundRatio((c, p) => c.postsBatch / p.postsBatch).toFixed(2)}   (postMessages vs addMany)`,
     "",
-    "claim+complete/s with receipts (lease, fencing token, hash-chained receipt, triggers) vs plainjob (mark processing, read, mark done)",
-    "  split   = claimStep then completeStep (two transactions per step)",
-    "  chained = completeAndClaimNext (the completion and the next claim in one transaction)",
-    "  processes    split/s  p50 ms  p95 ms  chained/s  p50 ms  p95 ms  plainjob/s  p50 ms  p95 ms  split/pj  chained/pj",
+    "claim+complete/s with receipts (lease, fencing token, hash-chained receipt, triggers) vs plainjob (mark processing, read, mark done: two transactions per step)",
+    "  split         = claimStep then completeStep (two transactions per step)",
+    "  chained       = completeAndClaimNext (the completion and the next claim in one transaction)",
+    `  batch         = claimSteps(${BATCH}) then completeSteps (two transactions per ${BATCH} steps; a step's latency is its batch's)`,
+    `  batch-chained = completeStepsAndClaimNext (a batch's completions and the next ${BATCH} claims in one transaction)`,
+    `  plainjob/s per process count: ${PROCESS_COUNTS.map((n) => `${n}: ${med("plainjob", (r) => r[n].perSecond).toFixed(0)}`).join("  ")}`,
+    "  system          processes   steps/s  p50 ms  p95 ms  ratio vs plainjob (same run)",
   ];
-  for (const processes of PROCESS_COUNTS) {
-    const figure = (pick) => med("cassette", (r) => pick(r["cassette"][processes]));
-    const chained = (pick) => med("cassette", (r) => pick(r["cassette-chained"][processes]));
-    const plain = (pick) => med("plainjob", (r) => pick(r[processes]));
-    const rate = (x) => x.perSecond;
-    lines.push(
-      `  ${String(processes).padStart(9)}  ${fmt(figure(rate))} ${ms(figure((x) => x.p50))} ${ms(figure((x) => x.p95))}  ${fmt(chained(rate))} ${ms(chained((x) => x.p50))} ${ms(chained((x) => x.p95))}    ${fmt(plain(rate))} ${ms(plain((x) => x.p50))} ${ms(plain((x) => x.p95))}  ${(figure(rate) / plain(rate)).toFixed(2).padStart(8)}  ${(chained(rate) / plain(rate)).toFixed(2).padStart(10)}`,
-    );
+  for (const system of CASSETTE_SYSTEMS) {
+    for (const processes of PROCESS_COUNTS) {
+      const figure = (pick) => med("cassette", (r) => pick(r[system][processes]));
+      const ratio = roundRatio((c, p) => c[system][processes].perSecond / p[processes].perSecond);
+      lines.push(
+        `  ${system.replace("cassette-", "").replace("cassette", "split").padEnd(14)}  ${String(processes).padStart(9)}  ${fmt(figure((x) => x.perSecond))} ${ms(figure((x) => x.p50))} ${ms(figure((x) => x.p95))}  ${ratio.toFixed(2).padStart(8)}`,
+      );
+    }
   }
   process.stdout.write(`${lines.join("\n")}\n`);
 }

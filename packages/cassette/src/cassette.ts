@@ -15,7 +15,8 @@ import {
   requeueExpired,
   type CompleteStepInput,
 } from "./leasing.js";
-import { findJobByRequest, postMessage, postPlan, type PostMessageInput, type PostMessageResult, type PostPlanInput, type PostPlanResult } from "./posting.js";
+import { claimSteps, completeSteps, completeStepsAndClaimNext, type ReceiptIds } from "./batch.js";
+import { findJobByRequest, postMessage, postMessages, postPlan, type PostMessageInput, type PostMessageResult, type PostPlanInput, type PostPlanResult } from "./posting.js";
 import {
   changesSince,
   dataVersion,
@@ -84,6 +85,11 @@ export class Cassette {
     return postMessage(this.ledger, input);
   }
 
+  /** postMessage for each input in one transaction (all or none); the same rows and ids as one by one. */
+  postMessages(inputs: PostMessageInput[]): PostMessageResult[] {
+    return postMessages(this.ledger, inputs);
+  }
+
   postPlan(input: PostPlanInput): PostPlanResult {
     return postPlan(this.ledger, input);
   }
@@ -115,6 +121,24 @@ export class Cassette {
     jobId?: string,
   ): { receiptId: string; receiptHash: string; next: ClaimedStep | undefined } {
     return completeAndClaimNext(this.ledger, input, ttlSeconds, jobId);
+  }
+
+  /** Up to `max` runnable steps (of the run, or of `jobId`) leased in one transaction; [] when none is runnable. */
+  claimSteps(runId: string, workerId: string, ttlSeconds: number, max: number, jobId?: string): ClaimedStep[] {
+    return claimSteps(this.ledger, runId, workerId, ttlSeconds, max, jobId);
+  }
+
+  /** completeStep for each input in one transaction: all commit, or none does. */
+  completeSteps(inputs: CompleteStepInput[]): ReceiptIds[] {
+    return completeSteps(this.ledger, inputs);
+  }
+
+  /** completeSteps, then up to `next.max` steps claimed by `next.workerId` in the same transaction. */
+  completeStepsAndClaimNext(
+    inputs: CompleteStepInput[],
+    next: { runId: string; workerId: string; ttlSeconds: number; max: number; jobId?: string },
+  ): { receipts: ReceiptIds[]; next: ClaimedStep[] } {
+    return completeStepsAndClaimNext(this.ledger, inputs, next);
   }
 
   requeueExpired(runId?: string): string[] {

@@ -3,6 +3,8 @@ export { Cassette, cassettePath } from "./cassette.js";
 export type { CassetteOptions } from "./cassette.js";
 export type { PostMessageInput, PostMessageResult, PostPlanInput, PostPlanResult, PlanStepInput } from "./posting.js";
 export type { CompleteStepInput } from "./leasing.js";
+export { MAX_BATCH } from "./batch.js";
+export type { ReceiptIds } from "./batch.js";
 export type { ChangeBatch } from "./queries.js";
 export type { VerifyIssue, VerifyResult } from "./verify.js";
 export { MESSAGE_SOURCES } from "./records.js";

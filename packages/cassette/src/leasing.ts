@@ -38,14 +38,14 @@ const INSERT_RECEIPT_SQL = `INSERT INTO receipts (step_id, receipt_id, job_id, r
 const COMMIT_STEP_SQL = "UPDATE steps SET status = 'COMMITTED' WHERE step_id = ?";
 
 /** The next runnable step: what a claim leases once its payload is checked against the posted plan. */
-interface Candidate {
+export interface Candidate {
   step_id: string;
   job_id: string;
   payload_json: string;
 }
 
 /** Leases the candidate after checking it against its job's plan hash (CAT_PLAN_TAMPERED: nothing is leased). */
-function lease(ledger: Ledger, candidate: Candidate | undefined, workerId: string, ttlMs: number): ClaimedStep | undefined {
+export function lease(ledger: Ledger, candidate: Candidate | undefined, workerId: string, ttlMs: number): ClaimedStep | undefined {
   if (candidate === undefined) return undefined;
   requireIntactStep(ledger, candidate.job_id, candidate.step_id, candidate.payload_json);
   const row = ledger.stmt(LEASE_SQL).get(workerId, ttlMs, candidate.step_id) as StepRow | undefined;
@@ -136,7 +136,7 @@ export function renewLease(ledger: Ledger, stepId: string, workerId: string, fen
   });
 }
 
-interface CheckedCompletion {
+export interface CheckedCompletion {
   runId: string;
   stepId: string;
   workerId: string;
@@ -146,7 +146,7 @@ interface CheckedCompletion {
   receiptJson: string;
 }
 
-function checkCompletion(input: CompleteStepInput): CheckedCompletion {
+export function checkCompletion(input: CompleteStepInput): CheckedCompletion {
   const runId = requireNonEmpty(input.runId, "runId");
   const stepId = requireNonEmpty(input.stepId, "stepId");
   const workerId = requireNonEmpty(input.workerId, "workerId");
@@ -159,7 +159,7 @@ function checkCompletion(input: CompleteStepInput): CheckedCompletion {
 }
 
 /** Inserts the receipt (next link of its job's chain) and commits the step; the caller holds the write transaction. */
-function commitReceipt(ledger: Ledger, done: CheckedCompletion): { receiptId: string; receiptHash: string } {
+export function commitReceipt(ledger: Ledger, done: CheckedCompletion): { receiptId: string; receiptHash: string } {
   const { runId, stepId, workerId, token, outcome, receiptJson } = done;
   const state = requireLease(ledger, stepId, workerId, token, runId);
   const prev = ledger.stmt(LAST_RECEIPT_SQL).get(state.job_id) as

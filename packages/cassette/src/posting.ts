@@ -116,7 +116,17 @@ function insertJob(
   return { messageId, jobId, stepIds: steps.map((step) => step.stepId) };
 }
 
-export function postMessage(ledger: Ledger, input: PostMessageInput): PostMessageResult {
+interface CheckedMessage {
+  runId: string;
+  source: MessageSource;
+  key: string | null;
+  payloadJson: string;
+  payload: unknown;
+  intent: string;
+  op: string;
+}
+
+function checkMessage(input: PostMessageInput): CheckedMessage {
   const runId = requireNonEmpty(input.runId, "runId");
   if (!MESSAGE_SOURCES.includes(input.source)) {
     throw new CassetteError("CAT_SCHEMA_INVALID", `source must be one of ${MESSAGE_SOURCES.join(", ")}, got ${JSON.stringify(input.source)}`, {
@@ -133,28 +143,53 @@ export function postMessage(ledger: Ledger, input: PostMessageInput): PostMessag
   const intent = typeof intentValue === "string" && intentValue.length > 0 ? intentValue : "message";
   const opValue = (payload as { op?: unknown } | null)?.op;
   const op = typeof opValue === "string" && opValue.length > 0 ? opValue : "MESSAGE";
-  return writeTransaction(ledger.db, ledger.logger, () => {
-    if (key !== null) {
-      const existing = findMessageByKey(ledger, runId, key);
-      if (existing) {
-        if (existing.payload_json !== payloadJson || existing.source !== input.source) {
-          throw new CassetteError("CAT_IDEMPOTENCY_CONFLICT", `run ${runId} already has a different message with idempotency key ${key}`, {
-            hint: "use a new idempotency key for a different message, or repeat the original payload and source",
-            details: { messageId: existing.message_id },
-          });
-        }
-        const job = jobsOfMessage(ledger, existing.message_id)[0]!;
-        return { messageId: existing.message_id, jobId: job.job_id, stepId: stepIdsOfJob(ledger, job.job_id)[0]!, created: false };
+  return { runId, source: input.source, key, payloadJson, payload, intent, op };
+}
+
+/** Inserts one checked message (or finds its idempotent repeat); the caller holds the write transaction. */
+function insertMessage(ledger: Ledger, message: CheckedMessage): PostMessageResult {
+  const { runId, key, payloadJson } = message;
+  if (key !== null) {
+    const existing = findMessageByKey(ledger, runId, key);
+    if (existing) {
+      if (existing.payload_json !== payloadJson || existing.source !== message.source) {
+        throw new CassetteError("CAT_IDEMPOTENCY_CONFLICT", `run ${runId} already has a different message with idempotency key ${key}`, {
+          hint: "use a new idempotency key for a different message, or repeat the original payload and source",
+          details: { messageId: existing.message_id },
+        });
       }
+      const job = jobsOfMessage(ledger, existing.message_id)[0]!;
+      return { messageId: existing.message_id, jobId: job.job_id, stepId: stepIdsOfJob(ledger, job.job_id)[0]!, created: false };
     }
-    const ids = insertJob(
-      ledger,
-      { runId, source: input.source, key, payloadJson, payload },
-      { intent, planHash: null, plannerVersion: null, maxBytes: null, maxSymbols: null },
-      (jobId) => [{ stepId: messageStepIdFor(jobId), ordinal: 1, op, payloadJson, dependsOn: [] }],
-    );
-    return { messageId: ids.messageId, jobId: ids.jobId, stepId: ids.stepIds[0]!, created: true };
-  });
+  }
+  const ids = insertJob(
+    ledger,
+    { runId, source: message.source, key, payloadJson, payload: message.payload },
+    { intent: message.intent, planHash: null, plannerVersion: null, maxBytes: null, maxSymbols: null },
+    (jobId) => [{ stepId: messageStepIdFor(jobId), ordinal: 1, op: message.op, payloadJson, dependsOn: [] }],
+  );
+  return { messageId: ids.messageId, jobId: ids.jobId, stepId: ids.stepIds[0]!, created: true };
+}
+
+export function postMessage(ledger: Ledger, input: PostMessageInput): PostMessageResult {
+  const message = checkMessage(input);
+  return writeTransaction(ledger.db, ledger.logger, () => insertMessage(ledger, message));
+}
+
+/** The most messages one postMessages call writes: bounds how long one process holds the write lock. */
+const MAX_POST_BATCH = 1000;
+
+/**
+ * postMessage for each input, in order, in one transaction: the same rows and ids as posting them one by one;
+ * all are written or, on the first error, none is.
+ */
+export function postMessages(ledger: Ledger, inputs: PostMessageInput[]): PostMessageResult[] {
+  if (!Array.isArray(inputs) || inputs.length > MAX_POST_BATCH) {
+    throw new CassetteError("CAT_SCHEMA_INVALID", `messages must be an array of at most ${MAX_POST_BATCH}`, { hint: "split the batch" });
+  }
+  const messages = inputs.map(checkMessage);
+  if (messages.length === 0) return [];
+  return writeTransaction(ledger.db, ledger.logger, () => messages.map((message) => insertMessage(ledger, message)));
 }
 
 function planError(message: string, hint: string): PlannerError {

@@ -1,5 +1,6 @@
 // Real OS processes against one ledger file: concurrency and crash recovery.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -20,8 +21,8 @@ interface WorkerRun {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-function startWorker(args: string[]): WorkerRun {
-  const child = spawn(process.execPath, [WORKER, bundle, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function startWorker(args: string[], env: Record<string, string> = {}): WorkerRun {
+  const child = spawn(process.execPath, [WORKER, bundle, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let stdout = "";
   let stderr = "";
   let resolveLine: (line: string) => void = () => {};
@@ -39,10 +40,13 @@ function startWorker(args: string[]): WorkerRun {
 }
 
 describe("processes", () => {
-  test.each(["drain", "chain"])("8 processes (%s) claim and complete 2,000 steps: each exactly one receipt, none lost, no BUSY, verify passes", async (mode) => {
-    const { cassette, dbPath } = openTemp();
+  test.each(["drain", "chain", "batch"])("8 processes (%s) claim and complete 2,000 steps: each exactly one receipt, none lost, no BUSY, verify passes", async (mode) => {
+    const { cassette, dbPath, dir } = openTemp();
     const posted = cassette.postPlan(planInput("run-c", "bulk", chainSteps("c", 2000)));
-    const workers = Array.from({ length: 8 }, (_, i) => startWorker([dbPath, "run-c", `w${i}`, mode]));
+    const barrier = path.join(dir, "go");
+    const workers = Array.from({ length: 8 }, (_, i) => startWorker([dbPath, "run-c", `w${i}`, mode], { CASSETTE_TEST_BARRIER: barrier }));
+    while (!Array.from({ length: 8 }, (_, i) => existsSync(`${barrier}.w${i}`)).every(Boolean)) await sleep(10);
+    writeFileSync(barrier, "");
     const results = await Promise.all(workers.map((worker) => worker.exit));
     const summaries = results.map((result) => {
       expect(result.stderr).toBe("");

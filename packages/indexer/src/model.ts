@@ -60,6 +60,7 @@ export class WorkspaceModel {
   private readonly definitions = new DefinitionTable();
   private registryProblems: ModelProblem[] = [];
   private cachedProblems: ModelProblem[] | undefined;
+  private revisionCount = 0;
 
   constructor(options: WorkspaceModelOptions = {}) {
     this.config = options.config ?? defaultConfig();
@@ -353,7 +354,13 @@ export class WorkspaceModel {
     this.definitions.drop(filePath, "namespace");
   }
 
+  /** Bumped by every change (files, registry, config): results derived from the model are valid for one revision. */
+  get revision(): number {
+    return this.revisionCount;
+  }
+
   private changed(): void {
     this.cachedProblems = undefined;
+    this.revisionCount++;
   }
 }

@@ -68,6 +68,17 @@ describe("hover and definition", () => {
     expect(value).toContain("_defined in symbol registry `catalytic.symbols.json`_");
   });
 
+  test("a repeated hover answers from the model revision's cache; any model change, preview size or token counter refreshes it", () => {
+    const ws = memoryWorkspace(BASIC_FILES);
+    const value = () => (hover(ws.ctx, ws.uri(NOTE), pos(2, 40))?.contents as { value: string }).value;
+    const first = value();
+    expect(value()).toBe(first);
+    ws.edit("canon/plan.md", BASIC_FILES["canon/plan.md"]!.replace("max_steps", "max_tokens"));
+    expect(value()).toContain("```markdown\n## Budgets\n\nmax_tokens\n```");
+    ws.ctx.hoverPreviewChars = 5;
+    expect(value()).toContain("_preview cut: 5 of");
+  });
+
   test("hover shows the expansion's tokens (o200k_base) once the counter is loaded, and none before", async () => {
     const ws = memoryWorkspace(BASIC_FILES);
     const before = (hover(ws.ctx, ws.uri(NOTE), pos(2, 40))?.contents as { value: string }).value;

@@ -1,6 +1,6 @@
 // Hover on a reference: what it points at, the slice applied, the hash, bytes and tokens, and a capped preview.
 import { isCatalyticError, loadTokenCounter, type ReferenceMatch } from "@catalytic/core";
-import type { ResolvedPayload, SymbolRecord } from "@catalytic/indexer";
+import type { ResolvedPayload, SymbolRecord, WorkspaceModel } from "@catalytic/indexer";
 import type { Hover, Position } from "vscode-languageserver";
 import { orElse } from "../guard.js";
 import type { FeatureContext, RegisterFeature } from "../host.js";
@@ -14,7 +14,25 @@ export function hover(ctx: FeatureContext, uri: string, position: Position): Hov
   if (file === undefined) return undefined;
   const match = referenceAt(ctx.docs.references(file), position);
   if (!match) return undefined;
-  return { range: match.range, contents: { kind: "markdown", value: hoverMarkdown(ctx, match) } };
+  return { range: match.range, contents: { kind: "markdown", value: cachedHoverMarkdown(ctx, match) } };
+}
+
+/** Hover texts of one model revision by reference: an editor asks again each time the pointer rests on one. */
+const hoverTexts = new WeakMap<WorkspaceModel, { revision: number; previewChars: number; tokens: FeatureContext["tokens"]; texts: Map<string, string> }>();
+
+function cachedHoverMarkdown(ctx: FeatureContext, match: ReferenceMatch): string {
+  let entry = hoverTexts.get(ctx.model);
+  if (!entry || entry.revision !== ctx.model.revision || entry.previewChars !== ctx.hoverPreviewChars || entry.tokens !== ctx.tokens) {
+    entry = { revision: ctx.model.revision, previewChars: ctx.hoverPreviewChars, tokens: ctx.tokens, texts: new Map() };
+    hoverTexts.set(ctx.model, entry);
+  }
+  const key = `${match.symbolId}\u0000${match.slug ?? ""}\u0000${match.slice ?? ""}`;
+  let text = entry.texts.get(key);
+  if (text === undefined) {
+    text = hoverMarkdown(ctx, match);
+    entry.texts.set(key, text);
+  }
+  return text;
 }
 
 function title(match: ReferenceMatch): string {
