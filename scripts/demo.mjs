@@ -97,7 +97,7 @@ try {
       return [...plan.steps.map((s) => `${s.ordinal}. ${s.op.padEnd(11)} ${clip(refs(s.refs), 80)}`), `plan hash ${plan.plan_hash}`].join("\n");
     },
     check(result) {
-      const { dryRun, plan } = JSON.parse(result.stdout);
+      const { dry_run: dryRun, plan } = JSON.parse(result.stdout);
       const ops = plan.steps.map((s) => s.op).join(",");
       return [
         ...(dryRun === true ? [] : ["not a dry run"]),

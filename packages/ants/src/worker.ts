@@ -5,9 +5,11 @@ import {
   InvariantError,
   PlanStepOpSchema,
   PlanStepSchema,
+  SILENT_LOGGER,
   loadConfig,
   loadTokenCounter,
   toCatalyticError,
+  type Logger,
   type PlanStep,
   type Receipt,
   type TokenCounter,
@@ -18,7 +20,6 @@ import type { ExecutionContext, ExpansionSource } from "./context.js";
 import { EXECUTORS } from "./executors/index.js";
 import { indexExpansions } from "./expansions.js";
 import { failureOf } from "./failures.js";
-import { SILENT_LOGGER, type AntLogger } from "./logger.js";
 import { ReceiptDraft } from "./receipt.js";
 import { RunMemo } from "./run-memo.js";
 
@@ -34,7 +35,7 @@ export interface WorkerOptions {
   /** Consecutive polls finding nothing claimable while other ants still hold steps (default: lease length + 2 s worth). */
   idlePolls?: number;
   pollIntervalMs?: number;
-  logger?: AntLogger;
+  logger?: Logger;
 }
 
 export type StopReason = "done" | "blocked" | "failure" | "idle" | "error";
@@ -184,7 +185,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
 interface StepRuntime extends Omit<ExecutionContext, "signal"> {
   workerId: string;
   ttl: number;
-  logger: AntLogger;
+  logger: Logger;
   counter: TokenCounter;
   memo: RunMemo;
 }
@@ -211,7 +212,7 @@ function commitReceipt(
     workerId: at.workerId,
     fencingToken: step.fencingToken,
     receipt,
-    outcome: receipt.status === "FAILURE" ? ("FAILURE" as const) : ("SUCCESS" as const),
+    outcome: receipt.status,
   };
   if (!at.claimNext) {
     cassette.completeStep(completion);

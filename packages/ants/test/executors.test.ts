@@ -2,7 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { TOKENIZER, loadTokenCounter, sha256Hex } from "@catalytic/core";
-import { OUTPUT_TAIL_BYTES, casGet, patchLines, runWorker } from "../src/index.js";
+import { casGet } from "../src/cas.js";
+import { patchLines } from "../src/executors/patch-file.js";
+import { OUTPUT_TAIL_BYTES } from "../src/executors/run-test.js";
+import { runWorker } from "../src/index.js";
 import { GUIDE, makeWorkspace, postRawSteps, postRequest, receiptsOf } from "./helpers.js";
 
 const work = (root: string, runId: string, jobId: string, extra: Record<string, unknown> = {}) =>

@@ -1,6 +1,29 @@
 // Custom LSP methods between the language server and its clients (the VS Code extension, or any editor).
 // Plain types and method names only: no runtime dependency, so every front end can share them.
 
+/**
+ * How a committed step ended: the ledger's `receipts.outcome` column and the receipt document's `status`, one
+ * vocabulary (docs/contract.md "Receipt", docs/cassette.md).
+ */
+export const OUTCOMES = ["SUCCESS", "FAILURE", "ABORTED"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** A receipt as the ledger holds it: the receipt document inside its chain fields (docs/cassette.md). */
+export interface LedgerReceipt<Document = unknown> {
+  receiptId: string;
+  stepId: string;
+  jobId: string;
+  runId: string;
+  workerId: string;
+  fencingToken: number;
+  outcome: Outcome;
+  /** The receipt document (see docs/schemas/receipt.schema.json). */
+  receipt: Document;
+  prevReceiptHash: string | null;
+  receiptHash: string;
+  createdAt: string;
+}
+
 export const CatalyticMethods = {
   indexStatus: "catalytic/indexStatus",
   buildIndex: "catalytic/buildIndex",
@@ -127,7 +150,7 @@ export interface StepSummary {
   /** Short human label: the symbol, file or test the step works on. */
   label: string;
   status: "PENDING" | "LEASED" | "COMMITTED";
-  outcome: "SUCCESS" | "FAILURE" | "ABORTED" | null;
+  outcome: Outcome | null;
   leaseOwner: string | null;
   fencingToken: number;
   receiptId: string | null;
@@ -143,19 +166,7 @@ export interface GetReceiptParams {
   stepId?: string;
 }
 
-export interface ReceiptView {
-  receiptId: string;
-  stepId: string;
-  jobId: string;
-  runId: string;
-  workerId: string;
-  fencingToken: number;
-  outcome: "SUCCESS" | "FAILURE" | "ABORTED";
-  /** The receipt document (see docs/schemas/receipt.schema.json). */
-  receipt: Record<string, unknown>;
-  prevReceiptHash: string | null;
-  receiptHash: string;
-  createdAt: string;
+export interface ReceiptView extends LedgerReceipt<Record<string, unknown>> {
   /** Expanded items with the place to open them in the editor, when known. */
   locations: Array<{ id: string; file: string; lineStart: number; lineEnd: number }>;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { OUTCOMES } from "../protocol.js";
 import { TOKENIZER } from "../tokens.js";
-import { ReceiptSchema, hasTokenMetrics, type ReceiptInput } from "./receipt.js";
+import { ReceiptSchema, ReceiptStatusSchema, hasTokenMetrics, type ReceiptInput } from "./receipt.js";
 import { schemaProblems } from "./validate.js";
 
 const H1 = "1".repeat(64);
@@ -106,5 +107,11 @@ describe("ReceiptSchema", () => {
 
   it("is strict at the top level", () => {
     expect(problems({ ...patchReceipt, lease_owner: "x" })).toEqual([{ path: "$.lease_owner", message: "unknown field" }]);
+  });
+
+  it("speaks the ledger's outcome vocabulary: SUCCESS, FAILURE, ABORTED (one list, OUTCOMES)", () => {
+    expect(ReceiptStatusSchema.options).toEqual([...OUTCOMES]);
+    expect(ReceiptSchema.safeParse({ ...patchReceipt, status: "ABORTED" }).success).toBe(true);
+    expect(problems({ ...patchReceipt, status: "PARTIAL" })).toEqual([{ path: "$.status", message: expect.stringContaining("ABORTED") }]);
   });
 });

@@ -1,9 +1,10 @@
 // Receipt: the immutable record of one executed step (docs/contract.md "Receipt", docs/ants.md).
 import { z } from "zod";
 import { countAtLeast, nonEmptyString, sha256Hex, sliceText } from "./common.js";
+import { OUTCOMES } from "../protocol.js";
 import { PlanStepOpSchema } from "./plan.js";
 
-export const ReceiptStatusSchema = z.enum(["SUCCESS", "FAILURE", "PARTIAL"]).describe("Outcome of the step.");
+export const ReceiptStatusSchema = z.enum(OUTCOMES).describe("Outcome of the step (the ledger records the same outcome).");
 
 export const ReceiptExpansionSchema = z
   .object({

@@ -45,7 +45,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-export function bundleBudgets(request: BundleRequest): Bundle["budgets"] {
+function bundleBudgets(request: BundleRequest): Bundle["budgets"] {
   const maxTokens = positive("budget_tokens", request.budget_tokens, BUNDLE_DEFAULTS.budget_tokens);
   return {
     max_tokens: maxTokens,
