@@ -16,7 +16,7 @@ import { createMcpServer } from "./server.js";
 import { Session } from "./session.js";
 import { Workspace } from "./workspace.js";
 
-export const MCP_PATH = "/mcp";
+const MCP_PATH = "/mcp";
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -45,7 +45,7 @@ export interface HttpServerHandle {
   close(): Promise<void>;
 }
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 

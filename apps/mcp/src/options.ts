@@ -10,7 +10,7 @@ export interface McpLogger {
   error(message: string): void;
 }
 
-export const SILENT_MCP_LOGGER: McpLogger = { info() {}, warn() {}, error() {} };
+const SILENT_MCP_LOGGER: McpLogger = { info() {}, warn() {}, error() {} };
 
 export interface McpServerOptions {
   /** Workspace root (absolute). */

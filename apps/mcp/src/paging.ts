@@ -2,7 +2,7 @@
 // marked `truncated` with a cursor that continues it; what cannot fit at all is CAT_OUTPUT_TOO_LARGE.
 import { InputError, canonicalJson, sha256Hex, type TokenCounter } from "@catalytic/core";
 
-export interface Page<T> {
+interface Page<T> {
   value: T;
   tokens: number;
   truncated: boolean;

@@ -6,13 +6,13 @@ import { ReceiptSchema, type PlanStepOp, type ReceiptExpansion, type TokenCounte
 import type { Session } from "./session.js";
 
 /** Worker id the server commits its receipts under. */
-export const MCP_WORKER_ID = "mcp-server";
+const MCP_WORKER_ID = "mcp-server";
 const LEASE_SECONDS = 60;
 
 /** One expansion delivered to the client; tokens and reuse are filled in when the receipt is written. */
-export type Delivered = Omit<ReceiptExpansion, "tokens" | "reused"> & { tokens: number };
+type Delivered = Omit<ReceiptExpansion, "tokens" | "reused"> & { tokens: number };
 
-export interface ExpansionRecord {
+interface ExpansionRecord {
   tool: string;
   op: Extract<PlanStepOp, "READ_SYMBOL" | "READ_SECTION">;
   runId: string;

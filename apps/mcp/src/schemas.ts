@@ -26,7 +26,7 @@ export const SearchInput = {
   cursor: cursor.optional(),
 };
 
-export const SearchHitSchema = z.object({
+const SearchHitSchema = z.object({
   section_id: z.string(),
   ref: z.string().nullable().describe("A symbol id naming the section, to pass to resolve; null when none does (use get_section)."),
   symbols: z.array(z.string()),
@@ -147,7 +147,7 @@ export const ReceiptsInput = {
   cursor: cursor.optional(),
 };
 
-export const StoredReceiptSchema = z.object({
+const StoredReceiptSchema = z.object({
   receipt_id: z.string(),
   job_id: z.string(),
   step_id: z.string(),

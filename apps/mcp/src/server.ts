@@ -34,9 +34,6 @@ import { reportTool } from "./tools/report.js";
 import { searchTool } from "./tools/search.js";
 import { verifyTool } from "./tools/verify.js";
 
-/** Tool names, in the order clients list them. */
-export const TOOL_NAMES = ["search", "resolve", "get_section", "bundle", "plan", "execute", "receipts", "verify", "report"] as const;
-
 const INSTRUCTIONS = [
   "Catalytic serves bounded slices of this workspace's documentation and code instead of whole files.",
   "Find candidates with search, read them with resolve (by @NS/NAME ref) or get_section (by section id), narrowing with a slice such as lines[0:40];",
