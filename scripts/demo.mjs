@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The README's main job: runs the built CLI on a copy of docs/demo (in a temp dir) and shows the point of
 // Catalytic in one go: build, symbols, bounded resolution with the expansion cache, search, verify; then a
-// request is planned, executed by two ants with receipts, verified and restored.
+// request is planned, executed by two ants with receipts, verified and restored; it ends with the run's report
+// (tokens expanded against the whole files touched), also written as an HTML page that outlives the demo.
 // Exits non-zero on any unexpected result.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -96,7 +97,7 @@ try {
       return [...plan.steps.map((s) => `${s.ordinal}. ${s.op.padEnd(11)} ${clip(refs(s.refs), 80)}`), `plan hash ${plan.plan_hash}`].join("\n");
     },
     check(result) {
-      const { dryRun, plan } = JSON.parse(result.stdout);
+      const { dry_run: dryRun, plan } = JSON.parse(result.stdout);
       const ops = plan.steps.map((s) => s.op).join(",");
       return [
         ...(dryRun === true ? [] : ["not a dry run"]),
@@ -125,6 +126,12 @@ try {
       ];
     },
   });
+  const page = path.join(os.tmpdir(), "catalytic-demo-report.html");
+  step("The run's economy: tokens expanded against the whole files it touched (and an HTML page with charts)", ["report", "--run-id", request.run_id, "--html", page], {
+    stdoutIncludes: [`run ${request.run_id}: 1 job(s), 5 step(s)`, "of baseline (saves"],
+    stderrIncludes: [`wrote ${page}`],
+    check: () => (existsSync(page) && readFileSync(page, "utf8").includes("<svg") === false && readFileSync(page, "utf8").includes("Chartist") ? [] : [`${page} is not the report page`]),
+  });
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
@@ -133,4 +140,4 @@ if (failures > 0) {
   process.stdout.write(`\ndemo FAILED: ${failures} unexpected result(s) above\n`);
   process.exit(1);
 }
-process.stdout.write(`\n${bold("demo OK")}: references went in, bounded slices came out, the cache proved it, and every step left a receipt.\n`);
+process.stdout.write(`\n${bold("demo OK")}: references went in, bounded slices came out, the cache proved it, every step left a receipt, and the report measured what it saved.\n`);

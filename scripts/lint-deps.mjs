@@ -14,8 +14,12 @@ const ALLOWED = {
   "@catalytic/cassette": ["@catalytic/core"],
   "@catalytic/planner": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette"],
   "@catalytic/ants": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner"],
-  "@catalytic/cli": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner", "@catalytic/ants"],
-  "@catalytic/language-server": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner", "@catalytic/ants"],
+  // Receipts -> savings report: reads the ledger, the index (legacy receipts) and the CAS; never plans or executes.
+  "@catalytic/report": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette"],
+  "@catalytic/mcp": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner", "@catalytic/ants", "@catalytic/report"],
+  // The CLI starts the MCP server (`catalytic mcp`).
+  "@catalytic/cli": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner", "@catalytic/ants", "@catalytic/report", "@catalytic/mcp"],
+  "@catalytic/language-server": ["@catalytic/core", "@catalytic/indexer", "@catalytic/cassette", "@catalytic/planner", "@catalytic/ants", "@catalytic/report"],
   // The extension is a thin client: it talks to the server, never to the data packages.
   "catalytic-vscode": ["@catalytic/core"],
 };

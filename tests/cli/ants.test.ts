@@ -88,7 +88,7 @@ function makeWorkspace(): Workspace {
 function sectionIds(ws: Workspace, file: string): string[] {
   const result = cli(ws, ["extract", path.join(ws.root, file), "--json"]);
   expect(result.code, result.stderr).toBe(0);
-  return [...new Set(json<{ sections: Array<{ sectionId: string }> }>(result).sections.map((s) => s.sectionId))];
+  return [...new Set(json<{ sections: Array<{ section_id: string }> }>(result).sections.map((s) => s.section_id))];
 }
 
 function postRequest(ws: Workspace, request: Record<string, unknown>): { jobId: string; steps: PlanStep[] } {
@@ -98,7 +98,7 @@ function postRequest(ws: Workspace, request: Record<string, unknown>): { jobId: 
   rmSync(file);
   expect(result.code, result.stderr).toBe(0);
   const out = json(result);
-  return { jobId: out.posted.jobId, steps: out.plan.steps };
+  return { jobId: out.posted.job_id, steps: out.plan.steps };
 }
 
 describe("ants end to end (built CLI, real processes)", () => {
@@ -133,7 +133,7 @@ describe("ants end to end (built CLI, real processes)", () => {
     expect(spawn.code, spawn.stderr).toBe(0);
     const spawned = json(spawn);
     expect(spawned.workers).toHaveLength(4);
-    expect(spawned.workers.map((w: { exitCode: number }) => w.exitCode)).toEqual([0, 0, 0, 0]);
+    expect(spawned.workers.map((w: { exit_code: number }) => w.exit_code)).toEqual([0, 0, 0, 0]);
     const manifest = JSON.parse(readFileSync(spawned.manifest, "utf8"));
     expect(spawned.manifest).toBe(path.join(ws.root, ".catalytic", "runs", "e2e", `manifest-${jobId}.json`));
     expect(manifest).toMatchObject({ runId: "e2e", jobId, exitCode: 0 });
@@ -173,17 +173,17 @@ describe("ants end to end (built CLI, real processes)", () => {
     const restore = cli(ws, ["restore", "--run-id", "e2e", "--json"]);
     expect(restore.code, restore.stderr).toBe(0);
     const restored = json(restore);
-    expect(restored.rootAfter).toBe(restored.rootBefore);
-    expect(restored.writesReverted).toBe(7);
+    expect(restored.root_after).toBe(restored.root_before);
+    expect(restored.writes_reverted).toBe(7);
     expect(snapshot(ws.root)).toEqual(before);
     // Human output proves it too: the root over the touched files before the run, before and after the restore.
     const again = cli(ws, ["restore", "--run-id", "e2e"]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain("run e2e: already restored (every touched file has its pre-run hash)");
-    expect(again.stdout).toContain(`root before run     ${restored.rootBefore}`);
-    expect(again.stdout).toContain(`root before restore ${restored.rootBefore}`);
-    expect(again.stdout).toContain(`root after restore  ${restored.rootBefore}`);
-    expect(restored.rootAtStart).not.toBe(restored.rootBefore);
+    expect(again.stdout).toContain(`root before run     ${restored.root_before}`);
+    expect(again.stdout).toContain(`root before restore ${restored.root_before}`);
+    expect(again.stdout).toContain(`root after restore  ${restored.root_before}`);
+    expect(restored.root_at_start).not.toBe(restored.root_before);
   });
 
   it("hostile steps each get a FAILURE receipt and nothing is written outside the workspace", () => {
@@ -264,7 +264,7 @@ describe("ants end to end (built CLI, real processes)", () => {
     await new Promise((resolve) => doomed.once("exit", resolve));
     const rescue = cli(ws, ["ants", "worker", "--run-id", "crash", "--job-id", jobId, "--worker-id", "rescuer", "--ttl", "1", "--json"]);
     expect(rescue.code, rescue.stderr).toBe(0);
-    expect(json(rescue)).toMatchObject({ executed: 2, failed: 0, stoppedBecause: "done" });
+    expect(json(rescue)).toMatchObject({ executed: 2, failed: 0, stopped_because: "done" });
     // The NOTE was claimable at once; the test only after the dead ant's lease ran out and was requeued.
     const receipts = receiptsOf(ws.root, jobId);
     expect(receipts.map((r) => [r.op, r.status, r.worker_id])).toEqual([

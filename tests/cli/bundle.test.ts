@@ -128,7 +128,7 @@ describe("catalytic bundle on docs/demo", () => {
     );
     const posted = json(cli(root, "plan", "--bundle", "b.json", "--json"));
     expect(posted.posted.created).toBe(true);
-    const jobId = posted.posted.jobId;
+    const jobId = posted.posted.job_id;
     const run = cli(root, "execute", "--run-id", "run-p", "--job-id", jobId, "--workers", "1");
     expect(run.code, run.stderr).toBe(0);
     const cassette = Cassette.openWorkspace(root);

@@ -46,7 +46,7 @@ function plan(ws: Workspace, request: Record<string, unknown>): { jobId: string;
   const result = cli(ws, ["plan", "--request-file", file, "--json"]);
   expect(result.code, result.stderr).toBe(0);
   const out = json(result);
-  return { jobId: out.posted.jobId, stepIds: out.posted.stepIds };
+  return { jobId: out.posted.job_id, stepIds: out.posted.step_ids };
 }
 
 function ledger(ws: Workspace): BetterSqlite3.Database {
@@ -142,7 +142,7 @@ describe("signed checkpoints (built CLI)", () => {
     const ws = makeWorkspace();
     const { jobId } = plan(ws, { run_id: "r2", request_id: "one", ops: [{ op: "WRITE_FILE", file_path: "out/c.md", content: "gamma\n" }] });
     expect(cli(ws, ["execute", "--run-id", "r2", "--job-id", jobId]).code).toBe(0);
-    const receiptId = json(cli(ws, ["cassette", "receipts", "--job-id", jobId, "--json"])).receipts[0].receiptId as string;
+    const receiptId = json(cli(ws, ["cassette", "receipts", "--job-id", jobId, "--json"])).receipts[0].receipt_id as string;
 
     const fresh = cli(ws, ["cassette", "prove", "--receipt", receiptId]);
     expect(fresh.code, fresh.stderr).toBe(0);
@@ -226,7 +226,7 @@ describe("a plan changed in the ledger after posting is refused before anything 
     // The claim path checks too: a worker started directly stops on the same typed error.
     const worker = cli(ws, ["ants", "worker", "--run-id", "t", "--job-id", jobId, "--worker-id", "w-direct", "--json"]);
     expect(worker.code).toBe(2);
-    expect(json(worker)).toMatchObject({ executed: 0, stoppedBecause: "error", error: { code: "CAT_PLAN_TAMPERED" } });
+    expect(json(worker)).toMatchObject({ executed: 0, stopped_because: "error", error: { code: "CAT_PLAN_TAMPERED" } });
 
     expect(existsSync(path.join(ws.root, "out"))).toBe(false);
     const status = json(cli(ws, ["cassette", "status", "--run-id", "t", "--json"]));

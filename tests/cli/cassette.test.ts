@@ -32,8 +32,8 @@ function json(run: CliResult): Record<string, any> {
 function postAndClaim(dir: string): { jobId: string; stepId: string; token: number } {
   const posted = json(cli(dir, "cassette", "post", "--json", "message.json", "--run-id", "r1", "--source", "USER", "--idempotency-key", "m1"));
   const claimed = json(cli(dir, "cassette", "claim", "--run-id", "r1", "--worker", "w1", "--ttl", "60", "--json"));
-  expect(claimed.step.stepId).toBe(posted.stepId);
-  return { jobId: posted.jobId, stepId: posted.stepId, token: claimed.step.fencingToken };
+  expect(claimed.step.step_id).toBe(posted.step_id);
+  return { jobId: posted.job_id, stepId: posted.step_id, token: claimed.step.fencing_token };
 }
 
 describe("catalytic cassette", () => {
@@ -44,30 +44,30 @@ describe("catalytic cassette", () => {
     expect(first.stdout).toMatch(/^posted: message msg_[0-9a-f]{32}, job job_[0-9a-f]{32}, step step_[0-9a-f]{16}\n$/);
     const again = json(cli(dir, "cassette", "post", "--json", "message.json", "--run-id", "r1", "--source", "USER", "--idempotency-key", "m1"));
     expect(again).toMatchObject({ ok: true, created: false });
-    expect(first.stdout).toContain(again.messageId);
+    expect(first.stdout).toContain(again.message_id);
 
     const claim = cli(dir, "cassette", "claim", "--run-id", "r1", "--worker", "w1");
     expect(claim.code).toBe(0);
-    expect(claim.stdout).toMatch(new RegExp(`^claimed ${again.stepId} \\(job ${again.jobId}, op MESSAGE\\) token 1, lease until \\S+Z\\n$`));
+    expect(claim.stdout).toMatch(new RegExp(`^claimed ${again.step_id} \\(job ${again.job_id}, op MESSAGE\\) token 1, lease until \\S+Z\\n$`));
 
     const complete = json(
-      cli(dir, "cassette", "complete", "--run-id", "r1", "--step", again.stepId, "--worker", "w1", "--token", "1", "--receipt", "receipt.json", "--outcome", "SUCCESS", "--json"),
+      cli(dir, "cassette", "complete", "--run-id", "r1", "--step", again.step_id, "--worker", "w1", "--token", "1", "--receipt", "receipt.json", "--outcome", "SUCCESS", "--json"),
     );
-    expect(complete).toMatchObject({ ok: true, stepId: again.stepId, receiptId: expect.stringMatching(/^rcpt_/), receiptHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(complete).toMatchObject({ ok: true, step_id: again.step_id, receipt_id: expect.stringMatching(/^rcpt_/), receipt_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
     const status = json(cli(dir, "cassette", "status", "--run-id", "r1", "--json"));
     expect(status.jobs).toEqual([
-      expect.objectContaining({ jobId: again.jobId, committed: 1, pending: 0, receipts: 1, done: true, workersSeen: ["w1"], outcomes: { SUCCESS: 1, FAILURE: 0, ABORTED: 0 } }),
+      expect.objectContaining({ job_id: again.job_id, committed: 1, pending: 0, receipts: 1, done: true, workers_seen: ["w1"], outcomes: { SUCCESS: 1, FAILURE: 0, ABORTED: 0 } }),
     ]);
-    expect(cli(dir, "cassette", "status", "--run-id", "r1", "--job-id", again.jobId).stdout).toContain(`job ${again.jobId} (summarise): done`);
+    expect(cli(dir, "cassette", "status", "--run-id", "r1", "--job-id", again.job_id).stdout).toContain(`job ${again.job_id} (summarise): done`);
 
-    const receipts = cli(dir, "cassette", "receipts", "--job-id", again.jobId);
-    expect(receipts.stdout).toContain(`${complete.receiptId}  ${again.stepId}  SUCCESS  w1#1  ${complete.receiptHash.slice(0, 16)}`);
-    const shown = json(cli(dir, "cassette", "show", "--receipt", complete.receiptId, "--json"));
-    expect(shown.receipt).toMatchObject({ receiptId: complete.receiptId, receipt: { outputs: { ok: true } }, prevReceiptHash: null, receiptHash: complete.receiptHash });
+    const receipts = cli(dir, "cassette", "receipts", "--job-id", again.job_id);
+    expect(receipts.stdout).toContain(`${complete.receipt_id}  ${again.step_id}  SUCCESS  w1#1  ${complete.receipt_hash.slice(0, 16)}`);
+    const shown = json(cli(dir, "cassette", "show", "--receipt", complete.receipt_id, "--json"));
+    expect(shown.receipt).toMatchObject({ receipt_id: complete.receipt_id, receipt: { outputs: { ok: true } }, prev_receipt_hash: null, receipt_hash: complete.receipt_hash });
 
-    expect(json(cli(dir, "cassette", "jobs", "--run-id", "r1", "--json")).jobs).toEqual([expect.objectContaining({ jobId: again.jobId, requestId: "m1" })]);
-    expect(json(cli(dir, "cassette", "runs", "--json")).runs).toEqual([expect.objectContaining({ runId: "r1", receipts: 1, committed: 1 })]);
+    expect(json(cli(dir, "cassette", "jobs", "--run-id", "r1", "--json")).jobs).toEqual([expect.objectContaining({ job_id: again.job_id, request_id: "m1" })]);
+    expect(json(cli(dir, "cassette", "runs", "--json")).runs).toEqual([expect.objectContaining({ run_id: "r1", receipts: 1, committed: 1 })]);
 
     const verify = cli(dir, "cassette", "verify", "--run-id", "r1");
     expect(verify.code).toBe(0);
@@ -78,21 +78,21 @@ describe("catalytic cassette", () => {
   test("requeue returns an expired lease; the old token is then stale", async () => {
     const dir = workspace();
     const { stepId } = postAndClaim(dir);
-    expect(json(cli(dir, "cassette", "requeue", "--json")).stepIds).toEqual([]);
+    expect(json(cli(dir, "cassette", "requeue", "--json")).step_ids).toEqual([]);
     // A 1-second lease for a second step, then wait it out.
     cli(dir, "cassette", "post", "--json", "message.json", "--run-id", "r1", "--source", "SYSTEM");
     const short = json(cli(dir, "cassette", "claim", "--run-id", "r1", "--worker", "w2", "--ttl", "1", "--json")).step;
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const failed = cli(dir, "cassette", "verify");
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toBe(`FAIL: 1 issue(s)\n  [leases] step ${short.stepId} has an expired lease held by w2 (run 'catalytic cassette requeue')\n`);
+    expect(failed.stdout).toBe(`FAIL: 1 issue(s)\n  [leases] step ${short.step_id} has an expired lease held by w2 (run 'catalytic cassette requeue')\n`);
     const requeued = cli(dir, "cassette", "requeue", "--run-id", "r1");
-    expect(requeued.stdout).toBe(`requeued 1 step(s)\n  ${short.stepId}\n`);
-    const late = cli(dir, "cassette", "complete", "--run-id", "r1", "--step", short.stepId, "--worker", "w2", "--token", "1", "--receipt", "receipt.json", "--outcome", "SUCCESS");
+    expect(requeued.stdout).toBe(`requeued 1 step(s)\n  ${short.step_id}\n`);
+    const late = cli(dir, "cassette", "complete", "--run-id", "r1", "--step", short.step_id, "--worker", "w2", "--token", "1", "--receipt", "receipt.json", "--outcome", "SUCCESS");
     expect(late.code).toBe(1);
     expect(late.stderr).toMatch(/^error CAT_STALE_TOKEN: fencing token 1 is stale/);
     expect(cli(dir, "cassette", "verify").code).toBe(0);
-    expect(stepId).not.toBe(short.stepId);
+    expect(stepId).not.toBe(short.step_id);
   });
 
   describe("bad input: typed error, exit 1, nothing written", () => {
@@ -154,7 +154,7 @@ describe("catalytic cassette", () => {
       cli(dir, "cassette", "post", "--json", "message.json", "--run-id", "r1", "--source", "USER");
       const step = json(cli(dir, "cassette", "claim", "--run-id", "r1", "--worker", "w1", "--ttl", "1", "--json")).step;
       await new Promise((resolve) => setTimeout(resolve, 1200));
-      const run = cli(dir, "cassette", "complete", "--run-id", "r1", "--step", step.stepId, "--worker", "w1", "--token", "1", "--receipt", "receipt.json", "--outcome", "SUCCESS");
+      const run = cli(dir, "cassette", "complete", "--run-id", "r1", "--step", step.step_id, "--worker", "w1", "--token", "1", "--receipt", "receipt.json", "--outcome", "SUCCESS");
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/^error CAT_LEASE_EXPIRED: the lease of w1 on step \S+ expired at /);
     });

@@ -61,7 +61,7 @@ setTimeout(() => { db.exec("ROLLBACK"); db.close(); }, 1000);`;
       const root = workspace(20);
       const outcomes = await Promise.all([0, 1, 2].map(() => start(["--root", root, "build", "--json"])));
       for (const o of outcomes) if (o.code !== 0) failures.push(`round ${round}: exit ${o.code} ${o.stderr}${o.stdout}`);
-      const hashes = new Set(outcomes.filter((o) => o.code === 0).map((o) => JSON.parse(o.stdout).indexHash as string));
+      const hashes = new Set(outcomes.filter((o) => o.code === 0).map((o) => JSON.parse(o.stdout).index_hash as string));
       expect(hashes.size).toBeLessThanOrEqual(1);
     }
     expect(failures).toEqual([]);
@@ -77,7 +77,7 @@ setTimeout(() => { db.exec("ROLLBACK"); db.close(); }, 1000);`;
       const registry = JSON.parse(readFileSync(path.join(root, "catalytic.symbols.json"), "utf8"));
       expect(Object.keys(registry.symbols)).toEqual(ids);
       const listed = JSON.parse(runCatalytic(["--root", root, "symbols", "list", "--json"]).stdout);
-      expect(listed.symbols.map((s: { symbolId: string }) => s.symbolId)).toEqual(ids);
+      expect(listed.symbols.map((s: { symbol_id: string }) => s.symbol_id)).toEqual(ids);
       expect(runCatalytic(["--root", root, "symbols", "verify"]).code).toBe(0);
     }
   });

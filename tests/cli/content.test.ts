@@ -26,15 +26,15 @@ describe("a file that starts with a UTF-8 byte order mark", () => {
     const bom = json(runCatalytic(["--root", root, "extract", "docs/bom.md", "--json"], { cwd: root }));
     const plain = json(runCatalytic(["--root", root, "extract", "docs/plain.md", "--json"], { cwd: root }));
     const shape = (extracted: { sections: Array<{ headingPath: string[]; lineStart: number; lineEnd: number }> }) =>
-      extracted.sections.map((s) => [s.headingPath.join(" > "), s.lineStart, s.lineEnd]);
+      extracted.sections.map((s) => [s.heading_path.join(" > "), s.line_start, s.line_end]);
     expect(shape(bom)).toEqual([["", 0, 12], ["Title", 5, 12], ["Title > Setup", 9, 12]]);
     expect(shape(bom)).toEqual(shape(plain));
-    expect(bom.frontMatter).toMatchObject({ endLine: 5, problems: [] });
-    expect(bom.frontMatter.symbols.map((s: { symbolId: string }) => s.symbolId)).toEqual(["@DOC/bom", "@DOC/bom-setup"]);
+    expect(bom.front_matter).toMatchObject({ end_line: 5, problems: [] });
+    expect(bom.front_matter.symbols.map((s: { symbol_id: string }) => s.symbol_id)).toEqual(["@DOC/bom", "@DOC/bom-setup"]);
     // The file section is the file's own bytes, BOM included; the heading sections are the same text as without it.
     const fileText = readFileSync(path.join(root, "docs", "bom.md"), "utf8");
-    expect(bom.sections[0].contentHash).toBe(createHash("sha256").update(fileText).digest("hex"));
-    expect(bom.sections[1].contentHash).toBe(plain.sections[1].contentHash);
+    expect(bom.sections[0].content_hash).toBe(createHash("sha256").update(fileText).digest("hex"));
+    expect(bom.sections[1].content_hash).toBe(plain.sections[1].content_hash);
 
     expect(runCatalytic(["--root", root, "build"]).code).toBe(0);
     expect(runCatalytic(["--root", root, "symbols", "verify"]).code).toBe(0);

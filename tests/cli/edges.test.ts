@@ -68,7 +68,7 @@ describe("resolve prints the payload's exact bytes", () => {
     const raw = spawnSync(process.execPath, [CLI, "--root", root, "resolve", "@CANON/guide", "--run-id", "bytes"]);
     expect(raw.status).toBe(0);
     expect(raw.stdout.toString("utf8")).toBe(reported.payload);
-    expect(sha256(raw.stdout)).toBe(reported.payloadHash);
+    expect(sha256(raw.stdout)).toBe(reported.payload_hash);
   });
 });
 
@@ -91,7 +91,7 @@ describe("--root and paths typed on the command line", () => {
     );
     const result = runCatalytic(["--root", root, "plan", "--request-file", "req.json", "--dry-run", "--json"], { cwd: elsewhere });
     expect(result.stderr).toBe("");
-    expect(json(result)).toMatchObject({ ok: true, dryRun: true, plan: { run_id: "run-cwd" } });
+    expect(json(result)).toMatchObject({ ok: true, dry_run: true, plan: { run_id: "run-cwd" } });
   });
 });
 

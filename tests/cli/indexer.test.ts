@@ -44,14 +44,14 @@ describe("catalytic build / verify / extract / get / export", () => {
     expect(human.stdout).toMatch(/^indexed 4 files: 15 sections, 6 symbols \(added 4, changed 0, removed 0, unchanged 0\) in [\d.]+ ms\nindex hash [0-9a-f]{64}\n$/);
     const report = json(cli(root, "build", "--json"));
     expect(report).toMatchObject({ ok: true, files: 4, sections: 15, symbols: 6, added: 0, unchanged: 4, problems: 0 });
-    expect(human.stdout).toContain(report.indexHash);
-    expect(Object.keys(report.timings)).toContain("totalMs");
+    expect(human.stdout).toContain(report.index_hash);
+    expect(Object.keys(report.timings)).toContain("total_ms");
     const other = copy(DEMO);
-    expect(json(cli(other, "build", "--json")).indexHash).toBe(report.indexHash);
+    expect(json(cli(other, "build", "--json")).index_hash).toBe(report.index_hash);
     const verify = cli(root, "verify");
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain("OK: the index is deterministic");
-    expect(json(cli(root, "verify", "--json"))).toMatchObject({ ok: true, firstHash: report.indexHash, freshHash: report.indexHash, differences: [] });
+    expect(json(cli(root, "verify", "--json"))).toMatchObject({ ok: true, first_hash: report.index_hash, fresh_hash: report.index_hash, differences: [] });
   });
 
   test("extract lists one file's sections without touching the database", () => {
@@ -76,7 +76,7 @@ describe("catalytic build / verify / extract / get / export", () => {
   test("get prints a section's content (metadata on stderr) and fails closed on unknown ids", () => {
     const root = copy(DEMO);
     cli(root, "build");
-    const sectionId = json(cli(root, "extract", "--json", path.join(root, "canon", "glossary.md"))).sections[2].sectionId as string;
+    const sectionId = json(cli(root, "extract", "--json", path.join(root, "canon", "glossary.md"))).sections[2].section_id as string;
     const run = cli(root, "get", sectionId);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(readFileSync(path.join(root, "canon", "glossary.md"), "utf8").split("\n").slice(2, 7).join("\n") + "\n");
@@ -103,10 +103,10 @@ describe("catalytic build / verify / extract / get / export", () => {
     expect(Object.keys(JSON.parse(sections[0]!))).toEqual(["content_hash", "file_path", "heading_path", "line_end", "line_start", "section_id"]);
     // "# Getting started" spans its whole file: same lines, same text, same id as the file section. Listed once.
     const [file, heading] = json(cli(a, "extract", "--json", path.join(a, "guides", "getting-started.md"))).sections;
-    expect(heading.sectionId).toBe(file.sectionId);
+    expect(heading.section_id).toBe(file.section_id);
     expect(new Set(sections.map((line) => JSON.parse(line).section_id)).size).toBe(sections.length);
-    expect(sections.filter((line) => line.includes(file.sectionId)).map((line) => JSON.parse(line).heading_path)).toEqual([[]]);
-    expect(cli(a, "get", file.sectionId).stderr).toContain("guides/getting-started.md:0-20  (whole file)");
+    expect(sections.filter((line) => line.includes(file.section_id)).map((line) => JSON.parse(line).heading_path)).toEqual([[]]);
+    expect(cli(a, "get", file.section_id).stderr).toContain("guides/getting-started.md:0-20  (whole file)");
     failure(cli(a, "export"), "CAT_MISSING_ARGUMENT", 2);
   });
 
@@ -114,20 +114,20 @@ describe("catalytic build / verify / extract / get / export", () => {
     const root = copy(DEMO);
     const file = path.join(root, "canon", "glossary.md");
     utimesSync(file, 1_700_000_000, 1_700_000_000);
-    const before = json(cli(root, "extract", "--json", file)).sections as Array<{ sectionId: string; lineStart: number; lineEnd: number }>;
+    const before = json(cli(root, "extract", "--json", file)).sections as Array<{ section_id: string; line_start: number; line_end: number }>;
     expect(cli(root, "build").code).toBe(0);
     // Same size and mtime, different bytes: builds only stat the file (never read it), so the index keeps the old text.
     writeFileSync(file, readFileSync(file, "utf8").replace("Slice", "Slate"));
     utimesSync(file, 1_700_000_000, 1_700_000_000);
     expect(json(cli(root, "build", "--json"))).toMatchObject({ changed: 0, unchanged: 4 });
-    const after = json(cli(root, "extract", "--json", file)).sections as Array<{ sectionId: string; lineStart: number; lineEnd: number }>;
+    const after = json(cli(root, "extract", "--json", file)).sections as Array<{ section_id: string; line_start: number; line_end: number }>;
     const run = cli(root, "verify");
     expect(run.code).toBe(1);
-    const onlyIndex = before.filter((s) => !after.some((a) => a.sectionId === s.sectionId));
-    const onlyFresh = after.filter((s) => !before.some((b) => b.sectionId === s.sectionId));
+    const onlyIndex = before.filter((s) => !after.some((a) => a.section_id === s.section_id));
+    const onlyFresh = after.filter((s) => !before.some((b) => b.section_id === s.section_id));
     expect(onlyIndex.length).toBeGreaterThan(0);
-    for (const s of onlyIndex) expect(run.stdout).toContain(`only in index: ${s.sectionId} canon/glossary.md:${s.lineStart}-${s.lineEnd}`);
-    for (const s of onlyFresh) expect(run.stdout).toContain(`only in fresh: ${s.sectionId} canon/glossary.md:${s.lineStart}-${s.lineEnd}`);
+    for (const s of onlyIndex) expect(run.stdout).toContain(`only in index: ${s.section_id} canon/glossary.md:${s.line_start}-${s.line_end}`);
+    for (const s of onlyFresh) expect(run.stdout).toContain(`only in fresh: ${s.section_id} canon/glossary.md:${s.line_start}-${s.line_end}`);
     expect(run.stderr).toContain("error CAT_VERIFY_FAILED:");
     const report = json(cli(root, "verify", "--json"));
     expect(report).toMatchObject({ ok: false });
@@ -172,10 +172,10 @@ describe("catalytic resolve", () => {
     expect(cli(root, "resolve", "@CANON/scope", "--slice", "lines[0:3]", "--run-id", "r1").stderr).toContain("[CACHE HIT]");
     expect(cli(root, "resolve", "@CANON/scope:lines[0:3]", "--run-id", "r2").stderr).toContain("[CACHE MISS]");
     const viaJson = json(cli(root, "resolve", "@CANON/glossary#slice", "--json"));
-    expect(viaJson).toMatchObject({ ok: true, symbolId: "@CANON/glossary", reference: "@CANON/glossary#slice", slice: "head(600)", sliceSource: "config_default", cacheHit: false, runId: "default" });
+    expect(viaJson).toMatchObject({ ok: true, symbol_id: "@CANON/glossary", reference: "@CANON/glossary#slice", slice: "head(600)", slice_source: "config_default", cache_hit: false, run_id: "default" });
     expect(viaJson.payload.startsWith("## Slice\n")).toBe(true);
     expect(viaJson.bytes).toBe(Buffer.byteLength(viaJson.payload));
-    expect(existsSync(path.join(root, ".catalytic", "cas", viaJson.payloadHash.slice(0, 2), viaJson.payloadHash.slice(2, 4), viaJson.payloadHash))).toBe(true);
+    expect(existsSync(path.join(root, ".catalytic", "cas", viaJson.payload_hash.slice(0, 2), viaJson.payload_hash.slice(2, 4), viaJson.payload_hash))).toBe(true);
   });
 
   test("a content change misses the cache; an edit without a rebuild is reported as stale", () => {
@@ -231,8 +231,8 @@ describe("catalytic symbols", () => {
     );
     expect(cli(root, "resolve", "@CANON/terms").stdout).toBe("## Symbol\n\n");
     const got = json(cli(root, "symbols", "get", "@CANON/terms", "--json"));
-    expect(got.symbol).toMatchObject({ symbolId: "@CANON/terms", targetType: "HEADING", defaultSlice: "lines[0:2]", stale: false });
-    expect(got.section).toMatchObject({ filePath: "canon/glossary.md", headingPath: ["Glossary", "Symbol"] });
+    expect(got.symbol).toMatchObject({ symbol_id: "@CANON/terms", target_type: "HEADING", default_slice: "lines[0:2]", stale: false });
+    expect(got.section).toMatchObject({ file_path: "canon/glossary.md", heading_path: ["Glossary", "Symbol"] });
     expect(cli(root, "symbols", "list", "--prefix", "@CANON/").stdout.split("\n").filter(Boolean).map((l) => l.split(" ")[0])).toEqual([
       "@CANON/AGREEMENT",
       "@CANON/budgets",
@@ -255,7 +255,7 @@ describe("catalytic symbols", () => {
     const root = copy(DEMO);
     cli(root, "build");
     expect(cli(root, "symbols", "verify").code).toBe(0);
-    const budgets = json(cli(root, "symbols", "get", "@CANON/budgets", "--json")).symbol.sectionId as string;
+    const budgets = json(cli(root, "symbols", "get", "@CANON/budgets", "--json")).symbol.section_id as string;
     expect(cli(root, "symbols", "add", "@PIN/budgets", "--section", budgets).code).toBe(0);
     const file = path.join(root, "canon", "AGREEMENT.md");
     writeFileSync(file, readFileSync(file, "utf8").replace("fails closed", "fails closed, always"));
@@ -349,7 +349,7 @@ describe("both corpora through the CLI", () => {
     writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ sources: [{ path: ".", namespace }] }));
     const report = json(cli(root, "build", "--json"));
     expect(report).toMatchObject({ ok: true, files, added: files });
-    expect(json(cli(root, "build", "--json"))).toMatchObject({ unchanged: files, indexHash: report.indexHash });
+    expect(json(cli(root, "build", "--json"))).toMatchObject({ unchanged: files, index_hash: report.index_hash });
     expect(cli(root, "verify").code).toBe(0);
     const resolved = cli(root, "resolve", reference, "--slice", "lines[0:1]");
     expect(resolved.code).toBe(0);
@@ -376,12 +376,12 @@ describe("concurrent processes on one workspace", () => {
     const root = copy(DEMO);
     const builds = await Promise.all([1, 2, 3, 4].map(() => start(root, "build", "--json")));
     for (const b of builds) expect(b.code, b.stderr).toBe(0);
-    const hashes = new Set(builds.map((b) => JSON.parse(b.stdout).indexHash as string));
+    const hashes = new Set(builds.map((b) => JSON.parse(b.stdout).index_hash as string));
     expect(hashes.size).toBe(1);
     const resolves = await Promise.all([1, 2, 3, 4].map(() => start(root, "resolve", "@CANON/scope", "--run-id", "shared", "--json")));
     for (const r of resolves) expect(r.code, r.stderr).toBe(0);
-    expect(new Set(resolves.map((r) => JSON.parse(r.stdout).payloadHash as string)).size).toBe(1);
-    expect(json(cli(root, "resolve", "@CANON/scope", "--run-id", "shared", "--json")).cacheHit).toBe(true);
+    expect(new Set(resolves.map((r) => JSON.parse(r.stdout).payload_hash as string)).size).toBe(1);
+    expect(json(cli(root, "resolve", "@CANON/scope", "--run-id", "shared", "--json")).cache_hit).toBe(true);
   });
 });
 

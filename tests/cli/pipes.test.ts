@@ -22,9 +22,9 @@ beforeAll(() => {
   );
   expect(runCatalytic(["--root", root, "build"]).code).toBe(0);
   const extracted = JSON.parse(runCatalytic(["--root", root, "extract", path.join(root, "docs/big.md"), "--json"]).stdout);
-  sectionId = extracted.sections[0].sectionId;
+  sectionId = extracted.sections[0].section_id;
   const planned = JSON.parse(runCatalytic(["--root", root, "plan", "--request-file", path.join(root, "request.json"), "--json"]).stdout);
-  expect(runCatalytic(["--root", root, "execute", "--run-id", "run-pipe", "--job-id", planned.posted.jobId]).code).toBe(0);
+  expect(runCatalytic(["--root", root, "execute", "--run-id", "run-pipe", "--job-id", planned.posted.job_id]).code).toBe(0);
   expect(existsSync(path.join(root, "out/note.md"))).toBe(true);
 });
 

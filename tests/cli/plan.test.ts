@@ -35,10 +35,10 @@ describe("catalytic plan", () => {
 
     const posted = JSON.parse(runCatalytic(["--root", root, "plan", "--request-file", request, "--json"]).stdout);
     expect(posted.plan).toEqual(plan);
-    expect(posted.posted).toMatchObject({ created: true, stepIds: plan.steps.map((s: { step_id: string }) => s.step_id) });
+    expect(posted.posted).toMatchObject({ created: true, step_ids: plan.steps.map((s: { step_id: string }) => s.step_id) });
     const again = runCatalytic(["--root", root, "plan", "--request-file", request]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`already posted: job ${posted.posted.jobId}`);
+    expect(again.stdout).toContain(`already posted: job ${posted.posted.job_id}`);
 
     const verify = runCatalytic(["--root", root, "plan", "verify", "--run-id", "r", "--request-id", "q"]);
     expect(verify.code).toBe(0);
@@ -47,7 +47,7 @@ describe("catalytic plan", () => {
     writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ tests: { unit: { command: "node", timeout_seconds: 9 } } }));
     const changed = runCatalytic(["--root", root, "plan", "verify", "--run-id", "r", "--request-id", "q", "--json"]);
     expect(changed.code).toBe(1);
-    expect(JSON.parse(changed.stdout)).toMatchObject({ ok: false, storedPlanHash: plan.plan_hash, differences: [{ ordinal: 3, fields: ["constraints", "refs", "step_id"] }] });
+    expect(JSON.parse(changed.stdout)).toMatchObject({ ok: false, stored_plan_hash: plan.plan_hash, differences: [{ ordinal: 3, fields: ["constraints", "refs", "step_id"] }] });
   });
 
   it("a different request under the same (run_id, request_id) is CAT_PLAN_MISMATCH", () => {

@@ -64,7 +64,7 @@ describe("limits", () => {
   it("execute --workers and ants spawn -n above 64, --ttl above the longest lease, are usage errors; nothing starts", () => {
     const root = workspace();
     const posted = plan(root, { run_id: "r", request_id: "q", inputs: { files: ["README.md"] } }, ["--json"]);
-    const jobId = JSON.parse(posted.stdout).posted.jobId as string;
+    const jobId = JSON.parse(posted.stdout).posted.job_id as string;
     for (const args of [["execute", "--run-id", "r", "--job-id", jobId, "--workers", "100000"], ["ants", "spawn", "--run-id", "r", "--job-id", jobId, "-n", "65"]]) {
       const started = Date.now();
       const result = runCatalytic(["--root", root, ...args, "--json"]);
@@ -114,10 +114,10 @@ describe("restore never overwrites what the run did not write", () => {
   it("a user edit between two jobs of one run: CAT_RESTORE_CONFLICT naming the file, exit 1, nothing changed; --force restores", () => {
     const root = workspace();
     const one = JSON.parse(plan(root, { run_id: "run", request_id: "one", ops: [{ op: "WRITE_FILE", file_path: "notes.md", content: "job one\n" }] }, ["--json"]).stdout);
-    expect(runCatalytic(["--root", root, "execute", "--run-id", "run", "--job-id", one.posted.jobId]).code).toBe(0);
+    expect(runCatalytic(["--root", root, "execute", "--run-id", "run", "--job-id", one.posted.job_id]).code).toBe(0);
     writeFileSync(path.join(root, "notes.md"), "the user's own work\n");
     const two = JSON.parse(plan(root, { run_id: "run", request_id: "two", ops: [{ op: "WRITE_FILE", file_path: "notes.md", content: "job two\n" }] }, ["--json"]).stdout);
-    expect(runCatalytic(["--root", root, "execute", "--run-id", "run", "--job-id", two.posted.jobId]).code).toBe(0);
+    expect(runCatalytic(["--root", root, "execute", "--run-id", "run", "--job-id", two.posted.job_id]).code).toBe(0);
 
     const refused = runCatalytic(["--root", root, "restore", "--run-id", "run"]);
     expect(refused.code).toBe(1);

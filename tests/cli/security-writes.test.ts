@@ -47,7 +47,7 @@ function post(root: string, request: Record<string, unknown>): { code: number; s
   writeFileSync(file, JSON.stringify({ intent: "security", ...request }));
   const result = runCatalytic(["--root", root, "plan", "--request-file", file, "--json"]);
   rmSync(file);
-  return { ...result, ...(result.code === 0 ? { jobId: JSON.parse(result.stdout).posted.jobId as string } : {}) };
+  return { ...result, ...(result.code === 0 ? { jobId: JSON.parse(result.stdout).posted.job_id as string } : {}) };
 }
 
 /** Alive and not a zombie (a container's init may not reap orphans). */

@@ -134,6 +134,6 @@ describe("dispatcher: a command that takes `--json <value>`", () => {
     expect(posted).toMatchObject({ ok: true, created: true });
     const equals = runCatalytic(["--root", root, "cassette", "post", "--json=m.json", "--run-id", "r", "--source", "USER", "--idempotency-key", "k"], { cwd: root });
     expect(equals.code, equals.stderr).toBe(0);
-    expect(JSON.parse(equals.stdout)).toMatchObject({ ok: true, created: false, messageId: posted.messageId });
+    expect(JSON.parse(equals.stdout)).toMatchObject({ ok: true, created: false, message_id: posted.message_id });
   });
 });

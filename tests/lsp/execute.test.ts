@@ -54,6 +54,21 @@ describe("executing a job with ants", () => {
     expect(progress.done).toBe(true);
     expect(progress.counts.success).toBe(3);
     expect(progress.workers.reduce((sum, w) => sum + w.committed, 0)).toBe(3);
+    // The run panel's economy: tokens the two symbol reads put into context against the whole file they came from.
+    const economy = progress as unknown as { tokensExpanded: number; savings: { baselineTokens: number; ratio: number } };
+    expect(economy.tokensExpanded).toBeGreaterThan(0);
+    expect(economy.savings.baselineTokens).toBeGreaterThan(economy.tokensExpanded);
+    expect(economy.savings.ratio).toBeCloseTo(economy.tokensExpanded / economy.savings.baselineTokens, 10);
+    // Show Report: the report object and its page, built by the server for the webview's nonce and CSP source.
+    const page = await client.request<{ report: { runs: Array<{ run_id: string; totals: { steps: number } }> }; html: string }>("catalytic/report", {
+      runId: "run-lsp-exec",
+      nonce: "bHNwLXJlcG9ydA==",
+      cspSource: "vscode-webview://test",
+    });
+    expect(page.report.runs.map((run) => [run.run_id, run.totals.steps])).toEqual([["run-lsp-exec", 3]]);
+    expect(page.html).toContain(`<script nonce="bHNwLXJlcG9ydA==">`);
+    expect(page.html).toContain("img-src vscode-webview://test data:");
+    await expect(client.request("catalytic/report", { runId: "run-none", nonce: "n", cspSource: "c" })).rejects.toMatchObject({ data: { code: "CAT_RUN_NOT_FOUND" } });
     await client.waitFor(() => client.notifications.some((n) => n.method === "catalytic/jobsChanged" && (n.params as { jobIds: string[] }).jobIds.includes(jobId)), "jobsChanged after execution");
     expect((await client.request<{ ok: boolean }>("catalytic/verifyCassette", { runId: "run-lsp-exec" })).ok).toBe(true);
   });

@@ -341,6 +341,46 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     await session.screenshot("11c-run-panel-from-menu");
   });
 
+  it("the run panel shows tokens expanded and the savings; Show Report draws the run's charts in a webview", async () => {
+    const page = session.page;
+    const cli = session.installedExtensionFile("dist/catalytic.cjs");
+    const catalytic = (...args: string[]) => {
+      const result = spawnSync(process.execPath, [cli, "--root", workspace, "--json", ...args], { encoding: "utf8", timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { posted?: { jobId: string } };
+    };
+    const request = { run_id: "run_report", request_id: "req_report", intent: "Report on the scope", inputs: { symbols: ["@SPEC/scope"], files: ["docs/guide.md"] } };
+    const requestFile = path.join(workspace, "requests", "report.json");
+    writeFileSync(requestFile, JSON.stringify(request));
+    catalytic("build");
+    const jobId = catalytic("plan", "--request-file", requestFile).posted!.jobId;
+    catalytic("execute", "--run-id", request.run_id, "--job-id", jobId, "--workers", "1");
+
+    await runCommand(page, "Catalytic: Show Run Panel");
+    await pickQuickItem(page, request.intent);
+    const panel = await webviewFrame(page, `#run-panel[data-job="${jobId}"][data-done="true"]`, 60_000);
+    expect(Number((await panel.locator("#tokens-expanded").innerText()).replace(/,/g, ""))).toBeGreaterThan(0);
+    expect(await panel.locator("#savings").innerText()).toMatch(/^\d+\.\d%$/);
+
+    await runCommand(page, "Catalytic: Show Report");
+    await pickQuickItem(page, request.run_id);
+    const report = await webviewFrame(page, "body[data-charts=drawn]", 60_000);
+    // Two steps: a baseline and an expanded bar each, drawn with a height; the timeline has both lines.
+    const bars = await report.$$eval("#chart-bars svg .ct-series line.ct-bar", (lines) => lines.map((line) => line.getBoundingClientRect().height));
+    expect(bars).toHaveLength(4);
+    expect(bars.filter((height) => height > 0).length).toBeGreaterThanOrEqual(3);
+    expect(await report.$$eval("#chart-timeline svg path.ct-line", (paths) => paths.length)).toBe(2);
+    expect(await report.locator("#figure-ratio").innerText()).toMatch(/%$/);
+    const page_ = await report.evaluate(() => ({
+      csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content") ?? "",
+      remote: [...document.querySelectorAll("[src],[href]")].map((element) => element.getAttribute("src") ?? element.getAttribute("href") ?? ""),
+    }));
+    expect(page_.csp).toContain("default-src 'none'");
+    expect(page_.csp).toMatch(/script-src 'nonce-[^']+'/);
+    expect(page_.remote).toEqual([]);
+    await session.screenshot("11d-report");
+  });
+
   it("Verify Cassette reports every check passed", async () => {
     const page = session.page;
     await runCommand(page, "Notifications: Clear All Notifications");
@@ -369,7 +409,8 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     const page = session.page;
     const cli = session.installedExtensionFile("dist/catalytic.cjs");
     const catalytic = (...args: string[]) => {
-      const result = spawnSync(process.execPath, [cli, "--root", workspace, "--json", ...args], { encoding: "utf8", timeout: 60_000 });
+      // Command-line paths are relative to the current folder (docs/cli.md), as a user in the workspace types them.
+      const result = spawnSync(process.execPath, [cli, "--root", workspace, "--json", ...args], { cwd: workspace, encoding: "utf8", timeout: 60_000 });
       expect(result.status, result.stderr).toBe(0);
       return JSON.parse(result.stdout) as Record<string, unknown>;
     };

@@ -13,6 +13,7 @@ import {
   toCatalyticError,
 } from "@catalytic/core";
 import type { Command, CommandContext, ParsedArgs } from "./command.js";
+import { snakeCaseKeys } from "./json-names.js";
 import { createProgress } from "./progress.js";
 
 declare const CATALYTIC_VERSION: string;
@@ -248,7 +249,7 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
         if (!json) return;
         if (emitted) throw new Error(`command '${command.name}' emitted JSON twice`);
         emitted = true;
-        writeLine(io.stdout, JSON.stringify(value));
+        writeLine(io.stdout, JSON.stringify(snakeCaseKeys(value)));
       },
       progress: (label, total) => createProgress(io.stderr, io.interactive && !json, label, total),
     };
@@ -256,7 +257,7 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
     return code;
   } catch (raw) {
     const error = toCatalyticError(raw);
-    if (json) writeLine(io.stdout, JSON.stringify({ ok: false, error: error.toJSON() }));
+    if (json) writeLine(io.stdout, JSON.stringify(snakeCaseKeys({ ok: false, error: error.toJSON() })));
     // Messages quote ids, paths and names from plans: escaped, one line, whatever they contain.
     else writeLine(io.stderr, escapeText(formatErrorLine(error)));
     if (process.env.CATALYTIC_DEBUG && raw instanceof Error && raw.stack) writeLine(io.stderr, raw.stack);

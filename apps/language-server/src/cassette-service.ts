@@ -1,8 +1,8 @@
 // One cassette connection for the server, opened only once the ledger exists (reading never creates
 // it); posting a plan creates it. A failure to open is a warning, and the next call tries again.
+import type { Logger } from "@catalytic/core";
 import { existsSync } from "node:fs";
 import { Cassette, cassettePath } from "@catalytic/cassette";
-import type { Logger } from "./host.js";
 
 export class CassetteService {
   private cassette: Cassette | undefined;

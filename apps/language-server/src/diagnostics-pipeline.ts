@@ -1,9 +1,10 @@
 // The diagnostics pipeline: the scheduler (when to check) wired to the host (what to check against)
 // and the problems tracker (workspace problems grouped by file).
+import type { Logger } from "@catalytic/core";
 import type { Diagnostic } from "vscode-languageserver";
 import { DiagnosticsScheduler } from "./diagnostics-scheduler.js";
 import { diagnosticsFor } from "./features/diagnostics.js";
-import type { Logger } from "./host.js";
+
 import { ProblemsTracker } from "./problems-tracker.js";
 import type { WorkspaceHost } from "./workspace-host.js";
 

@@ -1,8 +1,8 @@
 // Fallback file watching with fs.watch (recursive) when the client cannot watch files for us.
 // Events are coalesced for a short while, then reported as workspace-relative POSIX paths.
+import type { Logger } from "@catalytic/core";
 import { existsSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
-import type { Logger } from "./host.js";
 
 export interface FileEvent {
   file: string;

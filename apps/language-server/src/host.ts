@@ -1,16 +1,11 @@
 // The interfaces every feature takes: the indexer's in-memory WorkspaceModel, the documents (open
 // buffers over disk) and a logger. Features are pure functions over these, so unit tests run them in
 // memory against the real model.
-import type { ReferenceMatch, TokenCounter } from "@catalytic/core";
+import type { Logger, ReferenceMatch, TokenCounter } from "@catalytic/core";
 import type { WorkspaceModel } from "@catalytic/indexer";
-import type { Diagnostic } from "vscode-languageserver";
+import type { Connection, Diagnostic, ServerCapabilities, TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-
-export interface Logger {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
+import type { Guarded } from "./guard.js";
 
 export interface DocumentsView {
   /** Workspace-relative POSIX path of a URI, undefined when outside the workspace. */
@@ -36,6 +31,20 @@ export interface FeatureContext {
   /** The token counter once loaded (hover awaits it), for token counts in hovers. */
   tokens?: TokenCounter;
 }
+
+/** The edit that re-pins a stale SECTION symbol to the section now at its place (the host computes it). */
+export type RepinEdit = (symbolId: string) => { uri: string; edits: TextEdit[] } | undefined;
+
+/** What a feature's `register` is given: the current workspace's context and the one error wrapper. */
+export interface FeatureServices {
+  /** The feature context of the served workspace (valid from `initialize` on). */
+  context(): FeatureContext;
+  repinEdit: RepinEdit;
+  guarded: Guarded;
+}
+
+/** A feature: registers its handler(s) on the connection and returns the capability it serves. */
+export type RegisterFeature = (connection: Connection, services: FeatureServices) => ServerCapabilities;
 
 /** A reference's verdict (a diagnostic without its range, or null when fine) and the file it resolves into. */
 export interface CheckedReference {

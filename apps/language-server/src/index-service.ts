@@ -9,12 +9,12 @@ import {
   WorkspaceError,
   toCatalyticError,
   type BundleResult,
+  type Logger,
   type ResolveSymbolParams,
   type ResolveSymbolResult,
   type TokenCounter,
 } from "@catalytic/core";
 import { type BundleRequest, Index, buildBundle, renderBundleMarkdown } from "@catalytic/indexer";
-import type { Logger } from "./host.js";
 import type { IndexWorkerMessage } from "./index-worker.js";
 import { toResolveSymbolResult } from "./resolution-result.js";
 

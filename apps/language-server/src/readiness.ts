@@ -54,12 +54,4 @@ export class Readiness {
       this.waiters.add(wake);
     });
   }
-
-  /** A handler that first waits for readiness; not ready in time answers `notReady` (null for standard requests). */
-  gate<P, R, F>(name: string, handler: (params: P, token: CancellationToken) => R | Promise<R>, notReady: F): (params: P, token: CancellationToken) => R | F | Promise<R | F> {
-    return (params, token) => {
-      if (this.isReady) return handler(params, token);
-      return this.wait(token, name).then((ready) => (ready ? handler(params, token) : notReady));
-    };
-  }
 }

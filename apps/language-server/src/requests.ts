@@ -7,7 +7,6 @@ import {
   ERROR_CODES,
   type ErrorCode,
   InputError,
-  STATE_DIR,
   loadTokenCounter,
   type ExecuteJobParams,
   type ExecuteJobResult,
@@ -20,6 +19,7 @@ import {
   type PlanRequestParams,
   type ReadCasParams,
   type ReadCasResult,
+  type ReportParams,
   type ResolveSymbolParams,
   type RestoreRunParams,
   type RestoreRunResult,
@@ -44,10 +44,10 @@ import {
   resolveFromModel,
   storedPlan,
 } from "./features/custom-requests.js";
+import { jobSavings, reportPage } from "./features/economy.js";
 import type { JobsFeed } from "./features/jobs-feed.js";
-import { failure } from "./guard.js";
-import type { Logger } from "./host.js";
-import type { Readiness } from "./readiness.js";
+import type { Guarded } from "./guard.js";
+
 import type { WorkspaceHost } from "./workspace-host.js";
 
 export interface CustomRequestHost {
@@ -55,7 +55,6 @@ export interface CustomRequestHost {
   cassettes(): CassetteService;
   feed(): JobsFeed;
   status(): IndexStatus;
-  readiness: Readiness;
   reindex(): Promise<void>;
   buildDatabase(): Promise<void>;
   sqliteIndex(): IndexService;
@@ -70,26 +69,13 @@ function requireString(value: unknown, name: string): string {
   return value;
 }
 
-export function registerCustomRequests(connection: Connection, logger: Logger, api: CustomRequestHost): void {
+/** Custom requests answer a failure with its typed error; those reading the model wait for the first index (not ready in time: CAT_INDEX_NOT_READY, never a wrong answer). */
+export function registerCustomRequests(connection: Connection, guarded: Guarded, api: CustomRequestHost): void {
   const handle = <P, R>(method: string, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => {
-    connection.onRequest(method, async (params: P, token: CancellationToken) => {
-      try {
-        return await handler((params ?? {}) as P, token);
-      } catch (error) {
-        throw failure(logger, method, error);
-      }
-    });
+    connection.onRequest(method, guarded(method, (params: P, token) => handler((params ?? {}) as P, token), { onError: "error" }));
   };
-  /** Requests that read the model wait for the first index; not ready in time is CAT_INDEX_NOT_READY, never a wrong answer. */
   const handleModel = <P, R>(method: string, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => {
-    handle(method, async (params: P, token) => {
-      if (!(await api.readiness.wait(token, method))) {
-        throw new InputError("CAT_INDEX_NOT_READY", `the workspace is still being indexed (waited ${api.readiness.timeoutMs} ms)`, {
-          hint: "retry once catalytic/indexStatusChanged reports state ready",
-        });
-      }
-      return handler(params, token);
-    });
+    connection.onRequest(method, guarded(method, (params: P, token) => handler((params ?? {}) as P, token), { notReady: "error", onError: "error" }));
   };
   const cli = (): string | undefined => findCli(api.cliPath(), api.serverDir, api.host().root);
   const abortOn = (token: CancellationToken): AbortSignal => {
@@ -130,7 +116,15 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
   handle(CatalyticMethods.listSteps, (params: ListStepsParams) => listSteps(api.cassettes().get(), requireString(params.jobId, "jobId")));
   handleModel(CatalyticMethods.getReceipt, (params: GetReceiptParams) => receiptView(api.cassettes().get(), api.host().context().model, params));
   handle(CatalyticMethods.getPlan, (params: GetPlanParams) => storedPlan(api.cassettes().get(), requireString(params.jobId, "jobId")));
-  handle(CatalyticMethods.jobProgress, (params: JobProgressParams) => jobProgress(api.cassettes().get(), requireString(params.jobId, "jobId")));
+  handle(CatalyticMethods.jobProgress, async (params: JobProgressParams) => {
+    const jobId = requireString(params.jobId, "jobId");
+    const cassette = api.cassettes().get();
+    const counter = await loadTokenCounter();
+    return jobProgress(cassette, jobId, Date.now(), (id) => jobSavings(cassette!, api.host().root, id, counter));
+  });
+  handle(CatalyticMethods.report, async (params: ReportParams) =>
+    reportPage(api.cassettes().get(), api.host().root, { ...params, nonce: requireString(params.nonce, "nonce"), cspSource: requireString(params.cspSource, "cspSource") }, await loadTokenCounter()),
+  );
   handleModel(CatalyticMethods.planRequest, (params: PlanRequestParams) => {
     const host = api.host();
     const result = planRequest(host.root, host.context().model, host.config, { ...params, requestFile: requireString(params.requestFile, "requestFile") }, () =>
@@ -158,7 +152,7 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
     if (!Array.isArray(json.workers)) throw cliError(json);
     return {
       exitCode: result.exitCode,
-      workers: (json.workers as Array<{ workerId: string; exitCode: number | null }>).map((w) => ({ workerId: w.workerId, exitCode: w.exitCode })),
+      workers: (json.workers as Array<{ worker_id: string; exit_code: number | null }>).map((w) => ({ workerId: w.worker_id, exitCode: w.exit_code })),
       manifest: typeof json.manifest === "string" ? json.manifest : "",
     };
   });
@@ -168,8 +162,8 @@ export function registerCustomRequests(connection: Connection, logger: Logger, a
     if (json.ok === false) throw cliError(json);
     return {
       restored: Array.isArray(json.restored) ? (json.restored as RestoreRunResult["restored"]) : [],
-      rootBefore: typeof json.rootBefore === "string" ? json.rootBefore : String(json.root_before ?? ""),
-      rootAfter: typeof json.rootAfter === "string" ? json.rootAfter : String(json.root_after ?? ""),
+      rootBefore: String(json.root_before ?? ""),
+      rootAfter: String(json.root_after ?? ""),
     };
   });
   handle(CatalyticMethods.readCas, (params: ReadCasParams): ReadCasResult => {

@@ -1,5 +1,6 @@
 // WorkspaceHost over a real temp workspace: a change on disk re-indexes that file only; an edit inside a
 // prose line of one file keeps the reference verdicts that resolve into other files, and re-checks the rest.
+import type { Logger } from "@catalytic/core";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +8,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { diagnosticsFor } from "./features/diagnostics.js";
-import type { Logger } from "./host.js";
+
 import { WorkspaceHost } from "./workspace-host.js";
 
 const logger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -53,7 +54,7 @@ describe("WorkspaceHost", () => {
     expect(intoTools).toBeDefined();
     // Shrink the Budgets section below 30 characters with an edit inside its prose line.
     const planUri = URI.file(path.join(root, "canon/plan.md")).toString();
-    host.didOpen("canon/plan.md", TextDocument.create(planUri, "markdown", 1, PLAN));
+    host.didChange("canon/plan.md", TextDocument.create(planUri, "markdown", 1, PLAN));
     host.flush();
     host.didChange("canon/plan.md", TextDocument.create(planUri, "markdown", 2, PLAN.replace("max_steps and max_bytes.", "max.")));
     const diagnostics = diagnosticsFor(host.context(), "note.md", [], undefined, host.verdictCache());
@@ -67,7 +68,7 @@ describe("WorkspaceHost", () => {
     diagnosticsFor(host.context(), "note.md", [], undefined, host.verdictCache());
     const verdicts = host.verdictCache();
     const planUri = URI.file(path.join(root, "canon/plan.md")).toString();
-    host.didOpen("canon/plan.md", TextDocument.create(planUri, "markdown", 1, PLAN.replace("## Budgets", "## Limits")));
+    host.didChange("canon/plan.md", TextDocument.create(planUri, "markdown", 1, PLAN.replace("## Budgets", "## Limits")));
     expect(diagnosticsFor(host.context(), "note.md", [], undefined, host.verdictCache()).map((d) => d.code)).toEqual(["CAT_HEADING_NOT_FOUND"]);
     expect(host.verdictCache()).not.toBe(verdicts);
   });

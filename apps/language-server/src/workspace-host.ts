@@ -3,12 +3,12 @@
 // SECTION symbols. Edits mark a file dirty; the model is brought up to date before any feature runs.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, loadedTokenCounter, type CatalyticConfig, type TokenCounter } from "@catalytic/core";
+import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, loadedTokenCounter, type CatalyticConfig, type Logger, type TokenCounter } from "@catalytic/core";
 import { WorkspaceModel, parseRegistry, settingsOf, sourcesOf, walkSources, type FileSnapshot, type ModelProblem } from "@catalytic/indexer";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextEdit } from "vscode-languageserver";
 import { DocumentStore } from "./documents.js";
-import type { FeatureContext, Logger, VerdictCache } from "./host.js";
+import type { FeatureContext, VerdictCache } from "./host.js";
 import { positionAt } from "./positions.js";
 
 /** The token counter once loaded in this process (the hover handler awaits loadTokenCounter first). */
@@ -162,11 +162,7 @@ export class WorkspaceHost {
 
   // ---- buffers ----
 
-  didOpen(file: string, document: TextDocument): void {
-    this.docs.setOpen(file, document);
-    this.dirty.add(file);
-  }
-
+  /** A buffer opened or changed: it wins over the disk. */
   didChange(file: string, document: TextDocument): void {
     this.docs.setOpen(file, document);
     this.dirty.add(file);

@@ -6,6 +6,7 @@ import { CAS_SCHEME, CasDocuments, DOCUMENT_SCHEME, ReadOnlyDocuments } from "./
 import { IndexStatusBar } from "./status-bar.js";
 import { JobsTreeProvider } from "./tree/provider.js";
 import { ReceiptViews } from "./webviews/receipt-view.js";
+import { ReportViews } from "./webviews/report-view.js";
 import { RunPanels } from "./webviews/run-panel.js";
 
 let client: CatalyticClient | undefined;
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const documents = new ReadOnlyDocuments();
   const runPanels = new RunPanels(client, output);
   const receipts = new ReceiptViews(client);
+  const reports = new ReportViews(client);
   context.subscriptions.push(
     output,
     client,
@@ -26,10 +28,11 @@ export function activate(context: vscode.ExtensionContext): void {
     documents,
     runPanels,
     receipts,
+    reports,
     new IndexStatusBar(client),
     vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
     vscode.workspace.registerTextDocumentContentProvider(CAS_SCHEME, new CasDocuments(client)),
-    ...registerCommands({ client, output, jobs, jobsView, runPanels, receipts, documents }),
+    ...registerCommands({ client, output, jobs, jobsView, runPanels, receipts, reports, documents }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration("catalytic.server.runtime") || event.affectsConfiguration("catalytic.server.path")) void client?.restart();
     }),

@@ -45,7 +45,7 @@ function prepare(runId) {
   const seen = new Set();
   for (const line of readFileSync(path.join(exportDir, "SECTION_INDEX.jsonl"), "utf8").split("\n")) {
     if (!line) continue;
-    const id = JSON.parse(line).section_id ?? JSON.parse(line).sectionId;
+    const id = JSON.parse(line).section_id;
     if (!seen.has(id)) seen.add(id), ids.push(id);
     if (ids.length === STEPS) break;
   }
@@ -62,10 +62,10 @@ function once(ants, i) {
     const start = Date.now();
     const planned = catalytic(root, ["plan", "--request-file", path.join(root, ".catalytic", "bench-request.json")]);
     const planned_at = Date.now();
-    const spawned = catalytic(root, ["ants", "spawn", "--run-id", runId, "--job-id", planned.posted.jobId, "-n", String(ants)]);
+    const spawned = catalytic(root, ["ants", "spawn", "--run-id", runId, "--job-id", planned.posted.job_id, "-n", String(ants)]);
     const end = Date.now();
-    if (spawned.exitCode !== 0 || spawned.status.committed !== STEPS) throw new Error(`run failed: ${JSON.stringify(spawned.status)}`);
-    const receipts = catalytic(root, ["cassette", "receipts", "--job-id", planned.posted.jobId]);
+    if (spawned.exit_code !== 0 || spawned.status.committed !== STEPS) throw new Error(`run failed: ${JSON.stringify(spawned.status)}`);
+    const receipts = catalytic(root, ["cassette", "receipts", "--job-id", planned.posted.job_id]);
     const list = receipts.receipts ?? receipts;
     const first = Math.min(...list.map((r) => Date.parse((r.receipt ?? r).timings.finished_at)));
     return { seconds: (end - start) / 1000, planSeconds: (planned_at - start) / 1000, firstReceiptMs: first - start, firstAfterSpawnMs: first - planned_at };

@@ -30,7 +30,7 @@ function once(cli, kind) {
         ? Array.from({ length: 200 }, (_, i) => ({ op: "WRITE_FILE", file_path: `out/d${i % 10}/f${i}.md`, content: `file ${i}\n` }))
         : Array.from({ length: 20 }, () => ({ op: "RUN_TEST", test_name: "t" }));
     writeFileSync(path.join(root, "request.json"), JSON.stringify({ run_id: "bench", request_id: kind, intent: "bench", ops }));
-    const jobId = JSON.parse(run(["plan", "--request-file", path.join(root, "request.json"), "--json"])).posted.jobId;
+    const jobId = JSON.parse(run(["plan", "--request-file", path.join(root, "request.json"), "--json"])).posted.job_id;
     const start = process.hrtime.bigint();
     run(["execute", "--run-id", "bench", "--job-id", jobId, "--workers", "1"]);
     return Number(process.hrtime.bigint() - start) / 1e6;

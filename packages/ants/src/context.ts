@@ -5,6 +5,8 @@ import type { ReceiptDraft } from "./receipt.js";
 /** One bounded expansion as the indexer produced it. */
 export interface Expansion {
   sectionId: string;
+  /** Workspace-relative file of the section. */
+  filePath: string;
   /** Canonical text of the slice applied. */
   slice: string;
   payload: string;

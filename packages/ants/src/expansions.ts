@@ -9,6 +9,7 @@ export function indexExpansions(index: Index): ExpansionSource {
       const resolved = index.resolve({ symbolId }, { ...(slice !== undefined ? { slice } : {}), runId });
       return {
         sectionId: resolved.section.sectionId,
+        filePath: resolved.section.filePath,
         slice: resolved.sliceText,
         payload: resolved.payload,
         payloadHash: resolved.payloadHash,
@@ -21,6 +22,7 @@ export function indexExpansions(index: Index): ExpansionSource {
       const read = index.readSection(sectionId, slice ?? index.config.default_slice);
       return {
         sectionId,
+        filePath: read.section.filePath,
         slice: read.sliceText ?? slice ?? index.config.default_slice,
         payload: read.text,
         payloadHash: sha256Hex(read.text),

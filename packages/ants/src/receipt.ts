@@ -1,6 +1,14 @@
-// Building a receipt while a step runs: expansions, actions and outputs accumulate; finish() adds
-// status, error, timings and metrics, and validates the result against the core Receipt schema.
-import { ReceiptSchema, type Receipt, type ReceiptAction, type ReceiptExpansion, type PlanStepOp } from "@catalytic/core";
+// Building a receipt while a step runs: expansions, actions and outputs accumulate; finish() adds status, error,
+// timings and the per-step metrics (tokens by the core counter, docs/economy.md#per-step-metrics), and validates
+// the result against the core Receipt schema.
+import {
+  ReceiptSchema,
+  type PlanStepOp,
+  type Receipt,
+  type ReceiptAction,
+  type ReceiptExpansion,
+  type TokenCounter,
+} from "@catalytic/core";
 
 export interface ReceiptHeader {
   runId: string;
@@ -9,23 +17,31 @@ export interface ReceiptHeader {
   op: PlanStepOp;
   workerId: string;
   fencingToken: number;
+  /** k of the search that proposed the step's items (steps planned from a bundle), else null. */
+  searchK: number | null;
+  /** Whether the run expanded content with this sha256 before this step (memoized items). */
+  expandedBefore(contentHash: string): boolean;
 }
 
+/** An expansion as an executor records it; tokens and reuse are filled in by the draft. */
+export type ExpansionRecord = Omit<ReceiptExpansion, "tokens" | "reused">;
+
 export class ReceiptDraft {
-  readonly expanded: ReceiptExpansion[] = [];
   readonly actions: ReceiptAction[] = [];
   readonly outputs: Record<string, unknown> = {};
+  private readonly expansions: Array<{ record: ExpansionRecord; payload: string; reused: boolean }> = [];
+  private readonly produced: string[] = [];
   private readonly startedAt = new Date();
   private readonly startedNs = process.hrtime.bigint();
 
-  /** What the step charges to the job budget, and how much of the receipt was written before the charge. */
-  private charged?: { bytes: number; symbols: number; expanded: number; actions: number; outputs: number };
+  /** What the step charges to the job budget, and how much of the receipt was recorded before the charge. */
+  private charged?: { bytes: number; symbols: number; expansions: number; produced: number; actions: number; outputs: number };
 
   constructor(private readonly header: ReceiptHeader) {}
 
   /**
    * Records a budget charge; the ledger applies it in the commit's transaction. If it breaches the budget,
-   * overBudget() is the receipt instead: what the step did from its first charge on is dropped.
+   * overBudget() is the receipt instead: what the step recorded from its first charge on is dropped.
    */
   charge(bytes: number, symbols: number): void {
     if (this.charged) {
@@ -34,7 +50,7 @@ export class ReceiptDraft {
       return;
     }
     const outputs = Object.keys(this.outputs).length;
-    this.charged = { bytes, symbols, expanded: this.expanded.length, actions: this.actions.length, outputs };
+    this.charged = { bytes, symbols, expansions: this.expansions.length, produced: this.produced.length, actions: this.actions.length, outputs };
   }
 
   get charges(): { bytes: number; symbols: number } | undefined {
@@ -42,16 +58,31 @@ export class ReceiptDraft {
   }
 
   /** The FAILURE receipt of a step whose charge breached the budget: as if the charge had thrown where it was made. */
-  overBudget(error: { code: string; message: string }): Receipt {
-    const mark = this.charged ?? { expanded: this.expanded.length, actions: this.actions.length, outputs: Object.keys(this.outputs).length };
-    this.expanded.length = mark.expanded;
-    this.actions.length = mark.actions;
-    for (const key of Object.keys(this.outputs).slice(mark.outputs)) delete this.outputs[key];
-    return this.finish(error);
+  overBudget(counter: TokenCounter, error: { code: string; message: string }): Receipt {
+    if (this.charged) {
+      this.expansions.length = this.charged.expansions;
+      this.produced.length = this.charged.produced;
+      this.actions.length = this.charged.actions;
+      for (const key of Object.keys(this.outputs).slice(this.charged.outputs)) delete this.outputs[key];
+    }
+    return this.finish(counter, error);
   }
 
-  expand(expansion: ReceiptExpansion): void {
-    this.expanded.push(expansion);
+  /** Content hashes this step expanded (so later steps of the ant's batch count them as reused). */
+  expandedHashes(): string[] {
+    return this.expansions.map((e) => e.record.content_hash);
+  }
+
+  /** Records one expansion and its payload (counted at finish). Content already expanded in the run, or earlier in this step, is reused. */
+  expand(record: ExpansionRecord, payload: string | Buffer): void {
+    const seenInStep = this.expansions.some((e) => e.record.content_hash === record.content_hash);
+    const reused = seenInStep || this.header.expandedBefore(record.content_hash);
+    this.expansions.push({ record, payload: typeof payload === "string" ? payload : payload.toString("utf8"), reused });
+  }
+
+  /** Text the step wrote or produced (written content, test output, note): counted as tokens_out. */
+  produce(text: string): void {
+    this.produced.push(text);
   }
 
   act(action: ReceiptAction): void {
@@ -62,8 +93,9 @@ export class ReceiptDraft {
     this.outputs[key] = value;
   }
 
-  finish(error?: { code: string; message: string }): Receipt {
-    const bytes = this.expanded.reduce((sum, e) => sum + e.bytes, 0);
+  finish(counter: TokenCounter, error?: { code: string; message: string }): Receipt {
+    const expanded = this.expansions.map(({ record, payload, reused }) => ({ ...record, tokens: counter.count(payload), reused }));
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
     const durationMs = Math.round(Number(process.hrtime.bigint() - this.startedNs) / 1e6);
     return ReceiptSchema.parse({
       run_id: this.header.runId,
@@ -73,16 +105,21 @@ export class ReceiptDraft {
       status: error ? "FAILURE" : "SUCCESS",
       worker_id: this.header.workerId,
       fencing_token: this.header.fencingToken,
-      expanded: this.expanded,
+      expanded,
       actions: this.actions,
       outputs: this.outputs,
       ...(error ? { error } : {}),
       timings: { started_at: this.startedAt.toISOString(), finished_at: new Date().toISOString(), duration_ms: durationMs },
       metrics: {
-        bytes_expanded: bytes,
-        expansions: this.expanded.length,
-        cache_hits: this.expanded.filter((e) => e.cache_hit).length,
-        estimated_tokens: Math.ceil(bytes / 4),
+        tokens_in: sum(expanded.map((e) => e.tokens)),
+        tokens_out: sum(this.produced.map((text) => counter.count(text))),
+        tokens_reused: sum(expanded.filter((e) => e.reused).map((e) => e.tokens)),
+        bytes_expanded: sum(expanded.map((e) => e.bytes)),
+        expansions: expanded.length,
+        cache_hits: expanded.filter((e) => e.cache_hit).length,
+        reused: expanded.filter((e) => e.reused).length,
+        search_k: this.header.searchK,
+        tokenizer: { ...counter.info },
       },
     });
   }

@@ -1,8 +1,7 @@
 // `ants spawn`: N worker processes on one job, a manifest, and the combined exit code (2 > 1 > 0).
 import { spawn } from "node:child_process";
-import { CassetteError, UsageError } from "@catalytic/core";
+import { CassetteError, SILENT_LOGGER, UsageError, type Logger } from "@catalytic/core";
 import { Cassette, type JobStatus } from "@catalytic/cassette";
-import { SILENT_LOGGER, type AntLogger } from "./logger.js";
 import { manifestPath, writeManifest, type ManifestWorker, type SpawnManifest } from "./manifest.js";
 
 export interface SpawnOptions {
@@ -20,7 +19,7 @@ export interface SpawnOptions {
   /** Called with the job's status about every `progressIntervalMs` while workers run. */
   onProgress?: (status: JobStatus) => void;
   progressIntervalMs?: number;
-  logger?: AntLogger;
+  logger?: Logger;
 }
 
 export interface SpawnResult {

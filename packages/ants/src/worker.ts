@@ -1,14 +1,27 @@
 // One ant: claim the next runnable step of a job, execute it, commit its receipt; renew the lease
 // while the step runs; stop when nothing is left (bounded idle polls) or, by default, at a failure.
-import { CassetteError, InvariantError, PlanStepOpSchema, PlanStepSchema, loadConfig, toCatalyticError, type PlanStep, type Receipt } from "@catalytic/core";
+import {
+  CassetteError,
+  InvariantError,
+  PlanStepOpSchema,
+  PlanStepSchema,
+  SILENT_LOGGER,
+  loadConfig,
+  loadTokenCounter,
+  toCatalyticError,
+  type Logger,
+  type PlanStep,
+  type Receipt,
+  type TokenCounter,
+} from "@catalytic/core";
 import { Cassette, type ClaimedStep, type CompleteStepInput } from "@catalytic/cassette";
 import { Index } from "@catalytic/indexer";
 import type { ExecutionContext, ExpansionSource } from "./context.js";
 import { EXECUTORS } from "./executors/index.js";
 import { indexExpansions } from "./expansions.js";
 import { failureOf } from "./failures.js";
-import { SILENT_LOGGER, type AntLogger } from "./logger.js";
 import { ReceiptDraft } from "./receipt.js";
+import { RunMemo } from "./run-memo.js";
 
 export interface WorkerOptions {
   root: string;
@@ -22,7 +35,7 @@ export interface WorkerOptions {
   /** Consecutive polls finding nothing claimable while other ants still hold steps (default: lease length + 2 s worth). */
   idlePolls?: number;
   pollIntervalMs?: number;
-  logger?: AntLogger;
+  logger?: Logger;
 }
 
 export type StopReason = "done" | "blocked" | "failure" | "idle" | "error";
@@ -77,6 +90,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       });
     }
     const ledger = cassette;
+    // Every receipt counts tokens (docs/economy.md#per-step-metrics); the tokenizer loads once per ant.
+    const counter = await loadTokenCounter();
+    const memo = new RunMemo(ledger, runId, jobId);
     // Listed on the first READ_SYMBOL only: jobs without symbols start faster.
     let firstUses: Map<string, number> | undefined;
     const baseContext = {
@@ -138,7 +154,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         continue;
       }
       idle = 0;
-      const runtime = { ...baseContext, workerId, ttl, logger };
+      memo.refresh();
+      const runtime = { ...baseContext, workerId, ttl, logger, counter, memo };
       const batch = held;
       const ran = await executeBatch(ledger, batch, runtime);
       const fatal = ran.some((r) => r.fatal);
@@ -152,7 +169,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         ran.map(({ step, receipt, draft }) => {
           const completion = completionOf(runId, workerId, step, receipt);
           const charge = draft.charges;
-          return charge ? { completion, charge, overBudget: (error) => completionOf(runId, workerId, step, draft.overBudget({ code: error.code, message: error.message })) } : { completion };
+          return charge ? { completion, charge, overBudget: (error) => completionOf(runId, workerId, step, draft.overBudget(counter, { code: error.code, message: error.message })) } : { completion };
         }),
         goOn ? { runId, workerId, ttlSeconds: ttl, max: size, stopOnFailure: !continueOnFail } : undefined,
       );
@@ -195,12 +212,21 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
 interface StepRuntime extends Omit<ExecutionContext, "signal" | "consumeBudget"> {
   workerId: string;
   ttl: number;
-  logger: AntLogger;
+  logger: Logger;
+  counter: TokenCounter;
+  memo: RunMemo;
+  /** Whether content was expanded before this step (default: in the run's committed receipts). */
+  expandedBefore?: (contentHash: string) => boolean;
+}
+
+/** k of the search that proposed a step's items, when its plan recorded one (steps planned from a bundle). */
+function searchKOf(payload: unknown): number | null {
+  const k = (payload as PlanStep | null)?.refs?.search_k;
+  return typeof k === "number" && Number.isSafeInteger(k) && k >= 1 ? k : null;
 }
 
 function completionOf(runId: string, workerId: string, step: ClaimedStep, receipt: Receipt): CompleteStepInput {
-  const outcome = receipt.status === "FAILURE" ? ("FAILURE" as const) : ("SUCCESS" as const);
-  return { runId, stepId: step.stepId, workerId, fencingToken: step.fencingToken, receipt, outcome };
+  return { runId, stepId: step.stepId, workerId, fencingToken: step.fencingToken, receipt, outcome: receipt.status };
 }
 
 interface Ran {
@@ -217,6 +243,9 @@ interface Ran {
  */
 async function executeBatch(cassette: Cassette, batch: ClaimedStep[], runtime: StepRuntime): Promise<Ran[]> {
   const ran: Ran[] = [];
+  // Content expanded by earlier steps of this batch counts as reused, as it would once they were committed.
+  const expandedInBatch = new Set<string>();
+  const batchRuntime: StepRuntime = { ...runtime, expandedBefore: (hash) => runtime.memo.has(hash) || expandedInBatch.has(hash) };
   const renewEvery = (runtime.ttl * 1000) / 3;
   let renewedAt = Date.now();
   for (const [i, step] of batch.entries()) {
@@ -224,7 +253,8 @@ async function executeBatch(cassette: Cassette, batch: ClaimedStep[], runtime: S
       for (const rest of batch.slice(i)) cassette.renewLease(rest.stepId, runtime.workerId, rest.fencingToken, runtime.ttl);
       renewedAt = Date.now();
     }
-    const done = await executeClaimed(cassette, step, runtime);
+    const done = await executeClaimed(cassette, step, batchRuntime);
+    for (const hash of done.draft.expandedHashes()) expandedInBatch.add(hash);
     ran.push({ step, ...done });
     if (done.fatal) break;
   }
@@ -246,6 +276,8 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     op: op.data,
     workerId: runtime.workerId,
     fencingToken: claimed.fencingToken,
+    searchK: searchKOf(claimed.payload),
+    expandedBefore: runtime.expandedBefore ?? ((hash) => runtime.memo.has(hash)),
   });
   const controller = new AbortController();
   let leaseError: unknown;
@@ -278,5 +310,5 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     clearInterval(renew);
   }
   if (leaseError) throw leaseError;
-  return { receipt: receipt.finish(failure), draft: receipt, fatal };
+  return { receipt: receipt.finish(runtime.counter, failure), draft: receipt, fatal };
 }

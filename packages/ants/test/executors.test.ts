@@ -1,8 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { sha256Hex } from "@catalytic/core";
-import { OUTPUT_TAIL_BYTES, casGet, patchLines, runWorker } from "../src/index.js";
+import { TOKENIZER, loadTokenCounter, sha256Hex } from "@catalytic/core";
+import { casGet } from "../src/cas.js";
+import { patchLines } from "../src/executors/patch-file.js";
+import { OUTPUT_TAIL_BYTES } from "../src/executors/run-test.js";
+import { runWorker } from "../src/index.js";
 import { GUIDE, makeWorkspace, postRawSteps, postRequest, receiptsOf, withCassette } from "./helpers.js";
 
 const work = (root: string, runId: string, jobId: string, extra: Record<string, unknown> = {}) =>
@@ -41,13 +44,42 @@ describe("executors: receipts record what was expanded and done", () => {
     ]);
     const payload = GUIDE.split("\n").slice(0, 4).join("\n") + "\n";
     const [first, second, file, note] = receipts;
+    const counter = await loadTokenCounter();
+    const tokens = counter.count(payload);
+    expect(tokens).toBeGreaterThan(0);
     expect(first!.expanded).toEqual([
-      { kind: "symbol", id: "@TEST/example", slice: "lines[0:4]", section_id: expect.stringMatching(/^[0-9a-f]{64}$/), content_hash: sha256Hex(payload), bytes: Buffer.byteLength(payload), cache_hit: false },
+      {
+        kind: "symbol",
+        id: "@TEST/example",
+        slice: "lines[0:4]",
+        section_id: expect.stringMatching(/^[0-9a-f]{64}$/),
+        file_path: "guide.md",
+        content_hash: sha256Hex(payload),
+        bytes: Buffer.byteLength(payload),
+        cache_hit: false,
+        tokens,
+        reused: false,
+      },
     ]);
-    expect(second!.expanded[0]!.cache_hit).toBe(true);
-    expect(second!.metrics).toEqual({ bytes_expanded: Buffer.byteLength(payload), expansions: 1, cache_hits: 1, estimated_tokens: Math.ceil(Buffer.byteLength(payload) / 4) });
+    expect(second!.expanded[0]).toMatchObject({ cache_hit: true, reused: true, tokens });
+    // The second read of the same content in the run is reused: its tokens are in tokens_in and tokens_reused.
+    expect(second!.metrics).toEqual({
+      tokens_in: tokens,
+      tokens_out: 0,
+      tokens_reused: tokens,
+      bytes_expanded: Buffer.byteLength(payload),
+      expansions: 1,
+      cache_hits: 1,
+      reused: 1,
+      search_k: null,
+      tokenizer: TOKENIZER,
+    });
+    expect(first!.metrics).toMatchObject({ tokens_in: tokens, tokens_reused: 0, reused: 0 });
+    expect(note!.metrics).toMatchObject({ tokens_in: 0, tokens_out: counter.count("remember") });
     expect(first!).toMatchObject({ run_id: "r", job_id: jobId, step_id: plan.steps[0]!.step_id, worker_id: "ant-test", fencing_token: expect.any(Number) });
-    expect(file!.expanded).toEqual([{ kind: "file", id: "README.md", content_hash: sha256Hex(readme), bytes: readme.length, cache_hit: false }]);
+    expect(file!.expanded).toEqual([
+      { kind: "file", id: "README.md", file_path: "README.md", content_hash: sha256Hex(readme), bytes: readme.length, cache_hit: false, tokens: counter.count(readme.toString("utf8")), reused: false },
+    ]);
     expect(first!.outputs.payload_ref).toBe(`cas/${sha256Hex(payload).slice(0, 2)}/${sha256Hex(payload).slice(2, 4)}/${sha256Hex(payload)}`);
     expect(readFileSync(path.join(root, ".catalytic", first!.outputs.payload_ref as string), "utf8")).toBe(payload);
     expect(note!.outputs).toEqual({ message: "remember" });

@@ -3,7 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, sha256Hex } from "@catalytic/core";
 import { EXECUTORS } from "../src/executors/index.js";
-import { ABSENT, filesRoot, restoreRun, runWorker } from "../src/index.js";
+import { restoreRun, runWorker } from "../src/index.js";
+import { ABSENT, filesRoot } from "../src/restore.js";
 import { ReceiptDraft } from "../src/receipt.js";
 import { makeWorkspace, postRawSteps, receiptsOf, withCassette } from "./helpers.js";
 

@@ -1,7 +1,8 @@
 import { readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { combineExitCodes, runWorker } from "../src/index.js";
+import { runWorker } from "../src/index.js";
+import { combineExitCodes } from "../src/spawn.js";
 import { makeWorkspace, postRawSteps, postRequest, receiptsOf, withCassette } from "./helpers.js";
 
 const fast = { idlePolls: 2, pollIntervalMs: 10 };

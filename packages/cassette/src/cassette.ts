@@ -1,8 +1,8 @@
 // The Cassette: the append-only ledger over .catalytic/cassette.db. A thin API; the triggers hold the invariants.
 import path from "node:path";
 import type Database from "better-sqlite3";
-import { STATE_DIR } from "@catalytic/core";
-import { openConnection, readQuery, silentLogger, writeTransaction, type Logger } from "./connection.js";
+import { SILENT_LOGGER, STATE_DIR, type Logger } from "@catalytic/core";
+import { openConnection, readQuery, writeTransaction } from "./connection.js";
 import { requireIntactJob } from "./integrity.js";
 import { createLedger, type Ledger } from "./ledger.js";
 import {
@@ -58,14 +58,14 @@ export class Cassette {
 
   private constructor(dbPath: string, db: Database.Database, options: CassetteOptions) {
     this.dbPath = dbPath;
-    this.ledger = createLedger(db, options.logger ?? silentLogger, options.now ?? Date.now);
+    this.ledger = createLedger(db, options.logger ?? SILENT_LOGGER, options.now ?? Date.now);
   }
 
   /** Opens (creating folders and file if needed) and migrates the ledger at `dbPath`. */
   static open(dbPath: string, options: CassetteOptions = {}): Cassette {
     const db = openConnection(dbPath);
     try {
-      writeTransaction(db, options.logger ?? silentLogger, () => applyMigrations(db, dbPath));
+      writeTransaction(db, options.logger ?? SILENT_LOGGER, () => applyMigrations(db, dbPath));
     } catch (error) {
       db.close();
       throw error;
@@ -186,8 +186,9 @@ export class Cassette {
     return listSteps(this.ledger, jobId);
   }
 
-  listReceipts(jobId: string): ReceiptRecord[] {
-    return listReceipts(this.ledger, jobId);
+  /** The job's receipts in chain order; with `afterSeq`, only those after that job_seq (to follow a job incrementally). */
+  listReceipts(jobId: string, afterSeq = 0): ReceiptRecord[] {
+    return listReceipts(this.ledger, jobId, afterSeq);
   }
 
   getStep(stepId: string): StepRecord | undefined {

@@ -7,7 +7,7 @@ import { receiptDocumentOfCanonical } from "./ids.js";
 import type { Ledger } from "./ledger.js";
 import { EMPTY_ROOT, consistencyProof, inclusionProof, leafHash, treeRoot, verifyConsistency, verifyInclusion, type Hash } from "./merkle.js";
 import { checkpointBody, openCheckpoint, parseVerifierKey, signNote, type Checkpoint, type NoteSigner, type NoteVerifier } from "./note.js";
-import type { ReceiptRow } from "./records.js";
+import { receiptHeaderOf, type ReceiptRow } from "./records.js";
 
 /** One leaf: a receipt's canonical document (the preimage of its receipt hash) and the leaf hash over it. */
 export interface LedgerLeaf {
@@ -25,16 +25,7 @@ export function ledgerLeaves(ledger: Ledger): LedgerLeaf[] {
   const rows = readQuery(() => ledger.stmt(LEAVES_SQL).all() as ReceiptRow[]);
   return rows.map((row) => {
     const document = receiptDocumentOfCanonical(
-      {
-        receiptId: row.receipt_id,
-        stepId: row.step_id,
-        jobId: row.job_id,
-        runId: row.run_id,
-        workerId: row.worker_id,
-        fencingToken: row.fencing_token,
-        outcome: row.outcome,
-        prevReceiptHash: row.prev_receipt_hash,
-      },
+      receiptHeaderOf(row),
       row.receipt_json,
     );
     return { receiptId: row.receipt_id, document, hash: leafHash(Buffer.from(document, "utf8")) };

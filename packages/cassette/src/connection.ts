@@ -2,16 +2,8 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { CassetteError } from "@catalytic/core";
+import { CassetteError, SILENT_LOGGER, isSqliteBusy, type Logger } from "@catalytic/core";
 import { translateSqliteError } from "./sql-errors.js";
-
-export interface Logger {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export const BUSY_TIMEOUT_MS = 5000;
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
@@ -36,7 +28,7 @@ export function openConnection(dbPath: string): Database.Database {
   try {
     // busy_timeout first: switching to WAL itself may wait for another process.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    withBusyRetry(() => db.pragma("journal_mode = WAL"), silentLogger);
+    withBusyRetry(() => db.pragma("journal_mode = WAL"), SILENT_LOGGER);
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
     // Checkpoint every ~40 MB of WAL instead of ~4 MB: a checkpoint fsyncs twice and copies each hot page once,
@@ -52,18 +44,13 @@ export function openConnection(dbPath: string): Database.Database {
   return db;
 }
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
-}
-
 /** Runs `fn`, retrying on SQLITE_BUSY with exponential backoff (busy_timeout already waited inside SQLite). */
 export function withBusyRetry<T>(fn: () => T, logger: Logger): T {
   for (let attempt = 0; ; attempt++) {
     try {
       return fn();
     } catch (error) {
-      if (!isBusy(error)) throw error;
+      if (!isSqliteBusy(error)) throw error;
       if (attempt >= BUSY_RETRIES) {
         throw new CassetteError("CAT_DB_BUSY", `the cassette stayed locked after ${attempt + 1} attempts`, {
           hint: "another process holds a long write transaction; retry when it finishes",

@@ -1,5 +1,6 @@
 // Deterministic ids and the receipt hash. Never a timestamp, never randomness.
 import { canonicalJson, sha256Hex } from "@catalytic/core";
+import type { ReceiptHeader } from "./records.js";
 
 const ID_HEX = 32;
 
@@ -30,17 +31,8 @@ export function stepIdOfReceipt(receiptId: string): string | undefined {
   return /^rcpt_(.+)_\d+$/.exec(receiptId)?.[1];
 }
 
-export interface ReceiptHashInput {
-  receiptId: string;
-  stepId: string;
-  jobId: string;
-  runId: string;
-  workerId: string;
-  fencingToken: number;
-  outcome: string;
-  receipt: unknown;
-  prevReceiptHash: string | null;
-}
+/** What a receipt hash covers: the receipt and its ledger fields, not the hash itself or the time. */
+export type ReceiptHashInput = ReceiptHeader & { receipt: unknown };
 
 /** sha256 of the canonical JSON of the receipt and its ledger fields: what chains a job's receipts. */
 export function receiptHashFor(input: ReceiptHashInput): string {
@@ -51,12 +43,12 @@ export function receiptHashFor(input: ReceiptHashInput): string {
  * receiptHashFor over a receipt already in canonical JSON: the same bytes, with the receipt spliced in instead of
  * serialized again (the completion holds the write lock while it hashes). Keys in canonicalJson's sorted order.
  */
-export function receiptHashOfCanonical(header: Omit<ReceiptHashInput, "receipt">, receiptJson: string): string {
+export function receiptHashOfCanonical(header: ReceiptHeader, receiptJson: string): string {
   return sha256Hex(receiptDocumentOfCanonical(header, receiptJson));
 }
 
 /** The canonical JSON document a receipt hash is the sha256 of; also a checkpoint's Merkle leaf (checkpoint.ts). */
-export function receiptDocumentOfCanonical(header: Omit<ReceiptHashInput, "receipt">, receiptJson: string): string {
+export function receiptDocumentOfCanonical(header: ReceiptHeader, receiptJson: string): string {
   const fields: Array<[string, string]> = [
     ["fencing_token", canonicalJson(header.fencingToken)],
     ["job_id", canonicalJson(header.jobId)],

@@ -1,7 +1,6 @@
 // Public API of @catalytic/cassette.
-export { Cassette, CASSETTE_FILE, cassettePath } from "./cassette.js";
+export { Cassette, cassettePath } from "./cassette.js";
 export type { CassetteOptions } from "./cassette.js";
-export type { Logger } from "./connection.js";
 export type { PostMessageInput, PostMessageResult, PostPlanInput, PostPlanResult, PlanStepInput } from "./posting.js";
 export type { CompleteStepInput } from "./leasing.js";
 export { MAX_BATCH } from "./batch.js";
@@ -9,14 +8,13 @@ export type { ReceiptIds } from "./batch.js";
 export type { ChargedCompletion, ChargedNext, ChargedResult } from "./charged.js";
 export type { ChangeBatch } from "./queries.js";
 export type { VerifyIssue, VerifyResult } from "./verify.js";
-export { MESSAGE_SOURCES, OUTCOMES } from "./records.js";
+export { MESSAGE_SOURCES } from "./records.js";
 export type {
   ClaimedStep,
   JobRecord,
   JobStatus,
   MessageRecord,
   MessageSource,
-  Outcome,
   ReceiptRecord,
   RunSummary,
   StepRecord,
@@ -24,13 +22,12 @@ export type {
   StepTransition,
 } from "./records.js";
 export { SCHEMA_VERSION } from "./migrations/index.js";
-export { REQUIRED_TABLES, REQUIRED_TRIGGERS } from "./schema.js";
+export { REQUIRED_TRIGGERS } from "./schema.js";
 export { receiptHashFor } from "./ids.js";
 // postPlan requires planHash(run_id, request_id, step payloads): re-exported for plain-node callers (the benchmark).
 export { planHash } from "@catalytic/core";
 export { verifyReceiptProof } from "./checkpoint.js";
 export type { CheckpointCheck, ProofVerification, ReceiptProof, SignedCheckpoint } from "./checkpoint.js";
-export { CHECKPOINT_KEY_NAME, CHECKPOINT_ORIGIN, parseVerifierKey, signerFromPem } from "./note.js";
+export { CHECKPOINT_ORIGIN, parseVerifierKey } from "./note.js";
 export type { NoteSigner, NoteVerifier } from "./note.js";
-export { CHECKPOINT_KEY_FILE, defaultCheckpointKeyPath, loadCheckpointKey, requireKeyOutsideState } from "./checkpoint-key.js";
-export { consistencyProof, inclusionProof, leafHash, nodeHash, treeRoot, verifyConsistency, verifyInclusion } from "./merkle.js";
+export { defaultCheckpointKeyPath, loadCheckpointKey, requireKeyOutsideState } from "./checkpoint-key.js";

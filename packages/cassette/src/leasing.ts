@@ -1,10 +1,10 @@
 // Claims, renewals, completions, requeues and budget use: each one BEGIN IMMEDIATE transaction.
 // The API checks first to give a precise typed error; the triggers are the authority behind it.
-import { BudgetError, CassetteError, canonicalJson } from "@catalytic/core";
+import { BudgetError, CassetteError, canonicalJson, type Outcome } from "@catalytic/core";
 import { writeTransaction } from "./connection.js";
 import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
 import { JOB_STEPS, SQL_NOW_MS, STEP_RETURNING, isoNow, type Ledger } from "./ledger.js";
-import { msToIso, toStep, type ClaimedStep, type Outcome, type StepRow } from "./records.js";
+import { msToIso, toStep, type ClaimedStep, type StepRow } from "./records.js";
 import { isIntactStep, requireIntactStep } from "./integrity.js";
 import { requireCount, requireNonEmpty, requireOutcome, requireToken, requireTtlMs } from "./validate.js";
 

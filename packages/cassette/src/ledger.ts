@@ -1,6 +1,6 @@
 // The shared state every ledger operation runs with: the connection, a statement cache, the logger and the clock.
 import type Database from "better-sqlite3";
-import type { Logger } from "./connection.js";
+import type { Logger } from "@catalytic/core";
 
 export interface Ledger {
   db: Database.Database;

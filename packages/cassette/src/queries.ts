@@ -97,8 +97,8 @@ export function listSteps(ledger: Ledger, jobId: string): StepRecord[] {
 }
 
 /** Receipts of a job in chain order. */
-export function listReceipts(ledger: Ledger, jobId: string): ReceiptRecord[] {
-  const rows = readQuery(() => ledger.stmt("SELECT * FROM receipts WHERE job_id = ? ORDER BY job_seq").all(jobId) as ReceiptRow[]);
+export function listReceipts(ledger: Ledger, jobId: string, afterSeq = 0): ReceiptRecord[] {
+  const rows = readQuery(() => ledger.stmt("SELECT * FROM receipts WHERE job_id = ? AND job_seq > ? ORDER BY job_seq").all(jobId, afterSeq) as ReceiptRow[]);
   return rows.map(toReceipt);
 }
 

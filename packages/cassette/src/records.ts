@@ -1,11 +1,10 @@
 // Public record shapes (camelCase, parsed JSON) and the row mappers that build them.
+import type { LedgerReceipt, Outcome } from "@catalytic/core";
 
 export type MessageSource = "USER" | "PLANNER" | "SYSTEM" | "WORKER";
 export type StepStatus = "PENDING" | "LEASED" | "COMMITTED";
-export type Outcome = "SUCCESS" | "FAILURE" | "ABORTED";
 
 export const MESSAGE_SOURCES: readonly MessageSource[] = ["USER", "PLANNER", "SYSTEM", "WORKER"];
-export const OUTCOMES: readonly Outcome[] = ["SUCCESS", "FAILURE", "ABORTED"];
 
 export interface MessageRecord {
   messageId: string;
@@ -56,20 +55,9 @@ export interface ClaimedStep extends StepRecord {
   leaseOwner: string;
 }
 
-export interface ReceiptRecord {
-  receiptId: string;
-  stepId: string;
-  jobId: string;
-  runId: string;
-  workerId: string;
-  fencingToken: number;
-  outcome: Outcome;
-  receipt: unknown;
+export interface ReceiptRecord extends LedgerReceipt {
   /** Position in its job's receipt chain, from 1. */
   jobSeq: number;
-  prevReceiptHash: string | null;
-  receiptHash: string;
-  createdAt: string;
 }
 
 export interface StepTransition {
@@ -241,7 +229,10 @@ export function toStep(row: StepRow): StepRecord {
   };
 }
 
-export function toReceipt(row: ReceiptRow): ReceiptRecord {
+/** The ledger fields a receipt hash covers besides the receipt document (ids.ts). */
+export type ReceiptHeader = Omit<LedgerReceipt, "receipt" | "receiptHash" | "createdAt">;
+
+export function receiptHeaderOf(row: ReceiptRow): ReceiptHeader {
   return {
     receiptId: row.receipt_id,
     stepId: row.step_id,
@@ -250,9 +241,15 @@ export function toReceipt(row: ReceiptRow): ReceiptRecord {
     workerId: row.worker_id,
     fencingToken: row.fencing_token,
     outcome: row.outcome,
+    prevReceiptHash: row.prev_receipt_hash,
+  };
+}
+
+export function toReceipt(row: ReceiptRow): ReceiptRecord {
+  return {
+    ...receiptHeaderOf(row),
     receipt: JSON.parse(row.receipt_json),
     jobSeq: row.job_seq,
-    prevReceiptHash: row.prev_receipt_hash,
     receiptHash: row.receipt_hash,
     createdAt: row.created_at,
   };

@@ -1,8 +1,8 @@
 // What a healthy cassette contains (checked by verify) and the migration runner.
 import Database from "better-sqlite3";
-import { InvariantError } from "@catalytic/core";
+import { InvariantError, applyMigrations as runMigrations } from "@catalytic/core";
 import { NO_REPLACE_TRIGGERS } from "./migrations/002_no_replace.js";
-import { MIGRATIONS, SCHEMA_VERSION } from "./migrations/index.js";
+import { MIGRATIONS } from "./migrations/index.js";
 
 export const REQUIRED_TABLES = [
   "meta",
@@ -60,19 +60,20 @@ export function readSchemaVersion(db: Database.Database): number {
 /** Applies pending migrations inside the caller's write transaction. */
 export function applyMigrations(db: Database.Database, dbPath: string): void {
   db.exec(META_TABLE);
-  const current = readSchemaVersion(db);
-  if (current > SCHEMA_VERSION) {
-    throw new InvariantError("CAT_SCHEMA_MISMATCH", `${dbPath} has cassette schema ${current}, this Catalytic knows up to ${SCHEMA_VERSION}`, {
-      hint: "upgrade Catalytic; never downgrade a ledger",
-    });
-  }
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.exec(migration.sql);
-    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
-      String(migration.version),
-    );
-  }
+  const target = {
+    schemaVersion: () => readSchemaVersion(db),
+    exec: (sql: string) => void db.exec(sql),
+    setSchemaVersion: (version: number) =>
+      void db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(version)),
+  };
+  runMigrations(
+    target,
+    MIGRATIONS,
+    (current, latest) =>
+      new InvariantError("CAT_SCHEMA_MISMATCH", `${dbPath} has cassette schema ${current}, this Catalytic knows up to ${latest}`, {
+        hint: "upgrade Catalytic; never downgrade a ledger",
+      }),
+  );
 }
 
 export interface SchemaObject {

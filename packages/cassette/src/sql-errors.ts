@@ -1,5 +1,5 @@
 // Turns SQLite errors (trigger RAISEs, constraint failures) into typed Catalytic errors.
-import { BudgetError, CassetteError, InvariantError, isCatalyticError, type CatalyticError, type ErrorCode } from "@catalytic/core";
+import { BudgetError, CassetteError, InvariantError, isCatalyticError, isSqliteBusy, type CatalyticError, type ErrorCode } from "@catalytic/core";
 
 const TRIGGER_CODE = /^(CAT_[A-Z_]+): (.*)$/s;
 
@@ -30,7 +30,7 @@ export function translateSqliteError(error: unknown): CatalyticError {
       cause: error,
     });
   }
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+  if (isSqliteBusy(error)) {
     return new CassetteError("CAT_DB_BUSY", `the cassette is locked: ${message}`, { hint: "retry when the other writer finishes", cause: error });
   }
   return new InvariantError(code.startsWith("SQLITE_CONSTRAINT") ? "CAT_INVARIANT" : "CAT_DB_ERROR", `SQLite ${code}: ${message}`, {

@@ -1,6 +1,5 @@
 // Small input checks shared by the API entry points.
-import { CassetteError, type ErrorCode } from "@catalytic/core";
-import { OUTCOMES, type Outcome } from "./records.js";
+import { CassetteError, OUTCOMES, type ErrorCode, type Outcome } from "@catalytic/core";
 
 export function requireNonEmpty(value: unknown, name: string, code: ErrorCode = "CAT_SCHEMA_INVALID"): string {
   if (typeof value !== "string" || value.length === 0) {

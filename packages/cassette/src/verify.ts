@@ -5,7 +5,7 @@ import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
 import { jobIntegrityProblems } from "./integrity.js";
 import { SQL_NOW_MS, type Ledger } from "./ledger.js";
 import { SCHEMA_VERSION } from "./migrations/index.js";
-import type { ReceiptRow } from "./records.js";
+import { receiptHeaderOf, type ReceiptRow } from "./records.js";
 import { REQUIRED_TABLES, REQUIRED_TRIGGERS, actualSchema, expectedSchema, normaliseSql, readSchemaVersion } from "./schema.js";
 
 export interface VerifyIssue {
@@ -119,16 +119,7 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
       const canonical = canonicalJson(receipt);
       if (canonical !== row.receipt_json) fail("receipt_chain", `receipt ${row.receipt_id} payload is not canonical JSON`);
       const expected = receiptHashOfCanonical(
-        {
-          receiptId: row.receipt_id,
-          stepId: row.step_id,
-          jobId: row.job_id,
-          runId: row.run_id,
-          workerId: row.worker_id,
-          fencingToken: row.fencing_token,
-          outcome: row.outcome,
-          prevReceiptHash: row.prev_receipt_hash,
-        },
+        receiptHeaderOf(row),
         canonical,
       );
       if (expected !== row.receipt_hash) fail("receipt_chain", `receipt ${row.receipt_id} hash ${row.receipt_hash} does not match its content (expected ${expected})`);

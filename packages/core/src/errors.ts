@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   // ledger
   CAT_STEP_NOT_FOUND: "failure",
   CAT_JOB_NOT_FOUND: "failure",
+  CAT_RUN_NOT_FOUND: "failure",
   CAT_RECEIPT_NOT_FOUND: "failure",
   CAT_NO_PENDING_STEP: "failure",
   CAT_LEASE_NOT_HELD: "failure",
@@ -72,6 +73,10 @@ export const ERROR_CODES = {
   CAT_RESTORE_CONFLICT: "failure",
   CAT_WRITE_CONFLICT: "failure",
   CAT_STEP_FAILED: "failure",
+  // MCP server (docs/mcp.md)
+  CAT_READ_ONLY: "failure",
+  CAT_OUTPUT_TOO_LARGE: "failure",
+  CAT_CURSOR_INVALID: "failure",
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

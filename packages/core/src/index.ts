@@ -52,8 +52,10 @@ export {
 export type { CatalyticConfig, SourceConfig, TestCommand, ConfigProblem } from "./config.js";
 export { parseSlice, formatSlice, applySlice, checkSliceBounds, lineCount } from "./slice.js";
 export type { Slice } from "./slice.js";
-export { CatalyticMethods, CatalyticNotifications } from "./protocol.js";
+export { CatalyticMethods, CatalyticNotifications, OUTCOMES } from "./protocol.js";
 export type {
+  Outcome,
+  LedgerReceipt,
   ProtocolErrorData,
   IndexStatus,
   SymbolSummary,
@@ -81,6 +83,8 @@ export type {
   JobsChangedParams,
   ReadCasParams,
   ReadCasResult,
+  ReportParams,
+  ReportResult,
   BundleParams,
   BundleResult,
 } from "./protocol.js";
@@ -128,9 +132,22 @@ export {
   ReceiptErrorSchema,
   ReceiptTimingsSchema,
   ReceiptMetricsSchema,
+  ReceiptTokenMetricsSchema,
+  ReceiptLegacyMetricsSchema,
+  ReceiptTokenizerSchema,
   ReceiptSchema,
+  hasTokenMetrics,
 } from "./schemas/receipt.js";
-export type { ReceiptStatus, ReceiptExpansion, ReceiptAction, Receipt, ReceiptInput } from "./schemas/receipt.js";
+export type {
+  ReceiptStatus,
+  ReceiptExpansion,
+  ReceiptAction,
+  Receipt,
+  ReceiptInput,
+  ReceiptMetrics,
+  ReceiptTokenMetrics,
+  ReceiptLegacyMetrics,
+} from "./schemas/receipt.js";
 export { schemaProblems, parseWithSchema, parsePlanRequest, parsePlanRequestText, parseBundle, parseBundleText } from "./schemas/validate.js";
 export {
   BUNDLE_ID_PATTERN,
@@ -145,6 +162,12 @@ export type { BundleReason, BundleItem, BundleDropped, Bundle, BundleBody } from
 export type { SchemaProblem } from "./schemas/validate.js";
 export { PUBLISHED_SCHEMAS, generateJsonSchemas, jsonSchemaFileText } from "./schemas/registry.js";
 export type { PublishedSchema } from "./schemas/registry.js";
+export { SILENT_LOGGER } from "./logger.js";
+export type { Logger } from "./logger.js";
+export { isSqliteBusy, applyMigrations } from "./sqlite.js";
+export type { Migration, MigrationTarget } from "./sqlite.js";
+export { LineKind, scanBlocks, scanHeadings, splitLines } from "./markdown-blocks.js";
+export type { BlockScan, Heading } from "./markdown-blocks.js";
 export { scanReferences, parseReference, isSymbolId } from "./references.js";
 export type { Position, Range, ReferenceMatch, ReferenceParts } from "./references.js";
 export { slugify, uniqueSlugs } from "./slug.js";

@@ -1,6 +1,29 @@
 // Custom LSP methods between the language server and its clients (the VS Code extension, or any editor).
 // Plain types and method names only: no runtime dependency, so every front end can share them.
 
+/**
+ * How a committed step ended: the ledger's `receipts.outcome` column and the receipt document's `status`, one
+ * vocabulary (docs/contract.md "Receipt", docs/cassette.md).
+ */
+export const OUTCOMES = ["SUCCESS", "FAILURE", "ABORTED"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** A receipt as the ledger holds it: the receipt document inside its chain fields (docs/cassette.md). */
+export interface LedgerReceipt<Document = unknown> {
+  receiptId: string;
+  stepId: string;
+  jobId: string;
+  runId: string;
+  workerId: string;
+  fencingToken: number;
+  outcome: Outcome;
+  /** The receipt document (see docs/schemas/receipt.schema.json). */
+  receipt: Document;
+  prevReceiptHash: string | null;
+  receiptHash: string;
+  createdAt: string;
+}
+
 export const CatalyticMethods = {
   indexStatus: "catalytic/indexStatus",
   buildIndex: "catalytic/buildIndex",
@@ -19,6 +42,8 @@ export const CatalyticMethods = {
   readCas: "catalytic/readCas",
   /** The plan a job was posted with: the stored request, its steps and plan hash (the extension's Open Plan). */
   getPlan: "catalytic/getPlan",
+  /** The savings report of a run or job (docs/economy.md#the-report) and its page for a webview. */
+  report: "catalytic/report",
   /** The smallest context for an intent (docs/bundles.md): the bundle and its Markdown context pack. */
   bundle: "catalytic/bundle",
 } as const;
@@ -125,7 +150,7 @@ export interface StepSummary {
   /** Short human label: the symbol, file or test the step works on. */
   label: string;
   status: "PENDING" | "LEASED" | "COMMITTED";
-  outcome: "SUCCESS" | "FAILURE" | "ABORTED" | null;
+  outcome: Outcome | null;
   leaseOwner: string | null;
   fencingToken: number;
   receiptId: string | null;
@@ -141,19 +166,7 @@ export interface GetReceiptParams {
   stepId?: string;
 }
 
-export interface ReceiptView {
-  receiptId: string;
-  stepId: string;
-  jobId: string;
-  runId: string;
-  workerId: string;
-  fencingToken: number;
-  outcome: "SUCCESS" | "FAILURE" | "ABORTED";
-  /** The receipt document (see docs/schemas/receipt.schema.json). */
-  receipt: Record<string, unknown>;
-  prevReceiptHash: string | null;
-  receiptHash: string;
-  createdAt: string;
+export interface ReceiptView extends LedgerReceipt<Record<string, unknown>> {
   /** Expanded items with the place to open them in the editor, when known. */
   locations: Array<{ id: string; file: string; lineStart: number; lineEnd: number }>;
 }
@@ -169,6 +182,10 @@ export interface JobProgress {
   total: number;
   workers: Array<{ workerId: string; committed: number; current: string | null }>;
   bytesExpanded: number;
+  /** Tokens the job's receipts put into context (tokens_in - tokens_reused), each item once. */
+  tokensExpanded: number;
+  /** Once the job is done: the whole files it touched in tokens and expanded / baseline (null when the baseline is 0). */
+  savings: { baselineTokens: number; ratio: number | null } | null;
   startedAt: string | null;
   elapsedMs: number;
   failures: Array<{ stepId: string; op: string; label: string; error: string }>;
@@ -253,6 +270,23 @@ export interface GetPlanResult {
   /** The plan hash recomputed over the stored steps equals the stored one. */
   planHashMatches: boolean;
   createdAt: string;
+}
+
+export interface ReportParams {
+  /** One run; every run when absent. */
+  runId?: string;
+  /** One job (its run's reuse still counts). */
+  jobId?: string;
+  /** Nonce for the page's script and styles, and the webview's CSP source. */
+  nonce: string;
+  cspSource: string;
+}
+
+export interface ReportResult {
+  /** The report object (snake_case, as `catalytic report --json` prints it under "report"). */
+  report: { runs: unknown[]; baseline_tokens: number; ratio: number | null; [key: string]: unknown };
+  /** The self-contained page (charts and tables) under the webview's CSP. */
+  html: string;
 }
 
 export interface BundleParams {

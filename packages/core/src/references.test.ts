@@ -192,6 +192,16 @@ describe("scanReferences: skipped regions", () => {
     expect(texts("a <!-- @A/IN --> @A/OUT <!-- unclosed @A/OUT2")).toEqual(["@A/OUT", "@A/OUT2"]);
     expect(texts("<!---->@A/OUT is after")).toEqual([]);
   });
+
+  // The same block scanner cuts the indexer's sections, so HTML blocks are skipped here as they are there.
+  it("skips HTML blocks and link reference definitions as CommonMark does, not inline HTML", () => {
+    expect(texts("<div>\n@A/IN\n</div>\n\n@A/OUT")).toEqual(["@A/OUT"]);
+    expect(texts("<details>\n<summary>@A/IN</summary>\n\n@A/OUT\n</details>")).toEqual(["@A/OUT"]);
+    expect(texts("text <span>@A/OUT</span>")).toEqual(["@A/OUT"]);
+    expect(texts("<span>@A/OUT</span>")).toEqual(["@A/OUT"]);
+    expect(texts("[a]: @A/IN\n@A/OUT")).toEqual(["@A/OUT"]);
+    expect(texts("para\n[a]: @A/OUT")).toEqual(["@A/OUT"]);
+  });
 });
 
 describe("scanReferences: positions", () => {

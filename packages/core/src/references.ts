@@ -1,7 +1,7 @@
 // Reference syntax (docs/indexer.md "Symbols"): `@NS/NAME[#slug][:slice]` in Markdown prose.
 // The scanner is linear: one block pass over the lines, then one inline pass over each paragraph run.
 import { ReferenceSyntaxError } from "./errors.js";
-import { scanProse, splitLines } from "./markdown-prose.js";
+import { lineBounds, scanProse } from "./markdown-prose.js";
 
 /** 0-based; `character` counts UTF-16 code units, as LSP does. */
 export interface Position {
@@ -176,7 +176,7 @@ class PositionCursor {
 /** Every reference in Markdown prose, in document order; code, front matter and HTML comments are skipped. */
 export function scanReferences(markdown: string): ReferenceMatch[] {
   const matches: ReferenceMatch[] = [];
-  const lines = splitLines(markdown);
+  const lines = lineBounds(markdown);
   const cursor = new PositionCursor(lines.starts);
   scanProse(markdown, lines, (at, limit) => {
     if (blocksReference(markdown, at)) return at + 1;

@@ -216,7 +216,7 @@ try {
     ["one-file-changed phases (last run)", Object.entries(oneFileReport.timings).map(([k, v]) => `${k}=${v}`).join(" ")],
     ["resolve, cache miss (median, p95)", `${millis(median(misses))}, ${millis(percentile(misses, 95))}  (${misses.length} resolves)`],
     ["resolve, cache hit (median, p95)", `${millis(median(hits))}, ${millis(percentile(hits, 95))}  (${hits.length} resolves)`],
-    ["index hash (cold, no config)", plainReport.indexHash],
+    ["index hash (cold, no config)", plainReport.index_hash],
     ["index hash (namespace copy, after edits)", finalHash],
   ]);
 

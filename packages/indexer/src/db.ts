@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { InvariantError, STATE_DIR, isCatalyticError } from "@catalytic/core";
+import { InvariantError, STATE_DIR, applyMigrations, isCatalyticError, isSqliteBusy } from "@catalytic/core";
 import { sleepSync } from "./file-lock.js";
 import { CREATE_META, DELETE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
 import { MIGRATIONS } from "./sql/migrations/index.js";
@@ -44,16 +44,19 @@ export function deleteMeta(db: Db, key: string): void {
 export function migrate(db: Db): void {
   db.exec(CREATE_META);
   db.transaction(() => {
-    const current = Number(readMeta(db, "schema_version") ?? "0");
-    if (current > MIGRATIONS.length) {
-      throw new InvariantError("CAT_SCHEMA_MISMATCH", `index.db has schema version ${current}, newer than this Catalytic (${MIGRATIONS.length})`, {
-        hint: "upgrade Catalytic, or delete .catalytic/index.db (it is rebuildable) and run 'catalytic build'",
-      });
-    }
-    for (let version = current + 1; version <= MIGRATIONS.length; version++) {
-      db.exec(MIGRATIONS[version - 1] as string);
-      writeMeta(db, "schema_version", String(version));
-    }
+    const target = {
+      schemaVersion: () => Number(readMeta(db, "schema_version") ?? "0"),
+      exec: (sql: string) => void db.exec(sql),
+      setSchemaVersion: (version: number) => writeMeta(db, "schema_version", String(version)),
+    };
+    applyMigrations(
+      target,
+      MIGRATIONS,
+      (current, latest) =>
+        new InvariantError("CAT_SCHEMA_MISMATCH", `index.db has schema version ${current}, newer than this Catalytic (${latest})`, {
+          hint: "upgrade Catalytic, or delete .catalytic/index.db (it is rebuildable) and run 'catalytic build'",
+        }),
+    );
   }).immediate();
 }
 
@@ -74,7 +77,7 @@ export function openIndexDb(root: string, options: { create: boolean; readonly?:
       return db;
     } catch (error) {
       db?.close();
-      if (isBusy(error) && Date.now() < deadline) {
+      if (isSqliteBusy(error) && Date.now() < deadline) {
         sleepSync(pause);
         continue;
       }
@@ -83,16 +86,11 @@ export function openIndexDb(root: string, options: { create: boolean; readonly?:
   }
 }
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
-}
-
 /** A database that cannot be opened is typed: busy (retry) or unusable (the index is derived: delete it). */
 function sqliteOpenError(file: string, error: unknown): InvariantError {
   const code = (error as { code?: string }).code ?? "";
   const message = (error as Error).message;
-  if (isBusy(error)) {
+  if (isSqliteBusy(error)) {
     return new InvariantError("CAT_DB_BUSY", `${file} is locked by another process: ${message}`, {
       hint: "wait for the other build to finish and retry",
       cause: error,

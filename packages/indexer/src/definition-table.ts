@@ -89,10 +89,6 @@ export class DefinitionTable {
     return low;
   }
 
-  idsDefinedIn(file: string): ReadonlySet<string> {
-    return this.idsByFile.get(file) ?? new Set();
-  }
-
   namespaces(): IterableIterator<string> {
     return this.namespaceCounts.keys();
   }

@@ -1,9 +1,8 @@
 // Pure section extraction (docs/indexer.md "Sections"): a file-level section plus one per Markdown heading, or per
 // top-level declaration in code files. No I/O: the language server runs this over unsaved buffers.
-import { contentHash, normalizeNewlines, sectionId, uniqueSlugs } from "@catalytic/core";
+import { contentHash, normalizeNewlines, scanHeadings, sectionId, splitLines, uniqueSlugs } from "@catalytic/core";
 import { scanDeclarations } from "./declarations.js";
-import { frontMatterEnd, parsingLines, splitLines } from "./front-matter.js";
-import { scanHeadings } from "./headings.js";
+import { frontMatterEnd, parsingLines } from "./front-matter.js";
 
 export type SectionKind = "file" | "heading" | "declaration";
 

@@ -4,7 +4,7 @@
 //     "@NS/FILE": ""                (empty, `~` or nothing: the whole file)
 // Other top-level keys are skipped (with their indented continuation lines). Anything else inside
 // `symbols:` is reported as a problem with its line instead of being guessed at.
-import { isSymbolId } from "@catalytic/core";
+import { isSymbolId, splitLines } from "@catalytic/core";
 
 export interface FrontMatterSymbol {
   symbolId: string;
@@ -28,14 +28,6 @@ export interface FrontMatter {
   /** Line after the closing `---` (the front matter occupies lines [0, endLine)). */
   endLine: number;
   problems: FrontMatterProblem[];
-}
-
-/** Splits normalised text into lines; a final newline does not start another line. */
-export function splitLines(text: string): string[] {
-  if (text.length === 0) return [];
-  const lines = text.split("\n");
-  if (text.endsWith("\n")) lines.pop();
-  return lines;
 }
 
 /**

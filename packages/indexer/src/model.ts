@@ -13,7 +13,7 @@ import type {
   SymbolRecord,
 } from "./model-types.js";
 import type { RegistryEntry, RegistryProblem } from "./registry.js";
-import { compareDefinitions, duplicateProblem, fileDefinitions, registryDefinitions, withoutId } from "./definitions.js";
+import { duplicateProblem, fileDefinitions, registryDefinitions, withoutId } from "./definitions.js";
 import { type SourceSettings, settingsOf } from "./sources.js";
 import { DefinitionTable, compareStrings } from "./definition-table.js";
 import { chooseSlice, slugNotFoundError, unknownSymbolError, unresolvableError } from "./resolution.js";
@@ -238,15 +238,6 @@ export class WorkspaceModel {
     for (const source of this.config.sources) if (source.namespace) names.add(source.namespace);
     for (const namespace of this.definitions.namespaces()) names.add(namespace);
     return [...names].sort(compareStrings);
-  }
-
-  /** Symbols defined in a file (front matter and namespace), for document symbols and diagnostics. */
-  symbolsDefinedIn(filePath: string): SymbolDefinition[] {
-    const out: SymbolDefinition[] = [];
-    for (const id of this.definitions.idsDefinedIn(filePath)) {
-      for (const d of this.definitions.get(id) ?? []) if (d.file === filePath) out.push(d);
-    }
-    return out.sort(compareDefinitions);
   }
 
   /** Nearest known ids to an unknown one (edit distance, ties by id). */

@@ -187,7 +187,7 @@ export function formatRegistry(entries: readonly Omit<RegistryEntry, "line">[], 
 }
 
 /** Atomically replaces the registry file (temp file + rename). */
-export function writeRegistry(root: string, entries: readonly Omit<RegistryEntry, "line">[], otherKeys: Record<string, unknown> = {}): void {
+function writeRegistry(root: string, entries: readonly Omit<RegistryEntry, "line">[], otherKeys: Record<string, unknown> = {}): void {
   writeFileAtomic(path.join(root, SYMBOLS_FILE), formatRegistry(entries, otherKeys), `make ${SYMBOLS_FILE} and its folder writable, then run the command again`);
 }
 

@@ -13,13 +13,13 @@ export interface SourceSettings {
 }
 
 /** The source folder in POSIX form without "./" or a trailing "/" ("" for the root). */
-export function sourceRoot(source: SourceConfig): string {
+function sourceRoot(source: SourceConfig): string {
   const trimmed = source.path.replace(/\\/g, "/").replace(/^\.\/?/, "").replace(/\/+$/, "");
   return trimmed === "." ? "" : trimmed;
 }
 
 /** Path of `filePath` relative to the source root, or undefined when outside it. */
-export function relativeToSource(source: SourceConfig, filePath: string): string | undefined {
+function relativeToSource(source: SourceConfig, filePath: string): string | undefined {
   const root = sourceRoot(source);
   if (root === "") return filePath;
   return filePath.startsWith(`${root}/`) ? filePath.slice(root.length + 1) : undefined;

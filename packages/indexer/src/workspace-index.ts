@@ -14,13 +14,14 @@ import {
   loadConfig,
   normalizeNewlines,
   parseSlice,
+  SILENT_LOGGER,
   resolveInsideWorkspace,
+  type Logger,
 } from "@catalytic/core";
 import { unwritableError, writeFileAtomic } from "./atomic-write.js";
 import { type BuildOptions, type BuildReport, runBuild, symbolsFingerprint } from "./build.js";
 import { type Db, deleteMeta, indexPath, openIndexDb, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, linesOf } from "./extract.js";
-import { type Logger, SILENT_LOGGER } from "./logger.js";
 import type { WorkspaceModel } from "./model.js";
 import type { ModelProblem, ResolveRequest, SymbolDefinition, SymbolRecord } from "./model-types.js";
 import { loadModelFromDb } from "./persist.js";

@@ -2,8 +2,8 @@
 // against markdown-it (the reference CommonMark parser).
 import MarkdownIt from "markdown-it";
 import { describe, expect, it } from "vitest";
-import { frontMatterEnd, splitLines } from "../src/front-matter.js";
-import { scanHeadings } from "../src/headings.js";
+import { scanHeadings, splitLines } from "@catalytic/core";
+import { frontMatterEnd } from "../src/front-matter.js";
 
 const reference = new MarkdownIt({ html: true });
 

@@ -18,6 +18,8 @@ export function bundleSteps(bundle: PlanBundleInput | undefined, substrate: Plan
   return bundle.items.map((item, i): DraftStep => {
     const input = `bundle.items[${i}]`;
     const { text, slice } = canonicalSlice(input, item.slice);
+    // A search item's k goes into its receipt's metrics (docs/economy.md#per-step-metrics).
+    const searchK = item.search_k !== undefined ? { search_k: item.search_k } : {};
     if (item.ref !== null) {
       const symbolId = item.ref;
       const symbol = withInput(input, () => substrate.symbol(symbolId));
@@ -25,7 +27,7 @@ export function bundleSteps(bundle: PlanBundleInput | undefined, substrate: Plan
       if (symbol.sectionId !== item.section_id) throw movedSymbol(input, symbolId, item.section_id, symbol.sectionId);
       return {
         op: "READ_SYMBOL",
-        refs: { symbol_id: symbolId, slice: text },
+        refs: { symbol_id: symbolId, slice: text, ...searchK },
         expected_outputs: { symbols_resolved: [symbolId] },
         input,
         bytes: boundedBytes(input, symbol.content, slice),
@@ -35,7 +37,7 @@ export function bundleSteps(bundle: PlanBundleInput | undefined, substrate: Plan
     if (!section) throw unknownSection(input, item.section_id);
     return {
       op: "READ_SECTION",
-      refs: { section_id: item.section_id, slice: text },
+      refs: { section_id: item.section_id, slice: text, ...searchK },
       expected_outputs: { sections_read: [item.section_id] },
       input,
       bytes: boundedBytes(input, section.content, slice),
@@ -49,7 +51,15 @@ export function bundlePlanRequest(bundle: Bundle, runId?: string): PlanRequest {
     run_id: runId ?? bundle.run_id ?? DEFAULT_RUN_ID,
     request_id: bundle.bundle_id,
     intent: bundle.intent,
-    bundle: { bundle_hash: bundle.bundle_hash, items: bundle.items.map((item) => ({ section_id: item.section_id, ref: item.ref, slice: item.slice })) },
+    bundle: {
+      bundle_hash: bundle.bundle_hash,
+      items: bundle.items.map((item) => ({
+        section_id: item.section_id,
+        ref: item.ref,
+        slice: item.slice,
+        ...(item.reason === "search" && bundle.search_k !== undefined ? { search_k: bundle.search_k } : {}),
+      })),
+    },
     inputs: { symbols: [], sections: [], files: [], notes: [] },
     ops: [],
   };

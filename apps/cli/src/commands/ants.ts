@@ -1,8 +1,8 @@
 // `catalytic ants spawn|worker|status`: run a job's steps in N worker processes and watch them.
 import { existsSync, readFileSync } from "node:fs";
-import { CassetteError, escapeText } from "@catalytic/core";
+import { CassetteError, escapeText, type Logger } from "@catalytic/core";
 import { Cassette } from "@catalytic/cassette";
-import { MAX_WORKERS, checkWorkerCount, manifestPath, runWorker, spawnAnts, type AntLogger, type SpawnResult } from "@catalytic/ants";
+import { MAX_WORKERS, checkWorkerCount, manifestPath, runWorker, spawnAnts, type SpawnResult } from "@catalytic/ants";
 import { MAX_TTL_SECONDS, booleanOption, idOption, intOption, optionalIntOption, stringOption } from "../args.js";
 import type { Command, CommandContext, OptionSpec, ParsedArgs } from "../command.js";
 
@@ -67,7 +67,7 @@ const spawnCommand: Command = {
   run: (ctx, args) => runSpawn(ctx, args, intOption(args, "workers", 1)),
 };
 
-function stderrLogger(ctx: CommandContext): AntLogger {
+function stderrLogger(ctx: CommandContext): Logger {
   return {
     info() {},
     warn: (message) => ctx.note(`warn: ${escapeText(message)}`),

@@ -6,7 +6,6 @@ import path from "node:path";
 import {
   Cassette,
   MESSAGE_SOURCES,
-  OUTCOMES,
   cassettePath,
   defaultCheckpointKeyPath,
   loadCheckpointKey,
@@ -16,13 +15,13 @@ import {
   type JobStatus,
   type MessageSource,
   type NoteVerifier,
-  type Outcome,
   type ReceiptRecord,
   type VerifyResult,
 } from "@catalytic/cassette";
-import { CassetteError, InputError, escapeText, loadConfig, parseJson } from "@catalytic/core";
+import { CassetteError, InputError, OUTCOMES, escapeText, loadConfig, parseJson, type Outcome } from "@catalytic/core";
 import { MAX_TTL_SECONDS, booleanOption, intOption, requiredOption, stringOption } from "../args.js";
 import type { Command, CommandContext, ParsedArgs } from "../command.js";
+import { verbatim } from "../json-names.js";
 
 const RUN_ID = { type: "string", description: "run id" } as const;
 
@@ -51,7 +50,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
 }
 
 /** Opens an existing ledger; only `post` may create one. */
-function openExisting(ctx: CommandContext): Cassette {
+export function openExisting(ctx: CommandContext): Cassette {
   const file = cassettePath(ctx.root);
   if (!existsSync(file)) {
     throw new CassetteError("CAT_FILE_NOT_FOUND", `no cassette at ${file}`, {
@@ -61,7 +60,7 @@ function openExisting(ctx: CommandContext): Cassette {
   return Cassette.open(file);
 }
 
-function withCassette<T>(cassette: Cassette, fn: (cassette: Cassette) => T): T {
+export function withCassette<T>(cassette: Cassette, fn: (cassette: Cassette) => T): T {
   try {
     return fn(cassette);
   } finally {
@@ -79,6 +78,11 @@ function describeStatus(status: JobStatus): string {
     `  budget: bytes ${status.bytesUsed}/${status.maxBytes ?? "unlimited"}, symbols ${status.symbolsUsed}/${status.maxSymbols ?? "unlimited"}` +
       (status.expiredLeases ? `; ${status.expiredLeases} expired lease(s): run 'catalytic cassette requeue'` : ""),
   ].join("\n");
+}
+
+/** The receipt document is printed as written (its fields are the contract's, or whatever a client completed with). */
+function receiptJson(receipt: ReceiptRecord): Record<string, unknown> {
+  return { ...receipt, receipt: verbatim(receipt.receipt) };
 }
 
 function receiptLine(receipt: ReceiptRecord): string {
@@ -216,7 +220,7 @@ const claim: Command = {
         hint: "every step is leased, committed or waiting on a dependency: see 'catalytic cassette status --run-id R'",
       });
     }
-    ctx.emitJson({ ok: true, step });
+    ctx.emitJson({ ok: true, step: { ...step, payload: verbatim(step.payload) } });
     ctx.print(`claimed ${step.stepId} (job ${step.jobId}, op ${step.op}) token ${step.fencingToken}, lease until ${step.leaseExpiresAt}`);
   },
 };
@@ -305,7 +309,7 @@ const receipts: Command = {
       requireJob(cassette, jobId);
       return cassette.listReceipts(jobId);
     });
-    ctx.emitJson({ ok: true, jobId, receipts: list });
+    ctx.emitJson({ ok: true, jobId, receipts: list.map(receiptJson) });
     if (list.length === 0) ctx.print(`job ${jobId} has no receipts yet`);
     for (const receipt of list) ctx.print(receiptLine(receipt));
   },
@@ -321,7 +325,7 @@ const show: Command = {
     if (!receipt) {
       throw new CassetteError("CAT_RECEIPT_NOT_FOUND", `no receipt ${receiptId}`, { hint: "list a job's receipts with 'catalytic cassette receipts --job-id J'" });
     }
-    ctx.emitJson({ ok: true, receipt });
+    ctx.emitJson({ ok: true, receipt: receiptJson(receipt) });
     ctx.print(JSON.stringify(receipt, null, 2));
   },
 };

@@ -10,6 +10,8 @@ import { indexCommands } from "./index-commands.js";
 import { symbolCommands } from "./symbols.js";
 import { resolveCommands } from "./resolve.js";
 import { searchCommands } from "./search.js";
+import { reportCommands } from "./report.js";
 import { bundleCommands } from "./bundle.js";
+import { mcpCommands } from "./mcp.js";
 
-export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands, ...indexCommands, ...symbolCommands, ...resolveCommands, ...searchCommands, ...bundleCommands];
+export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands, ...indexCommands, ...symbolCommands, ...resolveCommands, ...searchCommands, ...bundleCommands, ...reportCommands, ...mcpCommands];

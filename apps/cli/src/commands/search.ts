@@ -1,41 +1,10 @@
 // `catalytic search "query" [-k 10]`: ranked discovery; each search stores a retrieval receipt (docs/indexer.md#search).
-import type { SearchHit, SearchResult } from "@catalytic/indexer";
 import { intOption, requiredPositional, stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { openBuiltIndex } from "./index-commands.js";
 
 /** More hits than this is a dump of the index, not a search (export does that). */
 const MAX_RESULTS = 10_000;
-
-/** The contract's snake_case names for --json. */
-function hitJson(hit: SearchHit): Record<string, unknown> {
-  return {
-    section_id: hit.sectionId,
-    file_path: hit.filePath,
-    line_start: hit.lineStart,
-    line_end: hit.lineEnd,
-    heading_path: hit.headingPath,
-    symbols: hit.symbols,
-    score: hit.score,
-    snippet: hit.snippet,
-    match_lines: hit.matchLines,
-  };
-}
-
-function resultJson(result: SearchResult): Record<string, unknown> {
-  return {
-    ok: true,
-    receipt_id: result.receiptId,
-    run_id: result.runId,
-    query: result.query,
-    query_hash: result.queryHash,
-    k: result.k,
-    index_hash: result.indexHash,
-    created_at: result.createdAt,
-    terms: result.terms,
-    hits: result.hits.map(hitJson),
-  };
-}
 
 const search: Command = {
   name: "search",
@@ -55,7 +24,7 @@ const search: Command = {
     const index = openBuiltIndex(ctx);
     try {
       const result = index.search(query, { k, ...(runId !== undefined ? { runId } : {}) });
-      ctx.emitJson(resultJson(result));
+      ctx.emitJson({ ok: true, ...result });
       if (result.hits.length === 0) ctx.print(`no section matches ${JSON.stringify(query)}`);
       result.hits.forEach((hit, i) => {
         const symbols = hit.symbols.length ? `  ${hit.symbols.join(" ")}` : "";

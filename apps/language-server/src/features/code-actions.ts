@@ -1,11 +1,9 @@
 // Quick fixes: replace an unknown symbol with a suggestion; re-pin a stale SECTION symbol.
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from "vscode-languageserver";
-import type { FeatureContext } from "../host.js";
+import { CodeActionKind, type CodeAction, type Diagnostic } from "vscode-languageserver";
+import { orElse } from "../guard.js";
+import type { FeatureContext, RegisterFeature, RepinEdit } from "../host.js";
 import type { DiagnosticData } from "./diagnostics.js";
 import { DIAGNOSTIC_SOURCE } from "./diagnostics.js";
-
-/** Computes the registry edit that re-pins a stale symbol; supplied by the host (it owns the registry file). */
-export type RepinEdit = (symbolId: string) => { uri: string; edits: TextEdit[] } | undefined;
 
 export function codeActions(ctx: FeatureContext, uri: string, diagnostics: readonly Diagnostic[], repin: RepinEdit): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -39,3 +37,8 @@ export function codeActions(ctx: FeatureContext, uri: string, diagnostics: reado
   }
   return actions;
 }
+
+export const register: RegisterFeature = (connection, { context, guarded, repinEdit }) => {
+  connection.onCodeAction(guarded("code actions", (params) => codeActions(context(), params.textDocument.uri, params.context.diagnostics, repinEdit), orElse([])));
+  return { codeActionProvider: { codeActionKinds: ["quickfix"] } };
+};

@@ -1,6 +1,7 @@
 // Completion after `@` (namespaces), `@NS/` (symbol names) and `@NS/NAME#` (heading slugs of the target file).
 import { CompletionItemKind, type CompletionItem, type CompletionList, type Position } from "vscode-languageserver";
-import type { FeatureContext } from "../host.js";
+import { orElse } from "../guard.js";
+import type { FeatureContext, RegisterFeature } from "../host.js";
 import { preview } from "./hover.js";
 
 const MAX_ITEMS = 500;
@@ -85,3 +86,9 @@ export function resolveCompletionItem(ctx: FeatureContext, item: CompletionItem)
   const head = `\`${section.filePath}\` lines ${section.lineStart + 1}–${section.lineEnd}` + (section.headingPath.length ? ` · ${section.headingPath.join(" > ")}` : "");
   return { ...item, documentation: { kind: "markdown", value: `${head}\n\n${preview(text, DOC_PREVIEW_CHARS, section.filePath)}` } };
 }
+
+export const register: RegisterFeature = (connection, { context, guarded }) => {
+  connection.onCompletion(guarded("completion", (params) => completion(context(), params.textDocument.uri, params.position) ?? null, orElse(null)));
+  connection.onCompletionResolve((item, token) => guarded("completion resolve", () => resolveCompletionItem(context(), item), orElse(item))(item, token));
+  return { completionProvider: { triggerCharacters: ["@", "/", "#"], resolveProvider: true } };
+};

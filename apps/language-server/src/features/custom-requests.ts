@@ -132,7 +132,24 @@ function toReceiptView(record: ReceiptRecord, model: WorkspaceModel): ReceiptVie
   };
 }
 
-export function jobProgress(cassette: Cassette | undefined, jobId: string, now = Date.now()): JobProgress {
+/** Tokens a receipt put into context: tokens_in - tokens_reused (0 for receipts written before token metrics). */
+function tokensExpandedOf(receipt: ReceiptRecord): number {
+  const metrics = (receipt.receipt as { metrics?: { tokens_in?: unknown; tokens_reused?: unknown } } | null)?.metrics;
+  const tokensIn = typeof metrics?.tokens_in === "number" ? metrics.tokens_in : 0;
+  const reused = typeof metrics?.tokens_reused === "number" ? metrics.tokens_reused : 0;
+  return tokensIn - reused;
+}
+
+/**
+ * A job's progress. `savings` measures the whole-file baseline of a finished job (features/economy.ts); without it,
+ * or while the job runs, the savings stay null.
+ */
+export function jobProgress(
+  cassette: Cassette | undefined,
+  jobId: string,
+  now = Date.now(),
+  savings?: (jobId: string) => JobProgress["savings"],
+): JobProgress {
   const job = cassette?.getJob(jobId);
   if (!cassette || !job) {
     throw new CassetteError("CAT_JOB_NOT_FOUND", `no job ${jobId}`, { hint: "catalytic/listJobs shows the jobs of each run" });
@@ -167,6 +184,8 @@ export function jobProgress(cassette: Cassette | undefined, jobId: string, now =
     total: status.stepCount,
     workers: [...workers.values()].sort((a, b) => (a.workerId < b.workerId ? -1 : 1)),
     bytesExpanded: status.bytesUsed,
+    tokensExpanded: receipts.reduce((sum, receipt) => sum + tokensExpandedOf(receipt), 0),
+    savings: status.done && savings ? savings(jobId) : null,
     startedAt,
     elapsedMs: startedAt ? Math.max(0, end - Date.parse(startedAt)) : 0,
     failures,

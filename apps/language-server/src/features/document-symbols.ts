@@ -1,6 +1,7 @@
 // Document symbols: the heading tree of a file, plus the @ symbols defined in it or targeting it.
 import { SymbolKind, type DocumentSymbol } from "vscode-languageserver";
-import type { FeatureContext } from "../host.js";
+import { orElse } from "../guard.js";
+import type { FeatureContext, RegisterFeature } from "../host.js";
 import { headingRange, sectionRange } from "../positions.js";
 import { definitionSites } from "./symbol-sites.js";
 
@@ -42,3 +43,8 @@ export function documentSymbols(ctx: FeatureContext, uri: string): DocumentSymbo
   }
   return roots;
 }
+
+export const register: RegisterFeature = (connection, { context, guarded }) => {
+  connection.onDocumentSymbol(guarded("document symbols", (params) => documentSymbols(context(), params.textDocument.uri) ?? null, orElse(null)));
+  return { documentSymbolProvider: true };
+};

@@ -1,8 +1,9 @@
 // Hover on a reference: what it points at, the slice applied, the hash, bytes and tokens, and a capped preview.
-import { isCatalyticError, type ReferenceMatch } from "@catalytic/core";
+import { isCatalyticError, loadTokenCounter, type ReferenceMatch } from "@catalytic/core";
 import type { ResolvedPayload, SymbolRecord, WorkspaceModel } from "@catalytic/indexer";
 import type { Hover, Position } from "vscode-languageserver";
-import type { FeatureContext } from "../host.js";
+import { orElse } from "../guard.js";
+import type { FeatureContext, RegisterFeature } from "../host.js";
 import { referenceAt, shortHash } from "../positions.js";
 
 const PREVIEW_MAX_LINES = 40;
@@ -84,3 +85,18 @@ export function preview(payload: string, maxChars: number, file: string): string
 function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>])/g, "\\$1");
 }
+
+export const register: RegisterFeature = (connection, { context, guarded }) => {
+  // Hover shows the expansion's tokens: the tokenizer loads once (about half a second), then counts are immediate.
+  connection.onHover(
+    guarded(
+      "hover",
+      async (params) => {
+        await loadTokenCounter();
+        return hover(context(), params.textDocument.uri, params.position) ?? null;
+      },
+      orElse(null),
+    ),
+  );
+  return { hoverProvider: true };
+};

@@ -1,8 +1,7 @@
 // Follows the cassette's change feed and tells the client which runs and jobs changed
 // (`catalytic/jobsChanged`). PRAGMA data_version skips the query when no other connection wrote.
-import type { JobsChangedParams } from "@catalytic/core";
+import type { JobsChangedParams, Logger } from "@catalytic/core";
 import type { Cassette } from "@catalytic/cassette";
-import type { Logger } from "../host.js";
 
 export class JobsFeed {
   private cursor: number | undefined;

@@ -1,6 +1,7 @@
 // Find references: every use of a symbol across the workspace, open buffers included.
 import type { Location, Position } from "vscode-languageserver";
-import type { Cancellation, FeatureContext } from "../host.js";
+import { orElse } from "../guard.js";
+import type { Cancellation, FeatureContext, RegisterFeature } from "../host.js";
 import { definitionSites, symbolAt, usesOf } from "./symbol-sites.js";
 export async function references(
   ctx: FeatureContext,
@@ -16,3 +17,10 @@ export async function references(
   const declarations = definitionSites(ctx, symbolId).map((site) => ({ uri: ctx.docs.uriOf(site.file), range: site.range }));
   return [...declarations, ...uses];
 }
+
+export const register: RegisterFeature = (connection, { context, guarded }) => {
+  connection.onReferences(
+    guarded("references", async (params, token) => (await references(context(), params.textDocument.uri, params.position, params.context.includeDeclaration, token)) ?? null, orElse(null)),
+  );
+  return { referencesProvider: { workDoneProgress: false } };
+};

@@ -2,7 +2,7 @@
 import { SymbolError, isSymbolId } from "@catalytic/core";
 import { unknownSymbolError } from "@catalytic/indexer";
 import type { Position, Range, TextEdit, WorkspaceEdit } from "vscode-languageserver";
-import type { Cancellation, FeatureContext } from "../host.js";
+import type { Cancellation, FeatureContext, RegisterFeature } from "../host.js";
 import { rangeContains } from "../positions.js";
 import { definitionSites, symbolAt, usesOf } from "./symbol-sites.js";
 
@@ -50,3 +50,12 @@ export async function rename(ctx: FeatureContext, uri: string, position: Positio
   for (const use of uses) add(use.uri, use.range);
   return { changes };
 }
+
+/** A rename that cannot be done answers its typed error (the client shows it); not ready in time answers null. */
+export const register: RegisterFeature = (connection, { context, guarded }) => {
+  connection.onPrepareRename(guarded("prepare rename", (params) => prepareRename(context(), params.textDocument.uri, params.position) ?? null, { notReady: { value: null }, onError: "error" }));
+  connection.onRenameRequest(
+    guarded("rename", async (params, token) => (await rename(context(), params.textDocument.uri, params.position, params.newName, token)) ?? null, { notReady: { value: null }, onError: "error" }),
+  );
+  return { renameProvider: { prepareProvider: true } };
+};

@@ -1,6 +1,7 @@
 // Workspace symbols: every @ symbol, matched fuzzily (the query's characters in order), best first.
 import { SymbolKind, type SymbolInformation } from "vscode-languageserver";
-import { CHUNK, yieldToEventLoop, type Cancellation, type FeatureContext } from "../host.js";
+import { orElse } from "../guard.js";
+import { CHUNK, yieldToEventLoop, type Cancellation, type FeatureContext, type RegisterFeature } from "../host.js";
 import { sectionRange } from "../positions.js";
 
 const MAX_RESULTS = 1000;
@@ -56,3 +57,8 @@ export async function workspaceSymbols(ctx: FeatureContext, query: string, token
   scored.sort((a, b) => a.score - b.score || (a.info.name < b.info.name ? -1 : a.info.name > b.info.name ? 1 : 0));
   return scored.slice(0, MAX_RESULTS).map((entry) => entry.info);
 }
+
+export const register: RegisterFeature = (connection, { context, guarded }) => {
+  connection.onWorkspaceSymbol(guarded("workspace symbols", async (params, token) => (await workspaceSymbols(context(), params.query, token)) ?? null, orElse(null)));
+  return { workspaceSymbolProvider: true };
+};

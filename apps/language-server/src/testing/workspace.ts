@@ -1,10 +1,10 @@
 // Test support: a real WorkspaceModel and DocumentStore over in-memory buffers (no disk, no server).
-import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig } from "@catalytic/core";
+import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, type Logger } from "@catalytic/core";
 import { WorkspaceModel, parseRegistry } from "@catalytic/indexer";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import { DocumentStore } from "../documents.js";
-import type { FeatureContext, Logger } from "../host.js";
+import type { FeatureContext } from "../host.js";
 
 export const ROOT = "/workspace";
 

@@ -1,4 +1,4 @@
-// Verify Cassette, Show Receipt… and Restore Run…
+// Verify Cassette, Show Receipt…, Show Report and Restore Run…
 import * as vscode from "vscode";
 import { CatalyticMethods, type RestoreRunResult, type RunSummary, type VerifyCassetteResult } from "@catalytic/core/protocol";
 import { stepStatusText } from "../tree/model.js";
@@ -43,6 +43,28 @@ export async function showReceipt(context: CommandContext, arg: unknown): Promis
     target = { stepId: picked.stepId };
   }
   await context.receipts.show(target);
+}
+
+const ALL_RUNS = "All runs";
+
+/** Show Report: the run of the node it was invoked on, else a pick among the runs (or all of them). */
+export async function showReport(context: CommandContext, arg: unknown): Promise<void> {
+  let runId = runIdFromArg(arg);
+  if (!runId) {
+    const runs = await context.client.request<RunSummary[]>(CatalyticMethods.listRuns, {});
+    if (runs.length === 0) {
+      void vscode.window.showInformationMessage("Catalytic: no runs in the cassette yet, so nothing to report.");
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      [{ label: ALL_RUNS, description: `${runs.length} runs` }, ...runs.map((run) => ({ label: run.runId, description: `${run.jobs} jobs · ${run.committed}/${run.steps} committed` }))],
+      { title: "Catalytic: Show Report", placeHolder: "Run whose token economy to show" },
+    );
+    if (!picked) return;
+    runId = picked.label === ALL_RUNS ? undefined : picked.label;
+  }
+  const { report } = await context.reports.show(runId);
+  context.output.appendLine(`[report] ${runId ?? "all runs"}: ${report.runs.length} run(s), baseline ${report.baseline_tokens} tokens, ratio ${report.ratio ?? "n/a"}`);
 }
 
 export async function restoreRun(context: CommandContext, arg: unknown): Promise<RestoreRunResult | undefined> {

@@ -5,6 +5,7 @@ import type { ReadOnlyDocuments } from "../documents.js";
 import type { JobsTreeProvider } from "../tree/provider.js";
 import type { JobsNode } from "../tree/model.js";
 import type { ReceiptViews } from "../webviews/receipt-view.js";
+import type { ReportViews } from "../webviews/report-view.js";
 import type { RunPanels } from "../webviews/run-panel.js";
 import { describeError } from "./args.js";
 
@@ -15,6 +16,7 @@ export interface CommandContext {
   jobsView: vscode.TreeView<JobsNode>;
   runPanels: RunPanels;
   receipts: ReceiptViews;
+  reports: ReportViews;
   documents: ReadOnlyDocuments;
 }
 

@@ -5,7 +5,7 @@ import { buildIndex, resolveSymbol } from "./index-commands.js";
 import { planRequest } from "./plan.js";
 import { bundleForIntent } from "./bundle.js";
 import { copyId, executeJob, openPlan, showRunPanel } from "./jobs.js";
-import { restoreRun, showReceipt, verifyCassette } from "./cassette.js";
+import { restoreRun, showReceipt, showReport, verifyCassette } from "./cassette.js";
 
 interface SectionLocation {
   file: string;
@@ -39,6 +39,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
     "catalytic.verifyCassette": ["Verify Cassette", (arg) => verifyCassette(context, arg)],
     "catalytic.showReceipt": ["Show Receipt", (arg) => showReceipt(context, arg)],
     "catalytic.restoreRun": ["Restore Run", (arg) => restoreRun(context, arg)],
+    "catalytic.showReport": ["Show Report", (arg) => showReport(context, arg)],
     "catalytic.refreshJobs": ["Refresh Jobs", () => context.jobs.refreshAll()],
     "catalytic.showRunPanel": ["Show Run Panel", (arg) => showRunPanel(context, arg)],
     "catalytic.openPlan": ["Open Plan", (arg) => openPlan(context, arg)],

@@ -9,6 +9,8 @@ const progress = (overrides: Partial<JobProgress> = {}): JobProgress => ({
   total: 3,
   workers: [{ workerId: "ant-1", committed: 1, current: "step_b" }],
   bytesExpanded: 2048,
+  tokensExpanded: 1234,
+  savings: null,
   startedAt: "2026-11-21T10:00:00.000Z",
   elapsedMs: 1500,
   failures: [],
@@ -43,6 +45,16 @@ describe("run panel", () => {
     expect(html).toContain(`data-elapsed-ms="1500" data-running="true">1.5 s</div>`);
     expect(html).toContain("Executing with 2 ants…");
     expect(html).toContain(`<progress max="100" value="33" aria-label="33% of steps committed">`);
+    expect(html).toContain(`<div class="figure" id="tokens-expanded">1,234</div><div class="muted">tokens expanded</div>`);
+    expect(html).toContain(`<div class="figure" id="savings">…</div><div class="muted">saved (when done)</div>`);
+  });
+
+  it("shows the savings ratio of a finished job against its whole-file baseline", () => {
+    const html = renderRunPanelBody({ progress: progress({ done: true, tokensExpanded: 122, savings: { baselineTokens: 383, ratio: 122 / 383 } }), steps: [] });
+    expect(html).toContain(`<div class="figure" id="tokens-expanded">122</div>`);
+    expect(html).toContain(`id="savings" title="31.9% of 383 whole-file tokens">68.1%</div><div class="muted">saved (31.9% of 383 whole-file tokens)</div>`);
+    const nothingWhole = renderRunPanelBody({ progress: progress({ done: true, tokensExpanded: 0, savings: { baselineTokens: 0, ratio: null } }), steps: [] });
+    expect(nothingWhole).toContain(`>n/a</div><div class="muted">saved (nothing read whole)</div>`);
   });
 
   it("says when the job is complete and lists failures with their error", () => {

@@ -16,6 +16,15 @@ function stepStatusClass(step: StepSummary): string {
   return step.status === "LEASED" ? "status-leased" : "status-pending";
 }
 
+/** "saved 93.1%" of the whole-file baseline once the job is done; "when done" while it runs. */
+function savingsHtml(progress: JobProgress): string {
+  const { savings } = progress;
+  if (!savings) return `<div><div class="figure" id="savings">…</div><div class="muted">saved (when done)</div></div>`;
+  const figure = savings.ratio === null ? "n/a" : `${((1 - savings.ratio) * 100).toFixed(1)}%`;
+  const ratio = savings.ratio === null ? "nothing read whole" : `${(savings.ratio * 100).toFixed(1)}% of ${savings.baselineTokens.toLocaleString("en-US")} whole-file tokens`;
+  return `<div><div class="figure" id="savings" title="${escapeHtml(ratio)}">${escapeHtml(figure)}</div><div class="muted">saved (${escapeHtml(ratio)})</div></div>`;
+}
+
 function executionHtml(state: RunPanelState["execution"]): string {
   if (!state) return "";
   if (state.state === "running") return `<p id="execution" class="status-leased">Executing with ${state.workers} ${state.workers === 1 ? "ant" : "ants"}…</p>`;
@@ -37,6 +46,8 @@ export function renderRunPanelBody(state: RunPanelState): string {
 <div><div class="figure status-success">${counts.success}</div><div class="muted">succeeded</div></div>
 <div><div class="figure status-failure">${counts.failure + counts.aborted}</div><div class="muted">failed</div></div>
 <div><div class="figure">${escapeHtml(formatBytes(progress.bytesExpanded))}</div><div class="muted">expanded</div></div>
+<div><div class="figure" id="tokens-expanded">${escapeHtml(progress.tokensExpanded.toLocaleString("en-US"))}</div><div class="muted">tokens expanded</div></div>
+${savingsHtml(progress)}
 <div><div class="figure" id="elapsed" data-elapsed-ms="${Math.max(0, Math.round(progress.elapsedMs))}" data-running="${progress.done ? "false" : "true"}">${escapeHtml(formatDuration(progress.elapsedMs))}</div><div class="muted">elapsed</div></div>
 </div>`;
   const status = progress.done ? (counts.failure + counts.aborted > 0 ? "Job finished with failures" : "Job complete: every step committed") : progress.startedAt ? "Ants at work" : "Waiting for ants";

@@ -17,6 +17,8 @@ const progress: JobProgress = {
   total: 1,
   workers: [{ workerId: HOSTILE, committed: 1, current: HOSTILE }],
   bytesExpanded: 10,
+  tokensExpanded: 3,
+  savings: { baselineTokens: 40, ratio: 0.075 },
   startedAt: "2026-11-21T10:00:00.000Z",
   elapsedMs: 10,
   failures: [{ stepId: "step_a", op: "READ_FILE", label: HOSTILE, error: HOSTILE }],

@@ -56,7 +56,15 @@ export const patchFile: Executor = (step, ctx, receipt) => {
           details: { path: filePath, expected, actual },
         });
       }
-      return patchLines(current, startLine, endLine, content);
+      const patched = patchLines(current, startLine, endLine, content);
+      // The lines a patch replaces are what it had to see: recorded as their expansion (docs/economy.md#per-step-metrics).
+      const replaced = Buffer.concat(splitLines(current).slice(startLine - 1, endLine));
+      receipt.expand(
+        { kind: "file", id: filePath, file_path: filePath, slice: `lines[${startLine - 1}:${endLine}]`, content_hash: sha256Hex(replaced), bytes: replaced.length, cache_hit: false },
+        replaced,
+      );
+      return patched;
     }),
   );
+  receipt.produce(content);
 };

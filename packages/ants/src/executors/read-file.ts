@@ -39,6 +39,6 @@ export const readFile: Executor = (step, ctx, receipt) => {
   checkStepBytes(ctx, filePath, data.length);
   ctx.consumeBudget(data.length, 0);
   const hash = sha256Hex(data);
-  receipt.expand({ kind: "file", id: filePath, ...(slice ? { slice } : {}), content_hash: hash, bytes: data.length, cache_hit: false });
+  receipt.expand({ kind: "file", id: filePath, file_path: filePath, ...(slice ? { slice } : {}), content_hash: hash, bytes: data.length, cache_hit: false }, data);
   receipt.act({ type: "READ", target: filePath, status: "SUCCESS" });
 };

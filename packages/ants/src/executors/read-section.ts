@@ -17,6 +17,7 @@ export const readSection: Executor = (step, ctx, receipt) => {
     content_hash: expansion.payloadHash,
     bytes: expansion.bytes,
     cache_hit: expansion.cacheHit,
-  });
+    file_path: expansion.filePath,
+  }, expansion.payload);
   receipt.act({ type: "READ", target: sectionId, status: "SUCCESS" });
 };

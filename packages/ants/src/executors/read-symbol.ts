@@ -17,7 +17,8 @@ export const readSymbol: Executor = (step, ctx, receipt) => {
     content_hash: expansion.payloadHash,
     bytes: expansion.bytes,
     cache_hit: expansion.cacheHit,
-  });
+    file_path: expansion.filePath,
+  }, expansion.payload);
   receipt.act({ type: "READ", target: symbolId, status: "SUCCESS" });
   // The indexer's expansion cache already keeps the payload in the CAS.
   if (expansion.payloadRef) receipt.output("payload_ref", expansion.payloadRef);

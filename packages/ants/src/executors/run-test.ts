@@ -120,6 +120,7 @@ export const runTest: Executor = async (step, ctx, receipt) => {
   receipt.act({ type: "EXECUTE", target: name, status: passed ? "SUCCESS" : "FAILURE", result });
   receipt.output("exit_code", run.exitCode);
   receipt.output("output_tail", run.outputTail);
+  receipt.produce(run.outputTail);
   if (passed) return;
   const why = run.spawnError
     ? `could not start ${test.command}: ${run.spawnError}`

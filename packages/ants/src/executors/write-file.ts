@@ -12,4 +12,5 @@ export const writeFile: Executor = (step, ctx, receipt) => {
   withWriteTarget(ctx.root, filePath, { createParents: true, protectedPaths: ctx.config.protected_paths }, (target) =>
     commitWrite(ctx, receipt, step.step_id, target, () => Buffer.from(content, "utf8")),
   );
+  receipt.produce(content);
 };

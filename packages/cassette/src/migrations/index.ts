@@ -1,12 +1,7 @@
 // The numbered migrations, oldest first. Append only; an applied migration is never edited.
+import type { Migration } from "@catalytic/core";
 import { MIGRATION_001_LEDGER } from "./001_ledger.js";
 import { MIGRATION_002_NO_REPLACE } from "./002_no_replace.js";
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "ledger", sql: MIGRATION_001_LEDGER },

@@ -77,6 +77,7 @@ export const BundleSchema = z
       })
       .strict()
       .describe("Budgets the bundle was fitted to."),
+    search_k: countAtLeast(1, "k of the search that proposed the `search` items; recorded in the receipts of the READ steps a bundle plan makes of them (docs/economy.md#per-step-metrics). Not part of bundle_hash. Absent in bundles written before it.").optional(),
     items: z.array(BundleItemSchema).describe("Items: refs first (in the order given), then search items by rank."),
     tokens_total: countAtLeast(0, "Sum of the items' tokens."),
     reuse: z

@@ -84,6 +84,7 @@ export const PlanBundleInputSchema = z
             section_id: sha256Hex("Section of the item."),
             ref: SymbolIdSchema.nullable().describe("Symbol whose target is the section (READ_SYMBOL), else null (READ_SECTION)."),
             slice: sliceText("The item's bounded slice of the section."),
+            search_k: countAtLeast(1, "k of the search that proposed the item (search items); the READ step records it.").optional(),
           })
           .strict(),
       )
@@ -132,6 +133,7 @@ export const PlanStepRefsSchema = z
       .describe("The command of test_name as catalytic.json defined it when the plan was made (RUN_TEST; planner 1.2.0 and later): the ant runs this, never a later config.")
       .optional(),
     message: z.string().describe("Note message (NOTE).").optional(),
+    search_k: countAtLeast(1, "k of the search that proposed the item read (steps planned from a bundle); recorded in the receipt's metrics.").optional(),
   })
   .describe("References the step acts on; which fields are set depends on op.");
 

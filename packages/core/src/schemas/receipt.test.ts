@@ -1,11 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { ReceiptSchema, type ReceiptInput } from "./receipt.js";
+import { OUTCOMES } from "../protocol.js";
+import { TOKENIZER } from "../tokens.js";
+import { ReceiptSchema, ReceiptStatusSchema, hasTokenMetrics, type ReceiptInput } from "./receipt.js";
 import { schemaProblems } from "./validate.js";
 
 const H1 = "1".repeat(64);
 const H2 = "2".repeat(64);
 const timings = { started_at: "2026-01-02T03:04:05.000Z", finished_at: "2026-01-02T03:04:05.120Z", duration_ms: 120 };
+// The legacy shape (receipts written before token metrics) must keep reading.
 const metrics = { bytes_expanded: 0, expansions: 0, cache_hits: 0, estimated_tokens: 0 };
+const tokenMetrics = {
+  tokens_in: 12,
+  tokens_out: 3,
+  tokens_reused: 0,
+  bytes_expanded: 42,
+  expansions: 1,
+  cache_hits: 0,
+  reused: 0,
+  search_k: null,
+  tokenizer: { ...TOKENIZER },
+};
 
 const patchReceipt: ReceiptInput = {
   run_id: "run-1",
@@ -74,7 +88,30 @@ describe("ReceiptSchema", () => {
     ]);
   });
 
+  it("accepts token metrics with per-expansion tokens, reuse and file path", () => {
+    const expanded = [{ kind: "section", id: H1, section_id: H1, file_path: "a.md", slice: "lines[0:2]", content_hash: H2, bytes: 42, cache_hit: false, tokens: 12, reused: false }];
+    const receipt = ReceiptSchema.parse({ ...patchReceipt, expanded, metrics: tokenMetrics });
+    expect(receipt.metrics).toEqual(tokenMetrics);
+    expect(hasTokenMetrics(receipt.metrics)).toBe(true);
+    expect(hasTokenMetrics(ReceiptSchema.parse(patchReceipt).metrics)).toBe(false);
+  });
+
+  it("requires every token metric once one is there, and reports against the closest shape", () => {
+    const { search_k: _k, reused: _r, ...partial } = tokenMetrics;
+    expect(problems({ ...patchReceipt, metrics: partial })).toEqual([
+      { path: "$.metrics.reused", message: expect.stringContaining("expected number") },
+      { path: "$.metrics.search_k", message: expect.stringContaining("expected number") },
+    ]);
+    expect(problems({ ...patchReceipt, metrics: { ...tokenMetrics, estimated_tokens: 3 } })).toEqual([{ path: "$.metrics.estimated_tokens", message: "unknown field" }]);
+  });
+
   it("is strict at the top level", () => {
     expect(problems({ ...patchReceipt, lease_owner: "x" })).toEqual([{ path: "$.lease_owner", message: "unknown field" }]);
+  });
+
+  it("speaks the ledger's outcome vocabulary: SUCCESS, FAILURE, ABORTED (one list, OUTCOMES)", () => {
+    expect(ReceiptStatusSchema.options).toEqual([...OUTCOMES]);
+    expect(ReceiptSchema.safeParse({ ...patchReceipt, status: "ABORTED" }).success).toBe(true);
+    expect(problems({ ...patchReceipt, status: "PARTIAL" })).toEqual([{ path: "$.status", message: expect.stringContaining("ABORTED") }]);
   });
 });

@@ -1,9 +1,10 @@
 // Receipt: the immutable record of one executed step (docs/contract.md "Receipt", docs/ants.md).
 import { z } from "zod";
 import { countAtLeast, nonEmptyString, sha256Hex, sliceText } from "./common.js";
+import { OUTCOMES } from "../protocol.js";
 import { PlanStepOpSchema } from "./plan.js";
 
-export const ReceiptStatusSchema = z.enum(["SUCCESS", "FAILURE", "PARTIAL"]).describe("Outcome of the step.");
+export const ReceiptStatusSchema = z.enum(OUTCOMES).describe("Outcome of the step (the ledger records the same outcome).");
 
 export const ReceiptExpansionSchema = z
   .object({
@@ -14,6 +15,9 @@ export const ReceiptExpansionSchema = z
     content_hash: sha256Hex("sha256 of the expanded content."),
     bytes: countAtLeast(0, "UTF-8 bytes expanded."),
     cache_hit: z.boolean().describe("Whether the expansion cache served the payload."),
+    file_path: nonEmptyString("Workspace-relative file the content came from (new in receipts with token metrics).").optional(),
+    tokens: countAtLeast(0, "Tokens of the expanded content (docs/contract.md#tokens; new in receipts with token metrics).").optional(),
+    reused: z.boolean().describe("Whether the run had already expanded this content (same content_hash) before this step.").optional(),
   })
   .strict()
   .describe("One bounded expansion made by the step.");
@@ -48,15 +52,45 @@ export const ReceiptTimingsSchema = z
   .strict()
   .describe("Timings of the step (never part of any hash).");
 
-export const ReceiptMetricsSchema = z
+export const ReceiptTokenizerSchema = z
+  .object({
+    name: nonEmptyString("Encoding, e.g. o200k_base."),
+    library: nonEmptyString("Library that counted, e.g. gpt-tokenizer."),
+    version: nonEmptyString("Version of the library."),
+  })
+  .strict()
+  .describe("The tokenizer that counted the tokens (docs/contract.md#tokens).");
+
+/** Metrics of receipts written since token counting (docs/economy.md#per-step-metrics); every field is always present. */
+export const ReceiptTokenMetricsSchema = z
+  .object({
+    tokens_in: countAtLeast(0, "Tokens of every payload the step expanded (reused ones included)."),
+    tokens_out: countAtLeast(0, "Tokens of what the step wrote or produced: written or patched content, test output tail, note."),
+    tokens_reused: countAtLeast(0, "Part of tokens_in whose content the run had already expanded (counted once per run)."),
+    bytes_expanded: countAtLeast(0, "Sum of bytes over `expanded`."),
+    expansions: countAtLeast(0, "Number of expansions."),
+    cache_hits: countAtLeast(0, "Expansions served by the expansion cache."),
+    reused: countAtLeast(0, "Expansions whose content the run had already expanded (memoized items)."),
+    search_k: countAtLeast(1, "k of the search that proposed the step's items; null for steps not driven by a search.").nullable(),
+    tokenizer: ReceiptTokenizerSchema,
+  })
+  .strict()
+  .describe("Counters of the step, tokens by the core tokenizer.");
+
+/** Metrics of receipts written before token counting: still read and verified, never written. */
+export const ReceiptLegacyMetricsSchema = z
   .object({
     bytes_expanded: countAtLeast(0, "Sum of bytes over `expanded`."),
     expansions: countAtLeast(0, "Number of expansions."),
     cache_hits: countAtLeast(0, "Expansions served by the cache."),
-    estimated_tokens: countAtLeast(0, "Rough token estimate of the expanded content."),
+    estimated_tokens: countAtLeast(0, "ceil(bytes_expanded / 4): the estimate of the first receipts."),
   })
   .strict()
-  .describe("Counters of the step.");
+  .describe("Counters of a receipt written before token metrics (read only).");
+
+export const ReceiptMetricsSchema = z
+  .union([ReceiptTokenMetricsSchema, ReceiptLegacyMetricsSchema])
+  .describe("Counters of the step: token metrics, or the legacy shape of older receipts.");
 
 export const ReceiptSchema = z
   .object({
@@ -86,3 +120,11 @@ export type ReceiptExpansion = z.infer<typeof ReceiptExpansionSchema>;
 export type ReceiptAction = z.infer<typeof ReceiptActionSchema>;
 export type Receipt = z.infer<typeof ReceiptSchema>;
 export type ReceiptInput = z.input<typeof ReceiptSchema>;
+export type ReceiptTokenMetrics = z.infer<typeof ReceiptTokenMetricsSchema>;
+export type ReceiptLegacyMetrics = z.infer<typeof ReceiptLegacyMetricsSchema>;
+export type ReceiptMetrics = z.infer<typeof ReceiptMetricsSchema>;
+
+/** Whether a receipt's metrics carry token counts (receipts written before token counting do not). */
+export function hasTokenMetrics(metrics: ReceiptMetrics): metrics is ReceiptTokenMetrics {
+  return "tokens_in" in metrics;
+}

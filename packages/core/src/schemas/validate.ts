@@ -20,9 +20,14 @@ export function schemaProblems(issues: readonly z.core.$ZodIssue[], prefix: read
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) problems.push({ path: formatJsonPath([...at, key]), message: "unknown field" });
     } else if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      // The branch whose root type matched is the one the author meant; report its problems.
-      const meant = issue.errors.filter((branch) => !branch.some((b) => b.code === "invalid_type" && b.path.length === 0));
-      if (meant.length === 1) problems.push(...schemaProblems(meant[0]!, at));
+      // The branch whose root type matched is the one the author meant; among several (two object shapes), the one
+      // with the fewest problems. Report its problems.
+      const meant = issue.errors
+        .filter((branch) => !branch.some((b) => b.code === "invalid_type" && b.path.length === 0))
+        .map((branch) => schemaProblems(branch, at));
+      const fewest = Math.min(...meant.map((branch) => branch.length));
+      const closest = meant.filter((branch) => branch.length === fewest);
+      if (closest.length === 1) problems.push(...closest[0]!);
       else problems.push({ path: formatJsonPath(at), message: issue.message });
     } else {
       problems.push({ path: formatJsonPath(at), message: issue.message });

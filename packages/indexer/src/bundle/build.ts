@@ -45,7 +45,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-export function bundleBudgets(request: BundleRequest): Bundle["budgets"] {
+function bundleBudgets(request: BundleRequest): Bundle["budgets"] {
   const maxTokens = positive("budget_tokens", request.budget_tokens, BUNDLE_DEFAULTS.budget_tokens);
   return {
     max_tokens: maxTokens,
@@ -214,6 +214,7 @@ export function buildBundle(index: Index, request: BundleRequest, counter: Token
     run_id: runId,
     tokenizer: { name: counter.info.name, library: counter.info.library, version: counter.info.version },
     budgets,
+    search_k: k,
     items,
     tokens_total: total,
     reuse: { items: reusedItems.length, tokens: reusedItems.reduce((sum, item) => sum + item.tokens, 0) },

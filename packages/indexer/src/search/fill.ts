@@ -1,7 +1,7 @@
 // Filling the search table during build: one row per section with text (heading path, symbol ids, own body), written
 // after the symbols are synced so each row gets its symbol ids at once; later symbol changes rewrite only their rows.
 import type { ExtractedSection } from "../extract.js";
-import { splitLines } from "../front-matter.js";
+import { splitLines } from "@catalytic/core";
 import { ownBodyRanges } from "../rows.js";
 import * as searchSql from "../sql/search.js";
 import type { Statements } from "../statements.js";

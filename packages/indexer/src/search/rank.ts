@@ -17,7 +17,7 @@ export interface Ranker {
 }
 
 /** The usual RRF constant (Cormack et al. 2009): damps the weight of the very first ranks. */
-export const RRF_K = 60;
+const RRF_K = 60;
 
 const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
 

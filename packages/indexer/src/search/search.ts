@@ -9,7 +9,7 @@ import type { Statements } from "../statements.js";
 import { type ParsedQuery, parseQuery, withoutClauses } from "./query.js";
 import { type Ranker, type RankedSection, bm25Ranker, rrf } from "./rank.js";
 
-export const SNIPPET_MAX = 200;
+const SNIPPET_MAX = 200;
 /** A line before the first match this short is shown with it. */
 const SNIPPET_CONTEXT = 100;
 /** How deep each ranker's list goes when several are fused. */

@@ -96,4 +96,3 @@ CREATE TRIGGER retrievals_delete_forbidden BEFORE DELETE ON retrievals
 BEGIN SELECT RAISE(ABORT, 'retrieval receipts are append-only'); END;
 `;
 
-export const MIGRATIONS: readonly string[] = [MIGRATION_001];

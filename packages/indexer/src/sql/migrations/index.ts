@@ -1,5 +1,9 @@
 // Every migration in order; db.ts applies those newer than the stored schema version.
-import { MIGRATIONS as THROUGH_001 } from "./001_initial.js";
+import type { Migration } from "@catalytic/core";
+import { MIGRATION_001 } from "./001_initial.js";
 import { MIGRATION_002 } from "./002_ranked_search.js";
 
-export const MIGRATIONS: readonly string[] = [...THROUGH_001, MIGRATION_002];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: "initial", sql: MIGRATION_001 },
+  { version: 2, name: "ranked_search", sql: MIGRATION_002 },
+];

@@ -1,6 +1,45 @@
-// CommonMark block structure, reduced to what decides which lines are headings: block quotes and
-// list items (containers), fenced and indented code, HTML blocks, paragraphs (for setext headings and
-// lazy continuation lines) and thematic breaks. Agreement with markdown-it is tested over two corpora.
+// The one Markdown block scanner: CommonMark block structure, reduced to what Catalytic reads. Block quotes and
+// list items (containers), fenced and indented code, HTML blocks, paragraphs (with setext headings and lazy
+// continuation lines), one-line link reference definitions, ATX headings and thematic breaks. It gives the headings (the indexer's sections) and the
+// kind of every line with the inline block it belongs to (the reference scanner's prose). Agreement with
+// markdown-it (headings, and which lines are prose, code or HTML) is tested over both in-repo corpora
+// (packages/indexer/test/markdown-blocks-agreement.test.ts; docs/indexer.md "Sections").
+
+/** The lines of an LF text (a final newline ends the last line; "" has none). Callers normalise CR first. */
+export function splitLines(text: string): string[] {
+  if (text.length === 0) return [];
+  const lines = text.split("\n");
+  if (text.endsWith("\n")) lines.pop();
+  return lines;
+}
+
+/** What a line is, as far as a block scanner sees (container markers aside). */
+export const LineKind = {
+  /** Blank, before front matter's end, or past the end. */
+  OTHER: 0,
+  /** Paragraph text. */
+  PROSE: 1,
+  /** An ATX heading, or a setext heading's text and underline. */
+  HEADING: 2,
+  /** Fenced (with its fences) or indented code. */
+  CODE: 3,
+  /** An HTML block (comments included). */
+  HTML: 4,
+  /** A thematic break. */
+  BREAK: 5,
+} as const;
+export type LineKind = (typeof LineKind)[keyof typeof LineKind];
+
+export interface BlockScan {
+  headings: Heading[];
+  /** LineKind of every line. */
+  kinds: Uint8Array;
+  /**
+   * The inline block a line belongs to (a paragraph, a setext heading's text, an ATX heading), numbered from 0 in
+   * document order; -1 for lines with no inline content. Lines of one block are scanned for inline syntax together.
+   */
+  inlineBlock: Int32Array;
+}
 
 export interface Heading {
   /** First line of the heading (for setext: the first line of its text). */
@@ -25,7 +64,7 @@ type Container = QuoteContainer | ItemContainer;
 
 type Leaf =
   | { kind: "none" }
-  | { kind: "paragraph"; startLine: number; lines: string[] }
+  | { kind: "paragraph"; startLine: number; lines: string[]; block: number }
   | { kind: "fence"; char: string; length: number; indent: number }
   | { kind: "indented" }
   | { kind: "html"; endsAt: HtmlEnd };
@@ -49,6 +88,7 @@ const THEMATIC_BREAK = /^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 const SETEXT_UNDERLINE = /^(?:=+|-+)[ \t]*$/;
 const ATX = /^(#{1,6})(?:[ \t]+(.*?))?$/;
 const FENCE_OPEN = /^(`{3,}|~{3,})(.*)$/;
+const LINK_DEFINITION = /^\[(?:[^\]\\]|\\.)+\]:[ \t]*(?:<[^<>\n]*>|[^\s<][^\s]*)(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*$/;
 
 // The block regexes are anchored at the first character: most lines are answered by that character alone.
 function isThematicBreak(rest: string): boolean {
@@ -145,10 +185,31 @@ function listMarker(line: string, pos: number): ListMarker | undefined {
   return { contentColumn, blank, ordered, start };
 }
 
-/** Scans Markdown lines (already split, LF) from `fromLine` and returns every heading in order. */
+/** Scans Markdown lines (already split) from `fromLine` (after front matter): headings and line kinds. */
+export function scanBlocks(lines: readonly string[], fromLine = 0): BlockScan {
+  return scan(lines, fromLine, new Uint8Array(lines.length), new Int32Array(lines.length).fill(-1));
+}
+
+/** Every heading of Markdown lines from `fromLine` (after front matter), in order. */
 export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] {
+  // The indexer's hot path records no line kinds (empty arrays, never written).
+  return scan(lines, fromLine, NO_KINDS, NO_BLOCKS).headings;
+}
+
+const NO_KINDS = new Uint8Array(0);
+const NO_BLOCKS = new Int32Array(0);
+
+/** Records a paragraph line: prose, in inline block `block`. */
+function markProse(kinds: Uint8Array, inlineBlock: Int32Array, index: number, block: number): void {
+  kinds[index] = LineKind.PROSE;
+  inlineBlock[index] = block;
+}
+
+function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inlineBlock: Int32Array): BlockScan {
   const headings: Heading[] = [];
   const containers: Container[] = [];
+  const record = kinds.length > 0;
+  let blocks = 0;
   let leaf: Leaf = NONE;
 
   /** Whether an unmatched line starts a block, which ends a lazy paragraph continuation (as markdown-it decides). */
@@ -191,14 +252,17 @@ export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] 
       const rest = line.slice(pos + indent);
       const closing = indent < 4 && rest.startsWith(leaf.char.repeat(leaf.length)) && new RegExp(`^\\${leaf.char}+[ ]*$`).test(rest);
       if (closing) leaf = NONE;
+      if (record) kinds[index] = LineKind.CODE;
       markContent(containers, line, pos);
       continue;
     }
     if (allMatched && leaf.kind === "html") {
       if (leaf.endsAt === "blank") {
         if (isBlankFrom(line, pos)) leaf = NONE;
-      } else if (htmlEnds(leaf.endsAt, line.slice(pos))) {
-        leaf = NONE;
+        else if (record) kinds[index] = LineKind.HTML;
+      } else {
+        if (record) kinds[index] = LineKind.HTML;
+        if (htmlEnds(leaf.endsAt, line.slice(pos))) leaf = NONE;
       }
       markContent(containers, line, pos);
       continue;
@@ -207,6 +271,7 @@ export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] 
     if (!allMatched) {
       if (leaf.kind === "paragraph" && !isBlankFrom(line, pos) && !startsBlock(line, pos)) {
         leaf.lines.push(line.slice(pos).trim()); // lazy continuation line
+        if (record) markProse(kinds, inlineBlock, index, leaf.block);
         continue;
       }
       containers.length = matched;
@@ -246,8 +311,13 @@ export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] 
     markContent(containers, line, pos);
     const indent = spacesAt(line, pos);
     if (indent >= 4) {
-      if (leaf.kind === "paragraph") leaf.lines.push(line.slice(pos).trim());
-      else leaf = { kind: "indented" };
+      if (leaf.kind === "paragraph") {
+        leaf.lines.push(line.slice(pos).trim());
+        if (record) markProse(kinds, inlineBlock, index, leaf.block);
+      } else {
+        leaf = { kind: "indented" };
+        if (record) kinds[index] = LineKind.CODE;
+      }
       continue;
     }
     const rest = line.slice(pos + indent);
@@ -255,17 +325,21 @@ export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] 
     const atx = rest[0] === "#" ? ATX.exec(rest.replace(/[ ]+$/, "")) : null;
     if (atx) {
       headings.push({ line: index, endLine: index + 1, level: (atx[1] as string).length, text: atxText(atx[2]) });
+      if (record) kinds[index] = LineKind.HEADING;
+      if (record) inlineBlock[index] = blocks++;
       leaf = NONE;
       continue;
     }
     const fence = fenceOpen(rest);
     if (fence) {
       leaf = { kind: "fence", ...fence, indent };
+      if (record) kinds[index] = LineKind.CODE;
       continue;
     }
     const html = htmlStart(rest, leaf.kind === "paragraph");
     if (html !== undefined) {
       leaf = htmlEnds(html, rest) ? NONE : { kind: "html", endsAt: html };
+      if (record) kinds[index] = LineKind.HTML;
       continue;
     }
     if (leaf.kind === "paragraph" && !openedContainer && SETEXT_UNDERLINE.test(rest)) {
@@ -275,17 +349,24 @@ export function scanHeadings(lines: readonly string[], fromLine = 0): Heading[] 
         level: rest[0] === "=" ? 1 : 2,
         text: leaf.lines.join(" ").trim(),
       });
+      if (record) kinds.fill(LineKind.HEADING, leaf.startLine, index + 1);
       leaf = NONE;
       continue;
     }
     if (isThematicBreak(rest)) {
+      if (record) kinds[index] = LineKind.BREAK;
       leaf = NONE;
       continue;
     }
+    if (rest[0] === "[" && leaf.kind !== "paragraph" && LINK_DEFINITION.test(rest)) {
+      leaf = NONE; // a link reference definition: no inline content (one line; it cannot interrupt a paragraph)
+      continue;
+    }
     if (leaf.kind === "paragraph") leaf.lines.push(rest.trim());
-    else leaf = { kind: "paragraph", startLine: index, lines: [rest.trim()] };
+    else leaf = { kind: "paragraph", startLine: index, lines: [rest.trim()], block: blocks++ };
+    if (record) markProse(kinds, inlineBlock, index, leaf.block);
   }
-  return headings;
+  return { headings, kinds, inlineBlock };
 }
 
 /** An opening code fence: 3+ backticks (info string without backticks) or 3+ tildes. */

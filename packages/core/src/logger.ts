@@ -1,4 +1,4 @@
-// The injected logger packages log through (no console in packages).
+// The injected logger: packages never print, they log through this (apps decide where it goes).
 export interface Logger {
   info(message: string, data?: Record<string, unknown>): void;
   warn(message: string, data?: Record<string, unknown>): void;
