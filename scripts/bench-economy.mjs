@@ -74,9 +74,9 @@ function planAndExecute(root, { request, bundleFile, runId }) {
     planArgs = ["plan", "--request-file", file];
   }
   const posted = catalytic(root, planArgs);
-  const jobId = posted.posted.jobId;
+  const jobId = posted.posted.job_id;
   const executed = catalytic(root, ["execute", "--run-id", runId, "--job-id", jobId, "--workers", workers, "--continue-on-fail"], { exit: undefined });
-  return { jobId, exitCode: executed.exitCode };
+  return { jobId, exitCode: executed.exit_code };
 }
 
 const reportOf = (root, runId) => catalytic(root, ["report", "--run-id", runId]).report.runs[0];
@@ -114,7 +114,7 @@ function evidenceRetrieval() {
   const sectionsOf = new Map();
   const labelled = (q) => {
     if (!sectionsOf.has(q.file_path)) sectionsOf.set(q.file_path, catalytic(root, ["extract", path.join(root, q.file_path)]).sections);
-    const same = (s) => JSON.stringify(s.headingPath ?? s.heading_path) === JSON.stringify(q.heading_path);
+    const same = (s) => JSON.stringify(s.heading_path) === JSON.stringify(q.heading_path);
     return sectionsOf.get(q.file_path).find(same);
   };
   let held = 0;
@@ -134,8 +134,8 @@ function evidenceRetrieval() {
     if (bundle.tokens_total > Number(opts["budget-tokens"])) overBudget++;
     const answer = labelled(q);
     if (!answer) unlabelled++;
-    const start = answer?.lineStart ?? answer?.line_start;
-    const end = answer?.lineEnd ?? answer?.line_end;
+    const start = answer?.line_start;
+    const end = answer?.line_end;
     const touching = bundle.items.filter((item) => answer && item.file_path === q.file_path && item.line_start < end && start < item.line_end);
     if (touching.length > 0) held++;
     if (touching.some((item) => item.line_start <= start && end <= item.line_end)) heldWhole++;
@@ -143,7 +143,7 @@ function evidenceRetrieval() {
     baselineA += wholeFile(q.file_path);
     // (b) the top 5 whole files a file-level search hands over: distinct files of the ranked hits, in rank order.
     const hits = catalytic(root, ["search", q.question, "-k", "50", "--run-id", `${runId}-files`]).hits;
-    const files = [...new Set(hits.map((h) => h.filePath ?? h.file_path))].slice(0, 5);
+    const files = [...new Set(hits.map((h) => h.file_path))].slice(0, 5);
     baselineB += files.reduce((sum, file) => sum + wholeFile(file), 0);
   });
   const runs = catalytic(root, ["report"]).report.runs.filter((run) => runIds.has(run.run_id));
@@ -209,17 +209,17 @@ function patchFunction() {
   // The best-ranked declaration in the file of the top hit (a code file's whole-file section often ranks first:
   // its header comment says what the file is for), else the best-ranked declaration.
   const hits = catalytic(root, ["search", PATCH_REQUEST, "-k", "10", "--run-id", runId]).hits;
-  const fileOf = (h) => h.filePath ?? h.file_path;
-  const isDeclaration = (h) => (h.headingPath ?? h.heading_path ?? []).length === 1 && /\.ts$/.test(fileOf(h));
+  const fileOf = (h) => h.file_path;
+  const isDeclaration = (h) => (h.heading_path ?? []).length === 1 && /\.ts$/.test(fileOf(h));
   const hit = hits.find((h) => isDeclaration(h) && fileOf(h) === fileOf(hits[0] ?? {})) ?? hits.find(isDeclaration);
-  const checks = [[`search for "${PATCH_REQUEST}" finds slugify's declaration (top hit: ${hit ? `${hit.filePath ?? hit.file_path} ${JSON.stringify(hit.headingPath ?? hit.heading_path)}` : "none"})`, hit !== undefined && (hit.headingPath ?? hit.heading_path)[0] === "slugify"]];
+  const checks = [[`search for "${PATCH_REQUEST}" finds slugify's declaration (top hit: ${hit ? `${hit.file_path} ${JSON.stringify(hit.heading_path)}` : "none"})`, hit !== undefined && (hit.heading_path)[0] === "slugify"]];
   let run;
   if (checks[0][1]) {
-    const sectionId = hit.sectionId ?? hit.section_id;
+    const sectionId = hit.section_id;
     const { section, content } = catalytic(root, ["get", sectionId]);
-    const filePath = section.filePath ?? section.file_path;
-    const lineStart = section.lineStart ?? section.line_start;
-    const lineEnd = section.lineEnd ?? section.line_end;
+    const filePath = section.file_path;
+    const lineStart = section.line_start;
+    const lineEnd = section.line_end;
     const file = readFileSync(path.join(root, filePath));
     // The read, then (as a model would, after reading) the patch and the test: two jobs of one run.
     const read = planAndExecute(root, { runId, request: { run_id: runId, request_id: "read-slugify", intent: PATCH_REQUEST, inputs: { sections: [sectionId] } } });

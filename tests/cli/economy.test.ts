@@ -25,7 +25,7 @@ describe("determinism of what the economy counts", () => {
       const built = json(root, ["build"]);
       const out = tempDir("cat-econ-export-");
       ok(root, ["export", "--jsonl", out]);
-      return { hash: built.indexHash ?? built.index_hash, sections: readFileSync(path.join(out, "SECTION_INDEX.jsonl"), "utf8"), symbols: readFileSync(path.join(out, "SYMBOLS.jsonl"), "utf8") };
+      return { hash: built.index_hash, sections: readFileSync(path.join(out, "SECTION_INDEX.jsonl"), "utf8"), symbols: readFileSync(path.join(out, "SYMBOLS.jsonl"), "utf8") };
     });
     expect(exports[0]!.sections.split("\n").length).toBeGreaterThan(400);
     expect(exports[0]!.symbols).toContain("@BOOK/ch03-02-data-types");
@@ -48,7 +48,7 @@ describe("search_k from bundles", () => {
     expect(reasons).toContain("search");
     writeFileSync(path.join(root, "bundle.json"), JSON.stringify(bundle));
     const posted = json(root, ["plan", "--bundle", path.join(root, "bundle.json")]);
-    ok(root, ["execute", "--run-id", "k-run", "--job-id", posted.posted.jobId]);
+    ok(root, ["execute", "--run-id", "k-run", "--job-id", posted.posted.job_id]);
     const { report } = json(root, ["report", "--run-id", "k-run"]);
     // Steps come in commit order (two ants): compare as sorted lists.
     const ks = report.runs[0].steps.map((step: { search_k: number | null }) => String(step.search_k)).sort();
@@ -80,9 +80,9 @@ describe("budgets and receipts", () => {
     writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ ...config, budgets: { step: { max_bytes_expanded: 300 } } }));
     writeFileSync(path.join(root, "req.json"), JSON.stringify({ run_id: "s", request_id: "q", intent: "read", inputs: { symbols: ["@CANON/scope"], files: ["canon/AGREEMENT.md"], notes: ["n"] } }));
     const posted = json(root, ["plan", "--request-file", path.join(root, "req.json")]);
-    const executed = runCatalytic(["--root", root, "execute", "--run-id", "s", "--job-id", posted.posted.jobId, "--continue-on-fail"]);
+    const executed = runCatalytic(["--root", root, "execute", "--run-id", "s", "--job-id", posted.posted.job_id, "--continue-on-fail"]);
     expect(executed.code).toBe(1);
-    const { receipts } = json(root, ["cassette", "receipts", "--job-id", posted.posted.jobId]);
+    const { receipts } = json(root, ["cassette", "receipts", "--job-id", posted.posted.job_id]);
     expect(receipts).toHaveLength(3);
     for (const record of receipts) expect(Object.keys(record.receipt.metrics).sort()).toEqual(METRICS);
     const failed = receipts.find((r: { outcome: string }) => r.outcome === "FAILURE");

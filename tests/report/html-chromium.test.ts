@@ -39,7 +39,7 @@ beforeAll(async () => {
   ok(["build"]);
   const request = JSON.parse(readFileSync(path.join(root, "request.json"), "utf8"));
   const posted = JSON.parse(ok(["plan", "--request-file", path.join(root, "request.json"), "--json"]).stdout);
-  ok(["execute", "--run-id", request.run_id, "--job-id", posted.posted.jobId]);
+  ok(["execute", "--run-id", request.run_id, "--job-id", posted.posted.job_id]);
   htmlFile = path.join(root, "report.html");
   const report = JSON.parse(ok(["report", "--run-id", request.run_id, "--html", htmlFile, "--json"]).stdout);
   expect(report.report.runs[0].steps).toHaveLength(5);

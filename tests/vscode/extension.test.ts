@@ -347,13 +347,13 @@ describe("Catalytic extension in VS Code (code-server + Chromium)", () => {
     const catalytic = (...args: string[]) => {
       const result = spawnSync(process.execPath, [cli, "--root", workspace, "--json", ...args], { encoding: "utf8", timeout: 60_000 });
       expect(result.status, result.stderr).toBe(0);
-      return JSON.parse(result.stdout) as { posted?: { jobId: string } };
+      return JSON.parse(result.stdout) as { posted?: { job_id: string } };
     };
     const request = { run_id: "run_report", request_id: "req_report", intent: "Report on the scope", inputs: { symbols: ["@SPEC/scope"], files: ["docs/guide.md"] } };
     const requestFile = path.join(workspace, "requests", "report.json");
     writeFileSync(requestFile, JSON.stringify(request));
     catalytic("build");
-    const jobId = catalytic("plan", "--request-file", requestFile).posted!.jobId;
+    const jobId = catalytic("plan", "--request-file", requestFile).posted!.job_id;
     catalytic("execute", "--run-id", request.run_id, "--job-id", jobId, "--workers", "1");
 
     await runCommand(page, "Catalytic: Show Run Panel");
