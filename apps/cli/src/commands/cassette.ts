@@ -1,6 +1,6 @@
 // `catalytic cassette ...`: post, claim, complete, requeue, inspect and verify the ledger (.catalytic/cassette.db).
 // Every input is read and checked before the ledger is opened, so bad input writes nothing.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -19,6 +19,7 @@ import {
   type VerifyResult,
 } from "@catalytic/cassette";
 import { CassetteError, InputError, OUTCOMES, escapeText, loadConfig, parseJson, type Outcome } from "@catalytic/core";
+import { writeFileAtomic } from "@catalytic/indexer";
 import { MAX_TTL_SECONDS, booleanOption, intOption, requiredOption, stringOption } from "../args.js";
 import type { Command, CommandContext, ParsedArgs } from "../command.js";
 import { verbatim } from "../json-names.js";
@@ -116,20 +117,6 @@ function readTextFile(file: string, what: string): string {
       details: { file },
     });
   }
-}
-
-/** Whole or not at all: a temporary file renamed over the target. */
-function writeFileAtomic(file: string, text: string): string {
-  const target = path.resolve(file);
-  const temp = `${target}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new InputError("CAT_FILE_UNWRITABLE", `cannot write ${file}: ${(error as Error).message}`, { hint: "check the folder exists and is writable", details: { file } });
-  }
-  return target;
 }
 
 const verify: Command = {
@@ -383,7 +370,8 @@ const checkpoint: Command = {
       const loaded = loadCheckpointKey(keyFile, true);
       return { ...loaded, signed: cassette.checkpoint(loaded.signer) };
     });
-    const outFile = out === undefined ? null : writeFileAtomic(out, signed.text);
+    const outFile = out === undefined ? null : path.resolve(out);
+    if (outFile !== null) writeFileAtomic(outFile, signed.text, "pass --out a file in a writable folder");
     ctx.emitJson({ ok: true, tree_size: signed.tree_size, root_hash: signed.root_hash, public_key: signer.vkey, key_file: keyFile, key_created: created, out_file: outFile, checkpoint: signed.text });
     if (created) ctx.note(`created checkpoint key ${keyFile} (public key ${signer.vkey})`);
     if (outFile !== null) ctx.print(`wrote checkpoint of ${signed.tree_size} receipt(s) to ${outFile} (root ${signed.root_hash})`);
