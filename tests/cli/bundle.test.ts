@@ -166,6 +166,13 @@ describe("catalytic bundle on the corpora", () => {
     expect(bundle.baseline.tokens).toBeGreaterThan(3 * bundle.tokens_total);
     writeFileSync(path.join(root, "b.json"), run.stdout);
     expect(cli(root, "bundle", "verify", "b.json").code).toBe(0);
+    // The defaults drop weak candidates (score_gap) and cut search items to 200 tokens; the flags override both.
+    for (const item of bundle.items) expect(item.tokens).toBeLessThanOrEqual(200);
+    expect(bundle.dropped.some((d: any) => d.why === "score_gap")).toBe(true);
+    const wide = json(cli(root, "bundle", "borrowing references ownership", "--budget-tokens", "2500", "--min-score-percent", "0", "--search-item-tokens", "1000", "--json")).bundle;
+    expect(wide.dropped.some((d: any) => d.why === "score_gap")).toBe(false);
+    expect(wide.items.some((i: any) => i.tokens > 200)).toBe(true);
+    expect(cli(root, "bundle", "x", "--min-score-percent", "101").code).toBe(2);
   });
 
   test("tldr sample: pages as items", () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Bundle, type TokenCounter, BundleSchema, CatalyticError, loadTokenCounter } from "@catalytic/core";
-import { Index, buildBundle, renderBundleMarkdown, verifyBundle } from "../src/index.js";
+import { BUNDLE_DEFAULTS, Index, buildBundle, renderBundleMarkdown, verifyBundle } from "../src/index.js";
 import { indexPath } from "../src/db.js";
 import { RUST_BOOK, TLDR, copyCorpus, tempDir } from "./corpora.js";
 
@@ -189,7 +189,7 @@ describe("search items", () => {
     // The parent is too big to cover its own match and the child's: both are cut to the child's dense cluster.
     const nested = `# Parent\n\nThe zebu intro.\n${FILLER(200)}## Child\n\n${FILLER(100)}zebu one.\nzebu two.\nzebu three.\n${FILLER(100)}`;
     const index = built(workspace({ "nested.md": nested, "tiny.md": "# Tiny\n\nzebu.\n" }));
-    const { bundle } = buildBundle(index, { intent: "zebu", max_items: 1 }, counter);
+    const { bundle } = buildBundle(index, { intent: "zebu", max_items: 1, min_score_percent: 0 }, counter);
     expectWellFormed(bundle);
     expect(bundle.items.map((i) => i.file_path)).toEqual(["tiny.md"]);
     // The better-ranked of the two is cut by the budget; its twin (same lines) is an overlap, not a second budget cut.
@@ -198,21 +198,61 @@ describe("search items", () => {
     expect(cut[0]!.line_start === cut[1]!.line_start && cut[0]!.line_end === cut[1]!.line_end).toBe(true);
   });
 
-  it("fits greedily by score per token; what does not fit is dropped with its tokens and why", () => {
+  it("fits in rank order; what does not fit is dropped with its tokens and why", () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 6; i++) files[`f${i}.md`] = `# Topic ${i}\n\nThe quokka note ${i}.\n${FILLER(10 + i * 10)}`;
     const root = workspace(files);
     const index = built(root);
-    const { bundle } = buildBundle(index, { intent: "quokka", budget_tokens: 500, max_items: 3 }, counter);
+    const { bundle } = buildBundle(index, { intent: "quokka", budget_tokens: 500, max_items: 3, min_score_percent: 0 }, counter);
     expectWellFormed(bundle);
     expect(bundle.items.length).toBeGreaterThan(0);
     expect(bundle.dropped.length).toBeGreaterThan(0);
     expect(bundle.items.length + bundle.dropped.length).toBe(6);
     for (const item of bundle.items) expect(item.score).not.toBeNull();
-    // Greedy by density: every chosen item is at least as dense as every candidate dropped for max_tokens.
-    const density = (x: { score: number | null; tokens: number }) => x.score! / x.tokens;
-    const dropped = bundle.dropped.filter((d) => d.why === "max_tokens");
-    for (const d of dropped) for (const item of bundle.items) expect(density(item)).toBeGreaterThanOrEqual(density(d));
+    // Rank order: a candidate dropped for max_tokens did not fit after the better-ranked items already taken.
+    for (const d of bundle.dropped.filter((x) => x.why === "max_tokens")) {
+      const before = bundle.items.filter((item) => item.score! >= d.score!).reduce((sum, item) => sum + item.tokens, 0);
+      expect(before + d.tokens).toBeGreaterThan(500);
+    }
+  });
+
+  it("drops search candidates under min_score_percent of the top score (score_gap); 0 keeps them", () => {
+    const files = {
+      "best.md": "# Numbat numbat\n\nThe numbat numbat eats termites; numbat numbat facts.\n",
+      "weak.md": `# Weak\n\nA numbat once.\n${FILLER(40)}`,
+    };
+    const index = built(workspace(files));
+    const gap = buildBundle(index, { intent: "numbat" }, counter).bundle;
+    expectWellFormed(gap);
+    expect(gap.items.map((i) => i.file_path)).toEqual(["best.md"]);
+    expect(gap.dropped.map((d) => [d.file_path, d.why])).toEqual([["weak.md", "score_gap"]]);
+    const weak = gap.dropped[0]!;
+    expect(weak.score! * 100).toBeLessThan(gap.items[0]!.score! * BUNDLE_DEFAULTS.min_score_percent);
+    const all = buildBundle(index, { intent: "numbat", min_score_percent: 0 }, counter).bundle;
+    expect(all.items.map((i) => i.file_path).sort()).toEqual(["best.md", "weak.md"]);
+    for (const bad of [-1, 101, 0.5, Number.NaN]) {
+      expect(() => buildBundle(index, { intent: "numbat", min_score_percent: bad }, counter)).toThrow(expect.objectContaining({ code: "CAT_USAGE" }));
+    }
+  });
+
+  it("cuts a search item to search_item_tokens of its matching lines; refs are not cut by it", () => {
+    // Under max_tokens_per_item (taken whole before), over search_item_tokens: cut to the matching line.
+    const big = `# Big\n\n${FILLER(20)}The dugong line.\n${FILLER(20)}`;
+    const index = built(workspace({ "big.md": big }));
+    expect(counter.count(big)).toBeGreaterThan(BUNDLE_DEFAULTS.search_item_tokens);
+    expect(counter.count(big)).toBeLessThan(600);
+    const { bundle, chunks } = buildBundle(index, { intent: "dugong" }, counter);
+    expectWellFormed(bundle);
+    const item = bundle.items.find((i) => i.file_path === "big.md")!;
+    expect(item.tokens).toBeLessThanOrEqual(BUNDLE_DEFAULTS.search_item_tokens);
+    expect(chunks[bundle.items.indexOf(item)]!.text).toContain("The dugong line.");
+    const wider = buildBundle(index, { intent: "dugong", search_item_tokens: 600 }, counter).bundle.items.find((i) => i.file_path === "big.md")!;
+    expect([wider.line_start, wider.line_end]).toEqual([0, big.split("\n").length - 1]);
+    expect(() => buildBundle(index, { intent: "dugong", search_item_tokens: 0 }, counter)).toThrow(expect.objectContaining({ code: "CAT_USAGE" }));
+    // A ref is taken as asked, whatever search_item_tokens says.
+    const ref = buildBundle(built(workspace({}, DEMO)), { intent: "@GUIDE/resolving", search_item_tokens: 1 }, counter).bundle.items[0]!;
+    expect(ref.reason).not.toBe("search");
+    expect(ref.tokens).toBeGreaterThan(1);
   });
 });
 
@@ -260,7 +300,7 @@ describe("determinism and hashes", () => {
   it("gives byte-identical bundle JSON for the same intent, corpus and budget, in any folder", () => {
     const one = built(workspace(files));
     const two = built(workspace(files));
-    const request = { intent: "wombat", budget_tokens: 300 };
+    const request = { intent: "wombat", budget_tokens: 300, min_score_percent: 0 };
     const a = JSON.stringify(buildBundle(one, request, counter).bundle);
     expect(JSON.stringify(buildBundle(one, request, counter).bundle)).toBe(a);
     expect(JSON.stringify(buildBundle(two, request, counter).bundle)).toBe(a);
@@ -270,7 +310,7 @@ describe("determinism and hashes", () => {
   it("keeps bundle_hash when an unrelated file changes and changes it when a chosen section changes", () => {
     const root = workspace(files);
     const index = built(root);
-    const request = { intent: "wombat", budget_tokens: 300 };
+    const request = { intent: "wombat", budget_tokens: 300, min_score_percent: 0 };
     const before = buildBundle(index, request, counter).bundle;
     write(root, "c.md", `# Gamma\n\nUnrelated text about rivers, lakes and a very long list of other waters.\n\n## More\n\nStill nothing.\n`);
     index.build();

@@ -60,6 +60,8 @@ const bundle: Command = {
     "run-id": { type: "string", description: "run the bundle belongs to: reuse and recording (default: none)" },
     format: { type: "string", description: "md (the context pack) or json (the bundle)", defaultText: "md" },
     "max-items": { type: "integer", min: 1, max: MAX_CANDIDATES, description: "max_items of the bundle", defaultText: String(BUNDLE_DEFAULTS.max_items) },
+    "search-item-tokens": { type: "integer", min: 1, max: MAX_TOKENS, description: "bound of each search item's slice (its matching lines; refs are not cut)", defaultText: String(BUNDLE_DEFAULTS.search_item_tokens) },
+    "min-score-percent": { type: "integer", min: 0, max: 100, description: "drop search candidates under this percent of the top score (0: keep all)", defaultText: String(BUNDLE_DEFAULTS.min_score_percent) },
     "max-item-tokens": { type: "integer", min: 1, max: MAX_TOKENS, description: "max_tokens_per_item (bigger sections are cut)", defaultText: `min(${BUNDLE_DEFAULTS.max_tokens_per_item}, budget)` },
   },
   details: [
@@ -83,6 +85,8 @@ const bundle: Command = {
           intent,
           budget_tokens: intOption(args, "budget-tokens", BUNDLE_DEFAULTS.budget_tokens),
           k: intOption(args, "k", BUNDLE_DEFAULTS.k),
+          search_item_tokens: intOption(args, "search-item-tokens", BUNDLE_DEFAULTS.search_item_tokens),
+          min_score_percent: intOption(args, "min-score-percent", BUNDLE_DEFAULTS.min_score_percent),
           refs: refsOption(args),
           ...(maxItems !== undefined ? { max_items: maxItems } : {}),
           ...(maxItemTokens !== undefined ? { max_tokens_per_item: maxItemTokens } : {}),

@@ -46,8 +46,8 @@ export const BundleDroppedSchema = z
     tokens: countAtLeast(0, "Tokens the candidate would have cost."),
     score: z.number().nullable().describe("Search score of the candidate."),
     why: z
-      .enum(["max_tokens", "max_items", "max_tokens_per_item", "overlap"])
-      .describe("The budget it did not fit, or overlap: it overlaps lines an earlier item already holds."),
+      .enum(["max_tokens", "max_items", "max_tokens_per_item", "overlap", "score_gap"])
+      .describe("The budget it did not fit; overlap: it overlaps lines an earlier item already holds; score_gap: its search score is under min_score_percent of the top score (docs/bundles.md)."),
   })
   .strict()
   .refine((item) => item.line_start < item.line_end, LINE_ORDER)

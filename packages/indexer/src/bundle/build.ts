@@ -1,5 +1,6 @@
 // buildBundle: the smallest context for an intent (docs/bundles.md). Refs first (always, bounded), then search
-// candidates cut to a bounded slice and fitted greedily by score per token; baseline, dropped list, hash, id.
+// candidates within a score gap of the best, cut to their matching lines and fitted in rank order; baseline,
+// dropped list, hash, id.
 import {
   type Bundle,
   type BundleBody,
@@ -18,7 +19,7 @@ import {
 import type { ExtractedSection } from "../extract.js";
 import type { Index } from "../workspace-index.js";
 import { cutSection } from "./cut.js";
-import { type RefCost, badBudget, refsOverBudget } from "./errors.js";
+import { type RefCost, badBudget, badPercent, refsOverBudget } from "./errors.js";
 import { resolveRef, searchText, wantedRefs } from "./refs.js";
 import { isReused, priorOfRun } from "./reuse.js";
 import { type SliceSpan, sliceSpan } from "./span.js";
@@ -42,6 +43,12 @@ interface Candidate {
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) throw badBudget(name, value);
+  return value;
+}
+
+function percent(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0 || value > 100) throw badPercent(name, value);
   return value;
 }
 
@@ -115,6 +122,7 @@ function searchCandidates(
   counter: TokenCounter,
   budgets: Bundle["budgets"],
   k: number,
+  itemTokens: number,
   out: { dropped: Array<{ rank: number; entry: BundleDropped }> },
 ): Candidate[] {
   const query = searchText(request.intent);
@@ -127,7 +135,7 @@ function searchCandidates(
     const section = read.section;
     const ref = firstSymbol(index, section.sectionId);
     const matched = new Set(hit.matchLines.map((line) => line - section.lineStart));
-    const cut = cutSection(read.text, terms, matched, counter, budgets.max_tokens_per_item, BUNDLE_DEFAULTS.context_lines);
+    const cut = cutSection(read.text, terms, matched, counter, Math.min(itemTokens, budgets.max_tokens_per_item), BUNDLE_DEFAULTS.context_lines);
     if (!cut) {
       const entry = dropped({ section, ref, score: hit.score }, [section.lineStart, section.lineEnd], counter.count(read.text), "max_tokens_per_item");
       out.dropped.push({ rank, entry });
@@ -167,19 +175,23 @@ export function buildBundle(index: Index, request: BundleRequest, counter: Token
   if (runId !== null) assertId(runId, "run_id");
   const budgets = bundleBudgets(request);
   const k = positive("k", request.k, BUNDLE_DEFAULTS.k);
+  const itemTokens = positive("search_item_tokens", request.search_item_tokens, BUNDLE_DEFAULTS.search_item_tokens);
+  const minScore = percent("min_score_percent", request.min_score_percent, BUNDLE_DEFAULTS.min_score_percent);
 
   const refs = refCandidates(index, request, runId, counter);
   checkRefs(refs, budgets);
 
   const drops: Array<{ rank: number; entry: BundleDropped }> = [];
-  const candidates = searchCandidates(index, request, runId, counter, budgets, k, { dropped: drops });
+  const candidates = searchCandidates(index, request, runId, counter, budgets, k, itemTokens, { dropped: drops });
   const chosen: Candidate[] = [];
   let total = refs.reduce((sum, c) => sum + c.tokens, 0);
-  const byDensity = [...candidates].sort((a, b) => b.score! / b.tokens - a.score! / a.tokens || a.rank - b.rank);
-  for (const c of byDensity) {
+  // Rank order: the best match is taken first; candidates far below it are noise the budget need not be spent on.
+  const top = candidates.reduce((best, c) => Math.max(best, c.score!), 0);
+  for (const c of candidates) {
     const lines: [number, number] = [c.span.lineStart, c.span.lineEnd];
     let why: BundleDropped["why"] | undefined;
-    if ([...refs, ...chosen].some((held) => overlaps(held, c))) why = "overlap";
+    if (c.score! * 100 < top * minScore) why = "score_gap";
+    else if ([...refs, ...chosen].some((held) => overlaps(held, c))) why = "overlap";
     else if (refs.length + chosen.length >= budgets.max_items) why = "max_items";
     else if (total + c.tokens > budgets.max_tokens) why = "max_tokens";
     if (why) {

@@ -31,3 +31,10 @@ export function badBudget(name: string, value: unknown): UsageError {
     details: { [name]: value },
   });
 }
+
+export function badPercent(name: string, value: unknown): UsageError {
+  return new UsageError("CAT_USAGE", `${name} must be an integer from 0 to 100, got ${JSON.stringify(value)}`, {
+    hint: `pass a whole percent for ${name} (0 keeps every search candidate)`,
+    details: { [name]: value },
+  });
+}

@@ -10,6 +10,13 @@ export const BUNDLE_DEFAULTS = {
   k: 10,
   /** Lines of context kept around the matching lines when a section is cut. */
   context_lines: 2,
+  /**
+   * Search items are cut to at most this many tokens (and max_tokens_per_item): the matching lines, not the
+   * whole section. Measured on the rust-book question set (docs/bundles.md#precision).
+   */
+  search_item_tokens: 200,
+  /** Search candidates scoring under this percent of the top score are dropped (`score_gap`); 0 keeps them all. */
+  min_score_percent: 80,
 } as const;
 
 /** One (section, slice) the run already holds, e.g. from the run's receipts in the cassette. */
@@ -26,6 +33,10 @@ export interface BundleRequest {
   max_tokens_per_item?: number;
   /** Search candidates to consider. */
   k?: number;
+  /** Token bound of the slice of each search item (a cut target, not a budget; refs are not cut). */
+  search_item_tokens?: number;
+  /** Score cutoff for search candidates, in percent of the top score (integer 0..100). */
+  min_score_percent?: number;
   /** Explicit references (`@NS/NAME[#slug][:slice]`), always included. */
   refs?: readonly string[];
   /** Run the bundle belongs to: reuse is read from it and the items are recorded under it. null/absent: no run. */
