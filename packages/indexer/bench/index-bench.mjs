@@ -1,6 +1,6 @@
 // Indexer benchmark (docs/indexer.md, "Benchmark"). Usage:
 //   pnpm bench:index -- --corpus ../shared/corpora/tldr-en [--runs N] [--resolves N] [--rust-book DIR] [--scale]
-//                       [--baseline-cli FILE]   (another build of catalytic.cjs, e.g. from main: cold builds side by side)
+//                       [--baseline-cli FILE]   (another build of catalytic.cjs, e.g. from main: cold builds and scale verify side by side)
 // Whole processes of the built CLI (apps/cli/dist/catalytic.cjs: run `pnpm build` first), measured in one run
 // side by side with the floor (bench/floor.mjs: walk + read + sha256 of the same files, its own process), so each
 // target prints as a ratio of figures taken under the same load. Then no-change and one-file rebuilds and resolve
@@ -75,7 +75,8 @@ function proc(command, args) {
 }
 
 const floor = (root) => proc(process.execPath, [FLOOR, root]);
-const cli = (root, ...args) => proc(process.execPath, [CLI, "--root", root, ...args, "--json"]);
+const cliOf = (bundle, root, ...args) => proc(process.execPath, [bundle, "--root", root, ...args, "--json"]);
+const cli = (root, ...args) => cliOf(CLI, root, ...args);
 function coldBuild(root, bundle = CLI) {
   rmSync(path.join(root, ".catalytic"), { recursive: true, force: true });
   const run = proc(process.execPath, [bundle, "--root", root, "build", "--json"]);
@@ -226,7 +227,7 @@ try {
     mkdirSync(scale);
     for (let i = 1; i <= 5; i++) copy(corpus, path.join(scale, `copy-${i}`));
     copy(rustBookSource, path.join(scale, "rust-book"));
-    const s = { floor: [], floorCpu: [], cold: [], coldCpu: [], rss: [], oneProc: [], oneProcRss: [], verify: [], verifyCpu: [], verifyRss: [] };
+    const s = { floor: [], floorCpu: [], cold: [], coldCpu: [], rss: [], oneProc: [], oneProcRss: [], verify: [], verifyCpu: [], verifyRss: [], oldVerify: [], oldVerifyCpu: [] };
     let report;
     for (let run = 0; run < args.runs; run++) {
       const floorRun = floor(scale);
@@ -277,6 +278,13 @@ try {
       s.verify.push(verify.ms);
       s.verifyCpu.push(verify.cpu);
       s.verifyRss.push(verify.rss);
+      if (baseline) {
+        // The baseline's verify on the same tree, right after (a no-change build for it too).
+        const oldVerify = cliOf(baseline, scale, "verify");
+        if (!JSON.parse(oldVerify.stdout).ok) throw new Error(`baseline verify failed: ${oldVerify.stdout.slice(0, 500)}`);
+        s.oldVerify.push(oldVerify.ms);
+        s.oldVerifyCpu.push(oldVerify.cpu);
+      }
     }
     print(`scale: ${report.files} files, ${report.bytes} bytes (5 copies + rust-book), median of ${args.runs}`, [
       ["floor: walk + read + sha256", `${seconds(median(s.floor))} (CPU ${cpuSeconds(s.floorCpu)})`],
@@ -289,6 +297,7 @@ try {
       ["  phases (last run)", Object.entries(oneInReport.timings).map(([k, v]) => `${k}=${v}`).join(" ")],
       ["one-file rebuild, named, whole process (build --path)", `${seconds(median(s.oneProc))}; peak RSS ${mib(median(s.oneProcRss))}`],
       ["verify (whole process)", `${seconds(median(s.verify))} (target <= 1.5 s); CPU ${cpuSeconds(s.verifyCpu)}; peak RSS ${mib(median(s.verifyRss))}`],
+      ...(baseline ? [["verify, baseline (same rounds)", `${seconds(median(s.oldVerify))}; CPU ${cpuSeconds(s.oldVerifyCpu)}`]] : []),
     ]);
   }
   process.stdout.write(`\nload average at the end (1/5/15 min): ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")} on ${os.availableParallelism()} CPUs, node ${process.version}\n`);

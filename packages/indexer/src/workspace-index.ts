@@ -10,9 +10,7 @@ import {
   canonicalJson,
   contentHash,
   formatSlice,
-  indexHash,
   loadConfig,
-  normalizeNewlines,
   parseSlice,
   SILENT_LOGGER,
   resolveInsideWorkspace,
@@ -40,6 +38,7 @@ import { REBUILD_REQUIRED } from "./sql/meta.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
 import { Statements } from "./statements.js";
+import { type VerifyDifference, compareWithFresh } from "./verify.js";
 
 export interface IndexOpenOptions {
   /** Configuration to use instead of <root>/catalytic.json. */
@@ -54,14 +53,6 @@ export interface SectionRead {
   text: string;
   sliceText?: string;
   bytes: number;
-}
-
-export interface VerifyDifference {
-  side: "index" | "fresh";
-  sectionId: string;
-  filePath: string;
-  lineStart: number;
-  lineEnd: number;
 }
 
 export interface VerifyReport {
@@ -91,14 +82,6 @@ export interface ExportReport {
   sections: number;
   symbols: number;
   files: string[];
-}
-
-interface VerifyRow {
-  section_id: string;
-  file_path: string;
-  line_start: number;
-  line_end: number;
-  kind: string;
 }
 
 interface SymbolTableRow {
@@ -325,34 +308,7 @@ export class Index {
     const first = this.build();
     // A build that changed nothing returns the stored hash without writing: a second one would only repeat it.
     const second = first.added + first.changed + first.removed > 0 ? this.build() : first;
-    const keyOf = (sectionId: string, lineStart: number, kind: string): string => `${sectionId}:${lineStart}:${kind}`;
-    // file -> key -> the indexed section's place (what a difference reports)
-    const indexed = new Map<string, Map<string, VerifyDifference>>();
-    for (const row of this.statements.get(sectionSql.SELECT_SECTION_PLACES).iterate() as Iterable<VerifyRow>) {
-      let ofFile = indexed.get(row.file_path);
-      if (!ofFile) indexed.set(row.file_path, (ofFile = new Map()));
-      ofFile.set(keyOf(row.section_id, row.line_start, row.kind), { side: "index", sectionId: row.section_id, filePath: row.file_path, lineStart: row.line_start, lineEnd: row.line_end });
-    }
-    const freshOnly: VerifyDifference[] = [];
-    const freshIds = new Set<string>();
-    // The files the second build's walk found (walking a third time would find the same).
-    for (const filePath of this.statements.get(fileSql.SELECT_FILE_PATHS).pluck().iterate() as Iterable<string>) {
-      const text = normalizeNewlines(readFileSync(path.join(this.root, filePath), "utf8"));
-      const ofFile = indexed.get(filePath);
-      const seen = new Set<string>();
-      for (const s of extractSections(filePath, text)) {
-        freshIds.add(s.sectionId);
-        const key = keyOf(s.sectionId, s.lineStart, s.kind);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (!ofFile?.delete(key)) freshOnly.push({ side: "fresh", sectionId: s.sectionId, filePath: s.filePath, lineStart: s.lineStart, lineEnd: s.lineEnd });
-      }
-    }
-    const differences: VerifyDifference[] = [];
-    for (const ofFile of indexed.values()) differences.push(...ofFile.values());
-    differences.push(...freshOnly);
-    differences.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : a.lineStart - b.lineStart));
-    const freshHash = indexHash(freshIds);
+    const { differences, freshHash } = compareWithFresh(this.statements, this.root);
     const ok = differences.length === 0 && first.indexHash === second.indexHash && second.indexHash === freshHash;
     return { ok, firstHash: first.indexHash, secondHash: second.indexHash, freshHash, differences };
   }

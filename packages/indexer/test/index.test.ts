@@ -397,6 +397,29 @@ describe("Index integrity errors", () => {
     expect(report.differences).toEqual([{ side: "fresh", sectionId: row.section_id, filePath: "notes/todo.md", lineStart: 0, lineEnd: 3 }]);
   });
 
+  it("verify reports stored sections whose file has no row, and a stored section with another line", () => {
+    const root = workspace();
+    const index = open(root);
+    index.build();
+    const db = new Database(indexPath(root));
+    db.pragma("foreign_keys = OFF");
+    const orphan = "a".repeat(64);
+    db.prepare(
+      `INSERT INTO sections (section_id, file_path, ordinal, kind, level, heading, slug, heading_path, line_start, line_end, heading_line_start, heading_line_end, content_hash)
+       VALUES (?, 'gone.md', 0, 'file', 0, '', '', '[]', 0, 4, 0, 0, ?)`,
+    ).run(orphan, "b".repeat(64));
+    const moved = db.prepare("SELECT section_id, line_start, line_end FROM sections WHERE file_path = 'notes/todo.md' AND ordinal = 1").get() as { section_id: string; line_start: number; line_end: number };
+    db.prepare("UPDATE sections SET line_start = 7 WHERE file_path = 'notes/todo.md' AND ordinal = 1").run();
+    db.close();
+    const report = index.verify();
+    expect(report.ok).toBe(false);
+    expect(report.differences).toEqual([
+      { side: "index", sectionId: orphan, filePath: "gone.md", lineStart: 0, lineEnd: 4 },
+      { side: "fresh", sectionId: moved.section_id, filePath: "notes/todo.md", lineStart: moved.line_start, lineEnd: moved.line_end },
+      { side: "index", sectionId: moved.section_id, filePath: "notes/todo.md", lineStart: 7, lineEnd: moved.line_end },
+    ]);
+  });
+
   it("a tampered CAS object is an invariant error, a missing one is re-expanded", () => {
     const root = workspace();
     const index = open(root);

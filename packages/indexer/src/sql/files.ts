@@ -11,7 +11,6 @@ export const UPSERT_FILE =
 export const UPDATE_FILE_STAT = "UPDATE files SET size = ?, mtime_ms = ? WHERE file_path = ?";
 export const DELETE_FILE = "DELETE FROM files WHERE file_path = ?";
 export const COUNT_FILES = "SELECT count(*) AS n FROM files";
-export const SELECT_FILE_PATHS = "SELECT file_path FROM files ORDER BY file_path";
 export const COUNT_FILES_AND_BYTES = "SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes FROM files";
 export const SELECT_FILE_FRONT_MATTER = "SELECT front_matter FROM files WHERE file_path = ?";
 export const UPDATE_FILE_PROBLEMS = "UPDATE files SET problems = ? WHERE file_path = ?";
