@@ -44,10 +44,15 @@ function selfDescriptionProblem(step: IntegrityStep): string | undefined {
 
 /** Every way the job's rows contradict each other; [] when intact. */
 export function jobIntegrityProblems(ledger: Ledger, jobId: string): string[] {
+  return inspectJob(ledger, jobId).problems;
+}
+
+/** The job's problems and its steps (read through the claim-order index: steps has no index on job_id). */
+function inspectJob(ledger: Ledger, jobId: string): { problems: string[]; steps: IntegrityStep[] } {
   const job = ledger.stmt("SELECT * FROM jobs WHERE job_id = ?").get(jobId) as JobRow | undefined;
-  if (!job) return [`job ${jobId} does not exist`];
+  if (!job) return { problems: [`job ${jobId} does not exist`], steps: [] };
   const message = ledger.stmt("SELECT * FROM messages WHERE message_id = ?").get(job.message_id) as MessageRow | undefined;
-  if (!message) return [`job ${jobId}: its message ${job.message_id} does not exist`];
+  if (!message) return { problems: [`job ${jobId}: its message ${job.message_id} does not exist`], steps: [] };
   const steps = ledger
     .stmt(
       `SELECT s.step_id, s.ordinal, s.op, s.payload_json,
@@ -67,11 +72,11 @@ export function jobIntegrityProblems(ledger: Ledger, jobId: string): string[] {
     if (steps.length !== 1 || !only || only.step_id !== messageStepIdFor(jobId) || only.payload_json !== message.payload_json) {
       problems.push(`job ${jobId}: its step no longer carries its message's payload`);
     }
-    return problems;
+    return { problems, steps };
   }
   if (steps.some((step) => parsed(step.payload_json) === undefined)) {
     problems.push(`job ${jobId}: a step's payload is not JSON`);
-    return problems;
+    return { problems, steps };
   }
   const recomputed = planHashOfPayloads(job.run_id, job.idempotency_key ?? "", steps.map((step) => step.payload_json));
   if (recomputed !== job.plan_hash) problems.push(`job ${jobId}: its step payloads hash to ${recomputed}, not the posted plan hash ${job.plan_hash}`);
@@ -79,7 +84,7 @@ export function jobIntegrityProblems(ledger: Ledger, jobId: string): string[] {
     const problem = selfDescriptionProblem(step);
     if (problem) problems.push(`step ${step.step_id} of job ${jobId}: ${problem}`);
   }
-  return problems;
+  return { problems, steps };
 }
 
 function tampered(jobId: string, stepId: string | null, problems: string[]): CassetteError {
@@ -105,10 +110,9 @@ export function requireIntactStep(ledger: Ledger, jobId: string, stepId: string,
   if (!jobs) verifiedPayloads.set(ledger, (jobs = new Map()));
   let payloads = jobs.get(jobId);
   if (!payloads) {
-    const problems = jobIntegrityProblems(ledger, jobId);
+    const { problems, steps } = inspectJob(ledger, jobId);
     if (problems.length > 0) throw tampered(jobId, stepId, problems);
-    const rows = ledger.stmt("SELECT step_id, payload_json FROM steps WHERE job_id = ?").all(jobId) as Array<{ step_id: string; payload_json: string }>;
-    payloads = new Map(rows.map((row) => [row.step_id, row.payload_json]));
+    payloads = new Map(steps.map((step) => [step.step_id, step.payload_json]));
     jobs.set(jobId, payloads);
   }
   if (payloads.get(stepId) !== payloadJson) throw tampered(jobId, stepId, [`its payload differs from the one verified against the plan hash`]);
