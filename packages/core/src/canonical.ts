@@ -11,19 +11,18 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  */
 export function canonicalJson(value: unknown): string {
   try {
-    return fast(value);
+    return write(value);
   } catch (error) {
     if (error !== NOT_CANONICAL) throw error;
-    // The slow walk keeps the path of each value, to name where the value that cannot be written is.
-    return serialize(value, "$");
+    throw rejection(value, "$") ?? error;
   }
 }
 
 const NOT_CANONICAL = new Error("not canonical JSON");
 
-// serialize without paths: building a path string for every value cost about half the time of hashing plans and
-// receipts (docs/ants.md, "Performance"). Same output; anything serialize rejects throws NOT_CANONICAL.
-function fast(value: unknown): string {
+// Writes without tracking paths: building a path string for every value cost about half the time of hashing plans
+// and receipts (docs/ants.md, "Performance"). Only a rejected value sends `rejection` looking for where it is.
+function write(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
@@ -36,7 +35,7 @@ function fast(value: unknown): string {
     case "object": {
       if (Array.isArray(value)) {
         let out = "[";
-        for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + fast(value[i] ?? null);
+        for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + write(value[i] ?? null);
         return out + "]";
       }
       const record = value as Record<string, unknown>;
@@ -46,7 +45,7 @@ function fast(value: unknown): string {
       for (const key of keys) {
         const member = record[key];
         if (member === undefined) continue;
-        out += (first ? "" : ",") + JSON.stringify(key) + ":" + fast(member);
+        out += (first ? "" : ",") + JSON.stringify(key) + ":" + write(member);
         first = false;
       }
       return out + "}";
@@ -56,32 +55,32 @@ function fast(value: unknown): string {
   }
 }
 
-function serialize(value: unknown, path: string): string {
-  if (value === null) return "null";
+/** The error naming the first value (in `write`'s order) that canonical JSON cannot hold, with its path. */
+function rejection(value: unknown, path: string): InputError | undefined {
+  if (value === null) return undefined;
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
     case "boolean":
-      return value ? "true" : "false";
+      return undefined;
     case "number":
-      if (!Number.isFinite(value)) {
-        throw new InputError("CAT_SCHEMA_INVALID", `${path}: ${value} cannot be written as canonical JSON`, {
-          hint: "use a finite number",
-        });
-      }
-      return JSON.stringify(value);
+      return Number.isFinite(value) ? undefined : new InputError("CAT_SCHEMA_INVALID", `${path}: ${value} cannot be written as canonical JSON`, { hint: "use a finite number" });
     case "object": {
-      if (Array.isArray(value)) return `[${value.map((item, i) => serialize(item ?? null, `${path}[${i}]`)).join(",")}]`;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const found = rejection(value[i] ?? null, `${path}[${i}]`);
+          if (found) return found;
+        }
+        return undefined;
+      }
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record)
-        .filter((key) => record[key] !== undefined)
-        .sort();
-      return `{${keys.map((key) => `${JSON.stringify(key)}:${serialize(record[key], `${path}.${key}`)}`).join(",")}}`;
+      for (const key of Object.keys(record).sort()) {
+        const found = record[key] === undefined ? undefined : rejection(record[key], `${path}.${key}`);
+        if (found) return found;
+      }
+      return undefined;
     }
     default:
-      throw new InputError("CAT_SCHEMA_INVALID", `${path}: a ${typeof value} cannot be written as canonical JSON`, {
-        hint: "pass plain JSON data",
-      });
+      return new InputError("CAT_SCHEMA_INVALID", `${path}: a ${typeof value} cannot be written as canonical JSON`, { hint: "pass plain JSON data" });
   }
 }
 
