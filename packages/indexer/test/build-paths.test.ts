@@ -1,93 +1,48 @@
 // build({paths}): re-checking only named files (what a watcher reports) gives exactly what a full walk gives
 // for those files, leaves every other file alone, and follows the walk's membership rules.
-import { cpSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { renameSync, symlinkSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Index } from "../src/index.js";
 import { indexPath } from "../src/db.js";
 import { REBUILD_REQUIRED } from "../src/sql/meta.js";
-import { tempDir } from "./corpora.js";
+import { dumpIndex, useIndexFixture, writeFile } from "./fixture.js";
 
-const opened: Index[] = [];
-const dirs: string[] = [];
-
-afterEach(() => {
-  while (opened.length) opened.pop()!.close();
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
-
-function open(root: string): Index {
-  const index = Index.open(root);
-  opened.push(index);
-  return index;
-}
-
-function write(root: string, file: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), text);
-}
+const fixture = useIndexFixture();
 
 function workspace(): string {
-  const root = tempDir();
-  dirs.push(root);
-  write(root, "catalytic.json", JSON.stringify({ sources: [{ path: "canon", namespace: "CANON" }, { path: "notes" }] }));
-  write(root, "canon/a.md", "---\nsymbols:\n  \"@CANON/part\": \"A > Part\"\n---\n# A\n\n## Part\n\nText.\n");
-  write(root, "canon/b.md", "# B\n\nSee @CANON/a.\n");
-  write(root, "notes/n.md", "# Notes\n");
+  const root = fixture.tempRoot();
+  writeFile(root, "catalytic.json", JSON.stringify({ sources: [{ path: "canon", namespace: "CANON" }, { path: "notes" }] }));
+  writeFile(root, "canon/a.md", "---\nsymbols:\n  \"@CANON/part\": \"A > Part\"\n---\n# A\n\n## Part\n\nText.\n");
+  writeFile(root, "canon/b.md", "# B\n\nSee @CANON/a.\n");
+  writeFile(root, "notes/n.md", "# Notes\n");
   return root;
-}
-
-/** Every row that defines the index's content, row ids left out. */
-function dump(root: string): Record<string, unknown[]> {
-  const db = new Database(indexPath(root), { readonly: true });
-  try {
-    return {
-      files: db.prepare("SELECT file_path, size, content_hash, front_matter, problems FROM files ORDER BY file_path").all(),
-      sections: db.prepare("SELECT section_id, file_path, ordinal, heading_path, line_start, line_end, content_hash FROM sections ORDER BY file_path, ordinal").all(),
-      search: db.prepare("SELECT s.section_id, f.heading, f.symbols, f.body, f.raw FROM search_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal").all(),
-      searchSymbols: db.prepare("SELECT section_id, symbols FROM search_symbols ORDER BY section_id").all(),
-      symbols: db.prepare("SELECT symbol_id, target_ref, section_id, stale, problem_code, definitions FROM symbols ORDER BY symbol_id").all(),
-      meta: db.prepare("SELECT key, value FROM meta WHERE key IN ('index_hash', 'problems') ORDER BY key").all(),
-    };
-  } finally {
-    db.close();
-  }
-}
-
-function coldDump(root: string): Record<string, unknown[]> {
-  const copy = tempDir();
-  dirs.push(copy);
-  cpSync(root, copy, { recursive: true, filter: (source) => !source.includes(".catalytic") });
-  const index = Index.open(copy);
-  index.build();
-  index.close();
-  return dump(copy);
 }
 
 describe("Index.build with paths", () => {
   it("re-checks only the named files: an unnamed new file waits for a full build", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
-    write(root, "canon/a.md", "# A\n\n## Part\n\nText, edited.\n");
-    write(root, "canon/new.md", "# New\n");
+    writeFile(root, "canon/a.md", "# A\n\n## Part\n\nText, edited.\n");
+    writeFile(root, "canon/new.md", "# New\n");
     const report = index.build({ paths: ["canon/a.md"] });
     expect(report).toMatchObject({ changed: 1, added: 0, removed: 0, files: 3 });
     expect(index.getSymbol("@CANON/new")).toBeUndefined();
     expect(index.getSymbol("@CANON/part")).toBeUndefined(); // its front matter is gone
     const full = index.build();
     expect(full).toMatchObject({ added: 1, changed: 0, files: 4 });
-    expect(dump(root)).toEqual(coldDump(root));
+    expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
   });
 
   it("equals a full build after edits, adds, deletes and renames when every touched file is named", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const steps: Array<[string, () => string[], Partial<Record<string, number>>]> = [
-      ["edit", () => (write(root, "canon/b.md", "# B\n\n## More\n"), ["canon/b.md"]), { changed: 1 }],
-      ["add", () => (write(root, "notes/x.md", "# X\n"), ["notes/x.md"]), { added: 1 }],
+      ["edit", () => (writeFile(root, "canon/b.md", "# B\n\n## More\n"), ["canon/b.md"]), { changed: 1 }],
+      ["add", () => (writeFile(root, "notes/x.md", "# X\n"), ["notes/x.md"]), { added: 1 }],
       ["delete", () => (unlinkSync(path.join(root, "canon/a.md")), ["canon/a.md"]), { removed: 1 }],
       ["rename", () => (renameSync(path.join(root, "notes/n.md"), path.join(root, "notes/m.md")), ["notes/n.md", "./notes/m.md"]), { added: 1, removed: 1 }],
       ["unchanged", () => ["canon/b.md"], { unchanged: 1, changed: 0 }],
@@ -95,19 +50,19 @@ describe("Index.build with paths", () => {
     for (const [name, change, expected] of steps) {
       const report = index.build({ paths: change() });
       expect(report, name).toMatchObject(expected);
-      expect(dump(root), name).toEqual(coldDump(root));
+      expect(dumpIndex(root), name).toEqual(fixture.coldDump(root));
     }
   });
 
   it("follows the walk's rules: not a source, .gitignore (nested), always-skipped folders, symlinks", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
-    write(root, "canon/.gitignore", "draft.md\nhidden/\n");
-    write(root, "canon/draft.md", "# Draft\n");
-    write(root, "canon/hidden/h.md", "# H\n");
-    write(root, "canon/node_modules/m.md", "# M\n");
-    write(root, "outside.md", "# Not a source\n");
+    writeFile(root, "canon/.gitignore", "draft.md\nhidden/\n");
+    writeFile(root, "canon/draft.md", "# Draft\n");
+    writeFile(root, "canon/hidden/h.md", "# H\n");
+    writeFile(root, "canon/node_modules/m.md", "# M\n");
+    writeFile(root, "outside.md", "# Not a source\n");
     symlinkSync(path.join(root, "canon/b.md"), path.join(root, "canon/link.md"));
     symlinkSync(path.join(root, "notes"), path.join(root, "canon/linked"));
     const named = ["canon/draft.md", "canon/hidden/h.md", "canon/node_modules/m.md", "outside.md", "canon/link.md", "canon/linked/n.md", "canon/b.md"];
@@ -117,26 +72,26 @@ describe("Index.build with paths", () => {
     expect(report.skipped).toEqual([{ path: "canon/link.md", reason: "symbolic links are not followed (they could lead outside the workspace)" }]);
     // Ignoring a file that was indexed drops it, as a full walk would.
     index.build();
-    write(root, "notes/.gitignore", "n.md\n");
+    writeFile(root, "notes/.gitignore", "n.md\n");
     expect(index.build({ paths: ["notes/n.md"] })).toMatchObject({ removed: 1 });
-    expect(dump(root)).toEqual(coldDump(root));
+    expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
   });
 
   it("builds everything when the index was never built (or a migration emptied it), whatever is named", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     expect(index.build({ paths: ["canon/b.md"] })).toMatchObject({ added: 3, files: 3 });
-    expect(dump(root)).toEqual(coldDump(root));
+    expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
     const db = new Database(indexPath(root));
     db.prepare("INSERT INTO meta (key, value) VALUES (?, 'test')").run(REBUILD_REQUIRED);
     db.close();
     expect(index.build({ paths: ["canon/b.md"] })).toMatchObject({ files: 3 });
-    expect(dump(root)).toEqual(coldDump(root));
+    expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
   });
 
   it("refuses a path outside the workspace", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     for (const bad of ["../x.md", "/etc/passwd", "canon/../../x.md"]) {
       expect(() => index.build({ paths: [bad] }), bad).toThrow(expect.objectContaining({ code: "CAT_PATH_OUTSIDE_WORKSPACE" }));
     }
@@ -148,14 +103,13 @@ describe("Index.verify", () => {
     const root = workspace();
     const built: string[] = [];
     const logger = { info: (message: string) => void built.push(message), warn() {}, error() {} };
-    const index = Index.open(root, { logger });
-    opened.push(index);
+    const index = fixture.open(root, { logger });
     index.build();
     built.length = 0;
     const unchanged = index.verify();
     expect(unchanged).toMatchObject({ ok: true, differences: [] });
     expect(built.filter((m) => m === "index built")).toHaveLength(1);
-    write(root, "canon/b.md", "# B\n\nEdited.\n");
+    writeFile(root, "canon/b.md", "# B\n\nEdited.\n");
     built.length = 0;
     const edited = index.verify();
     expect(edited).toMatchObject({ ok: true, differences: [] });
@@ -166,11 +120,10 @@ describe("Index.verify", () => {
 
 describe("search rows of files no symbol can reach", () => {
   it("are written while files stream, and symbol ids still reach the rows of front-matter files", () => {
-    const root = tempDir();
-    dirs.push(root);
-    for (let i = 0; i < 300; i++) write(root, `pages/p${String(i).padStart(3, "0")}.md`, `# Page ${i}\n\nplain words ${i}\n`);
-    write(root, "pages/fm.md", '---\nsymbols:\n  "@X/zebra": "Top > Inner"\n---\n# Top\n\n## Inner\n\nnothing striped here\n');
-    const index = open(root);
+    const root = fixture.tempRoot();
+    for (let i = 0; i < 300; i++) writeFile(root, `pages/p${String(i).padStart(3, "0")}.md`, `# Page ${i}\n\nplain words ${i}\n`);
+    writeFile(root, "pages/fm.md", '---\nsymbols:\n  "@X/zebra": "Top > Inner"\n---\n# Top\n\n## Inner\n\nnothing striped here\n');
+    const index = fixture.open(root);
     index.build();
     // Only the symbols column can match "zebra" in a heading section (the word is in front matter, not in its text).
     const found = (): string[] =>
@@ -179,11 +132,11 @@ describe("search rows of files no symbol can reach", () => {
         .hits.filter((hit) => hit.headingPath.length > 0)
         .map((hit) => `${hit.filePath}#${hit.headingPath.join(" > ")}`);
     expect(found()).toEqual(["pages/fm.md#Top > Inner"]);
-    expect(dump(root)).toEqual(coldDump(root));
-    write(root, "pages/fm.md", "# Top\n\n## Inner\n\nnothing striped here\n");
-    write(root, "pages/p007.md", '---\nsymbols:\n  "@X/zebra": "Page 7"\n---\n# Page 7\n\nplain words 7\n');
+    expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
+    writeFile(root, "pages/fm.md", "# Top\n\n## Inner\n\nnothing striped here\n");
+    writeFile(root, "pages/p007.md", '---\nsymbols:\n  "@X/zebra": "Page 7"\n---\n# Page 7\n\nplain words 7\n');
     index.build();
     expect(found()).toEqual(["pages/p007.md#Page 7"]);
-    expect(dump(root)).toEqual(coldDump(root));
+    expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
   });
 });

@@ -1,44 +1,32 @@
 // Bundles over real workspaces in temp dirs (docs/demo, generated files, the in-repo rust-book and tldr copies):
 // refs, search, cutting, greedy fit, budgets, reuse, determinism, hash stability, verification.
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type Bundle, type TokenCounter, BundleSchema, CatalyticError, loadTokenCounter } from "@catalytic/core";
 import { BUNDLE_DEFAULTS, Index, buildBundle, renderBundleMarkdown, verifyBundle } from "../src/index.js";
 import { indexPath } from "../src/db.js";
-import { RUST_BOOK, TLDR, copyCorpus, tempDir } from "./corpora.js";
+import { RUST_BOOK, TLDR, copyCorpus } from "./corpora.js";
+import { useIndexFixture, writeFile } from "./fixture.js";
 
 const DEMO = path.resolve(__dirname, "../../../docs/demo");
 let counter: TokenCounter;
-const opened: Index[] = [];
-const dirs: string[] = [];
+const fixture = useIndexFixture();
 
 beforeAll(async () => {
   counter = await loadTokenCounter();
 });
 
-afterEach(() => {
-  while (opened.length) opened.pop()!.close();
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
-
 function workspace(files: Record<string, string>, from?: string): string {
-  const root = tempDir("catalytic-bundle-");
-  dirs.push(root);
+  const root = fixture.tempRoot("catalytic-bundle-");
   if (from) cpSync(from, root, { recursive: true });
-  for (const [file, text] of Object.entries(files)) write(root, file, text);
+  for (const [file, text] of Object.entries(files)) writeFile(root, file, text);
   return root;
 }
 
-function write(root: string, file: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), text);
-}
-
 function built(root: string): Index {
-  const index = Index.open(root);
-  opened.push(index);
+  const index = fixture.open(root);
   index.build();
   return index;
 }
@@ -312,10 +300,10 @@ describe("determinism and hashes", () => {
     const index = built(root);
     const request = { intent: "wombat", budget_tokens: 300, min_score_percent: 0 };
     const before = buildBundle(index, request, counter).bundle;
-    write(root, "c.md", `# Gamma\n\nUnrelated text about rivers, lakes and a very long list of other waters.\n\n## More\n\nStill nothing.\n`);
+    writeFile(root, "c.md", `# Gamma\n\nUnrelated text about rivers, lakes and a very long list of other waters.\n\n## More\n\nStill nothing.\n`);
     index.build();
     expect(buildBundle(index, request, counter).bundle.bundle_hash).toBe(before.bundle_hash);
-    write(root, "b.md", `# Beta\n\nThe wombat sleeps by day and digs at night.\n`);
+    writeFile(root, "b.md", `# Beta\n\nThe wombat sleeps by day and digs at night.\n`);
     index.build();
     expect(buildBundle(index, request, counter).bundle.bundle_hash).not.toBe(before.bundle_hash);
   });
@@ -329,7 +317,7 @@ describe("verifyBundle", () => {
     expect(verifyBundle(index, bundle, counter)).toMatchObject({ ok: true, problems: [] });
 
     // Edited on disk, not re-indexed: the first item is stale; the second is untouched.
-    write(root, "guides/getting-started.md", `# Getting started\n\nChanged.\n`);
+    writeFile(root, "guides/getting-started.md", `# Getting started\n\nChanged.\n`);
     const stale = verifyBundle(index, bundle, counter);
     expect(stale.ok).toBe(false);
     expect(stale.problems.map((p) => [p.item, p.code])).toEqual([[0, "CAT_INDEX_STALE"]]);
@@ -359,7 +347,7 @@ describe("verifyBundle", () => {
 describe("corpora", () => {
   it("rust-book: bounded, deterministic, far below the whole files, verifiable", () => {
     const index = built(copyCorpus(RUST_BOOK));
-    dirs.push(path.dirname(index.root));
+    fixture.removeAfter(path.dirname(index.root));
     const request = { intent: "borrowing references ownership", budget_tokens: 3000 };
     const { bundle, chunks } = buildBundle(index, request, counter);
     expectWellFormed(bundle);
@@ -372,7 +360,7 @@ describe("corpora", () => {
 
   it("tldr sample: small pages fit whole", () => {
     const index = built(copyCorpus(TLDR));
-    dirs.push(path.dirname(index.root));
+    fixture.removeAfter(path.dirname(index.root));
     const { bundle, chunks } = buildBundle(index, { intent: "extract tar archive", budget_tokens: 1500 }, counter);
     expectWellFormed(bundle);
     expect(bundle.items.length).toBeGreaterThan(0);

@@ -1,33 +1,17 @@
 // The SQLite index over real files in temp dirs: determinism, incremental == cold, symbols, cache, errors.
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Index } from "../src/index.js";
 import { casPath } from "../src/cas.js";
 import { indexPath } from "../src/db.js";
 import { formatRegistry } from "../src/registry.js";
 import { sha256Hex } from "@catalytic/core";
-import { RUST_BOOK, copyCorpus, tempDir } from "./corpora.js";
+import { RUST_BOOK, copyCorpus } from "./corpora.js";
+import { dumpIndex, useIndexFixture, writeFile } from "./fixture.js";
 
-const opened: Index[] = [];
-const dirs: string[] = [];
-
-afterEach(() => {
-  while (opened.length) opened.pop()!.close();
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
-
-function open(root: string, options: Parameters<typeof Index.open>[1] = {}): Index {
-  const index = Index.open(root, options);
-  opened.push(index);
-  return index;
-}
-
-function write(root: string, file: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), text);
-}
+const fixture = useIndexFixture();
 
 const AGREEMENT = `---
 symbols:
@@ -47,55 +31,19 @@ Terms text.
 `;
 
 function workspace(): string {
-  const root = tempDir();
-  dirs.push(root);
-  write(root, "catalytic.json", JSON.stringify({ sources: [{ path: "canon", namespace: "CANON" }, { path: "notes" }], default_slice: "head(30)" }));
-  write(root, "canon/AGREEMENT.md", AGREEMENT);
-  write(root, "canon/glossary.md", "# Glossary\n\n## Slice\n\nA bound.\n\n## Symbol\n\nA name.\n");
-  write(root, "notes/todo.md", "# Todo\n\nRead @CANON/scope and @CANON/glossary#slice.\n");
-  write(root, "outside.md", "# Not a source\n");
+  const root = fixture.tempRoot();
+  writeFile(root, "catalytic.json", JSON.stringify({ sources: [{ path: "canon", namespace: "CANON" }, { path: "notes" }], default_slice: "head(30)" }));
+  writeFile(root, "canon/AGREEMENT.md", AGREEMENT);
+  writeFile(root, "canon/glossary.md", "# Glossary\n\n## Slice\n\nA bound.\n\n## Symbol\n\nA name.\n");
+  writeFile(root, "notes/todo.md", "# Todo\n\nRead @CANON/scope and @CANON/glossary#slice.\n");
+  writeFile(root, "outside.md", "# Not a source\n");
   return root;
-}
-
-/** Every row that defines the index's content (not timings or cache), for comparing builds. */
-function dump(root: string): Record<string, unknown[]> {
-  const db = new Database(indexPath(root), { readonly: true });
-  try {
-    return {
-      files: db.prepare("SELECT file_path, content_hash, front_matter, problems FROM files ORDER BY file_path").all(),
-      sections: db
-        .prepare("SELECT section_id, file_path, ordinal, kind, level, heading, slug, heading_path, line_start, line_end, content_hash FROM sections ORDER BY file_path, ordinal")
-        .all(),
-      search: db
-        .prepare("SELECT s.section_id, f.heading, f.symbols, f.body, f.raw FROM search_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal")
-        .all(),
-      searchSymbols: db.prepare("SELECT section_id, symbols FROM search_symbols ORDER BY section_id").all(),
-      definitions: db.prepare("SELECT symbol_id, origin, file, line, character, target_type, target_ref, default_slice FROM symbol_definitions ORDER BY symbol_id, origin_rank, file, line").all(),
-      symbols: db
-        .prepare("SELECT symbol_id, target_type, target_ref, default_slice, section_id, target_file, stale, problem_code, problem_message, definitions FROM symbols ORDER BY symbol_id")
-        .all(),
-      meta: db.prepare("SELECT key, value FROM meta WHERE key IN ('index_hash', 'problems') ORDER BY key").all(),
-    };
-  } finally {
-    db.close();
-  }
-}
-
-/** A cold build of a copy of the tree (index removed), for comparison with an incrementally built one. */
-function coldDump(root: string): Record<string, unknown[]> {
-  const copy = tempDir();
-  dirs.push(copy);
-  cpSync(root, copy, { recursive: true, filter: (source) => !source.includes(".catalytic") });
-  const index = open(copy);
-  index.build();
-  index.close();
-  return dump(copy);
 }
 
 describe("Index.build", () => {
   it("indexes the configured sources only and reports counts", () => {
     const root = workspace();
-    const report = open(root).build();
+    const report = fixture.open(root).build();
     expect(report).toMatchObject({ files: 3, added: 3, changed: 0, removed: 0, unchanged: 0, symbols: 3, problems: 0 });
     expect(report.sections).toBe(4 + 3 + 1); // "# Glossary" and "# Todo" span their files: one id each with the file section
     expect(report.indexHash).toMatch(/^[0-9a-f]{64}$/);
@@ -104,18 +52,17 @@ describe("Index.build", () => {
 
   it("is deterministic: rebuilds, a copied tree and a tree written in another order give the same hash", () => {
     const root = workspace();
-    const first = open(root).build().indexHash;
-    expect(open(root).build().indexHash).toBe(first);
-    const copy = tempDir();
-    dirs.push(copy);
+    const first = fixture.open(root).build().indexHash;
+    expect(fixture.open(root).build().indexHash).toBe(first);
+    const copy = fixture.tempRoot();
     for (const file of ["notes/todo.md", "canon/glossary.md", "canon/AGREEMENT.md", "catalytic.json"].reverse()) {
-      write(copy, file, readFileSync(path.join(root, file), "utf8"));
+      writeFile(copy, file, readFileSync(path.join(root, file), "utf8"));
     }
-    expect(open(copy).build().indexHash).toBe(first);
+    expect(fixture.open(copy).build().indexHash).toBe(first);
     const exportA = path.join(root, "out");
     const exportB = path.join(copy, "out");
-    open(root).exportJsonl(exportA);
-    open(copy).exportJsonl(exportB);
+    fixture.open(root).exportJsonl(exportA);
+    fixture.open(copy).exportJsonl(exportB);
     for (const name of ["SECTION_INDEX.jsonl", "SYMBOLS.jsonl"]) {
       expect(readFileSync(path.join(exportB, name), "utf8")).toBe(readFileSync(path.join(exportA, name), "utf8"));
     }
@@ -133,7 +80,7 @@ describe("Index.build", () => {
     const root = workspace();
     const file = path.join(root, "notes/todo.md");
     utimesSync(file, 1_700_000_000, 1_700_000_000);
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     // Same size and mtime but different bytes: a stat-skip cannot see it, which proves the file was not read.
     writeFileSync(file, readFileSync(file, "utf8").replace("Todo", "Tada"));
@@ -147,41 +94,40 @@ describe("Index.build", () => {
 
   it("incremental builds equal a cold build after edit, add, delete and rename", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const steps: Array<[string, () => void, Partial<Record<string, number>>]> = [
-      ["edit", () => write(root, "canon/AGREEMENT.md", AGREEMENT.replace("Scope text.", "Scope text, longer now.")), { changed: 1 }],
-      ["add", () => write(root, "canon/new.md", "# New\n\n## Part\n"), { added: 1 }],
+      ["edit", () => writeFile(root, "canon/AGREEMENT.md", AGREEMENT.replace("Scope text.", "Scope text, longer now.")), { changed: 1 }],
+      ["add", () => writeFile(root, "canon/new.md", "# New\n\n## Part\n"), { added: 1 }],
       ["delete", () => unlinkSync(path.join(root, "canon/glossary.md")), { removed: 1 }],
       ["rename", () => renameSync(path.join(root, "notes/todo.md"), path.join(root, "notes/done.md")), { added: 1, removed: 1 }],
-      ["front matter", () => write(root, "canon/new.md", '---\nsymbols:\n  "@CANON/part": "Part"\n---\n# New\n\n## Part\n'), { changed: 1 }],
+      ["front matter", () => writeFile(root, "canon/new.md", '---\nsymbols:\n  "@CANON/part": "Part"\n---\n# New\n\n## Part\n'), { changed: 1 }],
     ];
     for (const [name, change, expected] of steps) {
       change();
       const report = index.build();
       expect(report, name).toMatchObject(expected);
-      expect(dump(root), name).toEqual(coldDump(root));
+      expect(dumpIndex(root), name).toEqual(fixture.coldDump(root));
     }
     expect(index.getSymbol("@CANON/part")?.sectionId).toBeDefined();
     expect(index.getSymbol("@CANON/glossary")).toBeUndefined();
   });
 
   it("honours .gitignore, skips node_modules and .catalytic, and reports symlinks", () => {
-    const root = tempDir();
-    dirs.push(root);
-    write(root, ".gitignore", "ignored/\n*.tmp.md\n");
-    write(root, "a.md", "# A\n");
-    write(root, "ignored/b.md", "# B\n");
-    write(root, "c.tmp.md", "# C\n");
-    write(root, "node_modules/pkg/readme.md", "# D\n");
-    write(root, "sub/.gitignore", "secret.md\n");
-    write(root, "sub/secret.md", "# S\n");
-    write(root, "sub/open.md", "# O\n");
+    const root = fixture.tempRoot();
+    writeFile(root, ".gitignore", "ignored/\n*.tmp.md\n");
+    writeFile(root, "a.md", "# A\n");
+    writeFile(root, "ignored/b.md", "# B\n");
+    writeFile(root, "c.tmp.md", "# C\n");
+    writeFile(root, "node_modules/pkg/readme.md", "# D\n");
+    writeFile(root, "sub/.gitignore", "secret.md\n");
+    writeFile(root, "sub/secret.md", "# S\n");
+    writeFile(root, "sub/open.md", "# O\n");
     symlinkSync(path.join(root, "a.md"), path.join(root, "link.md"));
     symlinkSync(path.join(root, "sub"), path.join(root, "linked-dir"));
     symlinkSync(path.join(root, "a.md"), path.join(root, "link.txt"));
-    const report = open(root).build();
-    expect(open(root).loadModel().listFiles()).toEqual(["a.md", "sub/open.md"]);
+    const report = fixture.open(root).build();
+    expect(fixture.open(root).loadModel().listFiles()).toEqual(["a.md", "sub/open.md"]);
     const reason = "symbolic links are not followed (they could lead outside the workspace)";
     expect(report.skipped).toEqual([
       { path: "link.md", reason },
@@ -191,8 +137,8 @@ describe("Index.build", () => {
 
   it("indexes the whole rust-book with its default config", { timeout: 120_000 }, () => {
     const root = copyCorpus(RUST_BOOK);
-    dirs.push(path.dirname(root));
-    const index = open(root);
+    fixture.removeAfter(path.dirname(root));
+    const index = fixture.open(root);
     const report = index.build();
     expect(report.files).toBe(112);
     expect(report.sections).toBe(579); // distinct ids: 655 sections, 76 of them an H1 spanning its chapter
@@ -203,10 +149,10 @@ describe("Index.build", () => {
 describe("Index symbols", () => {
   it("a HEADING symbol survives an edit and resolves to the new content", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const before = index.resolve("@CANON/scope", { slice: "lines[0:3]" });
-    write(root, "canon/AGREEMENT.md", AGREEMENT.replace("Intro.", "Intro.\n\nMore intro.").replace("Scope text.", "Scope text v2."));
+    writeFile(root, "canon/AGREEMENT.md", AGREEMENT.replace("Intro.", "Intro.\n\nMore intro.").replace("Scope text.", "Scope text v2."));
     index.build();
     const after = index.resolve("@CANON/scope", { slice: "lines[0:3]" });
     expect(after.section.sectionId).not.toBe(before.section.sectionId);
@@ -216,13 +162,13 @@ describe("Index symbols", () => {
 
   it("a SECTION pin goes stale when its content changes and is reported where it is defined", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const terms = index.loadModel().sectionsOf("canon/AGREEMENT.md")!.find((s) => s.heading === "Terms")!;
-    write(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@PIN/terms", targetType: "SECTION", targetRef: terms.sectionId }]));
+    writeFile(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@PIN/terms", targetType: "SECTION", targetRef: terms.sectionId }]));
     index.build();
     expect(index.resolve("@PIN/terms").payload).toBe("## Terms\n\nTerms text.\n");
-    write(root, "canon/AGREEMENT.md", AGREEMENT.replace("Terms text.", "Terms changed."));
+    writeFile(root, "canon/AGREEMENT.md", AGREEMENT.replace("Terms text.", "Terms changed."));
     const report = index.build();
     expect(report.problems).toBe(1);
     expect(index.getSymbol("@PIN/terms")).toMatchObject({ stale: true, problem: { code: "CAT_SYMBOL_STALE" } });
@@ -231,17 +177,17 @@ describe("Index symbols", () => {
     ]);
     expect(() => index.resolve("@PIN/terms")).toThrowError(expect.objectContaining({ code: "CAT_SYMBOL_STALE" }));
     // Restoring the content brings the pinned version back.
-    write(root, "canon/AGREEMENT.md", AGREEMENT);
+    writeFile(root, "canon/AGREEMENT.md", AGREEMENT);
     index.build();
     expect(index.getSymbol("@PIN/terms")).toMatchObject({ stale: false, sectionId: terms.sectionId });
-    expect(dump(root)).toEqual(coldDump(root));
+    expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
   });
 
   it("counts the same problems as the in-memory model, duplicates on both places", () => {
     const root = workspace();
-    write(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@CANON/scope", targetType: "FILE", targetRef: "notes/todo.md" }]));
-    write(root, "canon/bad name!.md", "# Bad\n");
-    const index = open(root);
+    writeFile(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@CANON/scope", targetType: "FILE", targetRef: "notes/todo.md" }]));
+    writeFile(root, "canon/bad name!.md", "# Bad\n");
+    const index = fixture.open(root);
     const report = index.build();
     const problems = index.verifySymbols();
     expect(problems.map((p) => [p.code, p.file])).toEqual([
@@ -255,7 +201,7 @@ describe("Index symbols", () => {
 
   it("loadModel reproduces what the index holds without re-reading files", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const model = index.loadModel();
     expect(model.listSymbols().map((s) => [s.symbolId, s.sectionId])).toEqual(index.listSymbols().map((s) => [s.symbolId, s.sectionId]));
@@ -264,16 +210,16 @@ describe("Index symbols", () => {
 
   it("re-resolves symbols on open when catalytic.symbols.json changed since the build", () => {
     const root = workspace();
-    open(root).build();
-    write(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@NOTES/todo", targetType: "FILE", targetRef: "notes/todo.md", defaultSlice: "lines[0:1]" }]));
-    expect(open(root, { mustExist: true }).resolve("@NOTES/todo")).toMatchObject({ payload: "# Todo\n", sliceSource: "symbol_default" });
+    fixture.open(root).build();
+    writeFile(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@NOTES/todo", targetType: "FILE", targetRef: "notes/todo.md", defaultSlice: "lines[0:1]" }]));
+    expect(fixture.open(root, { mustExist: true }).resolve("@NOTES/todo")).toMatchObject({ payload: "# Todo\n", sliceSource: "symbol_default" });
   });
 });
 
 describe("Index.resolve and the expansion cache", () => {
   it("misses, then hits; run id, slice and content are part of the key; payloads live in the CAS", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const miss = index.resolve("@CANON/scope", { runId: "r1" });
     expect(miss).toMatchObject({ cacheHit: false, sliceText: "head(30)", sliceSource: "config_default", payload: "## Scope\n\nScope text.\n\n", bytes: 23 });
@@ -283,7 +229,7 @@ describe("Index.resolve and the expansion cache", () => {
     expect(index.resolve("@CANON/scope", { runId: "r2" }).cacheHit).toBe(false);
     expect(index.resolve("@CANON/scope:lines[0:1]", { runId: "r1" })).toMatchObject({ cacheHit: false, payload: "## Scope\n", sliceSource: "explicit" });
     expect(index.resolve("@CANON/glossary#slice", { runId: "r1" })).toMatchObject({ cacheHit: false, reference: "@CANON/glossary#slice", payload: "## Slice\n\nA bound.\n\n" });
-    write(root, "canon/AGREEMENT.md", AGREEMENT.replace("Scope text.", "Scope text!"));
+    writeFile(root, "canon/AGREEMENT.md", AGREEMENT.replace("Scope text.", "Scope text!"));
     index.build();
     const changed = index.resolve("@CANON/scope", { runId: "r1" });
     expect(changed).toMatchObject({ cacheHit: false, payload: "## Scope\n\nScope text!\n\n" });
@@ -296,7 +242,7 @@ describe("Index.resolve and the expansion cache", () => {
 
   it("fails closed with typed errors", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const code = (fn: () => unknown): string => {
       try {
@@ -319,17 +265,16 @@ describe("Index.resolve and the expansion cache", () => {
     expect(code(() => index.resolve("@CANON/glossary#nope"))).toBe("CAT_HEADING_NOT_FOUND");
     expect(code(() => index.resolve("not a reference"))).toMatch(/^CAT_/);
     expect(code(() => index.readSection("0".repeat(64)))).toBe("CAT_SECTION_NOT_FOUND");
-    write(root, "canon/glossary.md", "# Glossary changed\n");
+    writeFile(root, "canon/glossary.md", "# Glossary changed\n");
     expect(code(() => index.resolve("@CANON/glossary"))).toBe("CAT_INDEX_STALE");
-    const empty = tempDir();
-    dirs.push(empty);
+    const empty = fixture.tempRoot();
     expect(code(() => Index.open(empty, { mustExist: true }))).toBe("CAT_INDEX_MISSING");
     expect(existsSync(indexPath(empty))).toBe(false);
   });
 
   it("readSection returns the current text, optionally sliced", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const section = index.loadModel().sectionsOf("canon/glossary.md")![2]!;
     expect(index.readSection(section.sectionId)).toMatchObject({ text: "## Slice\n\nA bound.\n\n", bytes: 20 });
@@ -340,8 +285,8 @@ describe("Index.resolve and the expansion cache", () => {
 describe("Index.search", () => {
   it("returns deterministic hits with symbols and short snippets, and stores a receipt", () => {
     const root = workspace();
-    write(root, "notes/long.md", `# Long\n\n${"bound ".repeat(200)}\n`);
-    const index = open(root);
+    writeFile(root, "notes/long.md", `# Long\n\n${"bound ".repeat(200)}\n`);
+    const index = fixture.open(root);
     index.build();
     const first = index.search("bound", { k: 5, runId: "run-s" });
     const second = index.search("bound", { k: 5, runId: "run-s" });
@@ -373,8 +318,8 @@ describe("Index.search", () => {
   it("clips snippets of long words to at most 200 characters", () => {
     const root = workspace();
     const word = "antidisestablishmentarianism";
-    write(root, "notes/words.md", `# Words\n\n${`${word} `.repeat(60)}\n`);
-    const index = open(root);
+    writeFile(root, "notes/words.md", `# Words\n\n${`${word} `.repeat(60)}\n`);
+    const index = fixture.open(root);
     index.build();
     const [hit] = index.search(word, { k: 1 }).hits;
     expect(hit!.snippet.length).toBe(200);
@@ -386,7 +331,7 @@ describe("Index.search", () => {
 describe("Index integrity errors", () => {
   it("verify reports sections that differ from a fresh extraction", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const db = new Database(indexPath(root));
     const row = db.prepare("SELECT id, section_id, line_start FROM sections WHERE file_path = 'notes/todo.md' AND ordinal = 1").get() as { id: number; section_id: string };
@@ -399,7 +344,7 @@ describe("Index integrity errors", () => {
 
   it("verify reports stored sections whose file has no row, and a stored section with another line", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const db = new Database(indexPath(root));
     db.pragma("foreign_keys = OFF");
@@ -422,7 +367,7 @@ describe("Index integrity errors", () => {
 
   it("a tampered CAS object is an invariant error, a missing one is re-expanded", () => {
     const root = workspace();
-    const index = open(root);
+    const index = fixture.open(root);
     index.build();
     const first = index.resolve("@CANON/scope");
     writeFileSync(casPath(root, first.payloadHash), "tampered");
@@ -434,8 +379,9 @@ describe("Index integrity errors", () => {
 
   it("refuses an index written by a newer schema", () => {
     const root = workspace();
-    open(root).build();
-    opened.pop()!.close();
+    const first = Index.open(root);
+    first.build();
+    first.close();
     const db = new Database(indexPath(root));
     db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
     db.close();
@@ -444,11 +390,11 @@ describe("Index integrity errors", () => {
 
   it("reports a malformed registry as a problem and refuses to rewrite it", async () => {
     const root = workspace();
-    write(root, "catalytic.symbols.json", '{ "symbols": { "@A/b": { "target_type": "FILE" } }, }');
-    const index = open(root);
+    writeFile(root, "catalytic.symbols.json", '{ "symbols": { "@A/b": { "target_type": "FILE" } }, }');
+    const index = fixture.open(root);
     expect(index.build().problems).toBe(1);
     expect(index.verifySymbols()).toEqual([expect.objectContaining({ code: "CAT_JSON_MALFORMED", file: "catalytic.symbols.json", line: 0 })]);
-    write(root, "catalytic.symbols.json", '{ "symbols": { "@A/b": { "target_type": "FILE" } } }');
+    writeFile(root, "catalytic.symbols.json", '{ "symbols": { "@A/b": { "target_type": "FILE" } } }');
     index.build();
     expect(index.verifySymbols()).toEqual([expect.objectContaining({ code: "CAT_SCHEMA_INVALID", line: 0, symbolId: "@A/b" })]);
     const { addSymbol } = await import("../src/registry.js");

@@ -1,45 +1,28 @@
 // Ranked search over real index files in temp dirs: query syntax, literal punctuation, stemming, weighted columns,
 // CJK, case folding, determinism across builds, rank fusion, the schema-2 rebuild and a quality floor on the Rust book.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Index, type Ranker, type SearchResult } from "../src/index.js";
 import { parseQuery } from "../src/search/query.js";
 import { rrf } from "../src/search/rank.js";
 import { indexPath } from "../src/db.js";
 import { MIGRATION_001 } from "../src/sql/migrations/001_initial.js";
 import { formatRegistry } from "../src/registry.js";
-import { RUST_BOOK, copyCorpus, tempDir } from "./corpora.js";
+import { RUST_BOOK, copyCorpus } from "./corpora.js";
+import { useIndexFixture, writeFile } from "./fixture.js";
 
-const opened: Index[] = [];
-const dirs: string[] = [];
-
-afterEach(() => {
-  while (opened.length) opened.pop()!.close();
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
-
-function open(root: string): Index {
-  const index = Index.open(root);
-  opened.push(index);
-  return index;
-}
-
-function write(root: string, file: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), text);
-}
+const fixture = useIndexFixture();
 
 function workspace(files: Record<string, string>): string {
-  const root = tempDir();
-  dirs.push(root);
-  for (const [file, text] of Object.entries(files)) write(root, file, text);
+  const root = fixture.tempRoot();
+  for (const [file, text] of Object.entries(files)) writeFile(root, file, text);
   return root;
 }
 
 function built(files: Record<string, string>): Index {
-  const index = open(workspace(files));
+  const index = fixture.open(workspace(files));
   index.build();
   return index;
 }
@@ -173,11 +156,11 @@ describe("Index.search ranks", () => {
 
   it("finds sections by their symbol ids, and follows registry edits without a file change", () => {
     const root = workspace({ "widget.md": "# Widget\n\nA small part.\n", "other.md": "# Other\n\nNothing here.\n" });
-    write(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@TOOLS/frobnicator", targetType: "HEADING", targetRef: "widget.md#Widget" }]));
-    const index = open(root);
+    writeFile(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@TOOLS/frobnicator", targetType: "HEADING", targetRef: "widget.md#Widget" }]));
+    const index = fixture.open(root);
     index.build();
     expect(index.search("frobnicator", { k: 5 }).hits.map((h) => [h.filePath, h.symbols])).toEqual([["widget.md", ["@TOOLS/frobnicator"]]]);
-    write(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@TOOLS/gizmo", targetType: "HEADING", targetRef: "other.md#Other" }]));
+    writeFile(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@TOOLS/gizmo", targetType: "HEADING", targetRef: "other.md#Other" }]));
     index.refreshSymbols();
     expect(index.search("frobnicator", { k: 5 }).hits).toEqual([]);
     expect(index.search("gizmo", { k: 5 }).hits.map((h) => [h.filePath, h.symbols])).toEqual([["other.md", ["@TOOLS/gizmo"]]]);
@@ -264,9 +247,9 @@ describe("Index.search is deterministic", () => {
   it("gives byte-identical hit lists across two cold builds and an incremental one", () => {
     const first = copyCorpus(RUST_BOOK);
     const second = copyCorpus(RUST_BOOK);
-    dirs.push(path.dirname(first), path.dirname(second));
-    const a = open(first);
-    const b = open(second);
+    fixture.removeAfter(path.dirname(first), path.dirname(second));
+    const a = fixture.open(first);
+    const b = fixture.open(second);
     a.build();
     // The second index is built in two steps: the result must not depend on how it got there.
     const chapter = path.join(second, "ch04-01-what-is-ownership.md");
@@ -341,9 +324,8 @@ describe("schema 2", () => {
     expect(() => Index.open(root, { mustExist: true })).toThrowError(
       expect.objectContaining({ code: "CAT_INDEX_MISSING", message: expect.stringContaining("must be rebuilt by this version of Catalytic (schema 2: ranked search)"), hint: "run 'catalytic build' first" }),
     );
-    open(root).build();
-    const index = Index.open(root, { mustExist: true });
-    opened.push(index);
+    fixture.open(root).build();
+    const index = fixture.open(root, { mustExist: true });
     expect(places(index.search("overload operator"))).toEqual(["a.md#Alpha"]);
     const check = new Database(indexPath(root), { readonly: true });
     expect(check.prepare("SELECT key, value FROM meta WHERE key IN ('schema_version', 'rebuild_required')").all()).toEqual([{ key: "schema_version", value: "2" }]);
@@ -354,8 +336,8 @@ describe("schema 2", () => {
 describe("ranking quality floor", () => {
   it("answers the Rust-book question set: recall@5 >= 0.85", () => {
     const root = copyCorpus(RUST_BOOK);
-    dirs.push(path.dirname(root));
-    const index = open(root);
+    fixture.removeAfter(path.dirname(root));
+    const index = fixture.open(root);
     index.build();
     const file = path.resolve(__dirname, "../bench/questions/rust-book.json");
     const questions = (JSON.parse(readFileSync(file, "utf8")) as { questions: Array<{ question: string; file_path: string; heading_path: string[] }> }).questions;

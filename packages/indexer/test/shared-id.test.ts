@@ -1,25 +1,19 @@
 // A heading spanning its whole file (a tldr page's "# tar" on line 0) has the same lines and text as the
 // file section, so by docs/contract.md "Section" the same id. One id must mean one thing in get, export, hash and counts.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { indexHash } from "@catalytic/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { Index, extractSections } from "../src/index.js";
-import { tempDir } from "./corpora.js";
+import { describe, expect, it } from "vitest";
+import { extractSections } from "../src/index.js";
+import { useIndexFixture } from "./fixture.js";
 
 const TLDR_TAR = "# tar\n\n> Archiving utility.\n\n- Create an archive from files:\n\n`tar cf {{target.tar}} {{file1 file2}}`\n";
 const GUIDE = "Intro line.\n\n# Guide\n\nText.\n";
 
-const dirs: string[] = [];
-const opened: Index[] = [];
-afterEach(() => {
-  while (opened.length) opened.pop()!.close();
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
+const fixture = useIndexFixture();
 
 function tldrWorkspace(): string {
-  const root = tempDir();
-  dirs.push(root);
+  const root = fixture.tempRoot();
   mkdirSync(path.join(root, "pages"));
   writeFileSync(path.join(root, "catalytic.json"), JSON.stringify({ sources: [{ path: "pages", namespace: "TLDR" }] }));
   writeFileSync(path.join(root, "pages/tar.md"), TLDR_TAR);
@@ -37,8 +31,7 @@ describe("a heading that spans its whole file", () => {
     expect(guideIds).toHaveLength(2); // "# Guide" starts on line 2: a different range, a different id
 
     const root = tldrWorkspace();
-    const index = Index.open(root);
-    opened.push(index);
+    const index = fixture.open(root);
     const report = index.build();
     expect(report.sections).toBe(3);
     expect(index.counts().sections).toBe(3);
