@@ -37,7 +37,7 @@ export { walkSources } from "./walk.js";
 export { readRegularFile } from "./regular-file.js";
 export type { WalkedFile, WalkResult } from "./walk.js";
 export { chooseSlice, unknownSymbolError } from "./resolution.js";
-export { buildBundle } from "./bundle/build.js";
+export { buildBundle, recordBundle } from "./bundle/build.js";
 export { renderBundleMarkdown } from "./bundle/render.js";
 export { verifyBundle } from "./bundle/verify.js";
 export type { BundleProblem, BundleVerification } from "./bundle/verify.js";

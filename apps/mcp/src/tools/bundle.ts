@@ -2,7 +2,7 @@
 // the call's cap; the items delivered leave one receipt in the run, which later bundles of the run reuse.
 import { Buffer } from "node:buffer";
 import { InputError } from "@catalytic/core";
-import { BUNDLE_DEFAULTS, buildBundle, renderBundleMarkdown } from "@catalytic/indexer";
+import { BUNDLE_DEFAULTS, buildBundle, recordBundle, renderBundleMarkdown, type BundleBuild } from "@catalytic/indexer";
 import { recordExpansion } from "../receipts.js";
 import type { Session } from "../session.js";
 
@@ -18,8 +18,6 @@ function tooLarge(what: string, cap: number, hint: string): InputError {
   return new InputError("CAT_OUTPUT_TOO_LARGE", `${what} does not fit the output cap of ${cap} tokens`, { hint, details: { cap_tokens: cap } });
 }
 
-/** Tokens kept free for what the run adds to the pack (run id, reuse lines) over a trial built outside the run. */
-const RUN_MARGIN_TOKENS = 32;
 const DEFAULT_TRIALS = 6;
 
 export async function bundleTool(session: Session, args: BundleArgs): Promise<{ structured: Record<string, unknown>; text: string }> {
@@ -29,37 +27,40 @@ export async function bundleTool(session: Session, args: BundleArgs): Promise<{ 
   const index = session.workspace.guard(() => session.workspace.index());
   // The run's receipts as bundle reuse reads them (receiptExpansionsOfRun in the planner), kept by the session.
   const prior = session.workspace.guard(() => session.expandedIn(runId).slices);
-  const request = (budget: number, run: string | null) => ({
+  const request = (budget: number) => ({
     intent: args.intent,
     budget_tokens: budget,
     ...(args.k !== undefined ? { k: args.k } : {}),
     ...(args.refs ? { refs: args.refs } : {}),
-    run_id: run,
+    run_id: runId,
     prior,
+    record: false,
   });
-  // A build under the run records its items as expanded, so the budget is sized first by trial builds outside the
-  // run (which record nothing): an explicit budget whose pack cannot fit fails having stored nothing; the default
-  // budget shrinks until the pack (items plus provenance lines) fits the cap.
+  // Each trial is built under the run but records nothing: an explicit budget whose pack cannot fit fails having
+  // stored nothing; the default budget shrinks until the pack (items plus provenance lines) fits the cap. Only the
+  // bundle delivered is recorded.
   let budget = args.budget_tokens ?? Math.min(BUNDLE_DEFAULTS.budget_tokens, cap);
+  let built: BundleBuild;
+  let pack: string;
+  let tokens: number;
   for (let trial = 1; ; trial++) {
-    const { bundle, chunks } = session.workspace.guard(() => buildBundle(index, request(budget, null), counter));
-    const packTokens = counter.count(renderBundleMarkdown(bundle, chunks));
-    if (packTokens + RUN_MARGIN_TOKENS <= cap) break;
+    built = session.workspace.guard(() => buildBundle(index, request(budget), counter));
+    pack = renderBundleMarkdown(built.bundle, built.chunks);
+    tokens = counter.count(pack);
+    if (tokens <= cap) break;
     // Each item brings its provenance lines: shrink what the items may hold in proportion to the excess.
-    const smaller = Math.floor((Math.min(budget, bundle.tokens_total) * (cap - RUN_MARGIN_TOKENS)) / packTokens);
+    const smaller = Math.floor((Math.min(budget, built.bundle.tokens_total) * cap) / tokens);
     if (args.budget_tokens !== undefined || trial === DEFAULT_TRIALS || smaller < 1) {
       throw tooLarge(
-        `the pack of a bundle of ${budget} tokens (${bundle.tokens_total} tokens of items, ${packTokens} with their provenance lines)`,
+        `the pack of a bundle of ${budget} tokens (${built.bundle.tokens_total} tokens of items, ${tokens} with their provenance lines)`,
         cap,
         `pass a smaller budget_tokens (about ${Math.max(1, smaller)}), fewer refs or a smaller k, or raise --max-output-tokens`,
       );
     }
     budget = smaller;
   }
-  const { bundle, chunks } = session.workspace.guard(() => buildBundle(index, request(budget, runId), counter));
-  const pack = renderBundleMarkdown(bundle, chunks);
-  const tokens = counter.count(pack);
-  if (tokens > cap) throw tooLarge(`the pack of ${bundle.bundle_id} (${tokens} tokens)`, cap, "pass a smaller budget_tokens");
+  const { bundle, chunks } = built;
+  session.workspace.guard(() => recordBundle(index, built));
   const delivered = bundle.items.flatMap((item, i) =>
     item.reused
       ? []

@@ -164,7 +164,8 @@ function baseline(index: Index, files: readonly string[], counter: TokenCounter)
 /**
  * Builds a bundle. Refs are resolved and checked against the budgets before search runs, so a bundle whose refs do
  * not fit fails (CAT_BUDGET_EXCEEDED) having stored nothing. With a run id, the items the run had not expanded yet
- * are recorded in the index's expansion cache under the run, so later bundles and resolutions see them as reused.
+ * are recorded in the index's expansion cache under the run (unless `record: false`), so later bundles and
+ * resolutions see them as reused.
  */
 export function buildBundle(index: Index, request: BundleRequest, counter: TokenCounter): BundleBuild {
   const intent = request.intent;
@@ -237,13 +238,15 @@ export function buildBundle(index: Index, request: BundleRequest, counter: Token
   const bundle = BundleSchema.parse({ bundle_id: bundleId(hash, runId), ...body, bundle_hash: hash });
   const chunks: BundleChunk[] = selected.map((c) => ({ text: c.span.payload, cutBefore: c.span.cutBefore, cutAfter: c.span.cutAfter }));
 
-  if (runId !== null) {
-    index.recordExpansions(
-      runId,
-      selected
-        .filter((_, i) => !items[i]!.reused)
-        .map((c) => ({ reference: c.ref ?? c.section.sectionId, slice: c.slice, sectionId: c.section.sectionId, sectionContentHash: c.section.contentHash, payload: c.span.payload })),
-    );
-  }
-  return { bundle, chunks };
+  const expansions = selected
+    .filter((_, i) => !items[i]!.reused)
+    .map((c) => ({ reference: c.ref ?? c.section.sectionId, slice: c.slice, sectionId: c.section.sectionId, sectionContentHash: c.section.contentHash, payload: c.span.payload }));
+  const built: BundleBuild = { bundle, chunks, expansions };
+  if (request.record !== false) recordBundle(index, built);
+  return built;
+}
+
+/** Stores a bundle's new items under its run (nothing without a run), so later bundles and resolutions reuse them. */
+export function recordBundle(index: Index, built: BundleBuild): void {
+  if (built.bundle.run_id !== null) index.recordExpansions(built.bundle.run_id, built.expansions);
 }

@@ -1,5 +1,6 @@
 // Inputs and outputs of the bundle builder (docs/bundles.md).
 import type { Bundle } from "@catalytic/core";
+import type { RecordedExpansion } from "../workspace-index.js";
 
 export const BUNDLE_DEFAULTS = {
   budget_tokens: 4000,
@@ -41,6 +42,8 @@ export interface BundleRequest {
   refs?: readonly string[];
   /** Run the bundle belongs to: reuse is read from it and the items are recorded under it. null/absent: no run. */
   run_id?: string | null;
+  /** false: record nothing yet (a caller that may still discard the bundle records it later with `recordBundle`). */
+  record?: boolean;
   /** Expansions of the run known to the caller beyond the index's expansion cache (receipts of the run). */
   prior?: readonly PriorExpansion[];
 }
@@ -57,4 +60,6 @@ export interface BundleBuild {
   bundle: Bundle;
   /** One per item, in item order. */
   chunks: BundleChunk[];
+  /** What recording the bundle stores under its run: the items the run had not expanded yet. */
+  expansions: RecordedExpansion[];
 }
