@@ -4,12 +4,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeNewlines, sha256Hex } from "@catalytic/core";
 import type { Db } from "./db.js";
-import { readMeta, writeMeta } from "./db.js";
+import { dropIndexesOf, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
 import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, sectionParams } from "./rows.js";
-import { type SearchFileInput, deleteSearchRowsOf, fillSearch } from "./search/fill.js";
+import { type SearchFileInput, deleteSearchRowsOf, fillSearch, insertSearchRows } from "./search/fill.js";
 import { settingsOf } from "./sources.js";
 import { type WrittenSections, countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
@@ -71,16 +71,15 @@ export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegi
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
-/** Files whose search rows are written together when no symbol can reach them (see runBuild). */
-const EARLY_SEARCH_BATCH = 256;
+const NO_SYMBOLS: ReadonlyMap<string, string> = new Map();
 
 /**
  * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction (the stored stats read in
  * the same transaction are exact even when another build just committed); the search rows are filled after
  * the symbol pass, from the texts kept for it.
  */
-export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions): BuildReport {
-  const { onProgress, paths } = options;
+export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions & { cold?: boolean }): BuildReport {
+  const { onProgress, paths, cold } = options;
   const started = performance.now();
   const settings = settingsOf(config);
   const walked = paths ? statPaths(root, settings, paths) : walkSources(root, settings);
@@ -129,15 +128,10 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
     // Front matter names places in its own file only. With no registry entry, no namespace source and no symbol
     // yet, a file without front-matter symbols can have none on its sections after the symbol pass either: its
-    // search rows are written now (in batches) instead of its text waiting in memory for that pass.
+    // search rows are written with the file instead of its text waiting in memory for that pass.
     const symbolFree = !manySymbols && (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n === 0;
-    const early: SearchFileInput[] = [];
-    const fillEarly = (): void => {
-      const searchStarted = performance.now();
-      fillSearch(statements, early);
-      early.length = 0;
-      searchMs += performance.now() - searchStarted;
-    };
+    // Into a new database (workspace-index buildCold): the sections are indexed once, after the last row.
+    const deferredIndexes = cold ? dropIndexesOf(db, "sections") : [];
     walked.files.forEach((file, i) => {
       if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
       const before = previous.get(file.filePath);
@@ -174,24 +168,27 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
         .get(files.UPSERT_FILE)
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
       const rows = insertSections(statements, sections);
-      // The search rows wait for the symbol pass (each row carries its section's symbol ids).
-      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) {
-        early.push({ sections, rows, text: normalized });
-        if (early.length === EARLY_SEARCH_BATCH) fillEarly();
-      } else {
-        searchFiles.push({ sections, rows, text: normalized });
-      }
       if (written) {
         written.byFile.set(file.filePath, sections);
         sections.forEach((section, ordinal) => written.rowOf.set(section, rows[ordinal] as number));
       }
-      writeMs += performance.now() - writeStarted;
+      const searchStarted = performance.now();
+      writeMs += searchStarted - writeStarted;
+      // Otherwise the search rows wait for the symbol pass (each row carries its section's symbol ids).
+      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) {
+        insertSearchRows(statements, { sections, rows, text: normalized }, NO_SYMBOLS);
+        searchMs += performance.now() - searchStarted;
+      } else {
+        searchFiles.push({ sections, rows, text: normalized });
+      }
       if (before) changedCount++;
       else added++;
       touched.push(file.filePath);
       if (!allSymbols) for (const section of sections) newSectionIds.push(section.sectionId);
     });
-    if (early.length > 0) fillEarly();
+    const indexStarted = performance.now();
+    for (const sql of deferredIndexes) db.exec(sql);
+    writeMs += performance.now() - indexStarted;
     onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
     const gone = [...vanished].filter((p) => previous.has(p));
     for (const filePath of gone) removeFile(statements, filePath);
