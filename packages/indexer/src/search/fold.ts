@@ -22,9 +22,24 @@ export function foldCase(text: string): string {
   return foldCompatible(text).toLowerCase();
 }
 
+/** UNSPACED_CHAR's answer per code point: the regex costs ~1 µs a character, and a text repeats few non-ASCII ones. */
+const unspacedByCodePoint = new Map<number, boolean>();
+
 /** True when the text has a letter of a script written without spaces. */
 function hasUnspaced(text: string): boolean {
-  return !ASCII.test(text) && UNSPACED_CHAR.test(text);
+  if (ASCII.test(text)) return false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 0x80) continue;
+    const codePoint = text.codePointAt(i) as number;
+    if (codePoint > 0xffff) i++;
+    let unspaced = unspacedByCodePoint.get(codePoint);
+    if (unspaced === undefined) {
+      unspaced = UNSPACED_CHAR.test(String.fromCodePoint(codePoint));
+      unspacedByCodePoint.set(codePoint, unspaced);
+    }
+    if (unspaced) return true;
+  }
+  return false;
 }
 
 /** The overlapping bigrams of a run (its only character when it has one). */
