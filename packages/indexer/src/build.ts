@@ -9,9 +9,9 @@ import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
 import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, sectionParams } from "./rows.js";
-import { type SearchFileInput, deleteSearchRowsOf, fillSearch, insertSearchRows } from "./search/fill.js";
+import { deleteSearchRowsOf, fillSearch, insertSearchRows } from "./search/fill.js";
 import { settingsOf } from "./sources.js";
-import { type WrittenSections, countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
+import { NO_SYMBOL_TEXTS, type WrittenSections, countProblems, ownSymbolTexts, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
@@ -71,7 +71,6 @@ export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegi
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
-const NO_SYMBOLS: ReadonlyMap<string, string> = new Map();
 
 /**
  * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction (the stored stats read in
@@ -104,7 +103,6 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
   let hash = readMeta(db, "index_hash");
   let problems = Number(readMeta(db, "problems") ?? "0");
   db.transaction(() => {
-    const searchFiles: SearchFileInput[] = [];
     const previous = new Map<string, FileStat>();
     if (paths) {
       const stat = statements.get(files.SELECT_FILE_STAT);
@@ -124,12 +122,9 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     for (const filePath of removed) removeFile(statements, filePath);
     writeMs += performance.now() - removeStarted;
     // A cold build with many symbols to come keeps what it wrote for the symbol pass (nothing is read back).
-    const manySymbols = registry.entries.length > 0 || config.sources.some((source) => source.namespace);
+    const namespaced = config.sources.some((source) => source.namespace);
+    const manySymbols = registry.entries.length > 0 || namespaced;
     const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
-    // Front matter names places in its own file only. With no registry entry, no namespace source and no symbol
-    // yet, a file without front-matter symbols can have none on its sections after the symbol pass either: its
-    // search rows are written with the file instead of its text waiting in memory for that pass.
-    const symbolFree = !manySymbols && (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n === 0;
     // Into a new database (workspace-index buildCold): the sections are indexed once, after the last row.
     const deferredIndexes = cold ? dropIndexesOf(db, "sections") : [];
     walked.files.forEach((file, i) => {
@@ -174,13 +169,12 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       }
       const searchStarted = performance.now();
       writeMs += searchStarted - writeStarted;
-      // Otherwise the search rows wait for the symbol pass (each row carries its section's symbol ids).
-      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) {
-        insertSearchRows(statements, { sections, rows, text: normalized }, NO_SYMBOLS);
-        searchMs += performance.now() - searchStarted;
-      } else {
-        searchFiles.push({ sections, rows, text: normalized });
-      }
+      // Search rows are written with their file (no text waits for the symbol pass), with the symbol ids the file
+      // defines itself; fillSearch settles the rest after the symbol pass.
+      const frontMatterSymbols = frontMatter?.symbols ?? [];
+      const symbolTexts = namespaced || frontMatterSymbols.length > 0 ? ownSymbolTexts(settings, file.filePath, frontMatterSymbols, sections) : NO_SYMBOL_TEXTS;
+      insertSearchRows(statements, { sections, rows, text: normalized }, symbolTexts);
+      searchMs += performance.now() - searchStarted;
       if (before) changedCount++;
       else added++;
       touched.push(file.filePath);
@@ -207,9 +201,9 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       writeMeta(db, "symbols_fingerprint", fingerprint);
       writeMeta(db, "problems", String(problems));
       symbolsMs = performance.now() - symbolsStarted;
-      // After the symbols: each new search row gets its symbol ids at once.
+      // After the symbols: rows whose symbol ids differ from what their file gave them are rewritten.
       const searchStarted = performance.now();
-      fillSearch(statements, searchFiles);
+      fillSearch(statements);
       searchMs += performance.now() - searchStarted;
     }
     if (hash === undefined || filesChanged) {

@@ -1,6 +1,7 @@
 // Keeps symbol_definitions and symbols in index.db in step with the files: a full pass when the config
 // or the registry changed, otherwise only the ids defined in, or pointing into, the touched files.
 import type { ExtractedSection } from "./extract.js";
+import type { FrontMatterSymbol } from "./front-matter.js";
 import { type DefinitionWithId, compareDefinitions, duplicateProblem, fileDefinitions, originRank, registryDefinitions, withoutId } from "./definitions.js";
 import type { SymbolDefinition } from "./model-types.js";
 import type { ParsedRegistry } from "./registry.js";
@@ -206,6 +207,39 @@ export function syncTouchedSymbols(statements: Statements, settings: SourceSetti
     writeSymbol(statements, targets, id, (definitionsOf.all(id) as DefinitionRow[]).map(definitionFromRow));
   }
 }
+
+/**
+ * The symbol ids a file's own definitions (front matter, namespace) give its sections, as the search table holds
+ * them (sorted, space-separated, by section id): what its search rows are written with as the file streams by, so
+ * no text waits for the symbol pass. What only the whole workspace decides (registry entries, a duplicate whose
+ * first definition is elsewhere) is settled after that pass by fillSearch, which rewrites just the rows that differ.
+ */
+export function ownSymbolTexts(
+  settings: SourceSettings,
+  filePath: string,
+  frontMatterSymbols: readonly FrontMatterSymbol[],
+  sections: readonly ExtractedSection[],
+): ReadonlyMap<string, string> {
+  const { definitions } = fileDefinitions(settings, filePath, frontMatterSymbols);
+  if (definitions.length === 0) return NO_SYMBOL_TEXTS;
+  const own: TargetLookup = {
+    sectionsOf: (file) => (file === filePath ? sections : undefined),
+    getSection: () => undefined,
+    findHeading: (file, headingPath) => (file === filePath ? findHeadingIn(sections, headingPath) : undefined),
+  };
+  const idsBySection = new Map<string, Set<string>>();
+  for (const definition of definitions) {
+    const sectionId = checkSymbolTarget(own, definition.symbolId, definition).section?.sectionId;
+    if (sectionId === undefined) continue;
+    let ids = idsBySection.get(sectionId);
+    if (!ids) idsBySection.set(sectionId, (ids = new Set()));
+    ids.add(definition.symbolId);
+  }
+  // Symbol ids are ASCII ([A-Za-z0-9_.-/@]): JavaScript's sort is SQLite's BINARY order for them (SELECT_SYMBOL_TEXTS).
+  return new Map([...idsBySection].map(([sectionId, ids]) => [sectionId, [...ids].sort().join(" ")]));
+}
+
+export const NO_SYMBOL_TEXTS: ReadonlyMap<string, string> = new Map();
 
 /** Problem count, equal to WorkspaceModel.problems().length for the same workspace. */
 export function countProblems(statements: Statements, registry: ParsedRegistry): number {

@@ -7,6 +7,8 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { Index } from "../src/index.js";
 import { indexPath } from "../src/db.js";
+import { formatRegistry } from "../src/registry.js";
+import { SELECT_SYMBOL_TEXTS } from "../src/sql/search.js";
 import { dumpIndex, useIndexFixture, writeFile } from "./fixture.js";
 
 const fixture = useIndexFixture();
@@ -98,5 +100,39 @@ describe("cold build", () => {
     writeFileSync(path.join(root, ".catalytic", `index.db.${process.pid}-0a1b2c3d.build`), "this process's own");
     fixture.open(root).build();
     expect(stateFiles(root)).toEqual(["index.db", `index.db.${process.pid}-0a1b2c3d.build`, "keep.txt"]);
+  });
+
+  it("writes each search row with exactly the symbol ids the symbols table gives its section, whoever defines them", () => {
+    const root = fixture.tempRoot();
+    // docs/f.md's namespace id is also defined in notes/n.md's front matter, which wins (a duplicate); the registry
+    // points into a heading of a namespaced file, whose front matter names the same heading.
+    writeFile(root, "catalytic.json", JSON.stringify({ sources: [{ path: "docs", namespace: "X" }, { path: "notes" }] }));
+    writeFile(root, "docs/f.md", "# F in docs\n\nDocs text.\n");
+    writeFile(root, "notes/n.md", "---\nsymbols:\n  \"@X/f\": \"N\"\n---\n# N\n\nNotes text.\n");
+    writeFile(root, "docs/g.md", "---\nsymbols:\n  \"@FM/inner\": \"G > Inner\"\n---\n# G\n\n## Inner\n\nInner text.\n");
+    writeFile(root, "catalytic.symbols.json", formatRegistry([{ symbolId: "@REG/inner", targetType: "HEADING", targetRef: "docs/g.md#G > Inner" }]));
+    fixture.open(root).build();
+    const db = new Database(indexPath(root), { readonly: true });
+    try {
+      const wanted = db.prepare(SELECT_SYMBOL_TEXTS).all() as Array<{ section_id: string; symbols: string }>;
+      expect(wanted.map((row) => row.symbols).sort()).toEqual(["@FM/inner @REG/inner", "@X/f", "@X/g"]);
+      expect(db.prepare("SELECT section_id, symbols FROM search_symbols ORDER BY section_id").all()).toEqual(
+        [...wanted].sort((a, b) => (a.section_id < b.section_id ? -1 : 1)),
+      );
+      const rows = db
+        .prepare("SELECT s.file_path, s.heading, f.symbols FROM search_fts f JOIN sections s ON s.id = f.rowid ORDER BY s.file_path, s.ordinal")
+        .all();
+      expect(rows).toEqual([
+        { file_path: "docs/f.md", heading: "F in docs", symbols: "" },
+        { file_path: "docs/g.md", heading: "", symbols: "@X/g" }, // the file section: its front matter is its text
+        { file_path: "docs/g.md", heading: "G", symbols: "" },
+        { file_path: "docs/g.md", heading: "Inner", symbols: "@FM/inner @REG/inner" },
+        { file_path: "notes/n.md", heading: "", symbols: "" },
+        { file_path: "notes/n.md", heading: "N", symbols: "@X/f" },
+      ]);
+    } finally {
+      db.close();
+    }
+    expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
   });
 });

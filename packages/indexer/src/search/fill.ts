@@ -1,5 +1,5 @@
 // Filling the search table during build: one row per section with text (heading path, symbol ids, own body), written
-// after the symbols are synced so each row gets its symbol ids at once; later symbol changes rewrite only their rows.
+// with its file; after the symbol pass (and any later symbol change) only rows whose symbol ids differ are rewritten.
 import type { ExtractedSection } from "../extract.js";
 import { ownBodyRanges } from "../rows.js";
 import * as searchSql from "../sql/search.js";
@@ -52,16 +52,15 @@ export function deleteSearchRowsOf(statements: Statements, filePath: string): vo
 }
 
 /**
- * Inserts the rows of newly written files (each section's own text: after its heading, before the next section),
- * then brings every row's symbol ids in step with the symbols table (a registry or config edit changes them without
- * touching a file). Sections with neither heading nor text get no row.
+ * Brings every search row's symbol ids in step with the symbols table, rewriting only the rows that differ: after a
+ * build's symbol pass (rows were written with their file's own symbol ids) or a registry or config edit (which
+ * changes symbols without touching a file).
  */
-export function fillSearch(statements: Statements, added: readonly SearchFileInput[]): void {
+export function fillSearch(statements: Statements): void {
   const wanted = new Map<string, string>();
   for (const row of statements.get(searchSql.SELECT_SYMBOL_TEXTS).all() as Array<{ section_id: string; symbols: string }>) {
     wanted.set(row.section_id, row.symbols);
   }
-  for (const file of added) insertSearchRows(statements, file, wanted);
   const upsertSymbols = statements.get(searchSql.UPSERT_SEARCH_SYMBOLS);
   const update = statements.get(searchSql.UPDATE_SEARCH_ROW_SYMBOLS);
   const present = new Map<string, string>();
