@@ -125,8 +125,11 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     const namespaced = config.sources.some((source) => source.namespace);
     const manySymbols = registry.entries.length > 0 || namespaced;
     const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
-    // Into a new database (workspace-index buildCold): the sections are indexed once, after the last row.
+    // Into a new database (workspace-index buildCold): each table is indexed once, after its last row (the sections
+    // before the symbol pass looks them up; the symbol tables, which nothing looks up by those indexes in a cold
+    // build, at the end).
     const deferredIndexes = cold ? dropIndexesOf(db, "sections") : [];
+    const deferredSymbolIndexes = cold ? [...dropIndexesOf(db, "symbol_definitions"), ...dropIndexesOf(db, "symbols")] : [];
     walked.files.forEach((file, i) => {
       if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
       const before = previous.get(file.filePath);
@@ -206,6 +209,9 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       fillSearch(statements);
       searchMs += performance.now() - searchStarted;
     }
+    const symbolIndexesStarted = performance.now();
+    for (const sql of deferredSymbolIndexes) db.exec(sql);
+    symbolsMs += performance.now() - symbolIndexesStarted;
     if (hash === undefined || filesChanged) {
       const hashStarted = performance.now();
       hash = indexHash(statements.get(sectionSql.SELECT_SECTION_IDS).pluck().all() as string[]);
