@@ -7,3 +7,5 @@ export const UPSERT_FOLDER =
 export const DELETE_FOLDER = "DELETE FROM folders WHERE folder_path = ?";
 export const DELETE_ALL_FOLDERS = "DELETE FROM folders";
 export const DISTRUST_FOLDER = "UPDATE folders SET mtime_ms = -1 WHERE folder_path = ?";
+// A one-column statement, used with .pluck() only.
+export const SELECT_FOLDER_PATHS = "SELECT folder_path FROM folders ORDER BY folder_path";
