@@ -6,6 +6,7 @@ import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeN
 import type { Db } from "./db.js";
 import { dropIndexesOf, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
+import { fileDefinitions } from "./definitions.js";
 import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, sectionParams } from "./rows.js";
@@ -136,7 +137,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     // A cold build with many symbols to come keeps what it wrote for the symbol pass (nothing is read back).
     const namespaced = config.sources.some((source) => source.namespace);
     const manySymbols = registry.entries.length > 0 || namespaced;
-    const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
+    const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map(), definitions: new Map() } : undefined;
     // Into a new database (workspace-index buildCold): each table is indexed once, after its last row (the sections
     // before the symbol pass looks them up; the symbol tables, which nothing looks up by those indexes in a cold
     // build, at the end).
@@ -187,7 +188,12 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       // Search rows are written with their file (no text waits for the symbol pass), with the symbol ids the file
       // defines itself; fillSearch settles the rest after the symbol pass.
       const frontMatterSymbols = frontMatter?.symbols ?? [];
-      const symbolTexts = namespaced || frontMatterSymbols.length > 0 ? ownSymbolTexts(settings, file.filePath, frontMatterSymbols, sections) : NO_SYMBOL_TEXTS;
+      let symbolTexts = NO_SYMBOL_TEXTS;
+      if (namespaced || frontMatterSymbols.length > 0) {
+        const own = fileDefinitions(settings, file.filePath, frontMatterSymbols);
+        written?.definitions.set(file.filePath, own);
+        symbolTexts = ownSymbolTexts(file.filePath, own.definitions, sections);
+      }
       insertSearchRows(statements, { sections, rows, text: normalized }, symbolTexts);
       searchMs += performance.now() - searchStarted;
       if (before) changedCount++;

@@ -1,7 +1,6 @@
 // Keeps symbol_definitions and symbols in index.db in step with the files: a full pass when the config
 // or the registry changed, otherwise only the ids defined in, or pointing into, the touched files.
 import type { ExtractedSection } from "./extract.js";
-import type { FrontMatterSymbol } from "./front-matter.js";
 import { type DefinitionWithId, compareDefinitions, duplicateProblem, fileDefinitions, originRank, registryDefinitions, withoutId } from "./definitions.js";
 import type { SymbolDefinition } from "./model-types.js";
 import type { ParsedRegistry } from "./registry.js";
@@ -17,7 +16,11 @@ import { type TargetLookup, checkSymbolTarget, findHeadingIn, splitHeadingRef } 
 export interface WrittenSections {
   byFile: Map<string, ExtractedSection[]>;
   rowOf: Map<ExtractedSection, number>;
+  /** fileDefinitions of each file whose search rows needed them (not computed twice). */
+  definitions: Map<string, FileDefinitions>;
 }
+
+type FileDefinitions = ReturnType<typeof fileDefinitions>;
 
 /** Past this many definitions, reading every section at once beats one query per target file. */
 const PRELOAD_FROM = 64;
@@ -170,7 +173,7 @@ export function syncAllSymbols(statements: Statements, settings: SourceSettings,
     : statements.get(fileSql.SELECT_FILES_WITH_OWN_FRONT_MATTER).all(NO_FRONT_MATTER);
   for (const row of rows as Array<{ file_path: string; front_matter: string }>) {
     const frontMatter = row.front_matter === NO_FRONT_MATTER ? undefined : (JSON.parse(row.front_matter) as StoredFrontMatter);
-    const { definitions, problems } = fileDefinitions(settings, row.file_path, frontMatter?.symbols ?? []);
+    const { definitions, problems } = written?.definitions.get(row.file_path) ?? fileDefinitions(settings, row.file_path, frontMatter?.symbols ?? []);
     all.push(...definitions);
     const count = (frontMatter?.problems.length ?? 0) + problems.length;
     if (count > 0) updateProblems.run(count, row.file_path);
@@ -214,13 +217,7 @@ export function syncTouchedSymbols(statements: Statements, settings: SourceSetti
  * no text waits for the symbol pass. What only the whole workspace decides (registry entries, a duplicate whose
  * first definition is elsewhere) is settled after that pass by fillSearch, which rewrites just the rows that differ.
  */
-export function ownSymbolTexts(
-  settings: SourceSettings,
-  filePath: string,
-  frontMatterSymbols: readonly FrontMatterSymbol[],
-  sections: readonly ExtractedSection[],
-): ReadonlyMap<string, string> {
-  const { definitions } = fileDefinitions(settings, filePath, frontMatterSymbols);
+export function ownSymbolTexts(filePath: string, definitions: readonly DefinitionWithId[], sections: readonly ExtractedSection[]): ReadonlyMap<string, string> {
   if (definitions.length === 0) return NO_SYMBOL_TEXTS;
   const own: TargetLookup = {
     sectionsOf: (file) => (file === filePath ? sections : undefined),
