@@ -4,6 +4,7 @@ import { linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { InvariantError, STATE_DIR, applyMigrations, isCatalyticError, isSqliteBusy } from "@catalytic/core";
+import { unwritableError } from "./atomic-write.js";
 import { sleepSync } from "./file-lock.js";
 import { CREATE_META, DELETE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
 import { MIGRATIONS } from "./sql/migrations/index.js";
@@ -96,11 +97,16 @@ const COLD_FILE = /^index\.db\.(\d+)-[0-9a-f]+\.build(?:-wal|-shm)?$/;
 
 export function openColdIndexDb(root: string): { db: Db; file: string } {
   const dir = path.dirname(indexPath(root));
-  mkdirSync(dir, { recursive: true });
-  removeDeadColdFiles(dir);
-  const file = path.join(dir, `${INDEX_FILE}.${process.pid}-${randomBytes(4).toString("hex")}.build`);
-  const db = new Database(file);
   try {
+    mkdirSync(dir, { recursive: true });
+    removeDeadColdFiles(dir);
+  } catch (error) {
+    throw unwritableError(dir, error, "make .catalytic a folder you can write to, then run the build again");
+  }
+  const file = path.join(dir, `${INDEX_FILE}.${process.pid}-${randomBytes(4).toString("hex")}.build`);
+  let db: Db | undefined;
+  try {
+    db = new Database(file);
     db.pragma("journal_mode = OFF");
     db.pragma("synchronous = OFF");
     db.pragma("locking_mode = EXCLUSIVE");
@@ -111,7 +117,8 @@ export function openColdIndexDb(root: string): { db: Db; file: string } {
     migrate(db);
     return { db, file };
   } catch (error) {
-    discardColdIndexDb(db, file);
+    if (db) discardColdIndexDb(db, file);
+    else rmSync(file, { force: true });
     throw isCatalyticError(error) ? error : sqliteOpenError(file, error);
   }
 }

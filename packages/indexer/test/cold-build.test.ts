@@ -1,7 +1,7 @@
 // The first build of a workspace (no index.db yet) writes a private file and links it into place when complete
 // (docs/indexer.md#cold-builds): a failure leaves no index.db, an index.db that appeared meanwhile is kept and built
 // on, and the result has the schema and rows of an index built in place.
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -71,6 +71,14 @@ describe("cold build", () => {
     // The next build starts again from nothing.
     expect(index.build()).toMatchObject({ added: 32, files: 32 });
     expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
+  });
+
+  it("is CAT_FILE_UNWRITABLE when .catalytic cannot hold the index, and writes nothing", () => {
+    const root = workspace();
+    writeFileSync(path.join(root, ".catalytic"), "a file, not a folder\n");
+    const index = fixture.open(root);
+    expect(() => index.build()).toThrow(expect.objectContaining({ code: "CAT_FILE_UNWRITABLE", hint: expect.stringContaining(".catalytic") }));
+    expect(readFileSync(path.join(root, ".catalytic"), "utf8")).toBe("a file, not a folder\n");
   });
 
   it("keeps an index.db another build put in place meanwhile, and builds on it", () => {
