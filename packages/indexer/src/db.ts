@@ -88,13 +88,14 @@ export function openIndexDb(root: string, options: { create: boolean; readonly?:
   }
 }
 
-/**
- * A cold build (no index.db yet) writes a private file first, with no journal and no syncs: nothing else can
- * open it, and a failure only leaves it to delete. The name carries the pid, so one left by a killed process
- * can be recognised and removed. See docs/indexer.md#cold-builds.
- */
+/** A cold build's private file (and SQLite's files beside it), named by its process id. */
 const COLD_FILE = /^index\.db\.(\d+)-[0-9a-f]+\.build(?:-wal|-shm)?$/;
 
+/**
+ * A cold build (no index.db yet) writes a private file first, with no journal and no syncs: nothing else can
+ * open it, and a failure only leaves it to delete. One left by a killed process is removed here once its pid is
+ * gone. See docs/indexer.md#cold-builds.
+ */
 export function openColdIndexDb(root: string): { db: Db; file: string } {
   const dir = path.dirname(indexPath(root));
   try {
@@ -126,17 +127,23 @@ export function openColdIndexDb(root: string): { db: Db; file: string } {
 /**
  * Puts a finished cold build in place as index.db unless one appeared meanwhile (a concurrent build, or any
  * opener): link() never replaces a file, so no connection ever sees its database swapped. Returns false when
- * index.db already existed; the private file is removed either way.
+ * it could not be linked (index.db existed); the private file is removed either way.
  */
 export function publishColdIndexDb(db: Db, file: string, root: string): boolean {
   try {
     db.pragma("journal_mode = WAL"); // kept in the file header: index.db is WAL from its first open
     db.close();
+  } catch (error) {
+    discardColdIndexDb(db, file);
+    throw sqliteOpenError(file, error);
+  }
+  try {
     linkSync(file, indexPath(root));
     return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw isCatalyticError(error) ? error : sqliteOpenError(indexPath(root), error);
+  } catch {
+    // EEXIST: an index.db appeared meanwhile. Anything else (a file system without hard links): the caller builds
+    // in place instead, which gives the same index.
+    return false;
   } finally {
     discardColdIndexDb(db, file);
   }

@@ -202,8 +202,8 @@ export class Index {
 
   /**
    * The first build of a workspace: into a private file without journal or syncs, secondary indexes made after
-   * the rows, then linked into place as index.db (docs/indexer.md#cold-builds). Undefined when another process
-   * put an index.db in place first: the caller then builds on that one (unchanged files cost a stat).
+   * the rows, then linked into place as index.db (docs/indexer.md#cold-builds). Undefined when it could not be
+   * linked (another process put an index.db in place first): the caller then builds on index.db in place.
    */
   private buildCold(options: BuildOptions): BuildReport | undefined {
     const { db, file } = openColdIndexDb(this.root);
