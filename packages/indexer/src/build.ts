@@ -6,13 +6,12 @@ import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeN
 import type { Db } from "./db.js";
 import { dropIndexesOf, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
-import { fileDefinitions } from "./definitions.js";
 import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, sectionParams } from "./rows.js";
-import { deleteSearchRowsOf, fillSearch, insertSearchRows } from "./search/fill.js";
+import { type SearchFileInput, deleteSearchRowsOf, fillSearch, insertSearchRows } from "./search/fill.js";
 import { settingsOf } from "./sources.js";
-import { NO_SYMBOL_TEXTS, type WrittenSections, countProblems, ownSymbolTexts, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
+import { type WrittenSections, countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
@@ -78,10 +77,12 @@ export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegi
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
+const NO_SYMBOL_TEXTS: ReadonlyMap<string, string> = new Map();
+
 /**
  * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction (the stored stats read in
- * the same transaction are exact even when another build just committed), search rows included; after the
- * symbol pass only the search rows whose symbol ids changed are rewritten.
+ * the same transaction are exact even when another build just committed); the search rows of files a symbol
+ * can reach are written after the symbol pass, from the texts kept for it.
  */
 export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions & { cold?: boolean }): BuildReport {
   const { onProgress, paths, cold } = options;
@@ -135,9 +136,10 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     for (const filePath of removed) removeFile(statements, filePath);
     writeMs += performance.now() - removeStarted;
     // A cold build with many symbols to come keeps what it wrote for the symbol pass (nothing is read back).
-    const namespaced = config.sources.some((source) => source.namespace);
-    const manySymbols = registry.entries.length > 0 || namespaced;
-    const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map(), definitions: new Map() } : undefined;
+    const manySymbols = registry.entries.length > 0 || config.sources.some((source) => source.namespace);
+    const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
+    const symbolFree = !manySymbols && (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n === 0;
+    const searchFiles: SearchFileInput[] = [];
     // Into a new database (workspace-index buildCold): each table is indexed once, after its last row (the sections
     // before the symbol pass looks them up; the symbol tables, which nothing looks up by those indexes in a cold
     // build, at the end).
@@ -185,16 +187,11 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       }
       const searchStarted = performance.now();
       writeMs += searchStarted - writeStarted;
-      // Search rows are written with their file (no text waits for the symbol pass), with the symbol ids the file
-      // defines itself; fillSearch settles the rest after the symbol pass.
-      const frontMatterSymbols = frontMatter?.symbols ?? [];
-      let symbolTexts = NO_SYMBOL_TEXTS;
-      if (namespaced || frontMatterSymbols.length > 0) {
-        const own = fileDefinitions(settings, file.filePath, frontMatterSymbols);
-        written?.definitions.set(file.filePath, own);
-        symbolTexts = ownSymbolTexts(file.filePath, own.definitions, sections);
-      }
-      insertSearchRows(statements, { sections, rows, text: normalized }, symbolTexts);
+      // Search rows carry their sections' symbol ids. Front matter names places in its own file only, so with no
+      // registry entry, no namespace source and no symbol yet, a file without front-matter symbols has none after
+      // the symbol pass either: its rows are written now. The others' wait (with their text) for that pass.
+      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) insertSearchRows(statements, { sections, rows, text: normalized }, NO_SYMBOL_TEXTS);
+      else searchFiles.push({ sections, rows, text: normalized });
       searchMs += performance.now() - searchStarted;
       if (before) changedCount++;
       else added++;
@@ -225,9 +222,9 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       writeMeta(db, "symbols_fingerprint", fingerprint);
       writeMeta(db, "problems", String(problems));
       symbolsMs = performance.now() - symbolsStarted;
-      // After the symbols: rows whose symbol ids differ from what their file gave them are rewritten.
+      // After the symbols: the waiting files' rows get their symbol ids at once, and rows whose ids changed are rewritten.
       const searchStarted = performance.now();
-      fillSearch(statements);
+      fillSearch(statements, searchFiles);
       searchMs += performance.now() - searchStarted;
     }
     const symbolIndexesStarted = performance.now();

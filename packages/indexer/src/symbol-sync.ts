@@ -16,11 +16,7 @@ import { type TargetLookup, checkSymbolTarget, findHeadingIn, splitHeadingRef } 
 export interface WrittenSections {
   byFile: Map<string, ExtractedSection[]>;
   rowOf: Map<ExtractedSection, number>;
-  /** fileDefinitions of each file whose search rows needed them (not computed twice). */
-  definitions: Map<string, FileDefinitions>;
 }
-
-type FileDefinitions = ReturnType<typeof fileDefinitions>;
 
 /** Past this many definitions, reading every section at once beats one query per target file. */
 const PRELOAD_FROM = 64;
@@ -173,7 +169,7 @@ export function syncAllSymbols(statements: Statements, settings: SourceSettings,
     : statements.get(fileSql.SELECT_FILES_WITH_OWN_FRONT_MATTER).all(NO_FRONT_MATTER);
   for (const row of rows as Array<{ file_path: string; front_matter: string }>) {
     const frontMatter = row.front_matter === NO_FRONT_MATTER ? undefined : (JSON.parse(row.front_matter) as StoredFrontMatter);
-    const { definitions, problems } = written?.definitions.get(row.file_path) ?? fileDefinitions(settings, row.file_path, frontMatter?.symbols ?? []);
+    const { definitions, problems } = fileDefinitions(settings, row.file_path, frontMatter?.symbols ?? []);
     all.push(...definitions);
     const count = (frontMatter?.problems.length ?? 0) + problems.length;
     if (count > 0) updateProblems.run(count, row.file_path);
@@ -210,33 +206,6 @@ export function syncTouchedSymbols(statements: Statements, settings: SourceSetti
     writeSymbol(statements, targets, id, (definitionsOf.all(id) as DefinitionRow[]).map(definitionFromRow));
   }
 }
-
-/**
- * The symbol ids a file's own definitions (front matter, namespace) give its sections, as the search table holds
- * them (sorted, space-separated, by section id): what its search rows are written with as the file streams by, so
- * no text waits for the symbol pass. What only the whole workspace decides (registry entries, a duplicate whose
- * first definition is elsewhere) is settled after that pass by fillSearch, which rewrites just the rows that differ.
- */
-export function ownSymbolTexts(filePath: string, definitions: readonly DefinitionWithId[], sections: readonly ExtractedSection[]): ReadonlyMap<string, string> {
-  if (definitions.length === 0) return NO_SYMBOL_TEXTS;
-  const own: TargetLookup = {
-    sectionsOf: (file) => (file === filePath ? sections : undefined),
-    getSection: () => undefined,
-    findHeading: (file, headingPath) => (file === filePath ? findHeadingIn(sections, headingPath) : undefined),
-  };
-  const idsBySection = new Map<string, Set<string>>();
-  for (const definition of definitions) {
-    const sectionId = checkSymbolTarget(own, definition.symbolId, definition).section?.sectionId;
-    if (sectionId === undefined) continue;
-    let ids = idsBySection.get(sectionId);
-    if (!ids) idsBySection.set(sectionId, (ids = new Set()));
-    ids.add(definition.symbolId);
-  }
-  // Symbol ids are ASCII ([A-Za-z0-9_.-/@]): JavaScript's sort is SQLite's BINARY order for them (SELECT_SYMBOL_TEXTS).
-  return new Map([...idsBySection].map(([sectionId, ids]) => [sectionId, [...ids].sort().join(" ")]));
-}
-
-export const NO_SYMBOL_TEXTS: ReadonlyMap<string, string> = new Map();
 
 /** Problem count, equal to WorkspaceModel.problems().length for the same workspace. */
 export function countProblems(statements: Statements, registry: ParsedRegistry): number {

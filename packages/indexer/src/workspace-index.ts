@@ -235,7 +235,7 @@ export class Index {
     return this.db.transaction(() => {
       const registry = readRegistry(this.root);
       syncAllSymbols(this.statements, settingsOf(this.config), registry);
-      fillSearch(this.statements);
+      fillSearch(this.statements, []);
       writeMeta(this.db, "problems", String(countProblems(this.statements, registry)));
       writeMeta(this.db, "symbols_fingerprint", symbolsFingerprint(this.config, registry));
       return this.counts().symbols;

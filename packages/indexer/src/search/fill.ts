@@ -1,5 +1,5 @@
 // Filling the search table during build: one row per section with text (heading path, symbol ids, own body), written
-// with its file; after the symbol pass (and any later symbol change) only rows whose symbol ids differ are rewritten.
+// with its file when no symbol can reach it, else after the symbol pass; later symbol changes rewrite only their rows.
 import type { ExtractedSection } from "../extract.js";
 import { ownBodyRanges } from "../rows.js";
 import * as searchSql from "../sql/search.js";
@@ -15,7 +15,7 @@ export interface SearchFileInput {
 
 /**
  * Inserts the search rows of one newly written file, each with the symbol ids `symbolsOf` holds for its section
- * (none when absent). A build with no symbol to come calls this as it writes each file, keeping no text.
+ * (none when absent).
  */
 export function insertSearchRows(statements: Statements, file: SearchFileInput, symbolsOf: ReadonlyMap<string, string>): void {
   const insert = statements.get(searchSql.INSERT_SEARCH_ROW);
@@ -52,15 +52,15 @@ export function deleteSearchRowsOf(statements: Statements, filePath: string): vo
 }
 
 /**
- * Brings every search row's symbol ids in step with the symbols table, rewriting only the rows that differ: after a
- * build's symbol pass (rows were written with their file's own symbol ids) or a registry or config edit (which
- * changes symbols without touching a file).
+ * Inserts the rows of newly written files with their symbol ids, then brings every row's symbol ids in step with the
+ * symbols table, rewriting only rows that differ (a registry or config edit changes them without touching a file).
  */
-export function fillSearch(statements: Statements): void {
+export function fillSearch(statements: Statements, added: readonly SearchFileInput[]): void {
   const wanted = new Map<string, string>();
   for (const row of statements.get(searchSql.SELECT_SYMBOL_TEXTS).all() as Array<{ section_id: string; symbols: string }>) {
     wanted.set(row.section_id, row.symbols);
   }
+  for (const file of added) insertSearchRows(statements, file, wanted);
   const upsertSymbols = statements.get(searchSql.UPSERT_SEARCH_SYMBOLS);
   const update = statements.get(searchSql.UPDATE_SEARCH_ROW_SYMBOLS);
   const present = new Map<string, string>();
