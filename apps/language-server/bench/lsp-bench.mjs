@@ -44,6 +44,8 @@ const procStatus = (pid, field) => {
   return line ? Number(line.replace(/\D+/g, "")) / 1024 : NaN;
 };
 const peakRss = (pid) => procStatus(pid, "VmHWM");
+// CPU time of a process's main thread (ns on CPU, /proc/<pid>/schedstat): what a server spends per request.
+const cpuNs = (pid) => Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]);
 const phases = [];
 const notePhase = (name) => phases.push(`${name} ${procStatus(child.pid, "VmRSS").toFixed(0)} MB`);
 
@@ -128,9 +130,11 @@ const timeBoth = async (method, count, ourCheck, theirCheck) => {
 await timeBoth("textDocument/hover", 20); // warm-up
 // Their hover previews images and videos only: on a Markdown file link it finds the link and returns null
 // (ours renders the target section's preview).
+const cpuBefore = [cpuNs(child.pid), cpuNs(theirs.child.pid)];
 const [hover, theirHover] = await timeBoth("textDocument/hover", REQUESTS, (r) => r?.contents?.value?.includes("@DOC/"));
+const hoverCpuUs = [cpuNs(child.pid) - cpuBefore[0], cpuNs(theirs.child.pid) - cpuBefore[1]].map((ns) => ns / 1000 / REQUESTS);
 const [definition, theirDefinition] = await timeBoth("textDocument/definition", REQUESTS, (r) => r?.uri?.startsWith("file:"), (r) => (Array.isArray(r) ? r[0] : r)?.uri?.startsWith("file:"));
-console.log(`hover (${REQUESTS}): ${stats(hover)}`);
+console.log(`hover (${REQUESTS}): ${stats(hover)}; server main-thread CPU per hover: ours ${hoverCpuUs[0].toFixed(1)} µs, vscode-markdown-languageserver ${hoverCpuUs[1].toFixed(1)} µs`);
 console.log(`definition (${REQUESTS}): ${stats(definition)}`);
 notePhase("after hover/definition");
 

@@ -16,6 +16,7 @@ import { FallbackWatcher, isIgnoredPath, type FileEvent } from "./file-watcher.j
 import { IndexService } from "./index-service.js";
 import type { ProblemsTracker } from "./problems-tracker.js";
 import type { Readiness } from "./readiness.js";
+import { ForkedTokenCounts } from "./token-counts.js";
 import { WorkspaceHost } from "./workspace-host.js";
 
 export interface InitializationOptions {
@@ -36,6 +37,7 @@ export class Session {
   readonly cassettes: CassetteService;
   readonly sqliteIndex: IndexService;
   readonly feed: JobsFeed;
+  private readonly tokens: ForkedTokenCounts;
   private readonly scheduler: DiagnosticsScheduler;
   private readonly problems: ProblemsTracker;
   private watcher: FallbackWatcher | undefined;
@@ -57,6 +59,8 @@ export class Session {
     if (typeof options.readyTimeoutMs === "number" && options.readyTimeoutMs >= 0) readiness.timeoutMs = options.readyTimeoutMs;
     this.cassettes = new CassetteService(root, logger);
     this.sqliteIndex = new IndexService(root, path.join(serverDir, "index-worker.cjs"), logger);
+    this.tokens = new ForkedTokenCounts(path.join(serverDir, "token-counter.cjs"), logger);
+    this.host.tokens = this.tokens;
     this.feed = new JobsFeed(() => this.cassettes.get(), (change) => void connection.sendNotification(CatalyticNotifications.jobsChanged, change), logger);
     ({ scheduler: this.scheduler, problems: this.problems } = createDiagnosticsPipeline(
       this.host,
@@ -203,6 +207,7 @@ export class Session {
   dispose(): void {
     if (this.configReload) clearTimeout(this.configReload);
     this.feed.stop();
+    this.tokens.stop();
     this.watcher?.stop();
     this.scheduler.dispose();
     this.cassettes.close();
