@@ -1,5 +1,5 @@
-// The SQLite index (.catalytic/index.db) next to the in-memory model: built in a worker thread, used
-// for cached resolution and bundles. Any failure (locked, corrupt, read-only) leaves the server memory-only with a
+// The SQLite index (.catalytic/index.db) next to the in-memory model: built in a worker thread (in full, or
+// for the files the watcher reported), one build at a time, used for cached resolution and bundles. Any failure (locked, corrupt, read-only) leaves the server memory-only with a
 // warning: hover, definition and diagnostics never depend on it.
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -14,47 +14,92 @@ import {
   type ResolveSymbolResult,
   type TokenCounter,
 } from "@catalytic/core";
-import { type BundleRequest, Index, buildBundle, renderBundleMarkdown } from "@catalytic/indexer";
+import { type BundleRequest, Index, buildBundle, indexPath, renderBundleMarkdown } from "@catalytic/indexer";
 import type { IndexWorkerMessage } from "./index-worker.js";
 import { toResolveSymbolResult } from "./resolution-result.js";
 
 export type IndexSummary = NonNullable<IndexWorkerMessage["summary"]>;
 
+/** How long file events gather before a path-limited build runs (a save often comes as several events). */
+const UPDATE_DEBOUNCE_MS = 200;
+
 export class IndexService {
   private index: Index | undefined;
   private building: Promise<IndexSummary | undefined> | undefined;
+  /** Builds run one at a time, in the order asked (full builds and path-limited updates alike). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly changedPaths = new Set<string>();
+  private updateTimer: NodeJS.Timeout | undefined;
   /** Set when the database cannot be used: the server runs from memory only. */
   memoryOnlyReason: string | undefined;
   lastSummary: IndexSummary | undefined;
+  /** Builds run so far, full and path-limited (reported in the log; tests read them). */
+  readonly builds = { full: 0, paths: 0 };
 
   constructor(
     private readonly root: string,
     private readonly workerFile: string,
     private readonly logger: Logger,
+    /** After a path-limited update (full builds are awaited by whoever asked for them). */
+    private readonly onUpdated: () => void = () => undefined,
   ) {}
 
-  /** Builds the SQLite index off the main thread; resolves undefined (with a warning) when it cannot. */
+  /** Builds the SQLite index in full off the main thread; resolves undefined (with a warning) when it cannot. */
   build(onProgress?: (done: number, total: number, phase: string) => void): Promise<IndexSummary | undefined> {
+    this.building ??= this.enqueue(() => this.runWorker(undefined, onProgress)).finally(() => (this.building = undefined));
+    return this.building;
+  }
+
+  /**
+   * Files changed on disk (watcher): once events settle, an existing index.db re-checks only these files
+   * (the indexer's path-limited build), after any build already running. No index.db: nothing to keep fresh.
+   */
+  update(paths: readonly string[]): void {
+    for (const file of paths) this.changedPaths.add(file);
+    if (this.updateTimer) clearTimeout(this.updateTimer);
+    this.updateTimer = setTimeout(() => {
+      this.updateTimer = undefined;
+      const named = [...this.changedPaths].sort();
+      this.changedPaths.clear();
+      if (named.length === 0 || !existsSync(indexPath(this.root))) return;
+      void this.enqueue(() => this.runWorker(named));
+    }, UPDATE_DEBOUNCE_MS);
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private runWorker(paths: string[] | undefined, onProgress?: (done: number, total: number, phase: string) => void): Promise<IndexSummary | undefined> {
     if (!existsSync(this.workerFile)) {
       this.memoryOnlyReason = `index worker ${path.basename(this.workerFile)} is missing`;
       this.logger.warn(`${this.memoryOnlyReason}; running from memory only`);
       return Promise.resolve(undefined);
     }
-    this.building ??= new Promise<IndexSummary | undefined>((resolve) => {
-      const worker = new Worker(this.workerFile, { workerData: { root: this.root } });
+    return new Promise<IndexSummary | undefined>((resolve) => {
+      const worker = new Worker(this.workerFile, { workerData: { root: this.root, ...(paths ? { paths } : {}) } });
       let settled = false;
       const finish = (summary: IndexSummary | undefined): void => {
         if (settled) return;
         settled = true;
-        this.building = undefined;
         resolve(summary);
+        if (paths) this.onUpdated();
       };
       worker.on("message", (message: IndexWorkerMessage) => {
         if (message.type === "progress") onProgress?.(message.done ?? 0, message.total ?? 0, message.phase ?? "");
         else if (message.type === "done" && message.summary) {
+          const summary = message.summary;
           this.memoryOnlyReason = undefined;
-          this.lastSummary = message.summary;
-          finish(message.summary);
+          this.lastSummary = summary;
+          if (paths) this.builds.paths++;
+          else this.builds.full++;
+          const what = paths
+            ? `updated index.db for ${paths.length} changed path(s) without a full walk: ${summary.checked} file(s) re-checked (${summary.added} added, ${summary.changed} changed, ${summary.removed} removed)`
+            : `built index.db in full: ${summary.checked} file(s) checked (${summary.added} added, ${summary.changed} changed, ${summary.removed} removed)`;
+          this.logger.info(`${what} in ${Math.round(summary.totalMs)} ms; builds so far: ${this.builds.full} full, ${this.builds.paths} path-limited`);
+          finish(summary);
         } else if (message.type === "error") {
           this.memoryOnlyReason = `${message.error?.code}: ${message.error?.message}`;
           this.logger.warn(`index database unavailable (${this.memoryOnlyReason}); running from memory only`);
@@ -68,7 +113,6 @@ export class IndexService {
       });
       worker.on("exit", () => finish(undefined));
     });
-    return this.building;
   }
 
   /** Cached resolution through the index (records the expansion under the run id); undefined when the database is unusable. */
@@ -110,6 +154,8 @@ export class IndexService {
   }
 
   close(): void {
+    if (this.updateTimer) clearTimeout(this.updateTimer);
+    this.updateTimer = undefined;
     this.index?.close();
     this.index = undefined;
   }

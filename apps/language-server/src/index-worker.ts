@@ -1,5 +1,6 @@
 // Worker thread: builds .catalytic/index.db (SQLite, synchronous) off the server's main thread, so
-// requests are answered while it runs. Reports progress and the build summary to the parent.
+// requests are answered while it runs: in full, or with `paths` only those files (what the watcher reported;
+// the indexer's path-limited build, no walk of every folder). Reports progress and the build summary.
 import { parentPort, workerData } from "node:worker_threads";
 import { toCatalyticError } from "@catalytic/core";
 import { Index } from "@catalytic/indexer";
@@ -9,17 +10,30 @@ export interface IndexWorkerMessage {
   done?: number;
   total?: number;
   phase?: string;
-  summary?: { files: number; sections: number; symbols: number; indexHash: string; problems: number; totalMs: number };
+  summary?: {
+    files: number;
+    sections: number;
+    symbols: number;
+    indexHash: string;
+    problems: number;
+    totalMs: number;
+    /** Files the build re-checked: every source in a full build, the named paths in a path-limited one. */
+    checked: number;
+    added: number;
+    changed: number;
+    removed: number;
+  };
   error?: { code: string; message: string; hint: string };
 }
 
-const { root } = workerData as { root: string };
+const { root, paths } = workerData as { root: string; paths?: string[] };
 const post = (message: IndexWorkerMessage): void => parentPort?.postMessage(message);
 try {
   const index = Index.open(root);
   try {
     let last = 0;
     const report = index.build({
+      ...(paths ? { paths } : {}),
       onProgress: (progress) => {
         const now = Date.now();
         if (now - last < 100 && progress.done !== progress.total) return;
@@ -29,7 +43,18 @@ try {
     });
     post({
       type: "done",
-      summary: { files: report.files, sections: report.sections, symbols: report.symbols, indexHash: report.indexHash, problems: report.problems, totalMs: report.timings.totalMs },
+      summary: {
+        files: report.files,
+        sections: report.sections,
+        symbols: report.symbols,
+        indexHash: report.indexHash,
+        problems: report.problems,
+        totalMs: report.timings.totalMs,
+        checked: report.added + report.changed + report.unchanged + report.removed,
+        added: report.added,
+        changed: report.changed,
+        removed: report.removed,
+      },
     });
   } finally {
     index.close();

@@ -58,7 +58,7 @@ export class Session {
     if (typeof options.hoverPreviewChars === "number" && options.hoverPreviewChars > 0) this.host.hoverPreviewChars = options.hoverPreviewChars;
     if (typeof options.readyTimeoutMs === "number" && options.readyTimeoutMs >= 0) readiness.timeoutMs = options.readyTimeoutMs;
     this.cassettes = new CassetteService(root, logger);
-    this.sqliteIndex = new IndexService(root, path.join(serverDir, "index-worker.cjs"), logger);
+    this.sqliteIndex = new IndexService(root, path.join(serverDir, "index-worker.cjs"), logger, () => this.announce());
     this.tokens = new ForkedTokenCounts(path.join(serverDir, "token-counter.cjs"), logger);
     this.host.tokens = this.tokens;
     this.feed = new JobsFeed(() => this.cassettes.get(), (change) => void connection.sendNotification(CatalyticNotifications.jobsChanged, change), logger);
@@ -164,12 +164,19 @@ export class Session {
   }
 
   private onFileEvents(events: FileEvent[]): void {
-    if (events.some((event) => event.file === CONFIG_FILE && !this.host.docs.isOpen(CONFIG_FILE))) {
-      void this.reindex();
-      return;
+    if (events.some((event) => event.file === CONFIG_FILE)) {
+      // Sources may have changed: index.db (when there is one) is rebuilt in full, after any build under way.
+      if (existsSync(indexPath(this.host.root))) void this.buildDatabase();
+      if (!this.host.docs.isOpen(CONFIG_FILE)) {
+        void this.reindex();
+        return;
+      }
     }
     let changed = false;
     for (const event of events) changed = this.host.diskChanged(event.file, event.deleted) || changed;
+    // index.db is built from the disk, open buffers or not: only the reported files are re-checked.
+    const forDatabase = events.filter((event) => event.file === SYMBOLS_FILE || this.host.isSource(event.file)).map((event) => event.file);
+    if (forDatabase.length) this.sqliteIndex.update(forDatabase);
     if (changed && this.state === "ready") this.recheckAll();
   }
 
