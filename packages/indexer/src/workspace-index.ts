@@ -34,6 +34,7 @@ import { settingsOf } from "./sources.js";
 import { writeCas } from "./cas.js";
 import * as expansionSql from "./sql/expansions.js";
 import * as fileSql from "./sql/files.js";
+import * as folderSql from "./sql/folders.js";
 import { REBUILD_REQUIRED } from "./sql/meta.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
@@ -282,6 +283,11 @@ export class Index {
 
   indexHash(): string | undefined {
     return readMeta(this.db, "index_hash");
+  }
+
+  /** The folders the last full build walked (relative, POSIX; "" is the root): what a watcher watches. */
+  walkedFolders(): string[] {
+    return this.statements.get(folderSql.SELECT_FOLDER_PATHS).pluck().all() as string[];
   }
 
   counts(): { files: number; sections: number; symbols: number; problems: number } {
