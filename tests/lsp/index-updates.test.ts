@@ -2,7 +2,7 @@
 // one-file rebuild (the server's log says which build ran and how many files it re-checked), serialised with
 // full builds, and the answers that read index.db (bundles) follow, as the live model's answers do.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -125,5 +125,18 @@ describe("index.db follows the watcher, one file at a time", () => {
     writeFileSync(path.join(root, "canon/tools.md"), "# Tools\n\nread, write.\n\n## Added by hand\n\nText.\n");
     expect(await nextBuild(1)).toMatch(/^updated index\.db for 1 changed path\(s\) without a full walk: 1 file\(s\) re-checked \(0 added, 1 changed, 0 removed\) .*builds so far: 1 full, 1 path-limited$/);
     expect((await bundleOf("@CANON/tools#added-by-hand")).bundle.items.map((i) => i.heading_path)).toEqual([["Tools", "Added by hand"]]);
+  });
+
+  test("a changed catalytic.symbols.json or a new folder brings a full build (as the indexer's own watcher does)", async () => {
+    const registryFile = path.join(root, "catalytic.symbols.json");
+    const registry = JSON.parse(readFileSync(registryFile, "utf8")) as { symbols: Record<string, unknown> };
+    registry.symbols["@NEW/TOOLS"] = { target_ref: "canon/tools.md", target_type: "FILE" };
+    await changeOnDisk("catalytic.symbols.json", CHANGED, `${JSON.stringify(registry, null, 2)}\n`);
+    expect(await nextBuild(1)).toMatch(/^built index\.db in full: .*builds so far: 2 full, 0 path-limited$/);
+    expect((await bundleOf("@NEW/TOOLS")).bundle.items.map((i) => i.file_path)).toEqual(["canon/tools.md"]);
+    mkdirSync(path.join(root, "canon/more"));
+    writeFileSync(path.join(root, "canon/more/page.md"), "# Page\n");
+    await client.notify("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(path.join(root, "canon/more")), type: CREATED }] });
+    expect(await nextBuild(2)).toMatch(/^built index\.db in full: .*\(1 added, 0 changed, 0 removed\).*builds so far: 3 full, 0 path-limited$/);
   });
 });

@@ -7,7 +7,7 @@
 // server, its own process over stdio) on the same workspace: hover and definition on the same lines written
 // as Markdown links, diagnostics after the same edits, as ratios ours/theirs.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -47,7 +47,29 @@ const peakRss = (pid) => procStatus(pid, "VmHWM");
 // CPU time of a process's main thread (ns on CPU, /proc/<pid>/schedstat): what a server spends per request.
 const cpuNs = (pid) => Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]);
 const phases = [];
-const notePhase = (name) => phases.push(`${name} ${procStatus(child.pid, "VmRSS").toFixed(0)} MB`);
+// The server's child processes (the hover token counter, src/token-counts.ts) are not in its RSS: their peak is
+// read at each phase and printed apart.
+const childrenOf = (pid) => {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean));
+  } catch {
+    return [];
+  }
+};
+let childPeak = 0;
+const noteChildren = () => {
+  for (const pid of childrenOf(child.pid)) {
+    try {
+      childPeak = Math.max(childPeak, peakRss(pid));
+    } catch {
+      // it ended meanwhile
+    }
+  }
+};
+const notePhase = (name) => {
+  noteChildren();
+  phases.push(`${name} ${procStatus(child.pid, "VmRSS").toFixed(0)} MB`);
+};
 
 const built = performance.now();
 // pnpm runs scripts in the package folder; INIT_CWD is the folder the command was typed in.
@@ -192,7 +214,8 @@ for (let i = 0; i < 10; i++) {
 }
 console.log(`diagnostics after a line break typed or removed on the same file (10 edits): ${stats(lineBreakLatency)}`);
 const peakWithLineBreaks = peakRss(child.pid);
-console.log(`peak RSS (VmHWM) including the line breaks: ${peakWithLineBreaks.toFixed(1)} MB`);
+noteChildren();
+console.log(`peak RSS (VmHWM) including the line breaks: ${peakWithLineBreaks.toFixed(1)} MB; its token-counting child process (apart, ends when idle): ${childPeak.toFixed(1)} MB`);
 
 await connection.sendRequest("shutdown");
 await connection.sendNotification("exit");

@@ -51,8 +51,8 @@ export class IndexService {
   }
 
   /**
-   * Files changed on disk (watcher): once events settle, an existing index.db re-checks only these files
-   * (the indexer's path-limited build), after any build already running. No index.db: nothing to keep fresh.
+   * Source files changed on disk (watcher): once events settle, index.db re-checks only these files (the
+   * indexer's path-limited build), after any build already running. No index.db: nothing to keep fresh.
    */
   update(paths: readonly string[]): void {
     for (const file of paths) this.changedPaths.add(file);

@@ -1,7 +1,7 @@
 // One served workspace, from `initialize` to `shutdown`: the model host, the diagnostics pipeline, the SQLite
 // index and the cassette, and the flows that keep them current: (re-)indexing, file events, buffer events and the
 // catalytic.json debounce. The server factory (create-server.ts) makes one per connection.
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import path from "node:path";
 import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, type IndexStatus, type Logger } from "@catalytic/core";
 import { indexPath } from "@catalytic/indexer";
@@ -164,9 +164,10 @@ export class Session {
   }
 
   private onFileEvents(events: FileEvent[]): void {
+    const hasDatabase = existsSync(indexPath(this.host.root));
     if (events.some((event) => event.file === CONFIG_FILE)) {
-      // Sources may have changed: index.db (when there is one) is rebuilt in full, after any build under way.
-      if (existsSync(indexPath(this.host.root))) void this.buildDatabase();
+      // Sources may have changed: index.db is rebuilt in full, after any build under way.
+      if (hasDatabase) void this.buildDatabase();
       if (!this.host.docs.isOpen(CONFIG_FILE)) {
         void this.reindex();
         return;
@@ -174,10 +175,30 @@ export class Session {
     }
     let changed = false;
     for (const event of events) changed = this.host.diskChanged(event.file, event.deleted) || changed;
-    // index.db is built from the disk, open buffers or not: only the reported files are re-checked.
-    const forDatabase = events.filter((event) => event.file === SYMBOLS_FILE || this.host.isSource(event.file)).map((event) => event.file);
-    if (forDatabase.length) this.sqliteIndex.update(forDatabase);
+    if (hasDatabase) this.updateDatabase(events);
     if (changed && this.state === "ready") this.recheckAll();
+  }
+
+  /**
+   * index.db is built from the disk (open buffers or not): the reported source files are re-checked alone; the
+   * registry, a .gitignore or a new folder bring a full build, as in the indexer's own watcher (watch.ts).
+   */
+  private updateDatabase(events: readonly FileEvent[]): void {
+    const full = events.some(({ file, deleted }) => file === SYMBOLS_FILE || path.posix.basename(file) === ".gitignore" || (!deleted && this.isFolder(file)));
+    if (full) {
+      void this.buildDatabase();
+      return;
+    }
+    const sources = events.filter((event) => this.host.isSource(event.file)).map((event) => event.file);
+    if (sources.length) this.sqliteIndex.update(sources);
+  }
+
+  private isFolder(file: string): boolean {
+    try {
+      return lstatSync(path.join(this.host.root, file), { throwIfNoEntry: false })?.isDirectory() === true;
+    } catch {
+      return false; // unreadable: the path-limited build reports it
+    }
   }
 
   /** An edited catalytic.json can change which files are sources: re-index once the typing settles. */
