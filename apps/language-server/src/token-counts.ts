@@ -81,7 +81,11 @@ export class ForkedTokenCounts implements TokenCounts {
         resolve(count);
         this.idleSoon();
       });
-      child.send({ id, text } satisfies CountRequest);
+      try {
+        child.send({ id, text } satisfies CountRequest);
+      } catch {
+        this.waiting.get(id)?.(undefined); // its channel closed before the exit was seen: no count this time
+      }
     });
   }
 
