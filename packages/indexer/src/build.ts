@@ -35,6 +35,8 @@ export interface BuildOptions {
    * instead of walking every folder; the rest of the index is kept as it is.
    */
   paths?: readonly string[];
+  /** List every folder, trusting no folder record (`verify` does: it must not take the last walk's word). */
+  listEveryFolder?: boolean;
 }
 
 export interface BuildTimings {
@@ -122,7 +124,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     }
     // Walked inside the transaction: the folder records and indexed files it trusts are those of the last commit.
     const walkStarted = performance.now();
-    const folderCache = paths || previous.size === 0 ? undefined : loadFolderCache(db, statements, settings, previous.keys());
+    const folderCache = paths || previous.size === 0 || options.listEveryFolder ? undefined : loadFolderCache(db, statements, settings, previous.keys());
     if (paths) walked = statPaths(root, settings, paths);
     else walked = folderWalk = walkSources(root, settings, folderCache);
     walkMs = performance.now() - walkStarted;

@@ -170,6 +170,7 @@ export class Index {
     const report = runBuild(this.db, this.statements, this.root, this.config, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(paths ? { paths } : {}),
+      ...(options.listEveryFolder ? { listEveryFolder: true } : {}),
     });
     // Only a full build refills what a migration emptied.
     if (!paths && readMeta(this.db, REBUILD_REQUIRED) !== undefined) deleteMeta(this.db, REBUILD_REQUIRED);
@@ -311,7 +312,7 @@ export class Index {
    * section objects are kept), so memory stays flat.
    */
   verify(): VerifyReport {
-    const first = this.build();
+    const first = this.build({ listEveryFolder: true });
     // A build that changed nothing returns the stored hash without writing: a second one would only repeat it.
     const second = first.added + first.changed + first.removed > 0 ? this.build() : first;
     const { differences, freshHash } = compareWithFresh(this.statements, this.root);

@@ -129,6 +129,18 @@ describe("full build with folder records", () => {
     expect(rebuilt.skipped.map((s) => `${s.path}: ${s.reason}`).sort()).toEqual(reasons);
   });
 
+  it("verify trusts no folder record: a file a record hides is found and indexed", () => {
+    const root = workspace();
+    const index = builtIndex(root);
+    // A file added with the folder's mtime put back: what a coarse-timestamp file system could leave.
+    editInPlace(root, "notes/hidden.md", "# Hidden\n");
+    expect(index.build()).toMatchObject({ added: 0, foldersRead: 0 });
+    const verified = index.verify();
+    expect(verified.ok).toBe(true);
+    expect(index.counts().files).toBe(5);
+    expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
+  });
+
   it("lists a folder again when a recorded file is no longer a regular file", () => {
     const root = workspace();
     const index = builtIndex(root);
