@@ -50,4 +50,23 @@ describe("ForkedTokenCounts", () => {
       counts.stop();
     }
   });
+
+  test("an idle counter is ended and a later count starts another; cached counts need none", async () => {
+    const file = path.join(dir, "token-counter.cjs");
+    writeFileSync(file, 'process.on("message", (m) => process.send({ id: m.id, count: m.text.length })); process.on("disconnect", () => process.exit(0));\n');
+    const counts = new ForkedTokenCounts(file, logger, 20);
+    try {
+      expect(await counts.count("four")).toBe(4);
+      // Past the idle time the process is ended (stop() kills it); wait until it is gone, then count again.
+      const first = counts.pid;
+      expect(first).toBeDefined();
+      await expect.poll(() => counts.pid, { timeout: 5000 }).toBeUndefined();
+      expect(await counts.count("four")).toBe(4);
+      expect(counts.started).toBe(1);
+      expect(await counts.count("seven!!")).toBe(7);
+      expect(counts.started).toBe(2);
+    } finally {
+      counts.stop();
+    }
+  });
 });

@@ -39,6 +39,11 @@ export class ForkedTokenCounts implements TokenCounts {
     private readonly timeoutMs = 10_000,
   ) {}
 
+  /** The counting process's id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   known(text: string): number | undefined {
     return this.cache.get(keyOf(text));
   }
