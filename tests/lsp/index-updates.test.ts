@@ -101,10 +101,10 @@ describe("index.db follows the watcher, one file at a time", () => {
     expect(buildLogs().filter((m) => m.startsWith("built index.db in full"))).toHaveLength(1);
   });
 
-  test("events that come together are one path-limited build; a full build asked meanwhile runs in turn, never at once", async () => {
-    await changeOnDisk("canon/a.md", CREATED, "# A\n");
-    await changeOnDisk("canon/b.md", CREATED, "# B\n");
-    await changeOnDisk("notes/c.md", CREATED, "# C\n");
+  test("changes reported together are one path-limited build; a full build asked meanwhile runs in turn, never at once", async () => {
+    const files = ["canon/a.md", "canon/b.md", "notes/c.md"];
+    for (const file of files) writeFileSync(path.join(root, file), `# ${file}\n`);
+    await client.notify("workspace/didChangeWatchedFiles", { changes: files.map((file) => ({ uri: uriOf(path.join(root, file)), type: CREATED })) });
     const [update, full] = await Promise.all([nextBuild(1), client.request<{ indexHash?: string }>("catalytic/buildIndex", {})]);
     // Whichever ran first, each ran alone (SQLite would have answered CAT_DB_BUSY otherwise) and both are logged.
     await nextBuild(2);

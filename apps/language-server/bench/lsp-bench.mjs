@@ -5,9 +5,10 @@
 // diagnostics latency after a one-character edit on a ~1 MB file (then after line breaks, which take the full
 // re-extraction path), peak RSS (VmHWM), and vscode-markdown-languageserver (VS Code's Markdown language
 // server, its own process over stdio) on the same workspace: hover and definition on the same lines written
-// as Markdown links, diagnostics after the same edits, as ratios ours/theirs.
+// as Markdown links, diagnostics after the same edits, as ratios ours/theirs. Then index.db: created by
+// catalytic/buildIndex, and kept fresh one saved file at a time (the watcher's path-limited builds).
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -216,6 +217,30 @@ console.log(`diagnostics after a line break typed or removed on the same file (1
 const peakWithLineBreaks = peakRss(child.pid);
 noteChildren();
 console.log(`peak RSS (VmHWM) including the line breaks: ${peakWithLineBreaks.toFixed(1)} MB; its token-counting child process (apart, ends when idle): ${childPeak.toFixed(1)} MB`);
+
+// index.db kept fresh by the watcher (after the figures above: the database is built in a worker thread of the
+// server's process, so its memory is reported apart). catalytic/buildIndex creates it, then one file at a time is
+// changed on disk and reported as the client's watcher would; the server logs each path-limited build.
+const logged = (pattern) => waitFor((method, params) => method === "window/logMessage" && pattern.test(params.message));
+let t0 = performance.now();
+const fullLog = logged(/^built index\.db in full/);
+await connection.sendRequest("catalytic/buildIndex", {});
+const fullBuild = await fullLog;
+const fullBuildMs = performance.now() - t0;
+const updateWorkerMs = [];
+const updateWallMs = [];
+for (let i = 0; i < 5; i++) {
+  const target = ws.referencing[(i * 97) % ws.referencing.length];
+  writeFileSync(path.join(ws.root, target.file), `${target.text}\nEdited ${i}.\n`);
+  const updated = logged(/^updated index\.db for 1 changed path/);
+  t0 = performance.now();
+  await connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(target.file), type: 2 }] });
+  const message = (await updated).message;
+  updateWallMs.push(performance.now() - t0);
+  updateWorkerMs.push(Number(/ in (\d+) ms;/.exec(message)?.[1]));
+}
+console.log(`index.db: catalytic/buildIndex ${ms(fullBuildMs)} (${/checked/.test(fullBuild.message) ? fullBuild.message.split(" in ")[0].replace("built index.db in full: ", "") : ""}); one-file update after a save (5, path-limited, no walk): build ${stats(updateWorkerMs)}; from the watcher event to its log ${stats(updateWallMs)} (includes the 200 ms debounce)`);
+console.log(`peak RSS (VmHWM) including index.db builds in its worker thread: ${peakRss(child.pid).toFixed(1)} MB`);
 
 await connection.sendRequest("shutdown");
 await connection.sendNotification("exit");

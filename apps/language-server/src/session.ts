@@ -130,7 +130,7 @@ export class Session {
     return this.indexing;
   }
 
-  /** Brings .catalytic/index.db up to date in a worker thread (for the CLI, ants and cached resolution). */
+  /** Brings .catalytic/index.db up to date in a child process (for the CLI, ants and cached resolution). */
   async buildDatabase(): Promise<void> {
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin("Catalytic: updating index.db", 0);
