@@ -218,9 +218,9 @@ const peakWithLineBreaks = peakRss(child.pid);
 noteChildren();
 console.log(`peak RSS (VmHWM) including the line breaks: ${peakWithLineBreaks.toFixed(1)} MB; its token-counting child process (apart, ends when idle): ${childPeak.toFixed(1)} MB`);
 
-// index.db kept fresh by the watcher (after the figures above: the database is built in a worker thread of the
-// server's process, so its memory is reported apart). catalytic/buildIndex creates it, then one file at a time is
-// changed on disk and reported as the client's watcher would; the server logs each path-limited build.
+// index.db kept fresh by the watcher (after the figures above): catalytic/buildIndex creates it, then one file at
+// a time is changed on disk and reported as the client's watcher would; the server logs each build, with the
+// peak RSS of the short-lived process that ran it.
 const logged = (pattern) => waitFor((method, params) => method === "window/logMessage" && pattern.test(params.message));
 let t0 = performance.now();
 const fullLog = logged(/^built index\.db in full/);
@@ -239,8 +239,9 @@ for (let i = 0; i < 5; i++) {
   updateWallMs.push(performance.now() - t0);
   updateWorkerMs.push(Number(/ in (\d+) ms;/.exec(message)?.[1]));
 }
-console.log(`index.db: catalytic/buildIndex ${ms(fullBuildMs)} (${/checked/.test(fullBuild.message) ? fullBuild.message.split(" in ")[0].replace("built index.db in full: ", "") : ""}); one-file update after a save (5, path-limited, no walk): build ${stats(updateWorkerMs)}; from the watcher event to its log ${stats(updateWallMs)} (includes the 200 ms debounce)`);
-console.log(`peak RSS (VmHWM) including index.db builds in its worker thread: ${peakRss(child.pid).toFixed(1)} MB`);
+const processPeak = (message) => Number(/index process peak RSS (\d+) MB/.exec(message)?.[1]);
+console.log(`index.db: catalytic/buildIndex ${ms(fullBuildMs)} (its index process: peak RSS ${processPeak(fullBuild.message)} MB); one-file update after a save (5, path-limited, no walk): build ${stats(updateWorkerMs)}; from the watcher event to its log ${stats(updateWallMs)} (a 50 ms debounce, then a new index process)`);
+console.log(`peak RSS (VmHWM) of the server including index.db builds (in their own processes): ${peakRss(child.pid).toFixed(1)} MB`);
 
 await connection.sendRequest("shutdown");
 await connection.sendNotification("exit");

@@ -106,7 +106,7 @@ export class IndexService {
           const what = paths
             ? `updated index.db for ${paths.length} changed path(s) without a full walk: ${summary.checked} file(s) re-checked (${summary.added} added, ${summary.changed} changed, ${summary.removed} removed)`
             : `built index.db in full: ${summary.checked} file(s) checked (${summary.added} added, ${summary.changed} changed, ${summary.removed} removed)`;
-          this.logger.info(`${what} in ${Math.round(summary.totalMs)} ms; builds so far: ${this.builds.full} full, ${this.builds.paths} path-limited`);
+          this.logger.info(`${what} in ${Math.round(summary.totalMs)} ms (index process peak RSS ${summary.peakRssMb} MB); builds so far: ${this.builds.full} full, ${this.builds.paths} path-limited`);
           finish(summary);
         } else if (message.type === "error") {
           this.memoryOnlyReason = `${message.error?.code}: ${message.error?.message}`;

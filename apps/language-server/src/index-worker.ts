@@ -24,6 +24,8 @@ export interface IndexWorkerMessage {
     indexHash: string;
     problems: number;
     totalMs: number;
+    /** This process's peak resident memory (MB): what the build needed, apart from the server's own. */
+    peakRssMb: number;
     /** Files the build re-checked: every source in a full build, the named paths in a path-limited one. */
     checked: number;
     added: number;
@@ -58,6 +60,7 @@ function build({ root, paths }: IndexWorkerRequest): void {
           indexHash: report.indexHash,
           problems: report.problems,
           totalMs: report.timings.totalMs,
+          peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
           checked: report.added + report.changed + report.unchanged + report.removed,
           added: report.added,
           changed: report.changed,
