@@ -237,7 +237,7 @@ for (let i = 0; i < 5; i++) {
   await connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(target.file), type: 2 }] });
   const message = (await updated).message;
   updateWallMs.push(performance.now() - t0);
-  updateWorkerMs.push(Number(/ in (\d+) ms;/.exec(message)?.[1]));
+  updateWorkerMs.push(Number(/ in (\d+) ms \(/.exec(message)?.[1]));
 }
 const processPeak = (message) => Number(/index process peak RSS (\d+) MB/.exec(message)?.[1]);
 console.log(`index.db: catalytic/buildIndex ${ms(fullBuildMs)} (its index process: peak RSS ${processPeak(fullBuild.message)} MB); one-file update after a save (5, path-limited, no walk): build ${stats(updateWorkerMs)}; from the watcher event to its log ${stats(updateWallMs)} (a 50 ms debounce, then a new index process)`);
