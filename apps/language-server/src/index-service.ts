@@ -1,6 +1,7 @@
 // The SQLite index (.catalytic/index.db) next to the in-memory model: built by a short-lived child process (in
-// full, or for the files the watcher reported), one build at a time, used for cached resolution and bundles. Any failure (locked, corrupt, read-only) leaves the server memory-only with a
-// warning: hover, definition and diagnostics never depend on it.
+// full, or for the files the watcher reported), one build at a time, used for cached resolution and bundles.
+// Any failure (locked, corrupt, read-only) leaves the server memory-only with a warning: hover, definition and
+// diagnostics never depend on it.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type ChildProcess, fork } from "node:child_process";
@@ -25,7 +26,8 @@ const UPDATE_DEBOUNCE_MS = 50;
 
 export class IndexService {
   private index: Index | undefined;
-  private building: Promise<IndexSummary | undefined> | undefined;
+  /** A full build asked for and not started yet: later requests share it (one started already may predate a change). */
+  private queuedFull: Promise<IndexSummary | undefined> | undefined;
   /** Builds run one at a time, in the order asked (full builds and path-limited updates alike). */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly changedPaths = new Set<string>();
@@ -36,7 +38,7 @@ export class IndexService {
   /** Set when the database cannot be used: the server runs from memory only. */
   memoryOnlyReason: string | undefined;
   lastSummary: IndexSummary | undefined;
-  /** Builds run so far, full and path-limited (reported in the log; tests read them). */
+  /** Builds run so far, full and path-limited (reported in the log). */
   readonly builds = { full: 0, paths: 0 };
 
   constructor(
@@ -49,8 +51,11 @@ export class IndexService {
 
   /** Builds the SQLite index in full in a child process; resolves undefined (with a warning) when it cannot. */
   build(onProgress?: (done: number, total: number, phase: string) => void): Promise<IndexSummary | undefined> {
-    this.building ??= this.enqueue(() => this.runWorker(undefined, onProgress)).finally(() => (this.building = undefined));
-    return this.building;
+    this.queuedFull ??= this.enqueue(() => {
+      this.queuedFull = undefined;
+      return this.runWorker(undefined, onProgress);
+    });
+    return this.queuedFull;
   }
 
   /**
