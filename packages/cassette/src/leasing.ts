@@ -19,7 +19,7 @@ export interface CompleteStepInput {
 
 /** A pending step whose dependencies are all committed with SUCCESS. */
 const RUNNABLE = `s.status = 'PENDING' AND NOT EXISTS (
-  SELECT 1 FROM step_deps d LEFT JOIN receipts r ON r.step_id = d.depends_on_step_id
+  SELECT 1 FROM step_deps d LEFT JOIN steps ds ON ds.step_id = d.depends_on_step_id LEFT JOIN receipts r ON r.step_seq = ds.step_seq
   WHERE d.step_id = s.step_id AND r.outcome IS NOT 'SUCCESS')`;
 
 export const RUNNABLE_CONDITION = RUNNABLE;
@@ -30,12 +30,12 @@ const LEASE_SQL = `UPDATE steps SET status = 'LEASED', lease_owner = ?, lease_ex
 const NEXT_IN_RUN_SQL = `SELECT s.step_id, s.job_id, s.payload_json FROM steps s WHERE s.run_id = ? AND ${RUNNABLE} ORDER BY s.message_seq, s.job_ordinal, s.ordinal LIMIT 1`;
 const NEXT_IN_JOB_SQL = `SELECT s.step_id, s.job_id, s.payload_json FROM ${JOB_STEPS}
   WHERE j.job_id = ? AND j.run_id = ? AND ${RUNNABLE} ORDER BY s.ordinal LIMIT 1`;
-const LEASE_STATE_SQL = `SELECT step_id, job_id, run_id, status, lease_owner, lease_expires_at, fencing_token,
+const LEASE_STATE_SQL = `SELECT step_seq, step_id, job_id, run_id, status, lease_owner, lease_expires_at, fencing_token,
   COALESCE(lease_expires_at <= ${SQL_NOW_MS}, 0) AS expired FROM steps WHERE step_id = ?`;
 const LAST_RECEIPT_SQL = "SELECT job_seq, receipt_hash FROM receipts WHERE job_id = ? ORDER BY job_seq DESC LIMIT 1";
-const INSERT_RECEIPT_SQL = `INSERT INTO receipts (step_id, receipt_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, job_seq,
-  prev_receipt_hash, receipt_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const COMMIT_STEP_SQL = "UPDATE steps SET status = 'COMMITTED' WHERE step_id = ?";
+const INSERT_RECEIPT_SQL = `INSERT INTO receipts (step_seq, step_id, receipt_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, job_seq,
+  prev_receipt_hash, receipt_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const COMMIT_STEP_SQL = "UPDATE steps SET status = 'COMMITTED' WHERE step_seq = ?";
 
 /** The next runnable step: what a claim leases once its payload is checked against the posted plan. */
 export interface Candidate {
@@ -77,6 +77,7 @@ export function claimNextStep(ledger: Ledger, runId: string, jobId: string, work
 }
 
 interface LeaseState {
+  step_seq: number;
   step_id: string;
   job_id: string;
   run_id: string;
@@ -170,8 +171,8 @@ export function commitReceipt(ledger: Ledger, done: CheckedCompletion): { receip
   const receiptHash = receiptHashOfCanonical({ receiptId, stepId, jobId: state.job_id, runId, workerId, fencingToken: token, outcome, prevReceiptHash }, receiptJson);
   ledger
     .stmt(INSERT_RECEIPT_SQL)
-    .run(stepId, receiptId, state.job_id, runId, workerId, token, outcome, receiptJson, (prev?.job_seq ?? 0) + 1, prevReceiptHash, receiptHash, isoNow(ledger));
-  ledger.stmt(COMMIT_STEP_SQL).run(stepId);
+    .run(state.step_seq, stepId, receiptId, state.job_id, runId, workerId, token, outcome, receiptJson, (prev?.job_seq ?? 0) + 1, prevReceiptHash, receiptHash, isoNow(ledger));
+  ledger.stmt(COMMIT_STEP_SQL).run(state.step_seq);
   return { receiptId, receiptHash };
 }
 
