@@ -14,8 +14,9 @@ export interface SearchFileInput {
 }
 
 /**
- * Inserts the search rows of one newly written file, each with the symbol ids `symbolsOf` holds for its section
- * (none when absent).
+ * Inserts the search rows of one newly written file: each section's own text (after its heading, before the next
+ * section) with the symbol ids `symbolsOf` holds for it (none when absent). Sections with neither heading nor text
+ * get no row.
  */
 export function insertSearchRows(statements: Statements, file: SearchFileInput, symbolsOf: ReadonlyMap<string, string>): void {
   const insert = statements.get(searchSql.INSERT_SEARCH_ROW);
