@@ -146,7 +146,7 @@ export class Index {
     return this.connection;
   }
 
-  /** Opens (or creates) <root>/.catalytic/index.db. */
+  /** Opens <root>/.catalytic/index.db; when there is none yet, the first build writes it (any other call creates it). */
   static open(root: string, options: IndexOpenOptions = {}): Index {
     const absolute = path.resolve(root);
     if (options.mustExist && !existsSync(indexPath(absolute))) {
