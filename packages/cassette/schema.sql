@@ -1,6 +1,6 @@
-CREATE INDEX ix_jobs_run ON jobs (run_id, message_seq, ordinal);
-
 CREATE INDEX ix_steps_pending ON steps (run_id, message_seq, job_ordinal, ordinal) WHERE status = 'PENDING';
+
+CREATE UNIQUE INDEX ux_messages_request ON messages (run_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 CREATE TABLE job_budgets (
   job_id TEXT PRIMARY KEY REFERENCES jobs (job_id),
@@ -11,7 +11,7 @@ CREATE TABLE job_budgets (
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE jobs (
-  job_id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL UNIQUE,
   message_id TEXT NOT NULL REFERENCES messages (message_id),
   run_id TEXT NOT NULL,
   message_seq INTEGER NOT NULL,
@@ -22,19 +22,18 @@ CREATE TABLE jobs (
   idempotency_key TEXT,
   step_count INTEGER NOT NULL CHECK (step_count >= 0),
   created_at TEXT NOT NULL,
-  UNIQUE (message_id, ordinal)
+  PRIMARY KEY (run_id, message_seq, ordinal)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE messages (
-  message_id TEXT PRIMARY KEY,
+  message_id TEXT NOT NULL UNIQUE,
   run_id TEXT NOT NULL CHECK (length(run_id) >= 1),
   seq INTEGER NOT NULL CHECK (seq >= 1),
   source TEXT NOT NULL CHECK (source IN ('USER', 'PLANNER', 'SYSTEM', 'WORKER')),
   idempotency_key TEXT CHECK (idempotency_key IS NULL OR length(idempotency_key) >= 1),
   payload_json TEXT NOT NULL CHECK (json_valid(payload_json)),
   created_at TEXT NOT NULL,
-  UNIQUE (run_id, seq),
-  UNIQUE (run_id, idempotency_key)
+  PRIMARY KEY (run_id, seq)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -127,7 +126,7 @@ BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: jobs: run_id, message_seq and idempote
 
 CREATE TRIGGER tr_jobs_no_replace BEFORE INSERT ON jobs
 WHEN EXISTS (SELECT 1 FROM jobs x WHERE x.job_id = NEW.job_id)
-  OR EXISTS (SELECT 1 FROM jobs x WHERE x.message_id = NEW.message_id AND x.ordinal = NEW.ordinal)
+  OR EXISTS (SELECT 1 FROM jobs x WHERE x.run_id = NEW.run_id AND x.message_seq = NEW.message_seq AND x.ordinal = NEW.ordinal)
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: jobs: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
 
 CREATE TRIGGER tr_messages_append_only_delete BEFORE DELETE ON messages

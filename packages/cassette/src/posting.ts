@@ -64,8 +64,9 @@ function findMessageByKey(ledger: Ledger, runId: string, key: string): MessageRo
   return ledger.stmt("SELECT * FROM messages WHERE run_id = ? AND idempotency_key = ?").get(runId, key) as MessageRow | undefined;
 }
 
-function jobsOfMessage(ledger: Ledger, messageId: string): JobRow[] {
-  return ledger.stmt("SELECT * FROM jobs WHERE message_id = ? ORDER BY ordinal").all(messageId) as JobRow[];
+/** Jobs are keyed by their message's (run_id, seq) (migration 4). */
+function jobsOfMessage(ledger: Ledger, message: MessageRow): JobRow[] {
+  return ledger.stmt("SELECT * FROM jobs WHERE run_id = ? AND message_seq = ? ORDER BY ordinal").all(message.run_id, message.seq) as JobRow[];
 }
 
 function stepIdsOfJob(ledger: Ledger, jobId: string): string[] {
@@ -158,7 +159,7 @@ function insertMessage(ledger: Ledger, message: CheckedMessage): PostMessageResu
           details: { messageId: existing.message_id },
         });
       }
-      const job = jobsOfMessage(ledger, existing.message_id)[0]!;
+      const job = jobsOfMessage(ledger, existing)[0]!;
       return { messageId: existing.message_id, jobId: job.job_id, stepId: stepIdsOfJob(ledger, job.job_id)[0]!, created: false };
     }
   }
@@ -259,7 +260,7 @@ export function postPlan(ledger: Ledger, input: PostPlanInput): PostPlanResult {
   return writeTransaction(ledger.db, ledger.logger, () => {
     const existing = findMessageByKey(ledger, runId, key);
     if (existing) {
-      const job = jobsOfMessage(ledger, existing.message_id)[0];
+      const job = jobsOfMessage(ledger, existing)[0];
       if (!job || job.plan_hash !== planHash) {
         throw new PlannerError("CAT_PLAN_MISMATCH", `run ${runId} request ${key} was posted with plan hash ${job?.plan_hash ?? "none"}, not ${planHash}`, {
           hint: "a request id names one plan: use a new request id (idempotency key) for a changed plan",
@@ -281,7 +282,7 @@ export function postPlan(ledger: Ledger, input: PostPlanInput): PostPlanResult {
 export function findJobByRequest(ledger: Ledger, runId: string, idempotencyKey: string): JobRecord | undefined {
   const row = ledger
     .stmt(
-      `SELECT j.* FROM messages m JOIN jobs j ON j.message_id = m.message_id
+      `SELECT j.* FROM messages m JOIN jobs j ON j.run_id = m.run_id AND j.message_seq = m.seq
        WHERE m.run_id = ? AND m.idempotency_key = ? ORDER BY j.ordinal LIMIT 1`,
     )
     .get(runId, idempotencyKey) as JobRow | undefined;
