@@ -150,14 +150,17 @@ export class LspClient {
   }
 
   async stop(): Promise<void> {
-    try {
-      await Promise.race([this.request("shutdown", null), new Promise((r) => setTimeout(r, 2000))]);
-      await this.notify("exit", null);
-    } catch {
-      // the server may already be gone
+    // A killed server's stdin is being destroyed: writing to it would throw outside any test.
+    if (!this.process.killed && this.process.exitCode === null) {
+      try {
+        await Promise.race([this.request("shutdown", null), new Promise((r) => setTimeout(r, 2000))]);
+        await this.notify("exit", null);
+      } catch {
+        // the server may already be gone
+      }
     }
     await new Promise<void>((resolve) => {
-      if (this.process.exitCode !== null) return resolve();
+      if (this.process.exitCode !== null || this.process.signalCode !== null) return resolve();
       const timer = setTimeout(() => { this.process.kill(); resolve(); }, 3000);
       this.process.once("exit", () => { clearTimeout(timer); resolve(); });
     });
