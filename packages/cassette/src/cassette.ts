@@ -16,7 +16,7 @@ import {
   type CompleteStepInput,
 } from "./leasing.js";
 import { claimSteps, completeSteps, completeStepsAndClaimNext, type ReceiptIds } from "./batch.js";
-import { commitChargedBatch, expandedHashesSince, jobOps, pendingStepCount, tryCommitChargedBatch, verifyJobForClaims, type ChargedCompletion, type ChargedNext, type ChargedResult } from "./charged.js";
+import { checkpointWhileIdle, commitChargedBatch, expandedHashesSince, jobOps, pendingStepCount, tryCommitChargedBatch, verifyJobForClaims, type ChargedCompletion, type ChargedNext, type ChargedResult } from "./charged.js";
 import { findJobByRequest, postMessage, postMessages, postPlan, type PostMessageInput, type PostMessageResult, type PostPlanInput, type PostPlanResult } from "./posting.js";
 import {
   changesSince,
@@ -150,6 +150,11 @@ export class Cassette {
   /** commitChargedBatch if the write lock is free at this instant; undefined (nothing written) while another connection holds it. */
   tryCommitChargedBatch(jobId: string, items: ChargedCompletion[], next?: ChargedNext): ChargedResult | undefined {
     return tryCommitChargedBatch(this.ledger, jobId, items, next);
+  }
+
+  /** A PASSIVE WAL checkpoint (never waits for writers); the frames copied. */
+  checkpointWhileIdle(): number {
+    return checkpointWhileIdle(this.ledger);
   }
 
   /** Steps of the job not yet claimed (PENDING). */
