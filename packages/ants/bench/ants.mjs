@@ -84,7 +84,16 @@ console.log(`ants benchmark: ${STEPS} READ_SECTION steps over ${values.corpus}, 
 const builds = [{ name: "this build", cli: CLI }, ...(values["baseline-cli"] ? [{ name: `baseline ${values["baseline-cli"]}`, cli: path.resolve(process.env.INIT_CWD ?? process.cwd(), values["baseline-cli"]) }] : [])];
 // Rounds interleave the ant counts (1, 2, 4, 1, 2, 4, ...) and the builds so a change of load on a shared machine hits each alike.
 const results = new Map(builds.map((build) => [build.name, new Map(ANTS.map((ants) => [ants, []]))]));
-for (let i = 0; i < REPEAT; i++) for (const ants of ANTS) for (const build of builds) results.get(build.name).get(ants).push(once(ants, i, build.cli));
+for (let i = 0; i < REPEAT; i++) {
+  for (const ants of ANTS) {
+    for (const build of builds) {
+      const run = once(ants, i, build.cli);
+      results.get(build.name).get(ants).push(run);
+      // Each run as it ends (stderr): the spread a shared machine adds is visible next to the medians.
+      process.stderr.write(`round ${i + 1}, ${ants} ant(s), ${build.name}: ${run.seconds.toFixed(2)} s (plan ${run.planSeconds.toFixed(2)} s), load ${os.loadavg()[0].toFixed(2)}\n`);
+    }
+  }
+}
 
 const ratios = (rates) => ANTS.map((ants, i) => `${ants} ants = ${(rates.get(ants) / rates.get(ANTS[0])).toFixed(2)}x of ${ANTS[0]}${i > 0 ? `, ${(rates.get(ants) / rates.get(ANTS[i - 1])).toFixed(2)}x of ${ANTS[i - 1]}` : ""}`).join("; ");
 const medians = new Map();
