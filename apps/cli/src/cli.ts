@@ -251,6 +251,9 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
         emitted = true;
         writeLine(io.stdout, JSON.stringify(snakeCaseKeys(value)));
       },
+      emitJsonLine: (value) => {
+        if (json) writeLine(io.stdout, JSON.stringify(snakeCaseKeys(value)));
+      },
       progress: (label, total) => createProgress(io.stderr, io.interactive && !json, label, total),
     };
     const code = (await command.run(ctx, args)) ?? 0;

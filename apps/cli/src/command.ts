@@ -38,6 +38,8 @@ export interface CommandContext {
   note(line: string): void;
   /** With --json: the one object printed on stdout. */
   emitJson(value: unknown): void;
+  /** With --json, for commands that report as they go (`watch`): one object per line, as many as needed. */
+  emitJsonLine(value: unknown): void;
   /** A progress bar on a TTY, a no-op otherwise. */
   progress(label: string, total: number): Progress;
 }

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   CAT_FILE_NOT_FOUND: "failure",
   CAT_FILE_UNREADABLE: "failure",
   CAT_FILE_UNWRITABLE: "failure",
+  CAT_WATCH_FAILED: "failure",
   CAT_PATH_OUTSIDE_WORKSPACE: "failure",
   CAT_PATH_IS_SYMLINK: "failure",
   CAT_PATH_PROTECTED: "failure",

@@ -16,7 +16,8 @@ import * as files from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
 import type { Statements } from "./statements.js";
-import { walkSources } from "./walk.js";
+import { distrustFolders, loadFolderCache, saveFolderRecords } from "./folder-records.js";
+import { type FolderWalkResult, type WalkResult, folderOf, walkSources } from "./walk.js";
 import { statPaths } from "./walk-paths.js";
 
 export interface BuildProgress {
@@ -34,6 +35,8 @@ export interface BuildOptions {
    * instead of walking every folder; the rest of the index is kept as it is.
    */
   paths?: readonly string[];
+  /** List every folder, trusting no folder record (`verify` does: it must not take the last walk's word). */
+  listEveryFolder?: boolean;
 }
 
 export interface BuildTimings {
@@ -61,6 +64,9 @@ export interface BuildReport {
   indexHash: string;
   problems: number;
   skipped: Array<{ path: string; reason: string }>;
+  /** Folders listed, and folders walked from their record because their mtime had not changed (0 with `paths`). */
+  foldersRead: number;
+  foldersReused: number;
   timings: BuildTimings;
 }
 
@@ -83,12 +89,9 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
   const { onProgress, paths } = options;
   const started = performance.now();
   const settings = settingsOf(config);
-  const walked = paths ? statPaths(root, settings, paths) : walkSources(root, settings);
-  const walkMs = performance.now() - started;
-  onProgress?.({ phase: "walk", done: walked.files.length, total: walked.files.length });
-
   const registry = readRegistry(root);
   const fingerprint = symbolsFingerprint(config, registry);
+  let walkMs = 0;
   let readMs = 0;
   let extractMs = 0;
   let writeMs = 0;
@@ -104,18 +107,28 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
   const vanished = new Set<string>();
   let hash = readMeta(db, "index_hash");
   let problems = Number(readMeta(db, "problems") ?? "0");
+  let walked: WalkResult = { files: [], skipped: [] };
+  let folderWalk: FolderWalkResult | undefined;
   db.transaction(() => {
     const searchFiles: SearchFileInput[] = [];
+    // Path -> [size, mtime] as arrays (no content hash): on a large workspace this is the build's biggest read.
     const previous = new Map<string, FileStat>();
     if (paths) {
       const stat = statements.get(files.SELECT_FILE_STAT);
       for (const filePath of new Set(paths)) {
-        const row = stat.get(filePath) as Omit<FileStat, "file_path"> | undefined;
-        if (row) previous.set(filePath, { file_path: filePath, ...row });
+        const row = stat.get(filePath) as { size: number; mtime_ms: number } | undefined;
+        if (row) previous.set(filePath, [row.size, row.mtime_ms]);
       }
     } else {
-      for (const row of statements.get(files.SELECT_FILE_STATS).all() as FileStat[]) previous.set(row.file_path, row);
+      for (const [filePath, size, mtimeMs] of statements.get(files.SELECT_FILE_STATS).raw().all() as Array<[string, number, number]>) previous.set(filePath, [size, mtimeMs]);
     }
+    // Walked inside the transaction: the folder records and indexed files it trusts are those of the last commit.
+    const walkStarted = performance.now();
+    const folderCache = paths || previous.size === 0 || options.listEveryFolder ? undefined : loadFolderCache(db, statements, settings, previous.keys());
+    if (paths) walked = statPaths(root, settings, paths);
+    else walked = folderWalk = walkSources(root, settings, folderCache);
+    walkMs = performance.now() - walkStarted;
+    onProgress?.({ phase: "walk", done: walked.files.length, total: walked.files.length });
     // Config or registry changed (or first build): every symbol is recomputed, so touched ids need not be kept.
     const allSymbols = readMeta(db, "symbols_fingerprint") !== fingerprint;
     // Removed files go first (as they always have): new rows then take the same ids as in a cold build.
@@ -141,7 +154,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     walked.files.forEach((file, i) => {
       if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
       const before = previous.get(file.filePath);
-      if (before && before.size === file.size && before.mtime_ms === file.mtimeMs) {
+      if (before && before[0] === file.size && before[1] === file.mtimeMs) {
         unchanged++;
         return;
       }
@@ -159,7 +172,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       }
       const extractStarted = performance.now();
       const normalized = normalizeNewlines(text);
-      if (before && before.content_hash === contentHash(normalized)) {
+      if (before && statements.get(files.SELECT_FILE_HASH).pluck().get(file.filePath) === contentHash(normalized)) {
         unchanged++;
         statements.get(files.UPDATE_FILE_STAT).run(file.size, file.mtimeMs, file.filePath);
         extractMs += performance.now() - extractStarted;
@@ -193,6 +206,9 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     });
     if (early.length > 0) fillEarly();
     onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
+    const unreadFolders = new Set([...vanished].map(folderOf));
+    if (folderWalk) saveFolderRecords(db, statements, settings, folderCache, folderWalk.folders, unreadFolders);
+    else distrustFolders(statements, unreadFolders);
     const gone = [...vanished].filter((p) => previous.has(p));
     for (const filePath of gone) removeFile(statements, filePath);
     if (gone.length > 0) removed = [...removed, ...gone].sort();
@@ -240,6 +256,8 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     indexHash: hash as string,
     problems,
     skipped: walked.skipped,
+    foldersRead: (folderWalk as FolderWalkResult | undefined)?.foldersRead ?? 0,
+    foldersReused: (folderWalk as FolderWalkResult | undefined)?.foldersReused ?? 0,
     timings: {
       walkMs: round(walkMs),
       readMs: round(readMs),
@@ -253,12 +271,8 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
   };
 }
 
-interface FileStat {
-  file_path: string;
-  size: number;
-  mtime_ms: number;
-  content_hash: string;
-}
+/** A file's stored size and mtime. */
+type FileStat = [size: number, mtimeMs: number];
 
 function removeFile(statements: Statements, filePath: string): void {
   deleteSectionsOf(statements, filePath);

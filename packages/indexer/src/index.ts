@@ -34,6 +34,8 @@ export { casPath, readCas } from "./cas.js";
 export { writeFileAtomic } from "./atomic-write.js";
 export { indexPath } from "./db.js";
 export { walkSources } from "./walk.js";
+export { WorkspaceWatcher, DEFAULT_WATCH_DEBOUNCE_MS } from "./watch.js";
+export type { WatchOptions, WatchRebuild, WatchTrigger } from "./watch.js";
 export { readRegularFile } from "./regular-file.js";
 export type { WalkedFile, WalkResult } from "./walk.js";
 export { chooseSlice, unknownSymbolError } from "./resolution.js";

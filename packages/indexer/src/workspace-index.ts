@@ -34,6 +34,7 @@ import { settingsOf } from "./sources.js";
 import { writeCas } from "./cas.js";
 import * as expansionSql from "./sql/expansions.js";
 import * as fileSql from "./sql/files.js";
+import * as folderSql from "./sql/folders.js";
 import { REBUILD_REQUIRED } from "./sql/meta.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
@@ -169,6 +170,7 @@ export class Index {
     const report = runBuild(this.db, this.statements, this.root, this.config, {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(paths ? { paths } : {}),
+      ...(options.listEveryFolder ? { listEveryFolder: true } : {}),
     });
     // Only a full build refills what a migration emptied.
     if (!paths && readMeta(this.db, REBUILD_REQUIRED) !== undefined) deleteMeta(this.db, REBUILD_REQUIRED);
@@ -284,6 +286,11 @@ export class Index {
     return readMeta(this.db, "index_hash");
   }
 
+  /** The folders the last full build walked (relative, POSIX; "" is the root): what a watcher watches. */
+  walkedFolders(): string[] {
+    return this.statements.get(folderSql.SELECT_FOLDER_PATHS).pluck().all() as string[];
+  }
+
   counts(): { files: number; sections: number; symbols: number; problems: number } {
     const count = (sql: string): number => (this.statements.get(sql).get() as { n: number }).n;
     return {
@@ -305,7 +312,7 @@ export class Index {
    * section objects are kept), so memory stays flat.
    */
   verify(): VerifyReport {
-    const first = this.build();
+    const first = this.build({ listEveryFolder: true });
     // A build that changed nothing returns the stored hash without writing: a second one would only repeat it.
     const second = first.added + first.changed + first.removed > 0 ? this.build() : first;
     const { differences, freshHash } = compareWithFresh(this.statements, this.root);

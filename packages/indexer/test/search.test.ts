@@ -328,7 +328,7 @@ describe("schema 2", () => {
     const index = fixture.open(root, { mustExist: true });
     expect(places(index.search("overload operator"))).toEqual(["a.md#Alpha"]);
     const check = new Database(indexPath(root), { readonly: true });
-    expect(check.prepare("SELECT key, value FROM meta WHERE key IN ('schema_version', 'rebuild_required')").all()).toEqual([{ key: "schema_version", value: "2" }]);
+    expect(check.prepare("SELECT key, value FROM meta WHERE key IN ('schema_version', 'rebuild_required')").all()).toEqual([{ key: "schema_version", value: "3" }]);
     check.close();
   });
 });

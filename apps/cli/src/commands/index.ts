@@ -13,5 +13,6 @@ import { searchCommands } from "./search.js";
 import { reportCommands } from "./report.js";
 import { bundleCommands } from "./bundle.js";
 import { mcpCommands } from "./mcp.js";
+import { watchCommands } from "./watch.js";
 
-export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands, ...indexCommands, ...symbolCommands, ...resolveCommands, ...searchCommands, ...bundleCommands, ...reportCommands, ...mcpCommands];
+export const COMMANDS: readonly Command[] = [...configCommands, ...cassetteCommands, ...planCommands, ...antsCommands, ...executeCommands, ...restoreCommands, ...indexCommands, ...symbolCommands, ...resolveCommands, ...searchCommands, ...bundleCommands, ...reportCommands, ...mcpCommands, ...watchCommands];

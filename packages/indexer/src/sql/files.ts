@@ -1,6 +1,9 @@
 // Statements over the files table.
-export const SELECT_FILE_STATS = "SELECT file_path, size, mtime_ms, content_hash FROM files";
-export const SELECT_FILE_STAT = "SELECT size, mtime_ms, content_hash FROM files WHERE file_path = ?";
+// Read with .raw() only (rows as arrays).
+export const SELECT_FILE_STATS = "SELECT file_path, size, mtime_ms FROM files";
+export const SELECT_FILE_STAT = "SELECT size, mtime_ms FROM files WHERE file_path = ?";
+// A one-column statement, used with .pluck() only.
+export const SELECT_FILE_HASH = "SELECT content_hash FROM files WHERE file_path = ?";
 export const SELECT_FILES_WITH_FRONT_MATTER = "SELECT file_path, content_hash, front_matter FROM files ORDER BY file_path";
 // The parameter is rows.NO_FRONT_MATTER: files whose front matter holds symbols or problems.
 export const SELECT_FILES_WITH_OWN_FRONT_MATTER = "SELECT file_path, content_hash, front_matter FROM files WHERE front_matter != ? ORDER BY file_path";
