@@ -116,8 +116,8 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
     const entry: ManifestWorker = { workerId, pid: child.pid ?? null, startedAt: new Date().toISOString(), endedAt: null, exitCode: null, signal: null, stderrTail: "" };
     manifest.workers.push(entry);
     let stderr = "";
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (chunk: string) => {
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL);
     });
     const exit = new Promise<void>((resolve) => {
