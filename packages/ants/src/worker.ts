@@ -54,6 +54,8 @@ export interface WorkerResult {
 const FAILURE_CHECK_INTERVAL_MS = 1000;
 // Ops whose executors only read (and charge the budget): their steps may be taken several at a time.
 const SIDE_EFFECT_FREE_OPS: ReadonlySet<string> = new Set(["READ_SECTION", "READ_FILE", "READ_SYMBOL"]);
+/** While nothing is left to claim, every this many polls (about a second) an ant reads the whole job status. */
+const FULL_STATUS_EVERY = 20;
 /** Most steps an ant claims at once: small enough that the last batch leaves little for the other ants to wait on. */
 const MAX_ANT_BATCH = 128;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -139,6 +141,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     // After a failure (unless continueOnFail) the ant finishes the reads it holds, commits them and claims no more.
     let stopping = false;
     let renewedAt = Date.now();
+    // The job's last receipt position seen while waiting for the other ants' last steps.
+    let followedSeq = 0;
     /**
      * Commits the executed steps, claiming the next ones in the same transaction while this ant goes on (a claim it
      * would abandon would sit leased until its lease expired). Without `wait`, returns false at once, with nothing
@@ -181,16 +185,25 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         }
         held = ledger.claimSteps(runId, workerId, ttl, size, jobId);
         if (held.length === 0) {
-          const status = ledger.jobStatus(jobId);
-          if (status.done) break;
-          if (status.blocked) {
-            result.stoppedBecause = "blocked";
-            break;
-          }
-          if (status.expiredLeases > 0) {
-            const requeued = ledger.requeueExpired(runId);
-            logger.warn("requeued expired leases", { steps: requeued });
-            continue;
+          // Nothing left to claim while other ants finish the steps they hold: follow their commits by the receipts'
+          // chain position (cheap), and read the whole job status (blocked, expired leases of dead ants) only when
+          // steps are pending, on the first empty poll and about once a second after it; the waiting ant then takes no
+          // CPU from the ones still working.
+          if (idle % FULL_STATUS_EVERY !== 0 && ledger.pendingStepCount(jobId) === 0) {
+            followedSeq = ledger.jobFailuresSince(jobId, followedSeq).lastSeq;
+            if (followedSeq >= job.stepCount) break;
+          } else {
+            const status = ledger.jobStatus(jobId);
+            if (status.done) break;
+            if (status.blocked) {
+              result.stoppedBecause = "blocked";
+              break;
+            }
+            if (status.expiredLeases > 0) {
+              const requeued = ledger.requeueExpired(runId);
+              logger.warn("requeued expired leases", { steps: requeued });
+              continue;
+            }
           }
           if (++idle > idleLimit) {
             result.stoppedBecause = "idle";
