@@ -40,7 +40,8 @@ CREATE TABLE messages (
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 
 CREATE TABLE receipts (
-  step_id TEXT PRIMARY KEY REFERENCES steps (step_id),
+  step_seq INTEGER PRIMARY KEY,
+  step_id TEXT NOT NULL REFERENCES steps (step_id),
   receipt_id TEXT NOT NULL CHECK (receipt_id = 'rcpt_' || step_id || '_' || fencing_token),
   job_id TEXT NOT NULL REFERENCES jobs (job_id),
   run_id TEXT NOT NULL,
@@ -53,7 +54,7 @@ CREATE TABLE receipts (
   receipt_hash TEXT NOT NULL CHECK (length(receipt_hash) = 64),
   created_at TEXT NOT NULL,
   UNIQUE (job_id, job_seq)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 CREATE TABLE step_deps (
   step_id TEXT NOT NULL REFERENCES steps (step_id),
@@ -74,7 +75,8 @@ CREATE TABLE step_transitions (
 ) STRICT;
 
 CREATE TABLE steps (
-  step_id TEXT PRIMARY KEY CHECK (length(step_id) >= 1),
+  step_seq INTEGER PRIMARY KEY,
+  step_id TEXT NOT NULL UNIQUE CHECK (length(step_id) >= 1),
   run_id TEXT NOT NULL,
   message_seq INTEGER NOT NULL,
   job_ordinal INTEGER NOT NULL,
@@ -91,7 +93,7 @@ CREATE TABLE steps (
   UNIQUE (run_id, message_seq, job_ordinal, ordinal),
   CHECK ((status = 'PENDING') = (lease_owner IS NULL)),
   CHECK ((lease_owner IS NULL) = (lease_expires_at IS NULL))
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 CREATE TRIGGER tr_job_budgets_immutable_delete BEFORE DELETE ON job_budgets
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: job_budgets: DELETE rejected'); END;
@@ -158,13 +160,13 @@ BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts: job_seq must be the next of 
 CREATE TRIGGER tr_receipts_lease_guard BEFORE INSERT ON receipts
 WHEN NOT EXISTS (
   SELECT 1 FROM steps s
-  WHERE s.step_id = NEW.step_id AND s.job_id = NEW.job_id AND s.run_id = NEW.run_id AND s.status = 'LEASED'
+  WHERE s.step_seq = NEW.step_seq AND s.step_id = NEW.step_id AND s.job_id = NEW.job_id AND s.run_id = NEW.run_id AND s.status = 'LEASED'
     AND s.lease_owner = NEW.worker_id AND s.fencing_token = NEW.fencing_token AND s.lease_expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
 )
 BEGIN SELECT RAISE(ABORT, 'CAT_LEASE_NOT_HELD: receipts: the step must be LEASED by this worker with this fencing token and an unexpired lease'); END;
 
 CREATE TRIGGER tr_receipts_no_replace BEFORE INSERT ON receipts
-WHEN EXISTS (SELECT 1 FROM receipts x WHERE x.step_id = NEW.step_id)
+WHEN EXISTS (SELECT 1 FROM receipts x WHERE x.step_seq = NEW.step_seq)
   OR EXISTS (SELECT 1 FROM receipts x WHERE x.job_id = NEW.job_id AND x.job_seq = NEW.job_seq)
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: receipts: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
 
@@ -206,51 +208,51 @@ WHEN EXISTS (SELECT 1 FROM step_transitions x WHERE x.transition_id = NEW.transi
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: step_transitions: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
 
 CREATE TRIGGER tr_steps_claim_dependency_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
-  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
-  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
+WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED' AND NOT (NEW.step_seq IS NOT OLD.step_seq OR NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id
+  OR NEW.run_id IS NOT OLD.run_id OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal
+  OR NEW.ordinal IS NOT OLD.ordinal OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
   AND EXISTS (
-    SELECT 1 FROM step_deps d LEFT JOIN receipts r ON r.step_id = d.depends_on_step_id
+    SELECT 1 FROM step_deps d LEFT JOIN steps ds ON ds.step_id = d.depends_on_step_id LEFT JOIN receipts r ON r.step_seq = ds.step_seq
     WHERE d.step_id = NEW.step_id AND r.outcome IS NOT 'SUCCESS'
   )
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a step is claimable only when every dependency is COMMITTED with SUCCESS'); END;
 
 CREATE TRIGGER tr_steps_claim_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
-  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
-  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
+WHEN OLD.status = 'PENDING' AND NEW.status = 'LEASED' AND NOT (NEW.step_seq IS NOT OLD.step_seq OR NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id
+  OR NEW.run_id IS NOT OLD.run_id OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal
+  OR NEW.ordinal IS NOT OLD.ordinal OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
   AND NOT (NEW.fencing_token = OLD.fencing_token + 1 AND NEW.lease_expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a claim sets an owner, a future expiry and fencing_token + 1'); END;
 
 CREATE TRIGGER tr_steps_commit_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'LEASED' AND NEW.status = 'COMMITTED' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
-  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
-  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
+WHEN OLD.status = 'LEASED' AND NEW.status = 'COMMITTED' AND NOT (NEW.step_seq IS NOT OLD.step_seq OR NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id
+  OR NEW.run_id IS NOT OLD.run_id OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal
+  OR NEW.ordinal IS NOT OLD.ordinal OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
   AND NOT (
     NEW.lease_owner IS OLD.lease_owner AND NEW.lease_expires_at IS OLD.lease_expires_at AND NEW.fencing_token = OLD.fencing_token
     AND EXISTS (
       SELECT 1 FROM receipts r
-      WHERE r.step_id = OLD.step_id AND r.worker_id = OLD.lease_owner AND r.fencing_token = OLD.fencing_token
+      WHERE r.step_seq = OLD.step_seq AND r.step_id = OLD.step_id AND r.worker_id = OLD.lease_owner AND r.fencing_token = OLD.fencing_token
     )
   )
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: COMMITTED needs the receipt of the lease holder and unchanged lease fields'); END;
 
 CREATE TRIGGER tr_steps_fsm_committed_final BEFORE UPDATE ON steps
-WHEN OLD.status = 'COMMITTED' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
-  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
-  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
+WHEN OLD.status = 'COMMITTED' AND NOT (NEW.step_seq IS NOT OLD.step_seq OR NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id
+  OR NEW.run_id IS NOT OLD.run_id OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal
+  OR NEW.ordinal IS NOT OLD.ordinal OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: illegal transition: a COMMITTED step is final'); END;
 
 CREATE TRIGGER tr_steps_fsm_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'PENDING' AND NEW.status IS NOT 'LEASED' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
-  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
-  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
+WHEN OLD.status = 'PENDING' AND NEW.status IS NOT 'LEASED' AND NOT (NEW.step_seq IS NOT OLD.step_seq OR NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id
+  OR NEW.run_id IS NOT OLD.run_id OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal
+  OR NEW.ordinal IS NOT OLD.ordinal OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: illegal transition (allowed: PENDING->LEASED, LEASED->LEASED renewal, LEASED->COMMITTED, LEASED->PENDING after expiry)'); END;
 
 CREATE TRIGGER tr_steps_identity_guard BEFORE UPDATE ON steps
-WHEN NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
-  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
-  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at
+WHEN NEW.step_seq IS NOT OLD.step_seq OR NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id
+  OR NEW.run_id IS NOT OLD.run_id OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal
+  OR NEW.ordinal IS NOT OLD.ordinal OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: identity, op and payload are immutable'); END;
 
 CREATE TRIGGER tr_steps_immutable_delete BEFORE DELETE ON steps
@@ -268,9 +270,9 @@ WHEN NOT (
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a new step is PENDING with token 0, has a JSON payload, matches its job, and has an ordinal in 1..step_count'); END;
 
 CREATE TRIGGER tr_steps_lease_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'LEASED' AND NEW.status = 'LEASED' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
-  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
-  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
+WHEN OLD.status = 'LEASED' AND NEW.status = 'LEASED' AND NOT (NEW.step_seq IS NOT OLD.step_seq OR NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id
+  OR NEW.run_id IS NOT OLD.run_id OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal
+  OR NEW.ordinal IS NOT OLD.ordinal OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
   AND NOT (
     NEW.lease_owner = OLD.lease_owner AND NEW.fencing_token = OLD.fencing_token
     AND NEW.lease_expires_at > OLD.lease_expires_at AND OLD.lease_expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
@@ -278,7 +280,8 @@ WHEN OLD.status = 'LEASED' AND NEW.status = 'LEASED' AND NOT (NEW.step_id IS NOT
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: lease fields change only by renewal (same owner and token, unexpired lease, expiry moves forward)'); END;
 
 CREATE TRIGGER tr_steps_no_replace BEFORE INSERT ON steps
-WHEN EXISTS (SELECT 1 FROM steps x WHERE x.step_id = NEW.step_id)
+WHEN EXISTS (SELECT 1 FROM steps x WHERE x.step_seq = NEW.step_seq)
+  OR EXISTS (SELECT 1 FROM steps x WHERE x.step_id = NEW.step_id)
   OR EXISTS (SELECT 1 FROM steps x WHERE x.run_id = NEW.run_id AND x.message_seq = NEW.message_seq AND x.job_ordinal = NEW.job_ordinal AND x.ordinal = NEW.ordinal)
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: a row with this key exists (INSERT OR REPLACE, REPLACE and upserts are rejected)'); END;
 
@@ -296,11 +299,11 @@ BEGIN
 END;
 
 CREATE TRIGGER tr_steps_requeue_guard BEFORE UPDATE ON steps
-WHEN OLD.status = 'LEASED' AND NEW.status = 'PENDING' AND NOT (NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id OR NEW.run_id IS NOT OLD.run_id
-  OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal OR NEW.ordinal IS NOT OLD.ordinal
-  OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
+WHEN OLD.status = 'LEASED' AND NEW.status = 'PENDING' AND NOT (NEW.step_seq IS NOT OLD.step_seq OR NEW.step_id IS NOT OLD.step_id OR NEW.job_id IS NOT OLD.job_id
+  OR NEW.run_id IS NOT OLD.run_id OR NEW.message_seq IS NOT OLD.message_seq OR NEW.job_ordinal IS NOT OLD.job_ordinal
+  OR NEW.ordinal IS NOT OLD.ordinal OR NEW.op IS NOT OLD.op OR NEW.payload_json IS NOT OLD.payload_json OR NEW.created_at IS NOT OLD.created_at)
   AND NOT (
     OLD.lease_expires_at <= CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AND NEW.fencing_token = OLD.fencing_token + 1
-    AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.step_id = OLD.step_id)
+    AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.step_seq = OLD.step_seq)
   )
 BEGIN SELECT RAISE(ABORT, 'CAT_INVARIANT: steps: requeue (LEASED->PENDING) only after the lease expired, with fencing_token + 1'); END;

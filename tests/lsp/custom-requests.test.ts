@@ -1,7 +1,8 @@
 // The catalytic/* requests and the jobs feed, over stdio against a copy of the fixture workspace.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { loadTokenCounter } from "@catalytic/core";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FIXTURES, LspClient, copyToTemp, removeTemp } from "./client.js";
@@ -95,10 +96,17 @@ describe("bundles", () => {
     });
   });
 
-  test("hover on a reference shows its tokens", async () => {
+  test("hover on a reference shows its exact o200k_base tokens, counted in a child process (not in the server's heap)", async () => {
     const uri = await client.open("notes/usage.md", readFileSync(path.join(root, "notes/usage.md"), "utf8"));
     const hover = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri }, position: { line: 2, character: 10 } });
-    expect(hover.contents.value).toMatch(/ · \d+ bytes · \d+ tokens\n/);
+    const resolved = await client.request<{ payload: string; bytes: number }>("catalytic/resolveSymbol", { reference: "@CANON/agreement#scope" });
+    const expected = (await loadTokenCounter()).count(resolved.payload);
+    expect(hover.contents.value).toContain(` · ${resolved.bytes} bytes · ${expected} tokens\n`);
+    // The counter runs as the server's child (src/token-counts.ts); it ends after 30 s without a hover.
+    const children = readdirSync(`/proc/${client.process.pid}/task`)
+      .flatMap((task) => readFileSync(`/proc/${client.process.pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean));
+    const commands = children.map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+    expect(commands.some((command) => command.includes("token-counter.cjs"))).toBe(true);
   });
 });
 

@@ -47,6 +47,11 @@ await build({
   external: ["better-sqlite3"],
   banner: { js: "#!/usr/bin/env node" },
   define: { CATALYTIC_VERSION: JSON.stringify(pkg.version) },
+  // Whitespace and syntax only (names kept, so classes and stack frames keep theirs): 1.87 MB -> 1.33 MB that every
+  // process reads and parses at start, ~50 M fewer instructions (valgrind) for a one-file build; stack traces map
+  // back through the linked source map.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: "linked",
   logLevel: "warning",
   // import() of the tables becomes a require(): Node's ESM loader would first scan the 3.4 MB CommonJS file for its

@@ -5,9 +5,10 @@
 // diagnostics latency after a one-character edit on a ~1 MB file (then after line breaks, which take the full
 // re-extraction path), peak RSS (VmHWM), and vscode-markdown-languageserver (VS Code's Markdown language
 // server, its own process over stdio) on the same workspace: hover and definition on the same lines written
-// as Markdown links, diagnostics after the same edits, as ratios ours/theirs.
+// as Markdown links, diagnostics after the same edits, as ratios ours/theirs. Then index.db: created by
+// catalytic/buildIndex, and kept fresh one saved file at a time (the watcher's path-limited builds).
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -44,8 +45,32 @@ const procStatus = (pid, field) => {
   return line ? Number(line.replace(/\D+/g, "")) / 1024 : NaN;
 };
 const peakRss = (pid) => procStatus(pid, "VmHWM");
+// CPU time of a process's main thread (ns on CPU, /proc/<pid>/schedstat): what a server spends per request.
+const cpuNs = (pid) => Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]);
 const phases = [];
-const notePhase = (name) => phases.push(`${name} ${procStatus(child.pid, "VmRSS").toFixed(0)} MB`);
+// The server's child processes (the hover token counter, src/token-counts.ts) are not in its RSS: their peak is
+// read at each phase and printed apart.
+const childrenOf = (pid) => {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean));
+  } catch {
+    return [];
+  }
+};
+let childPeak = 0;
+const noteChildren = () => {
+  for (const pid of childrenOf(child.pid)) {
+    try {
+      childPeak = Math.max(childPeak, peakRss(pid));
+    } catch {
+      // it ended meanwhile
+    }
+  }
+};
+const notePhase = (name) => {
+  noteChildren();
+  phases.push(`${name} ${procStatus(child.pid, "VmRSS").toFixed(0)} MB`);
+};
 
 const built = performance.now();
 // pnpm runs scripts in the package folder; INIT_CWD is the folder the command was typed in.
@@ -128,9 +153,11 @@ const timeBoth = async (method, count, ourCheck, theirCheck) => {
 await timeBoth("textDocument/hover", 20); // warm-up
 // Their hover previews images and videos only: on a Markdown file link it finds the link and returns null
 // (ours renders the target section's preview).
+const cpuBefore = [cpuNs(child.pid), cpuNs(theirs.child.pid)];
 const [hover, theirHover] = await timeBoth("textDocument/hover", REQUESTS, (r) => r?.contents?.value?.includes("@DOC/"));
+const hoverCpuUs = [cpuNs(child.pid) - cpuBefore[0], cpuNs(theirs.child.pid) - cpuBefore[1]].map((ns) => ns / 1000 / REQUESTS);
 const [definition, theirDefinition] = await timeBoth("textDocument/definition", REQUESTS, (r) => r?.uri?.startsWith("file:"), (r) => (Array.isArray(r) ? r[0] : r)?.uri?.startsWith("file:"));
-console.log(`hover (${REQUESTS}): ${stats(hover)}`);
+console.log(`hover (${REQUESTS}): ${stats(hover)}; server main-thread CPU per hover: ours ${hoverCpuUs[0].toFixed(1)} µs, vscode-markdown-languageserver ${hoverCpuUs[1].toFixed(1)} µs`);
 console.log(`definition (${REQUESTS}): ${stats(definition)}`);
 notePhase("after hover/definition");
 
@@ -188,7 +215,33 @@ for (let i = 0; i < 10; i++) {
 }
 console.log(`diagnostics after a line break typed or removed on the same file (10 edits): ${stats(lineBreakLatency)}`);
 const peakWithLineBreaks = peakRss(child.pid);
-console.log(`peak RSS (VmHWM) including the line breaks: ${peakWithLineBreaks.toFixed(1)} MB`);
+noteChildren();
+console.log(`peak RSS (VmHWM) including the line breaks: ${peakWithLineBreaks.toFixed(1)} MB; its token-counting child process (apart, ends when idle): ${childPeak.toFixed(1)} MB`);
+
+// index.db kept fresh by the watcher (after the figures above): catalytic/buildIndex creates it, then one file at
+// a time is changed on disk and reported as the client's watcher would; the server logs each build, with the
+// peak RSS of the short-lived process that ran it.
+const logged = (pattern) => waitFor((method, params) => method === "window/logMessage" && pattern.test(params.message));
+let t0 = performance.now();
+const fullLog = logged(/^built index\.db in full/);
+await connection.sendRequest("catalytic/buildIndex", {});
+const fullBuild = await fullLog;
+const fullBuildMs = performance.now() - t0;
+const updateWorkerMs = [];
+const updateWallMs = [];
+for (let i = 0; i < 5; i++) {
+  const target = ws.referencing[(i * 97) % ws.referencing.length];
+  writeFileSync(path.join(ws.root, target.file), `${target.text}\nEdited ${i}.\n`);
+  const updated = logged(/^updated index\.db for 1 changed path/);
+  t0 = performance.now();
+  await connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(target.file), type: 2 }] });
+  const message = (await updated).message;
+  updateWallMs.push(performance.now() - t0);
+  updateWorkerMs.push(Number(/ in (\d+) ms \(/.exec(message)?.[1]));
+}
+const processPeak = (message) => Number(/index process peak RSS (\d+) MB/.exec(message)?.[1]);
+console.log(`index.db: catalytic/buildIndex ${ms(fullBuildMs)} (its index process: peak RSS ${processPeak(fullBuild.message)} MB); one-file update after a save (5, path-limited, no walk): build ${stats(updateWorkerMs)}; from the watcher event to its log ${stats(updateWallMs)} (a 50 ms debounce, then a new index process)`);
+console.log(`peak RSS (VmHWM) of the server including index.db builds (in their own processes): ${peakRss(child.pid).toFixed(1)} MB`);
 
 await connection.sendRequest("shutdown");
 await connection.sendNotification("exit");

@@ -19,6 +19,8 @@ export class DocumentStore implements DocumentsView {
   private sortedFiles: string[] | undefined;
   /** Workspace paths by URI: every request names its document by URI, and parsing one costs more than the request. */
   private readonly pathsByUri = new Map<string, string | undefined>();
+  /** And back: definitions and references answer URIs of files on disk (building one costs more than the lookup). */
+  private readonly urisByPath = new Map<string, string>();
 
   constructor(
     readonly root: string,
@@ -48,7 +50,15 @@ export class DocumentStore implements DocumentsView {
   }
 
   uriOf(file: string): string {
-    return this.openByPath.get(file)?.uri ?? URI.file(path.join(this.root, file)).toString();
+    const open = this.openByPath.get(file);
+    if (open) return open.uri;
+    let uri = this.urisByPath.get(file);
+    if (uri === undefined) {
+      uri = URI.file(path.join(this.root, file)).toString();
+      if (this.urisByPath.size >= MAX_CACHED_URIS) this.urisByPath.clear();
+      this.urisByPath.set(file, uri);
+    }
+    return uri;
   }
 
   open(uri: string): TextDocument | undefined {

@@ -1,11 +1,12 @@
 // The interfaces every feature takes: the indexer's in-memory WorkspaceModel, the documents (open
 // buffers over disk) and a logger. Features are pure functions over these, so unit tests run them in
 // memory against the real model.
-import type { Logger, ReferenceMatch, TokenCounter } from "@catalytic/core";
+import type { Logger, ReferenceMatch } from "@catalytic/core";
 import type { WorkspaceModel } from "@catalytic/indexer";
 import type { Connection, Diagnostic, ServerCapabilities, TextEdit } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Guarded } from "./guard.js";
+import type { TokenCounts } from "./token-counts.js";
 
 export interface DocumentsView {
   /** Workspace-relative POSIX path of a URI, undefined when outside the workspace. */
@@ -28,8 +29,8 @@ export interface FeatureContext {
   logger: Logger;
   /** Hover previews are capped at this many characters. */
   hoverPreviewChars: number;
-  /** The token counter once loaded (hover awaits it), for token counts in hovers. */
-  tokens?: TokenCounter;
+  /** Token counts for hovers (counted out of process, token-counts.ts); none shown without it. */
+  tokens?: TokenCounts;
 }
 
 /** The edit that re-pins a stale SECTION symbol to the section now at its place (the host computes it). */

@@ -4,10 +4,14 @@ import type { Logger } from "@catalytic/core";
 import { createConnection, ProposedFeatures, type Connection } from "vscode-languageserver/node.js";
 import { createServer } from "./create-server.js";
 import { capHeapGrowth } from "./heap-growth.js";
+import { FramedMessageWriter } from "./message-writer.js";
 
 capHeapGrowth();
 const ipc = process.argv.some((arg) => arg === "--node-ipc" || arg.startsWith("--socket") || arg.startsWith("--pipe"));
-const connection: Connection = ipc ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+// stdin stays a stream (the connection ends the process when it closes); vscode-jsonrpc uses an output that is
+// not a stream as the MessageWriter it is, which the typed overloads do not express.
+const output = new FramedMessageWriter(process.stdout) as unknown as NodeJS.WritableStream;
+const connection: Connection = ipc ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, output);
 
 const format = (message: string, data?: Record<string, unknown>): string => (data ? `${message} ${JSON.stringify(data)}` : message);
 const logger: Logger = {

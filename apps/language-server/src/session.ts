@@ -1,7 +1,7 @@
 // One served workspace, from `initialize` to `shutdown`: the model host, the diagnostics pipeline, the SQLite
 // index and the cassette, and the flows that keep them current: (re-)indexing, file events, buffer events and the
 // catalytic.json debounce. The server factory (create-server.ts) makes one per connection.
-import { existsSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import path from "node:path";
 import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, type IndexStatus, type Logger } from "@catalytic/core";
 import { indexPath } from "@catalytic/indexer";
@@ -16,6 +16,7 @@ import { FallbackWatcher, isIgnoredPath, type FileEvent } from "./file-watcher.j
 import { IndexService } from "./index-service.js";
 import type { ProblemsTracker } from "./problems-tracker.js";
 import type { Readiness } from "./readiness.js";
+import { ForkedTokenCounts } from "./token-counts.js";
 import { WorkspaceHost } from "./workspace-host.js";
 
 export interface InitializationOptions {
@@ -36,6 +37,7 @@ export class Session {
   readonly cassettes: CassetteService;
   readonly sqliteIndex: IndexService;
   readonly feed: JobsFeed;
+  private readonly tokens: ForkedTokenCounts;
   private readonly scheduler: DiagnosticsScheduler;
   private readonly problems: ProblemsTracker;
   private watcher: FallbackWatcher | undefined;
@@ -56,7 +58,9 @@ export class Session {
     if (typeof options.hoverPreviewChars === "number" && options.hoverPreviewChars > 0) this.host.hoverPreviewChars = options.hoverPreviewChars;
     if (typeof options.readyTimeoutMs === "number" && options.readyTimeoutMs >= 0) readiness.timeoutMs = options.readyTimeoutMs;
     this.cassettes = new CassetteService(root, logger);
-    this.sqliteIndex = new IndexService(root, path.join(serverDir, "index-worker.cjs"), logger);
+    this.sqliteIndex = new IndexService(root, path.join(serverDir, "index-worker.cjs"), logger, () => this.announce());
+    this.tokens = new ForkedTokenCounts(path.join(serverDir, "token-counter.cjs"), logger);
+    this.host.tokens = this.tokens;
     this.feed = new JobsFeed(() => this.cassettes.get(), (change) => void connection.sendNotification(CatalyticNotifications.jobsChanged, change), logger);
     ({ scheduler: this.scheduler, problems: this.problems } = createDiagnosticsPipeline(
       this.host,
@@ -126,7 +130,7 @@ export class Session {
     return this.indexing;
   }
 
-  /** Brings .catalytic/index.db up to date in a worker thread (for the CLI, ants and cached resolution). */
+  /** Brings .catalytic/index.db up to date in a child process (for the CLI, ants and cached resolution). */
   async buildDatabase(): Promise<void> {
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin("Catalytic: updating index.db", 0);
@@ -160,13 +164,41 @@ export class Session {
   }
 
   private onFileEvents(events: FileEvent[]): void {
-    if (events.some((event) => event.file === CONFIG_FILE && !this.host.docs.isOpen(CONFIG_FILE))) {
-      void this.reindex();
-      return;
+    const hasDatabase = existsSync(indexPath(this.host.root));
+    if (events.some((event) => event.file === CONFIG_FILE)) {
+      // Sources may have changed: index.db is rebuilt in full, after any build under way.
+      if (hasDatabase) void this.buildDatabase();
+      if (!this.host.docs.isOpen(CONFIG_FILE)) {
+        void this.reindex();
+        return;
+      }
     }
     let changed = false;
     for (const event of events) changed = this.host.diskChanged(event.file, event.deleted) || changed;
+    if (hasDatabase) this.updateDatabase(events);
     if (changed && this.state === "ready") this.recheckAll();
+  }
+
+  /**
+   * index.db is built from the disk (open buffers or not): the reported source files are re-checked alone; the
+   * registry, a .gitignore or a new folder bring a full build, as in the indexer's own watcher (watch.ts).
+   */
+  private updateDatabase(events: readonly FileEvent[]): void {
+    const full = events.some(({ file, deleted }) => file === SYMBOLS_FILE || path.posix.basename(file) === ".gitignore" || (!deleted && this.isFolder(file)));
+    if (full) {
+      void this.buildDatabase();
+      return;
+    }
+    const sources = events.filter((event) => this.host.isSource(event.file)).map((event) => event.file);
+    if (sources.length) this.sqliteIndex.update(sources);
+  }
+
+  private isFolder(file: string): boolean {
+    try {
+      return lstatSync(path.join(this.host.root, file), { throwIfNoEntry: false })?.isDirectory() === true;
+    } catch {
+      return false; // unreadable: the path-limited build reports it
+    }
   }
 
   /** An edited catalytic.json can change which files are sources: re-index once the typing settles. */
@@ -203,6 +235,7 @@ export class Session {
   dispose(): void {
     if (this.configReload) clearTimeout(this.configReload);
     this.feed.stop();
+    this.tokens.stop();
     this.watcher?.stop();
     this.scheduler.dispose();
     this.cassettes.close();

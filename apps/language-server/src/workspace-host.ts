@@ -3,19 +3,14 @@
 // SECTION symbols. Edits mark a file dirty; the model is brought up to date before any feature runs.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, loadedTokenCounter, type CatalyticConfig, type Logger, type TokenCounter } from "@catalytic/core";
+import { CONFIG_FILE, SYMBOLS_FILE, checkConfigText, defaultConfig, type CatalyticConfig, type Logger } from "@catalytic/core";
 import { WorkspaceModel, parseRegistry, settingsOf, sourcesOf, walkSources, type FileSnapshot, type ModelProblem } from "@catalytic/indexer";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TextEdit } from "vscode-languageserver";
 import { DocumentStore } from "./documents.js";
 import type { FeatureContext, VerdictCache } from "./host.js";
 import { positionAt } from "./positions.js";
-
-/** The token counter once loaded in this process (the hover handler awaits loadTokenCounter first). */
-function withTokens(): { tokens?: TokenCounter } {
-  const tokens = loadedTokenCounter();
-  return tokens ? { tokens } : {};
-}
+import type { TokenCounts } from "./token-counts.js";
 
 export interface LoadProgress {
   done: number;
@@ -31,6 +26,8 @@ export class WorkspaceHost {
   /** Problems of catalytic.json itself, reported as diagnostics on it. */
   configProblems: ModelProblem[] = [];
   hoverPreviewChars = 2000;
+  /** Token counts for hovers (the session sets them). */
+  tokens: TokenCounts | undefined;
   private readonly dirty = new Set<string>();
   /** Files edited while a load runs: re-applied to the new model once it is in place. */
   private touchedDuringLoad: Set<string> | undefined;
@@ -60,7 +57,7 @@ export class WorkspaceHost {
   /** The feature context over an up-to-date model. */
   context(): FeatureContext {
     this.flush();
-    return { model: this.model, docs: this.docs, logger: this.logger, hoverPreviewChars: this.hoverPreviewChars, ...withTokens() };
+    return { model: this.model, docs: this.docs, logger: this.logger, hoverPreviewChars: this.hoverPreviewChars, ...(this.tokens ? { tokens: this.tokens } : {}) };
   }
 
   /** The context with every pending change applied except `file`'s (its model update is deferred). */
@@ -68,7 +65,7 @@ export class WorkspaceHost {
     const deferred = this.dirty.delete(file);
     this.flush();
     if (deferred) this.dirty.add(file);
-    return { model: this.model, docs: this.docs, logger: this.logger, hoverPreviewChars: this.hoverPreviewChars, ...withTokens() };
+    return { model: this.model, docs: this.docs, logger: this.logger, hoverPreviewChars: this.hoverPreviewChars, ...(this.tokens ? { tokens: this.tokens } : {}) };
   }
 
   isSource(file: string): boolean {

@@ -2,8 +2,9 @@
 //   dist/extension.cjs    the extension (esbuild, CommonJS, `vscode` external)
 //   dist/server.cjs       the language server bundle (copied from apps/language-server/dist), with
 //   dist/index-worker.cjs its index worker, which must sit next to server.cjs
+//   dist/token-counter.cjs its hover token counter (a child process), which must sit next to server.cjs
 //   dist/catalytic.cjs    the CLI bundle (copied from apps/cli/dist; the server's ants run through it), with
-//   dist/o200k_base.cjs   its token counter tables, which must sit next to catalytic.cjs
+//   dist/o200k_base.cjs   the token counter tables, required from beside catalytic.cjs, server.cjs and token-counter.cjs
 //   dist/native.json      the Node version the native module was built for (checked against the runtime)
 //   dist/node_modules/    better-sqlite3 compiled for this Node, with its runtime dependencies, so that
 //                         `require("better-sqlite3")` from the bundles resolves inside the .vsix.
@@ -73,8 +74,10 @@ await build({
 
 copyBundle(join(appsDir, "language-server", "dist", "server.cjs"), "server.cjs");
 copyBundle(join(appsDir, "language-server", "dist", "index-worker.cjs"), "index-worker.cjs");
+copyBundle(join(appsDir, "language-server", "dist", "token-counter.cjs"), "token-counter.cjs");
 copyBundle(join(appsDir, "cli", "dist", "catalytic.cjs"), "catalytic.cjs");
-// The CLI's token counter tables, which it requires from beside itself (apps/cli/scripts/bundle.mjs).
+// The token counter tables, which the CLI and the server's bundles require from beside themselves (the same
+// esbuild output of gpt-tokenizer in apps/cli and apps/language-server: one copy serves both).
 copyBundle(join(appsDir, "cli", "dist", "o200k_base.cjs"), "o200k_base.cjs");
 
 const sqlite = copyPackage("better-sqlite3", join(appsDir, "language-server"), ["package.json", "LICENSE", "lib", "build/Release/better_sqlite3.node"]);

@@ -18,7 +18,7 @@ export interface LedgerLeaf {
 
 // Commit order: the transition that committed each step. step_transitions is append-only and its ids only grow,
 // so every new receipt is appended after all earlier ones, never between them.
-const LEAVES_SQL = `SELECT r.* FROM step_transitions t JOIN receipts r ON r.step_id = t.step_id
+const LEAVES_SQL = `SELECT r.* FROM step_transitions t JOIN steps s ON s.step_id = t.step_id JOIN receipts r ON r.step_seq = s.step_seq
   WHERE t.to_status = 'COMMITTED' ORDER BY t.transition_id`;
 
 export function ledgerLeaves(ledger: Ledger): LedgerLeaf[] {

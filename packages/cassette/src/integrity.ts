@@ -12,6 +12,17 @@ interface IntegrityStep {
   op: string;
   payload_json: string;
   depends_on_json: string;
+  created_at: string;
+}
+
+/** A step of an intact job as verified: its fields that never change (the identity guard keeps them). */
+export interface VerifiedStep {
+  runId: string;
+  ordinal: number;
+  op: string;
+  payloadJson: string;
+  dependsOn: readonly string[];
+  createdAt: string;
 }
 
 /** The plan hash a plan's steps commit to: planHash over the payloads in ordinal order. */
@@ -48,14 +59,14 @@ export function jobIntegrityProblems(ledger: Ledger, jobId: string): string[] {
 }
 
 /** The job's problems and its steps (read through the claim-order index: steps has no index on job_id). */
-function inspectJob(ledger: Ledger, jobId: string): { problems: string[]; steps: IntegrityStep[] } {
+function inspectJob(ledger: Ledger, jobId: string): { problems: string[]; steps: IntegrityStep[]; runId: string } {
   const job = ledger.stmt("SELECT * FROM jobs WHERE job_id = ?").get(jobId) as JobRow | undefined;
-  if (!job) return { problems: [`job ${jobId} does not exist`], steps: [] };
+  if (!job) return { problems: [`job ${jobId} does not exist`], steps: [], runId: "" };
   const message = ledger.stmt("SELECT * FROM messages WHERE message_id = ?").get(job.message_id) as MessageRow | undefined;
-  if (!message) return { problems: [`job ${jobId}: its message ${job.message_id} does not exist`], steps: [] };
+  if (!message) return { problems: [`job ${jobId}: its message ${job.message_id} does not exist`], steps: [], runId: job.run_id };
   const steps = ledger
     .stmt(
-      `SELECT s.step_id, s.ordinal, s.op, s.payload_json,
+      `SELECT s.step_id, s.ordinal, s.op, s.payload_json, s.created_at,
          (SELECT json_group_array(depends_on_step_id) FROM (SELECT depends_on_step_id FROM step_deps d WHERE d.step_id = s.step_id ORDER BY 1)) AS depends_on_json
        FROM steps s WHERE s.run_id = ? AND s.message_seq = ? AND s.job_ordinal = ? ORDER BY s.ordinal`,
     )
@@ -72,11 +83,11 @@ function inspectJob(ledger: Ledger, jobId: string): { problems: string[]; steps:
     if (steps.length !== 1 || !only || only.step_id !== messageStepIdFor(jobId) || only.payload_json !== message.payload_json) {
       problems.push(`job ${jobId}: its step no longer carries its message's payload`);
     }
-    return { problems, steps };
+    return { problems, steps, runId: job.run_id };
   }
   if (steps.some((step) => parsed(step.payload_json) === undefined)) {
     problems.push(`job ${jobId}: a step's payload is not JSON`);
-    return { problems, steps };
+    return { problems, steps, runId: job.run_id };
   }
   const recomputed = planHashOfPayloads(job.run_id, job.idempotency_key ?? "", steps.map((step) => step.payload_json));
   if (recomputed !== job.plan_hash) problems.push(`job ${jobId}: its step payloads hash to ${recomputed}, not the posted plan hash ${job.plan_hash}`);
@@ -84,7 +95,7 @@ function inspectJob(ledger: Ledger, jobId: string): { problems: string[]; steps:
     const problem = selfDescriptionProblem(step);
     if (problem) problems.push(`step ${step.step_id} of job ${jobId}: ${problem}`);
   }
-  return { problems, steps };
+  return { problems, steps, runId: job.run_id };
 }
 
 function tampered(jobId: string, stepId: string | null, problems: string[]): CassetteError {
@@ -101,21 +112,38 @@ export function requireIntactJob(ledger: Ledger, jobId: string): void {
   if (problems.length > 0) throw tampered(jobId, null, problems);
 }
 
-// Per connection: the payload each step of an intact job was verified with (a job's rows never legitimately change).
-const verifiedPayloads = new WeakMap<Ledger, Map<string, Map<string, string>>>();
+// Per connection: each step of an intact job as it was verified (a job's rows never legitimately change).
+const verifiedSteps = new WeakMap<Ledger, Map<string, Map<string, VerifiedStep>>>();
 
-/** Throws CAT_PLAN_TAMPERED unless the job is intact and `payloadJson` is the step's verified payload. */
-export function requireIntactStep(ledger: Ledger, jobId: string, stepId: string, payloadJson: string): void {
-  let jobs = verifiedPayloads.get(ledger);
-  if (!jobs) verifiedPayloads.set(ledger, (jobs = new Map()));
-  let payloads = jobs.get(jobId);
-  if (!payloads) {
-    const { problems, steps } = inspectJob(ledger, jobId);
+/**
+ * Throws CAT_PLAN_TAMPERED unless the job is intact and `payloadJson` is the step's verified payload; returns the
+ * verified step, so a claim needs only the lease fields from the row it updates.
+ */
+export function requireIntactStep(ledger: Ledger, jobId: string, stepId: string, payloadJson: string): VerifiedStep {
+  let jobs = verifiedSteps.get(ledger);
+  if (!jobs) verifiedSteps.set(ledger, (jobs = new Map()));
+  let verified = jobs.get(jobId);
+  if (!verified) {
+    const { problems, steps, runId } = inspectJob(ledger, jobId);
     if (problems.length > 0) throw tampered(jobId, stepId, problems);
-    payloads = new Map(steps.map((step) => [step.step_id, step.payload_json]));
-    jobs.set(jobId, payloads);
+    verified = new Map(
+      steps.map((step) => [
+        step.step_id,
+        {
+          runId,
+          ordinal: step.ordinal,
+          op: step.op,
+          payloadJson: step.payload_json,
+          dependsOn: JSON.parse(step.depends_on_json) as string[],
+          createdAt: step.created_at,
+        },
+      ]),
+    );
+    jobs.set(jobId, verified);
   }
-  if (payloads.get(stepId) !== payloadJson) throw tampered(jobId, stepId, [`its payload differs from the one verified against the plan hash`]);
+  const step = verified.get(stepId);
+  if (step?.payloadJson !== payloadJson) throw tampered(jobId, stepId, [`its payload differs from the one verified against the plan hash`]);
+  return step;
 }
 
 /** requireIntactStep as a boolean, for callers that must not abort their transaction. */

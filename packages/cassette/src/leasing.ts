@@ -3,8 +3,8 @@
 import { BudgetError, CassetteError, canonicalJson, type Outcome } from "@catalytic/core";
 import { writeTransaction } from "./connection.js";
 import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
-import { JOB_STEPS, SQL_NOW_MS, STEP_RETURNING, isoNow, type Ledger } from "./ledger.js";
-import { msToIso, toStep, type ClaimedStep, type StepRow } from "./records.js";
+import { JOB_STEPS, SQL_NOW_MS, isoNow, type Ledger } from "./ledger.js";
+import { msToIso, type ClaimedStep } from "./records.js";
 import { isIntactStep, requireIntactStep } from "./integrity.js";
 import { requireCount, requireNonEmpty, requireOutcome, requireToken, requireTtlMs } from "./validate.js";
 
@@ -19,23 +19,28 @@ export interface CompleteStepInput {
 
 /** A pending step whose dependencies are all committed with SUCCESS. */
 const RUNNABLE = `s.status = 'PENDING' AND NOT EXISTS (
-  SELECT 1 FROM step_deps d LEFT JOIN receipts r ON r.step_id = d.depends_on_step_id
+  SELECT 1 FROM step_deps d LEFT JOIN steps ds ON ds.step_id = d.depends_on_step_id LEFT JOIN receipts r ON r.step_seq = ds.step_seq
   WHERE d.step_id = s.step_id AND r.outcome IS NOT 'SUCCESS')`;
 
 export const RUNNABLE_CONDITION = RUNNABLE;
 
 // Hot-path SQL as module constants: one string each, so the statement cache never rehashes a rebuilt string.
+// Only the lease fields: the rest of the claimed step is the verified step (integrity.ts), which never changes.
 const LEASE_SQL = `UPDATE steps SET status = 'LEASED', lease_owner = ?, lease_expires_at = ${SQL_NOW_MS} + ?, fencing_token = fencing_token + 1
-  WHERE step_id = ? AND status = 'PENDING' RETURNING ${STEP_RETURNING}`;
+  WHERE step_id = ? AND status = 'PENDING' RETURNING lease_expires_at, fencing_token`;
 const NEXT_IN_RUN_SQL = `SELECT s.step_id, s.job_id, s.payload_json FROM steps s WHERE s.run_id = ? AND ${RUNNABLE} ORDER BY s.message_seq, s.job_ordinal, s.ordinal LIMIT 1`;
 const NEXT_IN_JOB_SQL = `SELECT s.step_id, s.job_id, s.payload_json FROM ${JOB_STEPS}
   WHERE j.job_id = ? AND j.run_id = ? AND ${RUNNABLE} ORDER BY s.ordinal LIMIT 1`;
-const LEASE_STATE_SQL = `SELECT step_id, job_id, run_id, status, lease_owner, lease_expires_at, fencing_token,
+const LEASE_STATE_SQL = `SELECT step_seq, step_id, job_id, run_id, status, lease_owner, lease_expires_at, fencing_token,
   COALESCE(lease_expires_at <= ${SQL_NOW_MS}, 0) AS expired FROM steps WHERE step_id = ?`;
-const LAST_RECEIPT_SQL = "SELECT job_seq, receipt_hash FROM receipts WHERE job_id = ? ORDER BY job_seq DESC LIMIT 1";
-const INSERT_RECEIPT_SQL = `INSERT INTO receipts (step_id, receipt_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, job_seq,
-  prev_receipt_hash, receipt_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const COMMIT_STEP_SQL = "UPDATE steps SET status = 'COMMITTED' WHERE step_id = ?";
+// A completion's lease state and the link it chains to (its job's latest receipt), in one statement.
+const LEASE_AND_CHAIN_SQL = `SELECT s.step_seq, s.step_id, s.job_id, s.run_id, s.status, s.lease_owner, s.lease_expires_at, s.fencing_token,
+  COALESCE(s.lease_expires_at <= ${SQL_NOW_MS}, 0) AS expired, r.job_seq AS prev_job_seq, r.receipt_hash AS prev_receipt_hash
+  FROM steps s LEFT JOIN receipts r ON r.job_id = s.job_id AND r.job_seq = (SELECT MAX(job_seq) FROM receipts WHERE job_id = s.job_id)
+  WHERE s.step_id = ?`;
+const INSERT_RECEIPT_SQL = `INSERT INTO receipts (step_seq, step_id, receipt_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, job_seq,
+  prev_receipt_hash, receipt_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const COMMIT_STEP_SQL = "UPDATE steps SET status = 'COMMITTED' WHERE step_seq = ?";
 
 /** The next runnable step: what a claim leases once its payload is checked against the posted plan. */
 export interface Candidate {
@@ -47,9 +52,23 @@ export interface Candidate {
 /** Leases the candidate after checking it against its job's plan hash (CAT_PLAN_TAMPERED: nothing is leased). */
 export function lease(ledger: Ledger, candidate: Candidate | undefined, workerId: string, ttlMs: number): ClaimedStep | undefined {
   if (candidate === undefined) return undefined;
-  requireIntactStep(ledger, candidate.job_id, candidate.step_id, candidate.payload_json);
-  const row = ledger.stmt(LEASE_SQL).get(workerId, ttlMs, candidate.step_id) as StepRow | undefined;
-  return row === undefined ? undefined : (toStep(row) as ClaimedStep);
+  const step = requireIntactStep(ledger, candidate.job_id, candidate.step_id, candidate.payload_json);
+  const row = ledger.stmt(LEASE_SQL).get(workerId, ttlMs, candidate.step_id) as { lease_expires_at: number; fencing_token: number } | undefined;
+  if (row === undefined) return undefined;
+  return {
+    stepId: candidate.step_id,
+    jobId: candidate.job_id,
+    runId: step.runId,
+    ordinal: step.ordinal,
+    op: step.op,
+    payload: JSON.parse(step.payloadJson),
+    dependsOn: [...step.dependsOn],
+    status: "LEASED",
+    leaseOwner: workerId,
+    leaseExpiresAt: msToIso(row.lease_expires_at),
+    fencingToken: row.fencing_token,
+    createdAt: step.createdAt,
+  };
 }
 
 function nextInRun(ledger: Ledger, runId: string): Candidate | undefined {
@@ -77,6 +96,7 @@ export function claimNextStep(ledger: Ledger, runId: string, jobId: string, work
 }
 
 interface LeaseState {
+  step_seq: number;
   step_id: string;
   job_id: string;
   run_id: string;
@@ -88,8 +108,7 @@ interface LeaseState {
 }
 
 /** The checks completion and renewal share: the step exists (in the run), and this worker holds its current, unexpired lease. */
-function requireLease(ledger: Ledger, stepId: string, workerId: string, token: number, runId?: string): LeaseState {
-  const state = ledger.stmt(LEASE_STATE_SQL).get(stepId) as LeaseState | undefined;
+function checkLease<State extends LeaseState>(state: State | undefined, stepId: string, workerId: string, token: number, runId?: string): State {
   if (!state || (runId !== undefined && state.run_id !== runId)) {
     throw new CassetteError("CAT_STEP_NOT_FOUND", `no step ${stepId}${runId === undefined ? "" : ` in run ${runId}`}`, {
       hint: "check the step id and run id (catalytic cassette status --run-id R)",
@@ -118,6 +137,10 @@ function requireLease(ledger: Ledger, stepId: string, workerId: string, token: n
     });
   }
   return state;
+}
+
+function requireLease(ledger: Ledger, stepId: string, workerId: string, token: number): LeaseState {
+  return checkLease(ledger.stmt(LEASE_STATE_SQL).get(stepId) as LeaseState | undefined, stepId, workerId, token);
 }
 
 export function renewLease(ledger: Ledger, stepId: string, workerId: string, fencingToken: number, ttlSeconds: number): { leaseExpiresAt: string } {
@@ -161,17 +184,20 @@ export function checkCompletion(input: CompleteStepInput): CheckedCompletion {
 /** Inserts the receipt (next link of its job's chain) and commits the step; the caller holds the write transaction. */
 export function commitReceipt(ledger: Ledger, done: CheckedCompletion): { receiptId: string; receiptHash: string } {
   const { runId, stepId, workerId, token, outcome, receiptJson } = done;
-  const state = requireLease(ledger, stepId, workerId, token, runId);
-  const prev = ledger.stmt(LAST_RECEIPT_SQL).get(state.job_id) as
-    | { job_seq: number; receipt_hash: string }
-    | undefined;
-  const prevReceiptHash = prev?.receipt_hash ?? null;
+  const state = checkLease(
+    ledger.stmt(LEASE_AND_CHAIN_SQL).get(stepId) as (LeaseState & { prev_job_seq: number | null; prev_receipt_hash: string | null }) | undefined,
+    stepId,
+    workerId,
+    token,
+    runId,
+  );
+  const prevReceiptHash = state.prev_receipt_hash;
   const receiptId = receiptIdFor(stepId, token);
   const receiptHash = receiptHashOfCanonical({ receiptId, stepId, jobId: state.job_id, runId, workerId, fencingToken: token, outcome, prevReceiptHash }, receiptJson);
   ledger
     .stmt(INSERT_RECEIPT_SQL)
-    .run(stepId, receiptId, state.job_id, runId, workerId, token, outcome, receiptJson, (prev?.job_seq ?? 0) + 1, prevReceiptHash, receiptHash, isoNow(ledger));
-  ledger.stmt(COMMIT_STEP_SQL).run(stepId);
+    .run(state.step_seq, stepId, receiptId, state.job_id, runId, workerId, token, outcome, receiptJson, (state.prev_job_seq ?? 0) + 1, prevReceiptHash, receiptHash, isoNow(ledger));
+  ledger.stmt(COMMIT_STEP_SQL).run(state.step_seq);
   return { receiptId, receiptHash };
 }
 

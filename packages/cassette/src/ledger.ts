@@ -23,9 +23,6 @@ function dependsOnOf(table: string): string {
 /** A StepRow from `steps s`. */
 export const STEP_COLUMNS = `${STEP_FIELDS.split(", ").map((field) => `s.${field}`).join(", ")}, ${dependsOnOf("s")}`;
 
-/** A StepRow from an UPDATE ... RETURNING on steps (RETURNING takes no alias). */
-export const STEP_RETURNING = `${STEP_FIELDS}, ${dependsOnOf("steps")}`;
-
 /** A job's steps: one range of the steps' claim-order key (a job is one (run_id, message_seq, job_ordinal)). */
 export const JOB_STEPS = "jobs j JOIN steps s ON s.run_id = j.run_id AND s.message_seq = j.message_seq AND s.job_ordinal = j.ordinal";
 

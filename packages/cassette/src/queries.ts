@@ -31,6 +31,9 @@ export interface ChangeBatch {
   transitions: StepTransition[];
 }
 
+/** A receipt is keyed by its step's step_seq (migration 3): found through the step. */
+const RECEIPT_OF_STEP_SQL = "SELECT r.* FROM steps s JOIN receipts r ON r.step_seq = s.step_seq WHERE s.step_id = ?";
+
 export function getStep(ledger: Ledger, stepId: string): StepRecord | undefined {
   const row = readQuery(() => ledger.stmt(`SELECT ${STEP_COLUMNS} FROM steps s WHERE s.step_id = ?`).get(stepId) as StepRow | undefined);
   return row ? toStep(row) : undefined;
@@ -49,12 +52,12 @@ export function getMessage(ledger: Ledger, messageId: string): MessageRecord | u
 export function getReceipt(ledger: Ledger, receiptId: string): ReceiptRecord | undefined {
   const stepId = stepIdOfReceipt(receiptId);
   if (stepId === undefined) return undefined;
-  const row = readQuery(() => ledger.stmt("SELECT * FROM receipts WHERE step_id = ? AND receipt_id = ?").get(stepId, receiptId) as ReceiptRow | undefined);
+  const row = readQuery(() => ledger.stmt(`${RECEIPT_OF_STEP_SQL} AND r.receipt_id = ?`).get(stepId, receiptId) as ReceiptRow | undefined);
   return row ? toReceipt(row) : undefined;
 }
 
 export function getReceiptForStep(ledger: Ledger, stepId: string): ReceiptRecord | undefined {
-  const row = readQuery(() => ledger.stmt("SELECT * FROM receipts WHERE step_id = ?").get(stepId) as ReceiptRow | undefined);
+  const row = readQuery(() => ledger.stmt(RECEIPT_OF_STEP_SQL).get(stepId) as ReceiptRow | undefined);
   return row ? toReceipt(row) : undefined;
 }
 
@@ -191,7 +194,7 @@ export function changesSince(ledger: Ledger, cursor: number, limit = 10_000): Ch
         if (!last) return { cursor, receipts: [], transitions: [] };
         const receipts = ledger
           .stmt(
-            `SELECT r.* FROM step_transitions t JOIN receipts r ON r.step_id = t.step_id
+            `SELECT r.* FROM step_transitions t JOIN steps s ON s.step_id = t.step_id JOIN receipts r ON r.step_seq = s.step_seq
              WHERE t.transition_id > ? AND t.transition_id <= ? AND t.to_status = 'COMMITTED' ORDER BY t.transition_id`,
           )
           .all(cursor, last.transition_id) as ReceiptRow[];

@@ -82,10 +82,10 @@ export function verifyLedger(ledger: Ledger, runId?: string): VerifyResult {
   const mismatched = db
     .prepare(
       `SELECT s.step_id, s.status, r.receipt_id, r.fencing_token AS r_token, s.fencing_token AS s_token, r.worker_id, s.lease_owner
-       FROM steps s LEFT JOIN receipts r ON r.step_id = s.step_id
+       FROM steps s LEFT JOIN receipts r ON r.step_seq = s.step_seq
        WHERE ${scope.replace("run_id", "s.run_id")}
          AND ((s.status = 'COMMITTED') <> (r.receipt_id IS NOT NULL)
-              OR (r.receipt_id IS NOT NULL AND (r.fencing_token <> s.fencing_token OR r.worker_id IS NOT s.lease_owner OR r.job_id <> s.job_id)))
+              OR (r.receipt_id IS NOT NULL AND (r.step_id <> s.step_id OR r.fencing_token <> s.fencing_token OR r.worker_id IS NOT s.lease_owner OR r.job_id <> s.job_id)))
        ORDER BY s.step_id`,
     )
     .all(params) as Array<{ step_id: string; status: string; receipt_id: string | null }>;

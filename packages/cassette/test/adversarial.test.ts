@@ -155,8 +155,9 @@ describe("receipts", () => {
     };
     raw
       .prepare(
-        `INSERT INTO receipts (receipt_id, step_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, job_seq, prev_receipt_hash, receipt_hash, created_at)
-         VALUES (@receipt_id, @step_id, @job_id, @run_id, @worker_id, @fencing_token, @outcome, @receipt_json, @job_seq, @prev_receipt_hash, @receipt_hash, @created_at)`,
+        // A receipt is keyed by its step's step_seq (migration 3): the forger looks it up, as the API does.
+        `INSERT INTO receipts (step_seq, receipt_id, step_id, job_id, run_id, worker_id, fencing_token, outcome, receipt_json, job_seq, prev_receipt_hash, receipt_hash, created_at)
+         VALUES ((SELECT step_seq FROM steps WHERE step_id = @step_id), @receipt_id, @step_id, @job_id, @run_id, @worker_id, @fencing_token, @outcome, @receipt_json, @job_seq, @prev_receipt_hash, @receipt_hash, @created_at)`,
       )
       .run(row);
   }

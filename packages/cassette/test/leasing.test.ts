@@ -41,6 +41,29 @@ describe("claims", () => {
     expect(cassette.claimStep("r", "worker-2", 30)).toBeUndefined();
   });
 
+  test("a claimed step is the stored row, whichever call claimed it (its fields come from the verified plan and the lease)", () => {
+    const { cassette } = openTemp();
+    const steps = chainSteps("s", 5, true).map((step, i) => (i === 4 ? { ...step, op: "READ_SECTION", dependsOn: ["s_00001", "s_00003", "s_00000"] } : step));
+    const posted = cassette.postPlan(planInput("r", "q", steps));
+    type Claimed = NonNullable<ReturnType<typeof cassette.claimStep>>;
+    const stored = (step: Claimed | undefined): Claimed => {
+      expect(step).toEqual(cassette.getStep(step!.stepId));
+      return step!;
+    };
+    const done = (step: Claimed) => ({ runId: "r", stepId: step.stepId, workerId: "w", fencingToken: step.fencingToken, receipt: {}, outcome: "SUCCESS" as const });
+    const first = stored(cassette.claimStep("r", "w", 30));
+    const second = stored(cassette.completeAndClaimNext(done(first), 30).next);
+    cassette.completeSteps([done(second)]);
+    const [third] = cassette.claimSteps("r", "w", 30, 4, posted.jobId);
+    stored(third);
+    const [fourth] = cassette.completeStepsAndClaimNext([done(third!)], { runId: "r", workerId: "w", ttlSeconds: 30, max: 4 }).next;
+    stored(fourth);
+    cassette.completeSteps([done(fourth!)]);
+    const last = stored(cassette.claimNextStep("r", posted.jobId, "w", 30));
+    expect([first, second, third, fourth, last].map((step) => step!.stepId)).toEqual(["s_00000", "s_00001", "s_00002", "s_00003", "s_00004"]);
+    expect(last).toMatchObject({ op: "READ_SECTION", dependsOn: ["s_00000", "s_00001", "s_00003"], fencingToken: 1, leaseOwner: "w" });
+  });
+
   test("rejects a bad ttl", () => {
     const { cassette } = openTemp();
     expect(() => cassette.claimStep("r", "w", 0)).toThrow(expect.objectContaining({ code: "CAT_SCHEMA_INVALID" }));

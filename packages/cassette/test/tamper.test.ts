@@ -56,7 +56,7 @@ describe("INSERT OR REPLACE, REPLACE INTO and upserts are refused on every table
       ],
       ["INSERT OR REPLACE INTO step_deps (step_id, depends_on_step_id) SELECT step_id, depends_on_step_id FROM step_deps LIMIT @n", { n: 1 }],
       [
-        "INSERT OR REPLACE INTO receipts SELECT step_id, receipt_id, job_id, run_id, worker_id, fencing_token, 'FAILURE', '{}', job_seq, prev_receipt_hash, receipt_hash, created_at FROM receipts WHERE step_id = @step_id",
+        "INSERT OR REPLACE INTO receipts SELECT step_seq, step_id, receipt_id, job_id, run_id, worker_id, fencing_token, 'FAILURE', '{}', job_seq, prev_receipt_hash, receipt_hash, created_at FROM receipts WHERE step_id = @step_id",
         { step_id: "s_00000" },
       ],
       ["INSERT OR REPLACE INTO step_transitions SELECT transition_id, step_id, job_id, run_id, from_status, 'PENDING', worker_id, fencing_token, at FROM step_transitions WHERE transition_id = @id", { id: 1 }],

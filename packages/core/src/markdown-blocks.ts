@@ -172,6 +172,8 @@ function listMarker(line: string, pos: number): ListMarker | undefined {
   if (char === "-" || char === "+" || char === "*") {
     markerEnd = pos + 1;
   } else {
+    const code = line.charCodeAt(pos);
+    if (code < 48 || code > 57) return undefined; // no digit, no ordered marker (most lines: no slice, no regex)
     const match = /^(\d{1,9})[.)]/.exec(line.slice(pos, pos + 11));
     if (!match) return undefined;
     ordered = true;
@@ -292,8 +294,8 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
         leaf = NONE;
         continue;
       }
-      const rest = line.slice(at);
-      if (isThematicBreak(rest)) break;
+      const first = line[at];
+      if ((first === "*" || first === "-" || first === "_") && isThematicBreak(line.slice(at))) break;
       const marker = listMarker(line, at);
       if (!marker) break;
       if (leaf.kind === "paragraph" && !canInterruptParagraph(marker)) break;

@@ -4,12 +4,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeNewlines, sha256Hex } from "@catalytic/core";
 import type { Db } from "./db.js";
-import { readMeta, writeMeta } from "./db.js";
+import { dropIndexesOf, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
 import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, sectionParams } from "./rows.js";
-import { type SearchFileInput, deleteSearchRowsOf, fillSearch } from "./search/fill.js";
+import { type SearchFileInput, deleteSearchRowsOf, fillSearch, insertSearchRows } from "./search/fill.js";
 import { settingsOf } from "./sources.js";
 import { type WrittenSections, countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
 import * as files from "./sql/files.js";
@@ -77,16 +77,15 @@ export function symbolsFingerprint(config: CatalyticConfig, registry: ParsedRegi
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
-/** Files whose search rows are written together when no symbol can reach them (see runBuild). */
-const EARLY_SEARCH_BATCH = 256;
+const NO_SYMBOL_TEXTS: ReadonlyMap<string, string> = new Map();
 
 /**
  * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction (the stored stats read in
- * the same transaction are exact even when another build just committed); the search rows are filled after
- * the symbol pass, from the texts kept for it.
+ * the same transaction are exact even when another build just committed); the search rows of files a symbol
+ * can reach are written after the symbol pass, from the texts kept for it.
  */
-export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions): BuildReport {
-  const { onProgress, paths } = options;
+export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions & { cold?: boolean }): BuildReport {
+  const { onProgress, paths, cold } = options;
   const started = performance.now();
   const settings = settingsOf(config);
   const registry = readRegistry(root);
@@ -110,7 +109,6 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
   let walked: WalkResult = { files: [], skipped: [] };
   let folderWalk: FolderWalkResult | undefined;
   db.transaction(() => {
-    const searchFiles: SearchFileInput[] = [];
     // Path -> [size, mtime] as arrays (no content hash): on a large workspace this is the build's biggest read.
     const previous = new Map<string, FileStat>();
     if (paths) {
@@ -140,17 +138,13 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     // A cold build with many symbols to come keeps what it wrote for the symbol pass (nothing is read back).
     const manySymbols = registry.entries.length > 0 || config.sources.some((source) => source.namespace);
     const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
-    // Front matter names places in its own file only. With no registry entry, no namespace source and no symbol
-    // yet, a file without front-matter symbols can have none on its sections after the symbol pass either: its
-    // search rows are written now (in batches) instead of its text waiting in memory for that pass.
     const symbolFree = !manySymbols && (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n === 0;
-    const early: SearchFileInput[] = [];
-    const fillEarly = (): void => {
-      const searchStarted = performance.now();
-      fillSearch(statements, early);
-      early.length = 0;
-      searchMs += performance.now() - searchStarted;
-    };
+    const searchFiles: SearchFileInput[] = [];
+    // Into a new database (workspace-index buildCold): each table is indexed once, after its last row (the sections
+    // before the symbol pass looks them up; the symbol tables, which nothing looks up by those indexes in a cold
+    // build, at the end).
+    const deferredIndexes = cold ? dropIndexesOf(db, "sections") : [];
+    const deferredSymbolIndexes = cold ? [...dropIndexesOf(db, "symbol_definitions"), ...dropIndexesOf(db, "symbols")] : [];
     walked.files.forEach((file, i) => {
       if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
       const before = previous.get(file.filePath);
@@ -187,24 +181,26 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
         .get(files.UPSERT_FILE)
         .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
       const rows = insertSections(statements, sections);
-      // The search rows wait for the symbol pass (each row carries its section's symbol ids).
-      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) {
-        early.push({ sections, rows, text: normalized });
-        if (early.length === EARLY_SEARCH_BATCH) fillEarly();
-      } else {
-        searchFiles.push({ sections, rows, text: normalized });
-      }
       if (written) {
         written.byFile.set(file.filePath, sections);
         sections.forEach((section, ordinal) => written.rowOf.set(section, rows[ordinal] as number));
       }
-      writeMs += performance.now() - writeStarted;
+      const searchStarted = performance.now();
+      writeMs += searchStarted - writeStarted;
+      // Search rows carry their sections' symbol ids. Front matter names places in its own file only, so with no
+      // registry entry, no namespace source and no symbol yet, a file without front-matter symbols has none after
+      // the symbol pass either: its rows are written now. The others' wait (with their text) for that pass.
+      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) insertSearchRows(statements, { sections, rows, text: normalized }, NO_SYMBOL_TEXTS);
+      else searchFiles.push({ sections, rows, text: normalized });
+      searchMs += performance.now() - searchStarted;
       if (before) changedCount++;
       else added++;
       touched.push(file.filePath);
       if (!allSymbols) for (const section of sections) newSectionIds.push(section.sectionId);
     });
-    if (early.length > 0) fillEarly();
+    const indexStarted = performance.now();
+    for (const sql of deferredIndexes) db.exec(sql);
+    writeMs += performance.now() - indexStarted;
     onProgress?.({ phase: "read", done: walked.files.length, total: walked.files.length });
     const unreadFolders = new Set([...vanished].map(folderOf));
     if (folderWalk) saveFolderRecords(db, statements, settings, folderCache, folderWalk.folders, unreadFolders);
@@ -226,11 +222,14 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       writeMeta(db, "symbols_fingerprint", fingerprint);
       writeMeta(db, "problems", String(problems));
       symbolsMs = performance.now() - symbolsStarted;
-      // After the symbols: each new search row gets its symbol ids at once.
+      // After the symbols: the waiting files' rows get their symbol ids at once, and rows whose ids changed are rewritten.
       const searchStarted = performance.now();
       fillSearch(statements, searchFiles);
       searchMs += performance.now() - searchStarted;
     }
+    const symbolIndexesStarted = performance.now();
+    for (const sql of deferredSymbolIndexes) db.exec(sql);
+    symbolsMs += performance.now() - symbolIndexesStarted;
     if (hash === undefined || filesChanged) {
       const hashStarted = performance.now();
       hash = indexHash(statements.get(sectionSql.SELECT_SECTION_IDS).pluck().all() as string[]);

@@ -111,10 +111,11 @@ export function extractSections(filePath: string, text: string): ExtractedSectio
       }
     }
     if (marker.kind === "declaration") lineEnd = marker.endLine;
-    // A heading that spans the whole file has the file's text: its hash is already known.
-    const hash = marker.line === 0 && lineEnd === lines.length ? fileHash : contentHash(slice(marker.line, lineEnd));
+    // A heading that spans the whole file has the file's text and place: its hash and id are already known.
+    const wholeFile = marker.line === 0 && lineEnd === lines.length;
+    const hash = wholeFile ? fileHash : contentHash(slice(marker.line, lineEnd));
     sections.push({
-      sectionId: sectionId(filePath, marker.line, lineEnd, hash),
+      sectionId: wholeFile ? (sections[0] as ExtractedSection).sectionId : sectionId(filePath, marker.line, lineEnd, hash),
       filePath,
       headingPath: chain.map((m) => m.text),
       lineStart: marker.line,

@@ -18,7 +18,7 @@ import {
 } from "@catalytic/core";
 import { unwritableError, writeFileAtomic } from "./atomic-write.js";
 import { type BuildOptions, type BuildReport, runBuild, symbolsFingerprint } from "./build.js";
-import { type Db, deleteMeta, indexPath, openIndexDb, readMeta, writeMeta } from "./db.js";
+import { type Db, deleteMeta, discardColdIndexDb, indexPath, openColdIndexDb, openIndexDb, publishColdIndexDb, readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, linesOf } from "./extract.js";
 import type { WorkspaceModel } from "./model.js";
 import type { ModelProblem, ResolveRequest, SymbolDefinition, SymbolRecord } from "./model-types.js";
@@ -117,19 +117,36 @@ function recordFromRow(row: SymbolTableRow): SymbolRecord {
 export class Index {
   readonly root: string;
   readonly config: CatalyticConfig;
-  private readonly db: Db;
-  private readonly statements: Statements;
   private readonly logger: Logger;
+  /** Undefined while index.db does not exist: the first build makes it (a cold build), anything else opens it. */
+  private connection: { db: Db; statements: Statements } | undefined;
+  private closed = false;
 
-  private constructor(root: string, db: Db, config: CatalyticConfig, logger: Logger) {
+  private constructor(root: string, db: Db | undefined, config: CatalyticConfig, logger: Logger) {
     this.root = root;
-    this.db = db;
     this.config = config;
     this.logger = logger;
-    this.statements = new Statements(db);
+    if (db) this.connection = { db, statements: new Statements(db) };
   }
 
-  /** Opens (or creates) <root>/.catalytic/index.db. */
+  private get db(): Db {
+    return this.connect().db;
+  }
+
+  private get statements(): Statements {
+    return this.connect().statements;
+  }
+
+  private connect(): { db: Db; statements: Statements } {
+    if (this.closed) throw new TypeError("The database connection is not open");
+    if (!this.connection) {
+      const db = openIndexDb(this.root, { create: true });
+      this.connection = { db, statements: new Statements(db) };
+    }
+    return this.connection;
+  }
+
+  /** Opens <root>/.catalytic/index.db; when there is none yet, the first build writes it (any other call creates it). */
   static open(root: string, options: IndexOpenOptions = {}): Index {
     const absolute = path.resolve(root);
     if (options.mustExist && !existsSync(indexPath(absolute))) {
@@ -139,6 +156,8 @@ export class Index {
       });
     }
     const config = options.config ?? loadConfig(absolute);
+    // No index yet: nothing is created until the first build writes it whole (or another call needs it).
+    if (!existsSync(indexPath(absolute))) return new Index(absolute, undefined, config, options.logger ?? SILENT_LOGGER);
     const db = openIndexDb(absolute, { create: true });
     const index = new Index(absolute, db, config, options.logger ?? SILENT_LOGGER);
     // A migration that changed derived tables empties them and asks for a build (docs/indexer.md#the-sqlite-index).
@@ -164,6 +183,10 @@ export class Index {
       resolveInsideWorkspace(this.root, p);
       return path.posix.normalize(p.split(path.sep).join("/")).replace(/^(\.\/)+/, "");
     });
+    if (!this.connection && !existsSync(indexPath(this.root))) {
+      const cold = this.buildCold(options);
+      if (cold) return this.reported(cold);
+    }
     // An index never built, or emptied by a migration, gets a full build whatever files were named.
     const complete = readMeta(this.db, "index_hash") !== undefined && readMeta(this.db, REBUILD_REQUIRED) === undefined;
     const paths = complete ? named : undefined;
@@ -174,6 +197,29 @@ export class Index {
     });
     // Only a full build refills what a migration emptied.
     if (!paths && readMeta(this.db, REBUILD_REQUIRED) !== undefined) deleteMeta(this.db, REBUILD_REQUIRED);
+    return this.reported(report);
+  }
+
+  /**
+   * The first build of a workspace: into a private file without journal or syncs, secondary indexes made after
+   * the rows, then linked into place as index.db (docs/indexer.md#cold-builds). Undefined when it could not be
+   * linked (another process put an index.db in place first): the caller then builds on index.db in place.
+   */
+  private buildCold(options: BuildOptions): BuildReport | undefined {
+    const { db, file } = openColdIndexDb(this.root);
+    try {
+      const report = runBuild(db, new Statements(db), this.root, this.config, {
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        cold: true,
+      });
+      deleteMeta(db, REBUILD_REQUIRED);
+      return publishColdIndexDb(db, file, this.root) ? report : undefined;
+    } finally {
+      discardColdIndexDb(db, file);
+    }
+  }
+
+  private reported(report: BuildReport): BuildReport {
     for (const skipped of report.skipped) this.logger.warn(`skipped ${skipped.path}: ${skipped.reason}`);
     this.logger.info("index built", { files: report.files, sections: report.sections, indexHash: report.indexHash });
     return report;
@@ -352,7 +398,8 @@ export class Index {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    this.closed = true;
+    if (this.connection?.db.open) this.connection.db.close();
   }
 }
 

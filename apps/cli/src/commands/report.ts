@@ -3,7 +3,6 @@
 import path from "node:path";
 import { loadTokenCounter } from "@catalytic/core";
 import { writeFileAtomic } from "@catalytic/indexer";
-import { buildReport, renderReportHtml, renderReportText } from "@catalytic/report";
 import { stringOption } from "../args.js";
 import type { Command } from "../command.js";
 import { openExisting, withCassette } from "./cassette.js";
@@ -23,6 +22,8 @@ const report: Command = {
     const runId = stringOption(args, "run-id");
     const jobId = stringOption(args, "job-id");
     const htmlFile = stringOption(args, "html");
+    // Loaded only here (like the MCP server): its zod schemas would otherwise be built at every command's start.
+    const { buildReport, renderReportHtml, renderReportText } = await import("@catalytic/report");
     const counter = await loadTokenCounter();
     const result = withCassette(openExisting(ctx), (cassette) =>
       buildReport(cassette, ctx.root, { ...(runId !== undefined ? { run_id: runId } : {}), ...(jobId !== undefined ? { job_id: jobId } : {}) }, counter),

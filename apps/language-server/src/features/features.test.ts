@@ -2,6 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { loadTokenCounter } from "@catalytic/core";
 import { BASIC_FILES, memoryWorkspace } from "../testing/workspace.js";
+import type { TokenCounts } from "../token-counts.js";
 import { codeActions } from "./code-actions.js";
 import { completion, completionContext } from "./completion.js";
 import { definition } from "./definition.js";
@@ -56,9 +57,9 @@ describe("diagnostics", () => {
 });
 
 describe("hover and definition", () => {
-  test("hover shows target, lines, heading path, slice, hash, bytes and a preview", () => {
+  test("hover shows target, lines, heading path, slice, hash, bytes and a preview", async () => {
     const ws = memoryWorkspace(BASIC_FILES);
-    const result = hover(ws.ctx, ws.uri(NOTE), pos(2, 40));
+    const result = await hover(ws.ctx, ws.uri(NOTE), pos(2, 40));
     const value = (result?.contents as { value: string }).value;
     expect(result?.range).toEqual(range(2, 31, 2, 49));
     expect(value).toContain("**@CONTRACTS/BUDGETS** — HEADING");
@@ -68,28 +69,50 @@ describe("hover and definition", () => {
     expect(value).toContain("_defined in symbol registry `catalytic.symbols.json`_");
   });
 
-  test("a repeated hover answers from the model revision's cache; any model change, preview size or token counter refreshes it", () => {
+  test("a repeated hover answers from the model revision's cache; any model change, preview size or token counter refreshes it", async () => {
     const ws = memoryWorkspace(BASIC_FILES);
-    const value = () => (hover(ws.ctx, ws.uri(NOTE), pos(2, 40))?.contents as { value: string }).value;
-    const first = value();
-    expect(value()).toBe(first);
+    const value = async () => ((await hover(ws.ctx, ws.uri(NOTE), pos(2, 40)))?.contents as { value: string }).value;
+    const first = await value();
+    expect(await value()).toBe(first);
     ws.edit("canon/plan.md", BASIC_FILES["canon/plan.md"]!.replace("max_steps", "max_tokens"));
-    expect(value()).toContain("```markdown\n## Budgets\n\nmax_tokens\n```");
+    expect(await value()).toContain("```markdown\n## Budgets\n\nmax_tokens\n```");
     ws.ctx.hoverPreviewChars = 5;
-    expect(value()).toContain("_preview cut: 5 of");
+    expect(await value()).toContain("_preview cut: 5 of");
   });
 
-  test("hover shows the expansion's tokens (o200k_base) once the counter is loaded, and none before", async () => {
+  /** Token counts by the real o200k_base counter, counting each text once (the server counts in another process). */
+  const countingTokens = async (counted: string[]): Promise<TokenCounts> => {
+    const counter = await loadTokenCounter();
+    const known = new Map<string, number>();
+    return {
+      known: (text) => known.get(text),
+      count: async (text) => {
+        counted.push(text);
+        known.set(text, counter.count(text));
+        return known.get(text);
+      },
+    };
+  };
+
+  test("hover shows the expansion's tokens (o200k_base), counted once per text; none without a counter or when counting fails", async () => {
     const ws = memoryWorkspace(BASIC_FILES);
-    const before = (hover(ws.ctx, ws.uri(NOTE), pos(2, 40))?.contents as { value: string }).value;
-    expect(before).not.toContain("tokens");
-    const after = (hover({ ...ws.ctx, tokens: await loadTokenCounter() }, ws.uri(NOTE), pos(2, 40))?.contents as { value: string }).value;
-    expect(after).toMatch(/ · 22 bytes · 7 tokens\n/);
+    const valueWith = async (tokens?: TokenCounts) => ((await hover({ ...ws.ctx, ...(tokens ? { tokens } : {}) }, ws.uri(NOTE), pos(2, 40)))?.contents as { value: string }).value;
+    expect(await valueWith()).not.toContain("tokens");
+    const counted: string[] = [];
+    const tokens = await countingTokens(counted);
+    expect(await valueWith(tokens)).toMatch(/ · 22 bytes · 7 tokens\n/);
+    ws.edit("notes/other.md", "# Other\n");
+    expect(await valueWith(tokens)).toMatch(/ · 22 bytes · 7 tokens\n/);
+    expect(counted).toEqual(["## Budgets\n\nmax_steps\n"]);
+    const failing: TokenCounts = { known: () => undefined, count: async () => undefined };
+    const without = await valueWith(failing);
+    expect(without).toMatch(/ · 22 bytes\n/);
+    expect(without).not.toContain("tokens");
   });
 
-  test("hover on nothing is undefined; definition goes to the section", () => {
+  test("hover on nothing is undefined; definition goes to the section", async () => {
     const ws = memoryWorkspace(BASIC_FILES);
-    expect(hover(ws.ctx, ws.uri(NOTE), pos(0, 2))).toBeUndefined();
+    expect(await hover(ws.ctx, ws.uri(NOTE), pos(0, 2))).toBeUndefined();
     expect(definition(ws.ctx, ws.uri(NOTE), pos(2, 10))).toEqual({ uri: ws.uri("canon/agreement.md"), range: range(7, 0, 11, 0) });
     expect(definition(ws.ctx, ws.uri(NOTE), pos(3, 10))).toBeUndefined();
   });

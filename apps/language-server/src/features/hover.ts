@@ -1,5 +1,5 @@
 // Hover on a reference: what it points at, the slice applied, the hash, bytes and tokens, and a capped preview.
-import { isCatalyticError, loadTokenCounter, type ReferenceMatch } from "@catalytic/core";
+import { isCatalyticError, type ReferenceMatch } from "@catalytic/core";
 import type { ResolvedPayload, SymbolRecord, WorkspaceModel } from "@catalytic/indexer";
 import type { Hover, Position } from "vscode-languageserver";
 import { orElse } from "../guard.js";
@@ -9,37 +9,46 @@ import { referenceAt, shortHash } from "../positions.js";
 const PREVIEW_MAX_LINES = 40;
 const ORIGIN_LABEL = { registry: "symbol registry", "front-matter": "front matter", namespace: "namespace source" } as const;
 
-export function hover(ctx: FeatureContext, uri: string, position: Position): Hover | undefined {
+export async function hover(ctx: FeatureContext, uri: string, position: Position): Promise<Hover | undefined> {
   const file = ctx.docs.pathOf(uri);
   if (file === undefined) return undefined;
   const match = referenceAt(ctx.docs.references(file), position);
   if (!match) return undefined;
-  return { range: match.range, contents: { kind: "markdown", value: cachedHoverMarkdown(ctx, match) } };
+  const answer = (value: string): Hover => ({ range: match.range, contents: { kind: "markdown", value } });
+  const texts = hoverTextsOf(ctx);
+  const key = `${match.symbolId}\u0000${match.slug ?? ""}\u0000${match.slice ?? ""}`;
+  const cached = texts.get(key);
+  if (cached !== undefined) return answer(cached);
+  const parts = hoverParts(ctx, match);
+  if (typeof parts === "string") {
+    texts.set(key, parts);
+    return answer(parts);
+  }
+  // The expansion's tokens: known, counted now (token-counts.ts), or left out when they cannot be counted.
+  const count = ctx.tokens ? (ctx.tokens.known(parts.payload) ?? (await ctx.tokens.count(parts.payload))) : undefined;
+  const text = parts.render(count);
+  if (count !== undefined || !ctx.tokens) texts.set(key, text);
+  return answer(text);
 }
 
 /** Hover texts of one model revision by reference: an editor asks again each time the pointer rests on one. */
 const hoverTexts = new WeakMap<WorkspaceModel, { revision: number; previewChars: number; tokens: FeatureContext["tokens"]; texts: Map<string, string> }>();
 
-function cachedHoverMarkdown(ctx: FeatureContext, match: ReferenceMatch): string {
+function hoverTextsOf(ctx: FeatureContext): Map<string, string> {
   let entry = hoverTexts.get(ctx.model);
   if (!entry || entry.revision !== ctx.model.revision || entry.previewChars !== ctx.hoverPreviewChars || entry.tokens !== ctx.tokens) {
     entry = { revision: ctx.model.revision, previewChars: ctx.hoverPreviewChars, tokens: ctx.tokens, texts: new Map() };
     hoverTexts.set(ctx.model, entry);
   }
-  const key = `${match.symbolId}\u0000${match.slug ?? ""}\u0000${match.slice ?? ""}`;
-  let text = entry.texts.get(key);
-  if (text === undefined) {
-    text = hoverMarkdown(ctx, match);
-    entry.texts.set(key, text);
-  }
-  return text;
+  return entry.texts;
 }
 
 function title(match: ReferenceMatch): string {
   return `**${escapeMarkdown(match.symbolId + (match.slug ? `#${match.slug}` : ""))}**`;
 }
 
-function hoverMarkdown(ctx: FeatureContext, match: ReferenceMatch): string {
+/** The hover text (a reference that does not expand), or the payload and how to render it with its token count. */
+function hoverParts(ctx: FeatureContext, match: ReferenceMatch): string | { payload: string; render: (tokens: number | undefined) => string } {
   const symbol = ctx.model.getSymbol(match.symbolId);
   if (!symbol) {
     const suggestions = ctx.model.suggest(match.symbolId, 3);
@@ -59,9 +68,13 @@ function hoverMarkdown(ctx: FeatureContext, match: ReferenceMatch): string {
   const where = `\`${section.filePath}\` lines ${section.lineStart + 1}–${section.lineEnd}` +
     (section.headingPath.length ? ` · ${escapeMarkdown(section.headingPath.join(" > "))}` : "");
   const sliceNote = resolved.sliceSource === "explicit" ? "" : resolved.sliceSource === "symbol_default" ? " (symbol default)" : " (default bound)";
-  const tokens = ctx.tokens ? ` · ${ctx.tokens.count(resolved.payload)} tokens` : "";
-  const facts = `slice \`${resolved.sliceText}\`${sliceNote} · hash \`${shortHash(resolved.contentHash)}\` · ${resolved.bytes} bytes${tokens}`;
-  return [`${title(match)} — ${symbol.targetType}`, where, facts, preview(resolved.payload, ctx.hoverPreviewChars, section.filePath), definedLine(symbol)].join("\n\n");
+  const facts = `slice \`${resolved.sliceText}\`${sliceNote} · hash \`${shortHash(resolved.contentHash)}\` · ${resolved.bytes} bytes`;
+  const rest = [preview(resolved.payload, ctx.hoverPreviewChars, section.filePath), definedLine(symbol)];
+  const head = `${title(match)} — ${symbol.targetType}`;
+  return {
+    payload: resolved.payload,
+    render: (tokens) => [head, where, tokens === undefined ? facts : `${facts} · ${tokens} tokens`, ...rest].join("\n\n"),
+  };
 }
 
 function definedLine(symbol: SymbolRecord): string {
@@ -87,16 +100,6 @@ function escapeMarkdown(text: string): string {
 }
 
 export const register: RegisterFeature = (connection, { context, guarded }) => {
-  // Hover shows the expansion's tokens: the tokenizer loads once (about half a second), then counts are immediate.
-  connection.onHover(
-    guarded(
-      "hover",
-      async (params) => {
-        await loadTokenCounter();
-        return hover(context(), params.textDocument.uri, params.position) ?? null;
-      },
-      orElse(null),
-    ),
-  );
+  connection.onHover(guarded("hover", async (params) => (await hover(context(), params.textDocument.uri, params.position)) ?? null, orElse(null)));
   return { hoverProvider: true };
 };

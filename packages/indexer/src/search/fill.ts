@@ -1,7 +1,6 @@
 // Filling the search table during build: one row per section with text (heading path, symbol ids, own body), written
-// after the symbols are synced so each row gets its symbol ids at once; later symbol changes rewrite only their rows.
+// with its file when no symbol can reach it, else after the symbol pass; later symbol changes rewrite only their rows.
 import type { ExtractedSection } from "../extract.js";
-import { splitLines } from "@catalytic/core";
 import { ownBodyRanges } from "../rows.js";
 import * as searchSql from "../sql/search.js";
 import type { Statements } from "../statements.js";
@@ -14,6 +13,39 @@ export interface SearchFileInput {
   text: string;
 }
 
+/**
+ * Inserts the search rows of one newly written file: each section's own text (after its heading, before the next
+ * section) with the symbol ids `symbolsOf` holds for it (none when absent). Sections with neither heading nor text
+ * get no row.
+ */
+export function insertSearchRows(statements: Statements, file: SearchFileInput, symbolsOf: ReadonlyMap<string, string>): void {
+  const insert = statements.get(searchSql.INSERT_SEARCH_ROW);
+  const { sections, rows, text } = file;
+  const bodies = ownBodies(text, sections);
+  sections.forEach((section, i) => {
+    const body = bodies[i] as string;
+    if (section.heading === "" && body.trim() === "") return;
+    const symbols = symbolsOf.get(section.sectionId) ?? "";
+    const folded = foldForIndex(body);
+    insert.run(rows[i], foldForIndex(section.headingPath.join(" / ")), symbols && foldForIndex(symbols), folded, folded === body ? null : body);
+    if (symbols) statements.get(searchSql.UPSERT_SEARCH_SYMBOLS).run(section.sectionId, symbols);
+  });
+}
+
+/** Each section's own text (its lines joined by "\n"), cut from `text` by line offsets instead of splitting it again. */
+function ownBodies(text: string, sections: readonly ExtractedSection[]): string[] {
+  // Where each line starts, then the end of the text (splitLines' lines: a final newline ends the last line).
+  const starts = [0];
+  for (let at = text.indexOf("\n"); at !== -1 && at + 1 < text.length; at = text.indexOf("\n", at + 1)) starts.push(at + 1);
+  starts.push(text.length);
+  return ownBodyRanges(sections).map(({ start, end }) => {
+    if (end <= start) return "";
+    const from = starts[start] as number;
+    const to = starts[end] as number;
+    return text.slice(from, text.charCodeAt(to - 1) === 10 ? to - 1 : to);
+  });
+}
+
 /** Removes the search rows of a file's sections; call before its sections are deleted. */
 export function deleteSearchRowsOf(statements: Statements, filePath: string): void {
   statements.get(searchSql.DELETE_SEARCH_ROWS_OF_FILE).run(filePath);
@@ -21,30 +53,16 @@ export function deleteSearchRowsOf(statements: Statements, filePath: string): vo
 }
 
 /**
- * Inserts the rows of newly written files (each section's own text: after its heading, before the next section),
- * then brings every row's symbol ids in step with the symbols table (a registry or config edit changes them without
- * touching a file). Sections with neither heading nor text get no row.
+ * Inserts the rows of newly written files with their symbol ids, then brings every row's symbol ids in step with the
+ * symbols table, rewriting only rows that differ (a registry or config edit changes them without touching a file).
  */
 export function fillSearch(statements: Statements, added: readonly SearchFileInput[]): void {
   const wanted = new Map<string, string>();
   for (const row of statements.get(searchSql.SELECT_SYMBOL_TEXTS).all() as Array<{ section_id: string; symbols: string }>) {
     wanted.set(row.section_id, row.symbols);
   }
-  const insert = statements.get(searchSql.INSERT_SEARCH_ROW);
+  for (const file of added) insertSearchRows(statements, file, wanted);
   const upsertSymbols = statements.get(searchSql.UPSERT_SEARCH_SYMBOLS);
-  for (const file of added) {
-    const lines = splitLines(file.text);
-    const ranges = ownBodyRanges(file.sections);
-    file.sections.forEach((section, i) => {
-      const range = ranges[i] as { start: number; end: number };
-      const body = lines.slice(range.start, range.end).join("\n");
-      if (section.heading === "" && body.trim() === "") return;
-      const symbols = wanted.get(section.sectionId) ?? "";
-      const folded = foldForIndex(body);
-      insert.run(file.rows[i], foldForIndex(section.headingPath.join(" / ")), foldForIndex(symbols), folded, folded === body ? null : body);
-      if (symbols) upsertSymbols.run(section.sectionId, symbols);
-    });
-  }
   const update = statements.get(searchSql.UPDATE_SEARCH_ROW_SYMBOLS);
   const present = new Map<string, string>();
   for (const row of statements.get(searchSql.SELECT_SEARCH_SYMBOLS).all() as Array<{ section_id: string; symbols: string }>) {

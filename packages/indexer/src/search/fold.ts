@@ -7,9 +7,15 @@ const ASCII = /^[\x00-\x7f]*$/;
 /** Characters whose full case folding is longer than one character and that NFKC leaves alone. */
 const FULL_FOLD = /[ßẞǰΐΰևẖ-ẚᾀ-ᾯᾲ-ᾴᾶᾷᾼῂ-ῄῆῇῌῒΐῖῗῢ-ῤῦῧῲ-ῴῶῷῼ]/gu;
 const SCRIPTS = "\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Hangul}\\p{scx=Thai}\\p{scx=Lao}\\p{scx=Khmer}\\p{scx=Myanmar}";
-/** A run of letters (and their marks) from scripts written without spaces between words. */
-const UNSPACED_RUN = new RegExp(`(?:(?=[\\p{L}\\p{M}])[${SCRIPTS}])+`, "gu");
-const UNSPACED_CHAR = new RegExp(`(?=[\\p{L}\\p{M}])[${SCRIPTS}]`, "u");
+let unspacedRegexes: { run: RegExp; char: RegExp } | undefined;
+/**
+ * `run`: a run of letters (and their marks) from scripts written without spaces between words; `char`: one such
+ * letter. Compiled on first use: the script-extension classes take milliseconds, which every process paid at start.
+ */
+function unspacedPatterns(): { run: RegExp; char: RegExp } {
+  unspacedRegexes ??= { run: new RegExp(`(?:(?=[\\p{L}\\p{M}])[${SCRIPTS}])+`, "gu"), char: new RegExp(`(?=[\\p{L}\\p{M}])[${SCRIPTS}]`, "u") };
+  return unspacedRegexes;
+}
 
 /** NFKC and the full case foldings that change length (ß, ẞ -> ss); other letters keep their case for unicode61. */
 function foldCompatible(text: string): string {
@@ -22,9 +28,24 @@ export function foldCase(text: string): string {
   return foldCompatible(text).toLowerCase();
 }
 
+/** unspacedPatterns().char's answer per code point: the regex costs ~1 µs a character, and a text repeats few non-ASCII ones. */
+const unspacedByCodePoint = new Map<number, boolean>();
+
 /** True when the text has a letter of a script written without spaces. */
 function hasUnspaced(text: string): boolean {
-  return !ASCII.test(text) && UNSPACED_CHAR.test(text);
+  if (ASCII.test(text)) return false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 0x80) continue;
+    const codePoint = text.codePointAt(i) as number;
+    if (codePoint > 0xffff) i++;
+    let unspaced = unspacedByCodePoint.get(codePoint);
+    if (unspaced === undefined) {
+      unspaced = unspacedPatterns().char.test(String.fromCodePoint(codePoint));
+      unspacedByCodePoint.set(codePoint, unspaced);
+    }
+    if (unspaced) return true;
+  }
+  return false;
 }
 
 /** The overlapping bigrams of a run (its only character when it has one). */
@@ -44,7 +65,7 @@ export function bigrams(run: string): string[] {
 export function foldForIndex(text: string): string {
   const folded = foldCompatible(text);
   if (!hasUnspaced(folded)) return folded;
-  return folded.replace(UNSPACED_RUN, (run) => {
+  return folded.replace(unspacedPatterns().run, (run) => {
     const chars = Array.from(run);
     return chars.length < 2 ? ` ${run} ` : ` ${bigrams(run).join(" ")} ${chars[chars.length - 1]} `;
   });
@@ -54,7 +75,7 @@ export function foldForIndex(text: string): string {
 export function splitRuns(text: string): Array<{ text: string; unspaced: boolean }> {
   const out: Array<{ text: string; unspaced: boolean }> = [];
   let last = 0;
-  for (const match of text.matchAll(UNSPACED_RUN)) {
+  for (const match of text.matchAll(unspacedPatterns().run)) {
     const start = match.index ?? 0;
     if (start > last) out.push({ text: text.slice(last, start), unspaced: false });
     out.push({ text: match[0], unspaced: true });
