@@ -186,6 +186,37 @@ describe("ants end to end (built CLI, real processes)", () => {
     expect(restored.root_at_start).not.toBe(restored.root_before);
   });
 
+  it("a read-only job of 480 reads with 3 ants: one receipt per step, every read charged once, reuse only of committed or own content, verify passes", () => {
+    const ws = makeWorkspace();
+    const sections = Array.from({ length: 20 }, (_, i) => sectionIds(ws, `docs/doc-${String(i).padStart(3, "0")}.md`)).flat();
+    const files = Array.from({ length: 20 }, (_, i) => `docs/doc-${String(i).padStart(3, "0")}.md`);
+    // Each section and file read several times, in an order that spreads the repeats over the ants' batches.
+    const reads = { sections: [...sections, ...sections, ...sections, ...sections, ...sections, ...sections].slice(0, 360), files: [...files, ...files, ...files, ...files, ...files, ...files] };
+    const { jobId, steps } = postRequest(ws, { run_id: "reads", request_id: "many", inputs: reads, budgets: { max_steps: 600 } });
+    expect(steps).toHaveLength(480);
+    const spawn = cli(ws, ["ants", "spawn", "--run-id", "reads", "--job-id", jobId, "-n", "3", "--json"]);
+    expect(spawn.code, spawn.stderr).toBe(0);
+    expect(json(spawn).workers.map((w: { exit_code: number }) => w.exit_code)).toEqual([0, 0, 0]);
+    const receipts = receiptsOf(ws.root, jobId);
+    expect(receipts.map((r) => r.step_id).sort()).toEqual(steps.map((s) => s.step_id).sort());
+    expect(receipts.every((r) => r.status === "SUCCESS")).toBe(true);
+    // The budget charged in the commits equals what the receipts say they expanded.
+    const status = json(cli(ws, ["ants", "status", "--run-id", "reads", "--job-id", jobId, "--json"])).status;
+    expect(status).toMatchObject({ committed: 480, leased: 0, pending: 0, done: true });
+    expect(status.bytes_used).toBe(receipts.reduce((sum, r) => sum + r.metrics.bytes_expanded, 0));
+    // Reuse: content is marked reused only after a receipt that expanded it, and the first expansion of each
+    // content in the chain is new (ants racing on the same content may both count it new, never neither).
+    const seen = new Set<string>();
+    for (const receipt of receipts) {
+      for (const item of receipt.expanded) {
+        if (!seen.has(item.content_hash)) expect(item.reused).toBe(false);
+        seen.add(item.content_hash);
+      }
+    }
+    expect(receipts.some((r) => r.expanded.some((e) => e.reused))).toBe(true);
+    expect(cli(ws, ["cassette", "verify"]).code).toBe(0);
+  });
+
   it("hostile steps each get a FAILURE receipt and nothing is written outside the workspace", () => {
     const ws = makeWorkspace();
     const outsideBefore = snapshot(ws.outside);

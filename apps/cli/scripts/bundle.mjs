@@ -54,5 +54,8 @@ await build({
   minifySyntax: true,
   sourcemap: "linked",
   logLevel: "warning",
+  // import() of the tables becomes a require(): Node's ESM loader would first scan the 3.4 MB CommonJS file for its
+  // export names (cjs-module-lexer), ~80 ms of each ant's start before its first receipt (docs/ants.md "Performance").
+  supported: { "dynamic-import": false },
   plugins: [englishOnlyZodLocales, tokenizerBesideBundle],
 });

@@ -1,6 +1,8 @@
 // Ants benchmark: steps/s end to end (plan + spawn + every receipt committed) for 1, 2 and 4 ants
 // on 2,000 READ_SECTION steps over a temp copy of a corpus, and the time to the first receipt.
-// Runs the built CLI bundle as real processes. Usage: pnpm bench:ants [-- --corpus DIR --steps N --repeat R]
+// Runs the built CLI bundle as real processes. Usage: pnpm bench:ants [-- --corpus DIR --steps N --repeat R --ants 1,2,4]
+// [--baseline-cli FILE]: another build of catalytic.cjs (e.g. from main) run in the same rounds, for before/after
+// ratios measured under the same load.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -18,14 +20,15 @@ const { values } = parseArgs({
     steps: { type: "string", default: "2000" },
     repeat: { type: "string", default: "3" },
     ants: { type: "string", default: "1,2,4" },
+    "baseline-cli": { type: "string" },
   },
 });
 const STEPS = Number(values.steps);
 const REPEAT = Number(values.repeat);
 const ANTS = values.ants.split(",").map(Number);
 
-function catalytic(root, args) {
-  const out = execFileSync(process.execPath, [CLI, "--root", root, ...args, "--json"], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+function catalytic(root, args, cli = CLI) {
+  const out = execFileSync(process.execPath, [cli, "--root", root, ...args, "--json"], { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   return JSON.parse(out);
 }
 
@@ -55,55 +58,81 @@ function prepare(runId) {
   return root;
 }
 
-function once(ants, i) {
+function once(ants, i, cli) {
   const runId = `bench-${ants}-${i}`;
   const root = prepare(runId);
   try {
     const start = Date.now();
-    const planned = catalytic(root, ["plan", "--request-file", path.join(root, ".catalytic", "bench-request.json")]);
+    const planned = catalytic(root, ["plan", "--request-file", path.join(root, ".catalytic", "bench-request.json")], cli);
     const planned_at = Date.now();
-    const spawned = catalytic(root, ["ants", "spawn", "--run-id", runId, "--job-id", planned.posted.job_id, "-n", String(ants)]);
+    const spawned = catalytic(root, ["ants", "spawn", "--run-id", runId, "--job-id", planned.posted.job_id, "-n", String(ants)], cli);
     const end = Date.now();
     if (spawned.exit_code !== 0 || spawned.status.committed !== STEPS) throw new Error(`run failed: ${JSON.stringify(spawned.status)}`);
     const receipts = catalytic(root, ["cassette", "receipts", "--job-id", planned.posted.job_id]);
     const list = receipts.receipts ?? receipts;
     const first = Math.min(...list.map((r) => Date.parse((r.receipt ?? r).timings.finished_at)));
-    return { seconds: (end - start) / 1000, planSeconds: (planned_at - start) / 1000, firstReceiptMs: first - start, firstAfterSpawnMs: first - planned_at };
+    // The manifest records when each ant process was started: the first receipt after the first ant's start.
+    const manifest = JSON.parse(readFileSync(spawned.manifest, "utf8"));
+    const antStart = Math.min(...manifest.workers.map((w) => Date.parse(w.startedAt)));
+    return { seconds: (end - start) / 1000, planSeconds: (planned_at - start) / 1000, firstReceiptMs: first - start, firstAfterSpawnMs: first - planned_at, firstAfterAntMs: first - antStart };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-console.log(`ants benchmark: ${STEPS} READ_SECTION steps over ${values.corpus}, ${REPEAT} run(s) each, ${os.availableParallelism()} CPU(s), node ${process.version}`);
-// Rounds interleave the ant counts (1, 2, 4, 1, 2, 4, ...) so a change of load on a shared machine hits each alike.
-const byAnts = new Map(ANTS.map((ants) => [ants, []]));
-for (let i = 0; i < REPEAT; i++) for (const ants of ANTS) byAnts.get(ants).push(once(ants, i));
-console.log("ants  steps/s median  steps/s p95-worst  end-to-end s median  plan s median  first receipt ms median (from plan start / from spawn)  spawn-only steps/s");
-const medianRate = new Map();
-for (const ants of ANTS) {
-  const runs = byAnts.get(ants);
-  const rates = runs.map((r) => STEPS / r.seconds).sort((a, b) => a - b);
-  const secs = runs.map((r) => r.seconds).sort((a, b) => a - b);
-  const plans = runs.map((r) => r.planSeconds).sort((a, b) => a - b);
-  const firsts = runs.map((r) => r.firstReceiptMs).sort((a, b) => a - b);
-  const afterSpawn = runs.map((r) => r.firstAfterSpawnMs).sort((a, b) => a - b);
-  const spawnRates = runs.map((r) => STEPS / (r.seconds - r.planSeconds)).sort((a, b) => a - b);
-  console.log(
-    [
-      String(ants).padStart(4),
-      quantile(rates, 0.5).toFixed(0).padStart(15),
-      // p95 of the rate distribution from below: the slow tail.
-      quantile(rates, 0.05).toFixed(0).padStart(18),
-      quantile(secs, 0.5).toFixed(2).padStart(20),
-      quantile(plans, 0.5).toFixed(2).padStart(14),
-      `${quantile(firsts, 0.5).toFixed(0)} / ${quantile(afterSpawn, 0.5).toFixed(0)}`.padStart(24),
-      quantile(spawnRates, 0.5).toFixed(0).padStart(52),
-    ].join(""),
-  );
-  medianRate.set(ants, quantile(rates, 0.5));
+console.log(`ants benchmark: ${STEPS} READ_SECTION steps over ${values.corpus}, ${REPEAT} run(s) each, ${os.availableParallelism()} CPU(s), node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
+const builds = [{ name: "this build", cli: CLI }, ...(values["baseline-cli"] ? [{ name: `baseline ${values["baseline-cli"]}`, cli: path.resolve(process.env.INIT_CWD ?? process.cwd(), values["baseline-cli"]) }] : [])];
+// Rounds interleave the ant counts (1, 2, 4, 1, 2, 4, ...) and the builds so a change of load on a shared machine hits each alike.
+const results = new Map(builds.map((build) => [build.name, new Map(ANTS.map((ants) => [ants, []]))]));
+for (let i = 0; i < REPEAT; i++) {
+  for (const ants of ANTS) {
+    for (const build of builds) {
+      const run = once(ants, i, build.cli);
+      results.get(build.name).get(ants).push(run);
+      // Each run as it ends (stderr): the spread a shared machine adds is visible next to the medians.
+      process.stderr.write(`round ${i + 1}, ${ants} ant(s), ${build.name}: ${run.seconds.toFixed(2)} s (plan ${run.planSeconds.toFixed(2)} s), load ${os.loadavg()[0].toFixed(2)}\n`);
+    }
+  }
 }
-// Targets (issue 16): 2 ants >= 1.5x the steps/s of 1, no N slower than the N before it, best N >= 5,000 steps/s
-// end to end, first receipt <= 150 ms after spawn.
-const one = medianRate.get(ANTS[0]);
-console.log(`ratios (median steps/s): ${ANTS.map((ants, i) => `${ants} ants = ${(medianRate.get(ants) / one).toFixed(2)}x of ${ANTS[0]}${i > 0 ? `, ${(medianRate.get(ants) / medianRate.get(ANTS[i - 1])).toFixed(2)}x of ${ANTS[i - 1]}` : ""}`).join("; ")}`);
-console.log(`best: ${Math.max(...medianRate.values()).toFixed(0)} steps/s end to end (target >= 5000); load average ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
+
+const ratios = (rates) => ANTS.map((ants, i) => `${ants} ants = ${(rates.get(ants) / rates.get(ANTS[0])).toFixed(2)}x of ${ANTS[0]}${i > 0 ? `, ${(rates.get(ants) / rates.get(ANTS[i - 1])).toFixed(2)}x of ${ANTS[i - 1]}` : ""}`).join("; ");
+const medians = new Map();
+for (const build of builds) {
+  const byAnts = results.get(build.name);
+  console.log(`\n${build.name}`);
+  console.log("ants  steps/s median  steps/s p95-worst  end-to-end s median  plan s median  first receipt ms median (from plan start / from spawn / from the ant's start)  spawn-only steps/s");
+  const medianRate = new Map();
+  const medianSpawnRate = new Map();
+  for (const ants of ANTS) {
+    const runs = byAnts.get(ants);
+    const sorted = (f) => runs.map(f).sort((a, b) => a - b);
+    const rates = sorted((r) => STEPS / r.seconds);
+    const spawnRates = sorted((r) => STEPS / (r.seconds - r.planSeconds));
+    const firsts = [sorted((r) => r.firstReceiptMs), sorted((r) => r.firstAfterSpawnMs), sorted((r) => r.firstAfterAntMs)].map((v) => quantile(v, 0.5).toFixed(0));
+    console.log(
+      [
+        String(ants).padStart(4),
+        quantile(rates, 0.5).toFixed(0).padStart(15),
+        // p95 of the rate distribution from below: the slow tail.
+        quantile(rates, 0.05).toFixed(0).padStart(18),
+        quantile(sorted((r) => r.seconds), 0.5).toFixed(2).padStart(20),
+        quantile(sorted((r) => r.planSeconds), 0.5).toFixed(2).padStart(14),
+        firsts.join(" / ").padStart(30),
+        quantile(spawnRates, 0.5).toFixed(0).padStart(66),
+      ].join(""),
+    );
+    medianRate.set(ants, quantile(rates, 0.5));
+    medianSpawnRate.set(ants, quantile(spawnRates, 0.5));
+  }
+  // Targets (issue 16): 2 ants >= 1.5x the steps/s of 1, no N slower than the N before it, best N >= 5,000 steps/s
+  // end to end, first receipt <= 150 ms after spawn. The same ratios of `ants spawn` alone (the plan excluded) follow.
+  console.log(`ratios (median steps/s end to end): ${ratios(medianRate)}`);
+  console.log(`ratios (median steps/s of ants spawn alone): ${ratios(medianSpawnRate)}`);
+  console.log(`best: ${Math.max(...medianRate.values()).toFixed(0)} steps/s end to end (target >= 5000), ${Math.max(...medianSpawnRate.values()).toFixed(0)} of ants spawn alone`);
+  medians.set(build.name, medianRate);
+}
+if (builds.length > 1) {
+  const [now, base] = builds.map((build) => medians.get(build.name));
+  console.log(`\nthis build vs baseline (median steps/s end to end): ${ANTS.map((ants) => `${ants} ants ${(now.get(ants) / base.get(ants)).toFixed(2)}x`).join(", ")}`);
+}
+console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`);

@@ -1,7 +1,7 @@
 // What the run has already expanded (content hashes from its committed receipts), so a step can mark content it
 // expands again as reused (docs/economy.md#reuse). Other jobs of the run are read once; the worker's own job is
-// followed incrementally by job_seq before each step. Two ants expanding the same content at the same moment both
-// see it as new: reuse is counted from what was committed.
+// followed incrementally by job_seq after each commit. Two ants expanding the same content at the same moment both
+// see it as new: reuse is counted from what was committed. The ledger extracts the hashes (no receipt is parsed here).
 import type { Cassette } from "@catalytic/cassette";
 
 export class RunMemo {
@@ -13,28 +13,21 @@ export class RunMemo {
     runId: string,
     private readonly jobId: string,
   ) {
-    for (const job of cassette.listJobs(runId)) if (job.jobId !== jobId) this.addReceipts(cassette.listReceipts(job.jobId));
+    for (const job of cassette.listJobs(runId)) if (job.jobId !== jobId) this.add(cassette.expandedHashesSince(job.jobId).hashes);
   }
 
   /** Reads the job's receipts committed since the last refresh. */
   refresh(): void {
-    const receipts = this.cassette.listReceipts(this.jobId, this.lastSeq);
-    this.addReceipts(receipts);
-    for (const record of receipts) this.lastSeq = Math.max(this.lastSeq, record.jobSeq);
+    const since = this.cassette.expandedHashesSince(this.jobId, this.lastSeq);
+    this.add(since.hashes);
+    this.lastSeq = since.lastSeq;
   }
 
   has(contentHash: string): boolean {
     return this.hashes.has(contentHash);
   }
 
-  private addReceipts(records: ReadonlyArray<{ receipt: unknown }>): void {
-    for (const { receipt } of records) {
-      const expanded = (receipt as { expanded?: unknown } | null)?.expanded;
-      if (!Array.isArray(expanded)) continue;
-      for (const item of expanded) {
-        const hash = (item as { content_hash?: unknown } | null)?.content_hash;
-        if (typeof hash === "string") this.hashes.add(hash);
-      }
-    }
+  private add(hashes: readonly string[]): void {
+    for (const hash of hashes) this.hashes.add(hash);
   }
 }

@@ -1,5 +1,5 @@
 // `ants spawn`: N worker processes on one job, a manifest, and the combined exit code (2 > 1 > 0).
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { CassetteError, SILENT_LOGGER, UsageError, type Logger } from "@catalytic/core";
 import { Cassette, type JobStatus } from "@catalytic/cassette";
 import { manifestPath, writeManifest, type ManifestWorker, type SpawnManifest } from "./manifest.js";
@@ -65,10 +65,8 @@ function jobStatusOf(root: string, jobId: string): JobStatus {
   }
 }
 
-export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
-  const { root, runId, jobId } = options;
-  checkWorkerCount(options.workers);
-  const logger = options.logger ?? SILENT_LOGGER;
+/** CAT_JOB_NOT_FOUND or CAT_PLAN_TAMPERED unless `jobId` is an intact job of `runId`. */
+function requireRunnableJob(root: string, runId: string, jobId: string): void {
   const cassette = Cassette.openWorkspace(root);
   try {
     const job = cassette.getJob(jobId);
@@ -78,11 +76,22 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
         details: { runId, jobId },
       });
     }
-    // A plan edited in the ledger after posting starts no ant (each claim checks it again).
+    // A plan edited in the ledger after posting is refused here with its own error (each ant checks it again).
     cassette.requireIntactJob(jobId);
   } finally {
     cassette.close();
   }
+}
+
+interface Started {
+  child: ChildProcess;
+  exit: Promise<void>;
+}
+
+export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
+  const { root, runId, jobId } = options;
+  checkWorkerCount(options.workers);
+  const logger = options.logger ?? SILENT_LOGGER;
   const nodePath = options.nodePath ?? process.execPath;
   const cliPath = options.cliPath ?? process.argv[1] ?? "";
   const file = manifestPath(root, runId, jobId);
@@ -97,8 +106,8 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
     exitCode: null,
     workers: [],
   };
-  const exits: Array<Promise<void>> = [];
-  for (let i = 1; i <= options.workers; i++) {
+  const started: Started[] = [];
+  const startWorker = (i: number): Started => {
     const workerId = `ant-${process.pid}-${i}`;
     const args = [cliPath, "ants", "worker", "--root", root, "--run-id", runId, "--job-id", jobId, "--worker-id", workerId];
     if (options.ttl !== undefined) args.push("--ttl", String(options.ttl));
@@ -111,21 +120,31 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
     child.stderr.on("data", (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL);
     });
-    exits.push(
-      new Promise((resolve) => {
-        const done = (code: number | null, signal: string | null, why?: string): void => {
-          if (entry.endedAt) return;
-          entry.endedAt = new Date().toISOString();
-          entry.exitCode = code === null && signal === null ? 2 : code;
-          entry.signal = signal;
-          entry.stderrTail = why ? `${stderr}${why}` : stderr;
-          logger.info(`worker ${workerId} exited`, { code: entry.exitCode, signal });
-          resolve();
-        };
-        child.on("error", (error) => done(2, null, `could not start: ${error.message}`));
-        child.on("close", (code, signal) => done(code, signal));
-      }),
-    );
+    const exit = new Promise<void>((resolve) => {
+      const done = (code: number | null, signal: string | null, why?: string): void => {
+        if (entry.endedAt) return;
+        entry.endedAt = new Date().toISOString();
+        entry.exitCode = code === null && signal === null ? 2 : code;
+        entry.signal = signal;
+        entry.stderrTail = why ? `${stderr}${why}` : stderr;
+        logger.info(`worker ${workerId} exited`, { code: entry.exitCode, signal });
+        resolve();
+      };
+      child.on("error", (error) => done(2, null, `could not start: ${error.message}`));
+      child.on("close", (code, signal) => done(code, signal));
+    });
+    return { child, exit };
+  };
+  // The ants start before this process checks the job: each boots Node and the CLI bundle meanwhile (the first
+  // receipt comes that much sooner), and none leases a step before its own check of the job and its plan hash.
+  for (let i = 1; i <= options.workers; i++) started.push(startWorker(i));
+  const exits = started.map((s) => s.exit);
+  try {
+    requireRunnableJob(root, runId, jobId);
+  } catch (error) {
+    for (const { child } of started) child.kill("SIGTERM");
+    await Promise.all(exits);
+    throw error;
   }
   writeManifest(file, manifest);
   // One connection for the whole wait: opening the ledger runs its migration check, a write lock.

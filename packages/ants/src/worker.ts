@@ -9,6 +9,7 @@ import {
   loadConfig,
   loadTokenCounter,
   toCatalyticError,
+  type BudgetError,
   type Logger,
   type PlanStep,
   type Receipt,
@@ -53,6 +54,8 @@ export interface WorkerResult {
 const FAILURE_CHECK_INTERVAL_MS = 1000;
 // Ops whose executors only read (and charge the budget): their steps may be taken several at a time.
 const SIDE_EFFECT_FREE_OPS: ReadonlySet<string> = new Set(["READ_SECTION", "READ_FILE", "READ_SYMBOL"]);
+/** While nothing is left to claim, every this many polls (about a second) an ant reads the whole job status. */
+const FULL_STATUS_EVERY = 20;
 /** Most steps an ant claims at once: small enough that the last batch leaves little for the other ants to wait on. */
 const MAX_ANT_BATCH = 128;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,6 +93,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       });
     }
     const ledger = cassette;
+    // The plan hash, checked before the first claim and outside the write lock: ants starting together do not queue
+    // behind each other's check, and a tampered plan stops this ant before it leases anything.
+    ledger.verifyJobForClaims(jobId);
     // Every receipt counts tokens (docs/economy.md#per-step-metrics); the tokenizer loads once per ant.
     const counter = await loadTokenCounter();
     const memo = new RunMemo(ledger, runId, jobId);
@@ -122,76 +128,117 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     // Several steps per claim only in jobs without side effects: there an ant that stops at a failure can finish the
     // reads it already holds (as other ants do until their next failure check) instead of stranding their leases.
     const batchable = ledger.jobOps(jobId).every((op) => SIDE_EFFECT_FREE_OPS.has(op));
-    // Doubles per batch up to MAX_ANT_BATCH: the first receipt waits for one step only.
-    let size = 1;
-    // The steps claimed together with the previous commit (commitChargedBatch), if any.
+    // Claimed and not yet executed; executed and not yet committed.
     let held: ClaimedStep[] = [];
-    for (;;) {
-      if (held.length === 0) {
-        if (jobHasFailed()) {
-          result.stoppedBecause = "failure";
-          break;
-        }
-        held = ledger.claimSteps(runId, workerId, ttl, size, jobId);
-      }
-      if (held.length === 0) {
-        const status = ledger.jobStatus(jobId);
-        if (status.done) break;
-        if (status.blocked) {
-          result.stoppedBecause = "blocked";
-          break;
-        }
-        if (status.expiredLeases > 0) {
-          const requeued = ledger.requeueExpired(runId);
-          logger.warn("requeued expired leases", { steps: requeued });
-          continue;
-        }
-        if (++idle > idleLimit) {
-          result.stoppedBecause = "idle";
-          break;
-        }
-        await sleep(pollMs);
-        continue;
-      }
-      idle = 0;
-      memo.refresh();
-      const runtime = { ...baseContext, workerId, ttl, logger, counter, memo };
-      const batch = held;
-      const ran = await executeBatch(ledger, batch, runtime);
-      const fatal = ran.some((r) => r.fatal);
-      const failedBefore = ran.some((r) => r.receipt.status === "FAILURE");
-      // Claim the next steps in the commit's transaction only when this worker goes on: a claim it would abandon
-      // would sit leased until its lease expired.
-      const goOn = !fatal && (!failedBefore || continueOnFail) && !jobHasFailed();
-      if (batchable) size = Math.min(size * 2, MAX_ANT_BATCH);
-      const committed = ledger.commitChargedBatch(
-        jobId,
-        ran.map(({ step, receipt, draft }) => {
-          const completion = completionOf(runId, workerId, step, receipt);
-          const charge = draft.charges;
-          return charge ? { completion, charge, overBudget: (error) => completionOf(runId, workerId, step, draft.overBudget(counter, { code: error.code, message: error.message })) } : { completion };
-        }),
-        goOn ? { runId, workerId, ttlSeconds: ttl, max: size, stopOnFailure: !continueOnFail } : undefined,
-      );
-      held = committed.next;
+    let ran: Ran[] = [];
+    // Content this ant expanded (committed or not): later steps count it as reused, as they would once committed.
+    const expandedHere = new Set<string>();
+    const runtime: StepRuntime = { ...baseContext, workerId, ttl, logger, counter, expandedBefore: (hash) => memo.has(hash) || expandedHere.has(hash) };
+    // Doubles per claim up to MAX_ANT_BATCH (the first receipt waits for one step only), and at most an eighth of the
+    // steps still unclaimed, so that the last steps are shared among the ants instead of held by one.
+    let size = 1;
+    const grow = (): number => (size = batchable ? Math.max(1, Math.min(size * 2, MAX_ANT_BATCH, Math.ceil(ledger.pendingStepCount(jobId) / 8))) : 1);
+    // After a failure (unless continueOnFail) the ant finishes the reads it holds, commits them and claims no more.
+    let stopping = false;
+    let renewedAt = Date.now();
+    // The job's last receipt position seen while waiting for the other ants' last steps.
+    let followedSeq = 0;
+    /**
+     * Commits the executed steps, claiming the next ones in the same transaction while this ant goes on (a claim it
+     * would abandon would sit leased until its lease expired). Without `wait`, returns false at once, with nothing
+     * written, while another ant holds the write lock.
+     */
+    const commit = (wait: boolean): boolean => {
+      const goOn = !stopping && !jobHasFailed();
+      const items = ran.map(({ step, receipt, draft }) => {
+        const completion = completionOf(runId, workerId, step, receipt);
+        const charge = draft.charges;
+        return charge ? { completion, charge, overBudget: (error: BudgetError) => completionOf(runId, workerId, step, draft.overBudget(counter, { code: error.code, message: error.message })) } : { completion };
+      });
+      const next = goOn ? { runId, workerId, ttlSeconds: ttl, max: grow(), stopOnFailure: !continueOnFail } : undefined;
+      const committed = wait ? ledger.commitChargedBatch(jobId, items, next) : ledger.tryCommitChargedBatch(jobId, items, next);
+      if (!committed) return false;
       const overBudget = new Set(committed.overBudget);
-      let failed = false;
       ran.forEach(({ step, receipt }, i) => {
         const status = overBudget.has(i) ? "FAILURE" : receipt.status;
         logger.info(`committed ${step.stepId}`, { op: step.op, status });
         result.executed++;
         if (status === "FAILURE") {
-          failed = true;
           result.failed++;
+          if (!continueOnFail) stopping = true;
           logger.warn(`step ${step.stepId} failed`, { error: overBudget.has(i) ? "CAT_BUDGET_EXCEEDED" : receipt.error });
         }
       });
-      const broken = ran.find((r) => r.fatal);
-      if (broken) throw new InvariantError("CAT_INVARIANT", `step ${broken.step.stepId}: ${broken.receipt.error?.message ?? "invariant error"}`);
-      if (!goOn || (failed && !continueOnFail)) {
-        result.stoppedBecause = "failure";
-        break;
+      ran = [];
+      if (!goOn) stopping = true;
+      if (committed.next.length > 0) {
+        held.push(...committed.next);
+        memo.refresh();
       }
+      return true;
+    };
+    for (;;) {
+      if (held.length === 0) {
+        if (stopping || jobHasFailed()) {
+          result.stoppedBecause = "failure";
+          break;
+        }
+        held = ledger.claimSteps(runId, workerId, ttl, size, jobId);
+        if (held.length === 0) {
+          // Nothing left to claim while other ants finish the steps they hold: follow their commits by the receipts'
+          // chain position (cheap), and read the whole job status (blocked, expired leases of dead ants) only when
+          // steps are pending, on the first empty poll and about once a second after it; the waiting ant then takes no
+          // CPU from the ones still working.
+          if (idle % FULL_STATUS_EVERY !== 0 && ledger.pendingStepCount(jobId) === 0) {
+            followedSeq = ledger.jobFailuresSince(jobId, followedSeq).lastSeq;
+            if (followedSeq >= job.stepCount) break;
+          } else {
+            const status = ledger.jobStatus(jobId);
+            if (status.done) break;
+            if (status.blocked) {
+              result.stoppedBecause = "blocked";
+              break;
+            }
+            if (status.expiredLeases > 0) {
+              const requeued = ledger.requeueExpired(runId);
+              logger.warn("requeued expired leases", { steps: requeued });
+              continue;
+            }
+          }
+          if (++idle > idleLimit) {
+            result.stoppedBecause = "idle";
+            break;
+          }
+          // Waiting for the other ants' last steps: copy the WAL into the database meanwhile (the last close would).
+          if (idle === 1) ledger.checkpointWhileIdle();
+          // Short polls first (5, 10, 20, 40 ms): at the end of a job the others' last commits are milliseconds away.
+          await sleep(Math.min(pollMs, 5 * 2 ** (idle - 1)));
+          continue;
+        }
+        idle = 0;
+        memo.refresh();
+        renewedAt = Date.now();
+      }
+      // A synchronous step gives the renewal timer no turn: the held and uncommitted leases are renewed in between.
+      if (Date.now() - renewedAt > (ttl * 1000) / 3) {
+        for (const { stepId, fencingToken } of [...held, ...ran.map((r) => r.step)]) ledger.renewLease(stepId, workerId, fencingToken, ttl);
+        renewedAt = Date.now();
+      }
+      const step = held.shift() as ClaimedStep;
+      const done = await executeClaimed(ledger, step, runtime);
+      for (const hash of done.draft.expandedHashes()) expandedHere.add(hash);
+      ran.push({ step, ...done });
+      if (done.fatal) {
+        // The steps still held keep their leases until they expire: nothing more runs in this ant.
+        stopping = true;
+        commit(true);
+        throw new InvariantError("CAT_INVARIANT", `step ${step.stepId}: ${done.receipt.error?.message ?? "invariant error"}`);
+      }
+      if (done.receipt.status === "FAILURE" && !continueOnFail) stopping = true;
+      // With nothing left to execute, wait for the lock; with steps held, commit (and claim ahead) only if the lock is
+      // free now, else execute the next step and try again after it.
+      if (held.length === 0) commit(true);
+      else if (batchable && ran.length >= held.length) commit(false);
     }
     const jobFailed = failureSeen || ledger.jobFailuresSince(jobId, receiptsSeen).failures > 0;
     result.exitCode = result.failed > 0 || jobFailed ? 1 : 0;
@@ -214,9 +261,8 @@ interface StepRuntime extends Omit<ExecutionContext, "signal" | "consumeBudget">
   ttl: number;
   logger: Logger;
   counter: TokenCounter;
-  memo: RunMemo;
-  /** Whether content was expanded before this step (default: in the run's committed receipts). */
-  expandedBefore?: (contentHash: string) => boolean;
+  /** Whether content was expanded before this step: in the run's committed receipts or by this ant. */
+  expandedBefore: (contentHash: string) => boolean;
 }
 
 /** k of the search that proposed a step's items, when its plan recorded one (steps planned from a bundle). */
@@ -236,31 +282,6 @@ interface Ran {
   fatal: boolean;
 }
 
-/**
- * Executes claimed steps in claim order (they are independent: a step is claimable only once its dependencies are
- * committed). Stops after a fatal (invariant) failure; the steps not yet run keep their leases until they expire.
- * The held leases are renewed between steps, since a synchronous step gives the renewal timer no turn.
- */
-async function executeBatch(cassette: Cassette, batch: ClaimedStep[], runtime: StepRuntime): Promise<Ran[]> {
-  const ran: Ran[] = [];
-  // Content expanded by earlier steps of this batch counts as reused, as it would once they were committed.
-  const expandedInBatch = new Set<string>();
-  const batchRuntime: StepRuntime = { ...runtime, expandedBefore: (hash) => runtime.memo.has(hash) || expandedInBatch.has(hash) };
-  const renewEvery = (runtime.ttl * 1000) / 3;
-  let renewedAt = Date.now();
-  for (const [i, step] of batch.entries()) {
-    if (i > 0 && Date.now() - renewedAt > renewEvery) {
-      for (const rest of batch.slice(i)) cassette.renewLease(rest.stepId, runtime.workerId, rest.fencingToken, runtime.ttl);
-      renewedAt = Date.now();
-    }
-    const done = await executeClaimed(cassette, step, batchRuntime);
-    for (const hash of done.draft.expandedHashes()) expandedInBatch.add(hash);
-    ran.push({ step, ...done });
-    if (done.fatal) break;
-  }
-  return ran;
-}
-
 /** Executes one claimed step under a renewed lease; the receipt (SUCCESS or FAILURE) is for the caller to commit. */
 async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime: StepRuntime): Promise<{ receipt: Receipt; draft: ReceiptDraft; fatal: boolean }> {
   const op = PlanStepOpSchema.safeParse(claimed.op);
@@ -277,7 +298,7 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     workerId: runtime.workerId,
     fencingToken: claimed.fencingToken,
     searchK: searchKOf(claimed.payload),
-    expandedBefore: runtime.expandedBefore ?? ((hash) => runtime.memo.has(hash)),
+    expandedBefore: runtime.expandedBefore,
   });
   const controller = new AbortController();
   let leaseError: unknown;

@@ -16,7 +16,7 @@ import {
   type CompleteStepInput,
 } from "./leasing.js";
 import { claimSteps, completeSteps, completeStepsAndClaimNext, type ReceiptIds } from "./batch.js";
-import { commitChargedBatch, jobOps, type ChargedCompletion, type ChargedNext, type ChargedResult } from "./charged.js";
+import { checkpointWhileIdle, commitChargedBatch, expandedHashesSince, jobOps, pendingStepCount, tryCommitChargedBatch, verifyJobForClaims, type ChargedCompletion, type ChargedNext, type ChargedResult } from "./charged.js";
 import { findJobByRequest, postMessage, postMessages, postPlan, type PostMessageInput, type PostMessageResult, type PostPlanInput, type PostPlanResult } from "./posting.js";
 import {
   changesSince,
@@ -145,6 +145,31 @@ export class Cassette {
   /** Budget charges, receipts and the next claims of a job in one transaction (docs/cassette.md "Charged batches"). */
   commitChargedBatch(jobId: string, items: ChargedCompletion[], next?: ChargedNext): ChargedResult {
     return commitChargedBatch(this.ledger, jobId, items, next);
+  }
+
+  /** commitChargedBatch if the write lock is free at this instant; undefined (nothing written) while another connection holds it. */
+  tryCommitChargedBatch(jobId: string, items: ChargedCompletion[], next?: ChargedNext): ChargedResult | undefined {
+    return tryCommitChargedBatch(this.ledger, jobId, items, next);
+  }
+
+  /** A PASSIVE WAL checkpoint (never waits for writers); the frames copied. */
+  checkpointWhileIdle(): number {
+    return checkpointWhileIdle(this.ledger);
+  }
+
+  /** Steps of the job not yet claimed (PENDING). */
+  pendingStepCount(jobId: string): number {
+    return pendingStepCount(this.ledger, jobId);
+  }
+
+  /** Content hashes expanded by the job's receipts after `afterSeq`, and the last job_seq read. */
+  expandedHashesSince(jobId: string, afterSeq = 0): { hashes: string[]; lastSeq: number } {
+    return expandedHashesSince(this.ledger, jobId, afterSeq);
+  }
+
+  /** Checks the job's plan hash for this connection's later claims without the write lock (CAT_PLAN_TAMPERED). */
+  verifyJobForClaims(jobId: string): void {
+    verifyJobForClaims(this.ledger, jobId);
   }
 
   /** The distinct ops of a job's steps. */

@@ -1,13 +1,14 @@
 // Batches that charge the job budget in the commit's own transaction (docs/cassette.md "Charged batches"): an ant
 // reads several steps, then writes their budget charges, receipts and next claim in one BEGIN IMMEDIATE transaction
 // instead of one transaction per charge and per commit.
-import { BudgetError } from "@catalytic/core";
+import { BudgetError, isSqliteBusy } from "@catalytic/core";
 import { candidates, leaseAll, requireBatchSize, type ReceiptIds } from "./batch.js";
-import { readQuery, writeTransaction } from "./connection.js";
-import { isIntactStep } from "./integrity.js";
-import type { Ledger } from "./ledger.js";
+import { BUSY_TIMEOUT_MS, readQuery, writeTransaction } from "./connection.js";
+import { isIntactStep, requireIntactStep } from "./integrity.js";
+import { JOB_STEPS, type Ledger } from "./ledger.js";
 import { chargeBudget, checkCompletion, commitReceipt, type CheckedCompletion, type CompleteStepInput } from "./leasing.js";
 import type { ClaimedStep } from "./records.js";
+import { translateSqliteError } from "./sql-errors.js";
 import { requireCount, requireNonEmpty, requireTtlMs } from "./validate.js";
 
 export interface ChargedCompletion {
@@ -40,6 +41,28 @@ export interface ChargedResult {
  * completion instead (an item without one rethrows the BudgetError). A tampered next step stops the claim there.
  */
 export function commitChargedBatch(ledger: Ledger, jobId: string, items: ChargedCompletion[], next?: ChargedNext): ChargedResult {
+  const batch = checkChargedBatch(jobId, items, next);
+  return writeTransaction(ledger.db, ledger.logger, () => writeChargedBatch(ledger, batch));
+}
+
+/**
+ * commitChargedBatch if the write lock is free at this instant; undefined, with nothing written, while another
+ * connection holds it. An ant with steps still to execute tries this and keeps working instead of sleeping in
+ * SQLite's busy handler (1, 2, 5, 10 ms steps while a holder needs about one); docs/cassette.md "Charged batches".
+ */
+export function tryCommitChargedBatch(ledger: Ledger, jobId: string, items: ChargedCompletion[], next?: ChargedNext): ChargedResult | undefined {
+  const batch = checkChargedBatch(jobId, items, next);
+  return tryWriteTransaction(ledger, () => writeChargedBatch(ledger, batch));
+}
+
+interface CheckedChargedBatch {
+  jobId: string;
+  items: Array<{ done: CheckedCompletion; charge?: { bytes: number; symbols: number }; overBudget?: (error: BudgetError) => CompleteStepInput }>;
+  next?: ChargedNext;
+  ttlMs?: number;
+}
+
+function checkChargedBatch(jobId: string, items: ChargedCompletion[], next?: ChargedNext): CheckedChargedBatch {
   requireNonEmpty(jobId, "jobId");
   const checked = items.map((item) => ({
     done: checkCompletion(item.completion),
@@ -48,27 +71,81 @@ export function commitChargedBatch(ledger: Ledger, jobId: string, items: Charged
   }));
   const ttlMs = next && requireTtlMs(next.ttlSeconds);
   if (next) requireBatchSize(next.max, "max");
-  return writeTransaction(ledger.db, ledger.logger, () => {
-    const overBudget: number[] = [];
-    let failed = false;
-    const receipts = checked.map(({ done, charge, overBudget: replace }, i): ReceiptIds => {
-      let completion: CheckedCompletion = done;
-      if (charge && (charge.bytes > 0 || charge.symbols > 0)) {
-        try {
-          chargeBudget(ledger, jobId, charge.bytes, charge.symbols);
-        } catch (error) {
-          if (!(error instanceof BudgetError) || !replace) throw error;
-          completion = checkCompletion(replace(error));
-          overBudget.push(i);
-        }
+  return { jobId, items: checked, next, ttlMs };
+}
+
+/** The charges, receipts and next claims of a checked batch; the caller holds the write transaction. */
+function writeChargedBatch(ledger: Ledger, { jobId, items, next, ttlMs }: CheckedChargedBatch): ChargedResult {
+  const overBudget: number[] = [];
+  let failed = false;
+  const receipts = items.map(({ done, charge, overBudget: replace }, i): ReceiptIds => {
+    let completion: CheckedCompletion = done;
+    if (charge && (charge.bytes > 0 || charge.symbols > 0)) {
+      try {
+        chargeBudget(ledger, jobId, charge.bytes, charge.symbols);
+      } catch (error) {
+        if (!(error instanceof BudgetError) || !replace) throw error;
+        completion = checkCompletion(replace(error));
+        overBudget.push(i);
       }
-      failed ||= completion.outcome === "FAILURE";
-      return commitReceipt(ledger, completion);
-    });
-    if (!next || ttlMs === undefined || (failed && next.stopOnFailure)) return { receipts, overBudget, next: [] };
-    const found = candidates(ledger, next.runId, jobId, next.max);
-    const intact = found.findIndex((candidate) => !isIntactStep(ledger, candidate));
-    return { receipts, overBudget, next: leaseAll(ledger, intact === -1 ? found : found.slice(0, intact), next.workerId, ttlMs) };
+    }
+    failed ||= completion.outcome === "FAILURE";
+    return commitReceipt(ledger, completion);
+  });
+  if (!next || ttlMs === undefined || (failed && next.stopOnFailure)) return { receipts, overBudget, next: [] };
+  const found = candidates(ledger, next.runId, jobId, next.max);
+  const intact = found.findIndex((candidate) => !isIntactStep(ledger, candidate));
+  return { receipts, overBudget, next: leaseAll(ledger, intact === -1 ? found : found.slice(0, intact), next.workerId, ttlMs) };
+}
+
+/** `fn` in a BEGIN IMMEDIATE transaction when the write lock is free now, else undefined without waiting. */
+function tryWriteTransaction<T>(ledger: Ledger, fn: () => T): T | undefined {
+  try {
+    ledger.stmt("PRAGMA busy_timeout = 0").get();
+    try {
+      ledger.stmt("BEGIN IMMEDIATE").run();
+    } catch (error) {
+      if (isSqliteBusy(error)) return undefined;
+      throw error;
+    } finally {
+      ledger.stmt(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).get();
+    }
+    try {
+      const result = fn();
+      ledger.stmt("COMMIT").run();
+      return result;
+    } catch (error) {
+      if (ledger.db.inTransaction) ledger.stmt("ROLLBACK").run();
+      throw error;
+    }
+  } catch (error) {
+    throw translateSqliteError(error);
+  }
+}
+
+/** Steps of the job not yet claimed: an ant sizes its claims by it so the last ones are shared among the ants. */
+export function pendingStepCount(ledger: Ledger, jobId: string): number {
+  requireNonEmpty(jobId, "jobId");
+  return readQuery(() => ledger.stmt(`SELECT count(*) FROM ${JOB_STEPS} WHERE j.job_id = ? AND s.status = 'PENDING'`).pluck().get(jobId) as number);
+}
+
+/**
+ * The content hashes the job's receipts after chain position `afterSeq` expanded, and the last position (pass it
+ * back next time): what an ant needs to mark reuse, read in SQLite instead of parsing whole receipts in JavaScript.
+ */
+export function expandedHashesSince(ledger: Ledger, jobId: string, afterSeq: number): { hashes: string[]; lastSeq: number } {
+  requireNonEmpty(jobId, "jobId");
+  return readQuery(() => {
+    // Receipts committed after this read have larger positions: bounding the second query makes the pair consistent.
+    const lastSeq = ledger.stmt("SELECT COALESCE(MAX(job_seq), ?) FROM receipts WHERE job_id = ? AND job_seq > ?").pluck().get(afterSeq, jobId, afterSeq) as number;
+    const hashes = ledger
+      .stmt(
+        `SELECT e.value ->> 'content_hash' FROM receipts r, json_each(r.receipt_json, '$.expanded') e
+         WHERE r.job_id = ? AND r.job_seq > ? AND r.job_seq <= ?`,
+      )
+      .pluck()
+      .all(jobId, afterSeq, lastSeq) as unknown[];
+    return { hashes: hashes.filter((hash): hash is string => typeof hash === "string"), lastSeq };
   });
 }
 
@@ -77,4 +154,32 @@ export function jobOps(ledger: Ledger, jobId: string): string[] {
   requireNonEmpty(jobId, "jobId");
   const rows = readQuery(() => ledger.stmt("SELECT DISTINCT op FROM steps WHERE job_id = ? ORDER BY op").all(jobId) as Array<{ op: string }>);
   return rows.map((row) => row.op);
+}
+
+/**
+ * Checks the job's plan hash for this connection's claims in a read transaction (one snapshot, no write lock): the
+ * claims that follow then only compare each step's payload with the verified one under the write lock, instead of
+ * the first claim hashing the whole plan while other ants wait for the lock. CAT_PLAN_TAMPERED as a claim would.
+ */
+export function verifyJobForClaims(ledger: Ledger, jobId: string): void {
+  requireNonEmpty(jobId, "jobId");
+  readQuery(() =>
+    ledger.db
+      .transaction(() => {
+        const first = ledger.stmt(`SELECT s.step_id, s.payload_json FROM ${JOB_STEPS} WHERE j.job_id = ? ORDER BY s.ordinal LIMIT 1`).get(jobId) as
+          | { step_id: string; payload_json: string }
+          | undefined;
+        if (first) requireIntactStep(ledger, jobId, first.step_id, first.payload_json);
+      })
+      .deferred(),
+  );
+}
+
+/**
+ * A PASSIVE checkpoint (copies committed WAL frames into the database file without blocking writers): an ant that
+ * waits for the other ants' last steps runs it meanwhile, so the checkpoint the last connection's close runs has
+ * little left to copy. Returns the WAL frames copied.
+ */
+export function checkpointWhileIdle(ledger: Ledger): number {
+  return readQuery(() => (ledger.stmt("PRAGMA wal_checkpoint(PASSIVE)").get() as { checkpointed: number }).checkpointed);
 }
