@@ -1,10 +1,11 @@
 // Keeps an index current while files change: one fs.watch (inotify) per walked folder, events coalesced for a
 // moment, then a build limited to the named files, or a full build (cheap with folder records) when a folder,
 // a .gitignore or the registry changed, or a reopen when catalytic.json changed. docs/indexer.md, "Watching".
-import { type FSWatcher, lstatSync, watch } from "node:fs";
+import { type FSWatcher, existsSync, lstatSync, watch } from "node:fs";
 import path from "node:path";
 import { CONFIG_FILE, InputError, SYMBOLS_FILE } from "@catalytic/core";
 import type { BuildReport } from "./build.js";
+import { indexPath } from "./db.js";
 import { hasSkippedSegment } from "./sources.js";
 import { Index, type IndexOpenOptions } from "./workspace-index.js";
 
@@ -50,7 +51,8 @@ export class WorkspaceWatcher {
     const watcher = new WorkspaceWatcher(root, options);
     try {
       // Folders known from an earlier build are watched before this one walks: a change during it is not lost.
-      watcher.watchFolders();
+      // (Without an index.db yet there are none, and asking would create one: the first build writes it whole.)
+      if (existsSync(indexPath(root))) watcher.watchFolders();
       const started = performance.now();
       const report = watcher.index.build();
       watcher.recheck(watcher.watchFolders());
