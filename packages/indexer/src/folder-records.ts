@@ -75,7 +75,8 @@ export function saveFolderRecords(
     const remove = statements.get(folderSql.DELETE_FOLDER);
     for (const folderPath of cache.folders.keys()) if (!walked.has(folderPath)) remove.run(folderPath);
   }
-  writeMeta(db, "walk_fingerprint", walkFingerprint(settings));
+  // With a cache the stored fingerprint is this one already: a build that changed nothing writes nothing.
+  if (!cache) writeMeta(db, "walk_fingerprint", walkFingerprint(settings));
 }
 
 /** After a build limited to named files: a folder where one of them could not be read is listed again next time. */

@@ -4,7 +4,9 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, statSync, symlinkSync, unlinkSync, utimesSync } from "node:fs";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { indexPath } from "../src/db.js";
 import { dumpIndex, useIndexFixture, writeFile } from "./fixture.js";
 
 const fixture = useIndexFixture();
@@ -63,6 +65,23 @@ describe("full build with folder records", () => {
     expect(rebuilt).toMatchObject({ changed: 1, added: 0, removed: 0, foldersRead: 0, foldersReused: 5 });
     expect(dumpIndex(root)).toEqual(fixture.coldDump(root));
     expect(index.build()).toMatchObject({ unchanged: 4, foldersRead: 0, foldersReused: 5 });
+  });
+
+  it("writes nothing when nothing changed", () => {
+    const root = workspace();
+    const index = builtIndex(root);
+    const observer = new Database(indexPath(root), { readonly: true });
+    try {
+      const version = (): number => observer.pragma("data_version", { simple: true }) as number;
+      const before = version();
+      expect(index.build()).toMatchObject({ unchanged: 4, foldersReused: 5 });
+      expect(version()).toBe(before); // changes when another connection commits
+      editInPlace(root, "docs/a.md", "# A\n\nEdited.\n");
+      index.build();
+      expect(version()).not.toBe(before);
+    } finally {
+      observer.close();
+    }
   });
 
   it("re-lists a folder where a file was added, removed or renamed, and only that folder", () => {
