@@ -1,24 +1,15 @@
 // Plans from bundles: one READ step per item in bundle order, the bundle hash recorded (and bound through the request id), and
 // untrusted items (a moved ref, a section that no longer exists, a bad slice) refused with typed errors.
 import { describe, expect, it } from "vitest";
-import { type Bundle, type CatalyticError, bundleId, loadTokenCounter, planHash } from "@catalytic/core";
+import { type Bundle, bundleId, loadTokenCounter, planHash } from "@catalytic/core";
 import { Index, buildBundle } from "@catalytic/indexer";
 import { bundlePlanRequest, indexSubstrate, plan, planOptionsFromConfig } from "../src/index.js";
-import { makeWorkspace } from "./workspace.js";
+import { failure, makeWorkspace } from "./workspace.js";
 
 async function bundleIn(root: string, intent: string): Promise<{ index: Index; bundle: Bundle }> {
   const index = Index.open(root);
   index.build();
   return { index, bundle: buildBundle(index, { intent }, await loadTokenCounter()).bundle };
-}
-
-function failure(fn: () => unknown): CatalyticError {
-  try {
-    fn();
-  } catch (error) {
-    return error as CatalyticError;
-  }
-  throw new Error("expected a failure");
 }
 
 describe("plan from a bundle", () => {

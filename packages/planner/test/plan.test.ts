@@ -1,22 +1,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, parsePlanRequestText, planHash, sha256Hex, stepId, type CatalyticError } from "@catalytic/core";
+import { canonicalJson, parsePlanRequestText, planHash, sha256Hex, stepId } from "@catalytic/core";
 import { PLANNER_VERSION, plan } from "../src/index.js";
-import { copyWorkspace, FIXTURES, fixture, GUIDE, makeWorkspace, planningFor } from "./workspace.js";
+import { copyWorkspace, FIXTURES, failure, fixture, GUIDE, makeWorkspace, planningFor } from "./workspace.js";
 
 function planIn(root: string, request: unknown) {
   const { substrate, options } = planningFor(root);
   return plan(request, substrate, options);
-}
-
-function failure(fn: () => unknown): CatalyticError {
-  try {
-    fn();
-  } catch (error) {
-    return error as CatalyticError;
-  }
-  throw new Error("expected a failure");
 }
 
 const base = { run_id: "run_a", request_id: "req_a", intent: "test" };

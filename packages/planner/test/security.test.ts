@@ -2,20 +2,10 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CatalyticError } from "@catalytic/core";
 import { plan } from "../src/index.js";
-import { makeWorkspace, planningFor } from "./workspace.js";
+import { failure, makeWorkspace, planningFor } from "./workspace.js";
 
 const base = { run_id: "run_s", request_id: "req_s", intent: "attack" };
-
-function failure(fn: () => unknown): CatalyticError {
-  try {
-    fn();
-  } catch (error) {
-    return error as CatalyticError;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("plan: protected paths", () => {
   const root = makeWorkspace();

@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadConfig } from "@catalytic/core";
+import { type CatalyticError, loadConfig } from "@catalytic/core";
 import { WorkspaceModel, readRegistry } from "@catalytic/indexer";
 import { modelSubstrate, planOptionsFromConfig, type PlanOptions, type PlanSubstrate } from "../src/index.js";
 
@@ -76,4 +76,14 @@ export function planningFor(root: string): { substrate: PlanSubstrate; options: 
 
 export function fixture(name: string): unknown {
   return JSON.parse(readFileSync(path.join(FIXTURES, name), "utf8"));
+}
+
+/** The typed error `fn` throws; fails the test when it throws nothing. */
+export function failure(fn: () => unknown): CatalyticError {
+  try {
+    fn();
+  } catch (error) {
+    return error as CatalyticError;
+  }
+  throw new Error("expected a failure");
 }
