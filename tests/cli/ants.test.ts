@@ -2,13 +2,14 @@
 // cassette verify, restore; hostile steps; the failure policy.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, runCatalytic, tempDir } from "./helpers.js";
-// The ledger API (from source) only to read receipts and to post steps the planner would refuse.
+import { receiptsOf, snapshot } from "./workspace-state.js";
+// The ledger API (from source) only to post steps the planner would refuse.
 import { Cassette } from "../../packages/cassette/src/index.js";
-import { planHash, stepId, type PlanStep, type Receipt } from "../../packages/core/src/index.js";
+import { planHash, stepId, type PlanStep } from "../../packages/core/src/index.js";
 
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
@@ -23,27 +24,6 @@ function cli(ws: Workspace, args: string[]) {
 
 function json<T = any>(result: { stdout: string }): T {
   return JSON.parse(result.stdout) as T;
-}
-
-/** Files of a tree (minus .catalytic/) with their bytes, for byte-for-byte comparisons. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    const file = path.join(entry.parentPath, entry.name);
-    const rel = path.relative(dir, file);
-    if (rel.split(path.sep)[0] === ".catalytic") continue;
-    out[rel] = entry.isFile() ? readFileSync(file, "base64") : entry.isDirectory() ? "<dir>" : "<other>";
-  }
-  return out;
-}
-
-function receiptsOf(root: string, jobId: string): Receipt[] {
-  const cassette = Cassette.openWorkspace(root);
-  try {
-    return cassette.listReceipts(jobId).map((r) => r.receipt as Receipt);
-  } finally {
-    cassette.close();
-  }
 }
 
 const META_ARGS = ["-e", "console.log(JSON.stringify(process.argv.slice(1))); process.exit(5)", "; touch ../outside/pwned", "$(touch ../outside/pwned2)", "| tee ../outside/pwned3"];

@@ -6,28 +6,9 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, runCatalytic, tempDir } from "./helpers.js";
-import { Cassette } from "../../packages/cassette/src/index.js";
-import type { Receipt } from "../../packages/core/src/index.js";
+import { receiptsOf, snapshot } from "./workspace-state.js";
 
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    const file = path.join(entry.parentPath, entry.name);
-    out[path.relative(dir, file)] = entry.isFile() ? readFileSync(file, "base64") : entry.isDirectory() ? "<dir>" : "<other>";
-  }
-  return out;
-}
-
-function receiptsOf(root: string, jobId: string): Receipt[] {
-  const cassette = Cassette.openWorkspace(root);
-  try {
-    return cassette.listReceipts(jobId).map((r) => r.receipt as Receipt);
-  } finally {
-    cassette.close();
-  }
-}
 
 function workspace(config: Record<string, unknown> = {}): { root: string; outside: string } {
   const base = tempDir("cat-sec-");
