@@ -1,18 +1,13 @@
 // Fallback file watching with fs.watch (recursive) when the client cannot watch files for us.
 // Events are coalesced for a short while, then reported as workspace-relative POSIX paths.
 import type { Logger } from "@catalytic/core";
+import { hasSkippedSegment } from "@catalytic/indexer";
 import { existsSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 
 export interface FileEvent {
   file: string;
   deleted: boolean;
-}
-
-const SKIPPED = /(^|\/)(\.git|\.catalytic|node_modules)(\/|$)/;
-
-export function isIgnoredPath(file: string): boolean {
-  return SKIPPED.test(file);
 }
 
 export class FallbackWatcher {
@@ -32,7 +27,7 @@ export class FallbackWatcher {
       this.watcher = watch(this.root, { recursive: true }, (_event, filename) => {
         if (!filename) return;
         const file = filename.toString().split(path.sep).join("/");
-        if (isIgnoredPath(file)) return;
+        if (hasSkippedSegment(file)) return;
         this.pending.add(file);
         this.timer ??= setTimeout(() => this.flush(), this.delayMs);
       });

@@ -4,7 +4,7 @@
 import { existsSync, lstatSync } from "node:fs";
 import path from "node:path";
 import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, type IndexStatus, type Logger } from "@catalytic/core";
-import { indexPath } from "@catalytic/indexer";
+import { hasSkippedSegment, indexPath } from "@catalytic/indexer";
 import { DidChangeWatchedFilesNotification, FileChangeType, type Connection, type FileEvent as LspFileEvent } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { CassetteService } from "./cassette-service.js";
@@ -12,7 +12,7 @@ import { createDiagnosticsPipeline } from "./diagnostics-pipeline.js";
 import type { DiagnosticsScheduler } from "./diagnostics-scheduler.js";
 import { indexStatus, runIndexing } from "./features/indexing.js";
 import { JobsFeed } from "./features/jobs-feed.js";
-import { FallbackWatcher, isIgnoredPath, type FileEvent } from "./file-watcher.js";
+import { FallbackWatcher, type FileEvent } from "./file-watcher.js";
 import { IndexService } from "./index-service.js";
 import type { ProblemsTracker } from "./problems-tracker.js";
 import type { Readiness } from "./readiness.js";
@@ -157,7 +157,7 @@ export class Session {
     const events: FileEvent[] = [];
     for (const change of changes) {
       const file = this.host.docs.pathOf(change.uri);
-      if (file === undefined || isIgnoredPath(file)) continue;
+      if (file === undefined || hasSkippedSegment(file)) continue;
       events.push({ file, deleted: change.type === FileChangeType.Deleted });
     }
     if (events.length) this.onFileEvents(events);

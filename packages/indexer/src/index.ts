@@ -18,7 +18,7 @@ export type {
 } from "./model-types.js";
 export { parseRegistry, readRegistry, addSymbol } from "./registry.js";
 export type { RegistryEntry, RegistryProblem, ParsedRegistry, TargetType } from "./registry.js";
-export { sourcesOf, settingsOf } from "./sources.js";
+export { hasSkippedSegment, sourcesOf, settingsOf } from "./sources.js";
 export type { SourceSettings } from "./sources.js";
 export { nearest } from "./suggest.js";
 export { Index } from "./workspace-index.js";

@@ -25,6 +25,7 @@ function relativeToSource(source: SourceConfig, filePath: string): string | unde
   return filePath.startsWith(`${root}/`) ? filePath.slice(root.length + 1) : undefined;
 }
 
+/** True when a segment of the POSIX path is an always-skipped folder (.catalytic, node_modules, .git). */
 export function hasSkippedSegment(filePath: string): boolean {
   for (const segment of filePath.split("/")) if (ALWAYS_SKIPPED.has(segment)) return true;
   return false;
