@@ -1,10 +1,10 @@
 // One served workspace, from `initialize` to `shutdown`: the model host, the diagnostics pipeline, the SQLite
 // index and the cassette, and the flows that keep them current: (re-)indexing, file events, buffer events and the
 // catalytic.json debounce. The server factory (create-server.ts) makes one per connection.
-import { existsSync, lstatSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { CONFIG_FILE, CatalyticNotifications, SYMBOLS_FILE, type IndexStatus, type Logger } from "@catalytic/core";
-import { hasSkippedSegment, indexPath } from "@catalytic/indexer";
+import { changeNeedsFullBuild, hasSkippedSegment, indexPath } from "@catalytic/indexer";
 import { DidChangeWatchedFilesNotification, FileChangeType, type Connection, type FileEvent as LspFileEvent } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { CassetteService } from "./cassette-service.js";
@@ -181,10 +181,10 @@ export class Session {
 
   /**
    * index.db is built from the disk (open buffers or not): the reported source files are re-checked alone; the
-   * registry, a .gitignore or a new folder bring a full build, as in the indexer's own watcher (watch.ts).
+   * registry, a .gitignore or a new folder bring a full build (the indexer's changeNeedsFullBuild, as in its own watcher).
    */
   private updateDatabase(events: readonly FileEvent[]): void {
-    const full = events.some(({ file, deleted }) => file === SYMBOLS_FILE || path.posix.basename(file) === ".gitignore" || (!deleted && this.isFolder(file)));
+    const full = events.some(({ file }) => changeNeedsFullBuild(this.host.root, file));
     if (full) {
       void this.buildDatabase();
       return;
@@ -193,13 +193,6 @@ export class Session {
     if (sources.length) this.sqliteIndex.update(sources);
   }
 
-  private isFolder(file: string): boolean {
-    try {
-      return lstatSync(path.join(this.host.root, file), { throwIfNoEntry: false })?.isDirectory() === true;
-    } catch {
-      return false; // unreadable: the path-limited build reports it
-    }
-  }
 
   /** An edited catalytic.json can change which files are sources: re-index once the typing settles. */
   private reloadConfigSoon(): void {

@@ -34,7 +34,7 @@ export { casPath, readCas } from "./cas.js";
 export { writeFileAtomic } from "./atomic-write.js";
 export { indexPath } from "./db.js";
 export { walkSources } from "./walk.js";
-export { WorkspaceWatcher, DEFAULT_WATCH_DEBOUNCE_MS } from "./watch.js";
+export { WorkspaceWatcher, DEFAULT_WATCH_DEBOUNCE_MS, changeNeedsFullBuild } from "./watch.js";
 export type { WatchOptions, WatchRebuild, WatchTrigger } from "./watch.js";
 export { readRegularFile } from "./regular-file.js";
 export type { WalkedFile, WalkResult } from "./walk.js";

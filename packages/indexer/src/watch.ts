@@ -31,6 +31,19 @@ export interface WatchOptions {
 
 export const DEFAULT_WATCH_DEBOUNCE_MS = 30;
 
+/**
+ * Whether a changed path (relative, POSIX) needs a full build rather than one limited to the changed files: the
+ * registry, a .gitignore (membership of other files) or a folder (its files were never named). A watcher's rule.
+ */
+export function changeNeedsFullBuild(root: string, changed: string): boolean {
+  if (changed === SYMBOLS_FILE || path.posix.basename(changed) === ".gitignore") return true;
+  try {
+    return lstatSync(path.join(root, changed), { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false; // unreadable: the path-limited build reports it
+  }
+}
+
 export class WorkspaceWatcher {
   private index: Index;
   private readonly watchers = new Map<string, FSWatcher>();
@@ -145,10 +158,8 @@ export class WorkspaceWatcher {
 
   private triggerOf(paths: readonly string[]): WatchTrigger {
     if (paths.includes(CONFIG_FILE)) return "config";
-    const full = paths.some((p) => {
-      if (p.endsWith("/") || p === SYMBOLS_FILE || path.posix.basename(p) === ".gitignore" || this.watchers.has(p)) return true;
-      return lstatSync(path.join(this.root, p), { throwIfNoEntry: false })?.isDirectory() === true;
-    });
+    // A trailing "/" marks a folder to walk again; a watched folder may be gone (no lstat can tell it was one).
+    const full = paths.some((p) => p.endsWith("/") || this.watchers.has(p) || changeNeedsFullBuild(this.root, p));
     return full ? "full" : "paths";
   }
 
