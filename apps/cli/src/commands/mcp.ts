@@ -5,6 +5,7 @@ import { DEFAULT_HOST, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_PORT } from "@catalyti
 import { booleanOption, intOption, optionalIntOption, stringOption } from "../args.js";
 import { VERSION } from "../cli.js";
 import type { Command, CommandContext } from "../command.js";
+import { untilSignal } from "../until-signal.js";
 
 /** Diagnostics go to stderr: in stdio mode stdout carries nothing but protocol messages. */
 function stderrLogger(ctx: CommandContext): McpLogger {
@@ -17,14 +18,6 @@ function stderrLogger(ctx: CommandContext): McpLogger {
 
 /** Upper bound of the token caps: far above any context window, low enough to stay an exact integer everywhere. */
 const MAX_TOKENS = 1_000_000_000;
-
-function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string) => resolve(signal);
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-}
 
 const mcp: Command = {
   name: "mcp",

@@ -3,13 +3,7 @@ import { SYMBOLS_FILE, escapeText, formatErrorLine, toCatalyticError } from "@ca
 import { DEFAULT_WATCH_DEBOUNCE_MS, type WatchRebuild, WorkspaceWatcher } from "@catalytic/indexer";
 import { intOption } from "../args.js";
 import type { Command, CommandContext } from "../command.js";
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", () => resolve());
-    process.once("SIGTERM", () => resolve());
-  });
-}
+import { untilSignal } from "../until-signal.js";
 
 function describe(ctx: CommandContext, rebuild: WatchRebuild): void {
   const { report, trigger } = rebuild;
