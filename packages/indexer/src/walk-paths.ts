@@ -2,13 +2,11 @@
 // rebuilds of a large workspace then cost a few stats, not one per file (docs/indexer.md, "Rebuilding
 // named files"). Membership follows walkSources exactly: sources and excludes, nested .gitignore files,
 // always-skipped folders, and no symbolic link (of the file or a folder above it) is followed.
-import { type Stats, lstatSync, readFileSync } from "node:fs";
+import { type Stats, lstatSync } from "node:fs";
 import path from "node:path";
 import { IgnoreRules } from "./gitignore.js";
 import { ALWAYS_SKIPPED, type SourceSettings, sourcesOf } from "./sources.js";
-import type { WalkResult, WalkedFile } from "./walk.js";
-
-const SYMLINK_REASON = "symbolic links are not followed (they could lead outside the workspace)";
+import { SYMLINK_REASON, type WalkResult, type WalkedFile, readGitignore } from "./walk.js";
 
 /**
  * The named files (POSIX, relative to `root`, already checked to stay inside it) that a full walk would
@@ -47,11 +45,6 @@ export function statPaths(root: string, settings: SourceSettings, paths: readonl
 }
 
 function withGitignore(root: string, folder: string, rules: IgnoreRules): IgnoreRules {
-  let text: string;
-  try {
-    text = readFileSync(path.join(root, folder, ".gitignore"), "utf8");
-  } catch {
-    return rules;
-  }
-  return rules.with(folder, text);
+  const text = readGitignore(path.join(root, folder));
+  return text === undefined ? rules : rules.with(folder, text);
 }

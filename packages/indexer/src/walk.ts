@@ -60,14 +60,15 @@ export interface FolderWalkResult extends WalkResult {
  */
 const RACY_MS = 2000;
 
-const SYMLINK_REASON = "symbolic links are not followed (they could lead outside the workspace)";
+export const SYMLINK_REASON = "symbolic links are not followed (they could lead outside the workspace)";
 
 export function folderOf(filePath: string): string {
   const slash = filePath.lastIndexOf("/");
   return slash === -1 ? "" : filePath.slice(0, slash);
 }
 
-function readGitignore(dir: string): string | undefined {
+/** The text of `dir`/.gitignore, or undefined when there is none (or it cannot be read). */
+export function readGitignore(dir: string): string | undefined {
   try {
     return readFileSync(path.join(dir, ".gitignore"), "utf8");
   } catch {
