@@ -6,7 +6,7 @@ import { type Stats, lstatSync } from "node:fs";
 import path from "node:path";
 import { IgnoreRules } from "./gitignore.js";
 import { ALWAYS_SKIPPED, type SourceSettings, sourcesOf } from "./sources.js";
-import { SYMLINK_REASON, type WalkResult, type WalkedFile, readGitignore } from "./walk.js";
+import { SYMLINK_REASON, type WalkResult, type WalkedFile, folderOf, readGitignore } from "./walk.js";
 
 /**
  * The named files (POSIX, relative to `root`, already checked to stay inside it) that a full walk would
@@ -24,9 +24,8 @@ export function statPaths(root: string, settings: SourceSettings, paths: readonl
     if (folder === "") {
       rules = withGitignore(root, "", new IgnoreRules());
     } else {
-      const slash = folder.lastIndexOf("/");
-      const parentRules = folderRules(slash === -1 ? "" : folder.slice(0, slash));
-      const name = folder.slice(slash + 1);
+      const parentRules = folderRules(folderOf(folder));
+      const name = path.posix.basename(folder);
       const walked = parentRules !== undefined && !ALWAYS_SKIPPED.has(name) && lstat(folder)?.isDirectory() === true && !parentRules.ignores(folder, true);
       rules = walked ? withGitignore(root, folder, parentRules) : undefined;
     }
@@ -34,8 +33,7 @@ export function statPaths(root: string, settings: SourceSettings, paths: readonl
     return rules;
   };
   for (const filePath of [...new Set(paths)].sort()) {
-    const slash = filePath.lastIndexOf("/");
-    const rules = folderRules(slash === -1 ? "" : filePath.slice(0, slash));
+    const rules = folderRules(folderOf(filePath));
     if (rules === undefined || rules.ignores(filePath, false) || sourcesOf(settings, filePath).length === 0) continue;
     const stat = lstat(filePath);
     if (stat?.isFile()) files.push({ filePath, size: stat.size, mtimeMs: stat.mtimeMs });

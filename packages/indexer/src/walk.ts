@@ -62,6 +62,7 @@ const RACY_MS = 2000;
 
 export const SYMLINK_REASON = "symbolic links are not followed (they could lead outside the workspace)";
 
+/** The folder of a relative POSIX path ("" for a file at the root). */
 export function folderOf(filePath: string): string {
   const slash = filePath.lastIndexOf("/");
   return slash === -1 ? "" : filePath.slice(0, slash);
