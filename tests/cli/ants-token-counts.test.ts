@@ -68,17 +68,22 @@ interface Request {
  * Runs `ants worker --token-counts spawner` with this process as its spawner: `answer` replies to each request
  * (undefined: this side disconnects instead). Resolves with the exit code, stderr and the requests seen.
  */
-function antWithCounter(root: string, jobId: string, answer: (request: Request) => unknown): Promise<{ code: number | null; stderr: string; requests: Request[] }> {
-  const args = [CLI, "--root", root, "ants", "worker", "--run-id", RUN, "--job-id", jobId, "--worker-id", "ant-1", "--token-counts", "spawner"];
+function antWithCounter(
+  root: string,
+  jobId: string,
+  answer: (request: Request) => unknown,
+  extraArgs: string[] = [],
+): Promise<{ code: number | null; stderr: string; requests: Request[] }> {
+  const args = [CLI, "--root", root, "ants", "worker", "--run-id", RUN, "--job-id", jobId, "--worker-id", "ant-1", "--token-counts", "spawner", ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced" });
   const requests: Request[] = [];
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += String(chunk)));
-  child.on("message", (message: Request) => {
+  child.on("message", async (message: Request) => {
     requests.push(message);
-    const reply = answer(message);
+    const reply = await answer(message);
     if (reply === undefined) child.disconnect();
-    else child.send(reply as object);
+    else if (child.connected) child.send(reply as object);
   });
   // 'exit', not 'close': after this side disconnects, Node emits no 'close' for the child.
   return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stderr, requests })));
@@ -123,6 +128,30 @@ describe("ants: token counts served by the spawner", () => {
     expect(texts).toContain("written — 書いた\n");
     expect(withoutTimings(receipts)).toEqual(withoutTimings(receiptsOf(alone, jobId)));
   });
+
+  it("counts that take longer than the lease: the ant keeps its leases renewed while it waits, and commits every step (exit 0)", async () => {
+    const root = makeWorkspace();
+    const jobId = postJob(root);
+    const counter = await loadTokenCounter();
+    // The first answer comes after 2.5 s: the first step's lease (1 s) would have expired twice meanwhile.
+    let first = true;
+    const run = await antWithCounter(
+      root,
+      jobId,
+      async (request) => {
+        if (first) {
+          first = false;
+          await new Promise((resolve) => setTimeout(resolve, 2500));
+        }
+        return { type: "counts", id: request.id, counts: request.texts.map((text) => counter.count(text)), tokenizer: TOKENIZER };
+      },
+      ["--ttl", "1"],
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const receipts = receiptsOf(root, jobId);
+    expect(receipts.every((r) => r.status === "SUCCESS")).toBe(true);
+    expect(receipts.length).toBeGreaterThan(20);
+  }, 30_000);
 
   const failures: Array<[string, (request: Request) => unknown, RegExp]> = [
     ["a count too many", (request) => ({ type: "counts", id: request.id, counts: [...request.texts.map(() => 1), 1], tokenizer: TOKENIZER }), /answered \[1,1\] for 1 text/],

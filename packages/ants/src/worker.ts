@@ -148,6 +148,11 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     // After a failure (unless continueOnFail) the ant finishes the reads it holds, commits them and claims no more.
     let stopping = false;
     let renewedAt = Date.now();
+    /** Renews the leases this ant holds: claimed and not executed, executed and not committed. */
+    const renewHeld = (): void => {
+      for (const { stepId, fencingToken } of [...held, ...ran.map((r) => r.step)]) ledger.renewLease(stepId, workerId, fencingToken, ttl);
+      renewedAt = Date.now();
+    };
     // The job's last receipt position seen while waiting for the other ants' last steps.
     let followedSeq = 0;
     /**
@@ -159,7 +164,23 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
       counter.flush();
       // Waiting commits every executed step; the others commit those counted so far (the answers that arrived while
       // this ant ran are read first), and leave the rest for a later commit.
-      await (wait ? Promise.all(ran.map((entry) => entry.settled)) : new Promise((resolve) => setImmediate(resolve)));
+      if (wait) {
+        // Counts can take a while (a loaded spawner, or one that stopped answering): the leases stay renewed meanwhile.
+        let lost: unknown;
+        const renewing = setInterval(() => {
+          try {
+            renewHeld();
+          } catch (error) {
+            lost ??= error;
+          }
+        }, Math.max(200, (ttl * 1000) / 3));
+        try {
+          await Promise.all(ran.map((entry) => entry.settled));
+        } finally {
+          clearInterval(renewing);
+        }
+        if (lost) throw lost;
+      } else await new Promise((resolve) => setImmediate(resolve));
       let ready = 0;
       while (ready < ran.length && (ran[ready] as Ran).counts !== undefined) ready++;
       if (ready === 0) return false;
@@ -237,10 +258,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         renewedAt = Date.now();
       }
       // A synchronous step gives the renewal timer no turn: the held and uncommitted leases are renewed in between.
-      if (Date.now() - renewedAt > (ttl * 1000) / 3) {
-        for (const { stepId, fencingToken } of [...held, ...ran.map((r) => r.step)]) ledger.renewLease(stepId, workerId, fencingToken, ttl);
-        renewedAt = Date.now();
-      }
+      if (Date.now() - renewedAt > (ttl * 1000) / 3) renewHeld();
       const step = held.shift() as ClaimedStep;
       const { draft, fatal, error } = await executeClaimed(ledger, step, runtime);
       for (const hash of draft.expandedHashes()) expandedHere.add(hash);
