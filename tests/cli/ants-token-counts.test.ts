@@ -1,11 +1,11 @@
 // Receipts' token counts served by the spawner (docs/ants.md "Token counts"), with the built CLI and real processes:
 // the same receipts as an ant counting itself, and a counter that answers wrong or goes away fails the step with
 // CAT_TOKEN_COUNT_FAILED. This test process plays the spawner where its answers must be controlled.
-import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, runCatalytic, tempDir } from "./helpers.js";
+import { CLI, REPO_ROOT, runCatalytic, tempDir } from "./helpers.js";
 import { receiptsOf } from "./workspace-state.js";
 import { Cassette } from "../../packages/cassette/src/index.js";
 import { TOKENIZER, canonicalJson, loadTokenCounter, type Receipt } from "../../packages/core/src/index.js";
@@ -179,6 +179,27 @@ describe("ants: token counts served by the spawner", () => {
       expect(bytesUsed(root, jobId)).toBe(0);
     });
   }
+
+  it("a spawner whose tokenizer does not load answers every request with its error: the steps fail with CAT_TOKEN_COUNT_FAILED, the spawner reports (exit 1)", () => {
+    const root = makeWorkspace();
+    const jobId = postJob(root);
+    // A CLI build without the tokenizer tables, outside the workspace (better-sqlite3 through NODE_PATH).
+    const dist = tempDir("cat-dist-");
+    cpSync(path.dirname(CLI), dist, { recursive: true });
+    for (const name of ["o200k_base.cjs", "o200k_base.v8cache"]) rmSync(path.join(dist, name), { force: true });
+    const env = { NODE_PATH: path.join(REPO_ROOT, "apps", "cli", "node_modules") };
+    const run = spawnSync(process.execPath, [path.join(dist, "catalytic.cjs"), "--root", root, "ants", "spawn", "--run-id", RUN, "--job-id", jobId, "-n", "1", "--json"], {
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
+    expect(run.status, run.stderr).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.error.code).toBe("CAT_STEP_FAILED");
+    expect(out.workers.map((w: { exit_code: number }) => w.exit_code)).toEqual([1]);
+    const receipts = receiptsOf(root, jobId);
+    expect(receipts.length).toBeGreaterThan(0);
+    for (const receipt of receipts) expect(receipt.error).toMatchObject({ code: "CAT_TOKEN_COUNT_FAILED", message: expect.stringMatching(/tokenizer did not load/) });
+  });
 
   it("--token-counts spawner without a channel to a spawner is a usage error (exit 2) and claims nothing", () => {
     const root = makeWorkspace();

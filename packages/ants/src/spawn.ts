@@ -152,6 +152,8 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
   // The tokenizer, once for the run, while the ants boot (none loads its own). Every line since the ants started is
   // synchronous: no request of theirs can have been read before these listeners.
   const tokenizer = loadTokenCounter();
+  // A tokenizer that does not load is each request's error (count-error), not this process's unhandled rejection.
+  tokenizer.catch(() => undefined);
   for (const { child } of started) serveTokenCounts(child, tokenizer);
   writeManifest(file, manifest);
   // One connection for the whole wait: opening the ledger runs its migration check, a write lock.
