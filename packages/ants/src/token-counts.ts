@@ -12,8 +12,11 @@ export type TokenCountSource = "own" | "spawner";
 export interface StepTokenCounts {
   /** Counts of `texts` in order (synchronous for an ant's own tokenizer); rejects with CAT_TOKEN_COUNT_FAILED. */
   count(texts: readonly string[]): TextCounts | Promise<TextCounts>;
-  /** Sends what count() gathered so far (before the caller awaits its counts). */
-  flush(): void;
+  /**
+   * Sends what count() gathered so far: before the caller awaits its counts, or (`whenIdle`) only if nothing sent is
+   * still unanswered, to keep the spawner busy without a message per step.
+   */
+  flush(whenIdle?: boolean): void;
   close(): void;
 }
 
@@ -91,9 +94,9 @@ export class SpawnerTokenCounts implements StepTokenCounts {
     return counted;
   }
 
-  flush(): void {
+  flush(whenIdle = false): void {
     const { texts, steps } = this.gathered;
-    if (steps.length === 0) return;
+    if (steps.length === 0 || (whenIdle && this.pending.size > 0)) return;
     this.gathered = { texts: [], steps: [] };
     if (this.broken) {
       for (const step of steps) step.reject(this.broken);

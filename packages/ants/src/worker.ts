@@ -161,9 +161,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
      * counts are in. Without `wait`, returns false at once, with nothing written, while another ant holds the lock.
      */
     const commit = async (wait: boolean): Promise<boolean> => {
-      counter.flush();
       // Waiting commits every executed step; the others commit those counted so far (the answers that arrived while
       // this ant ran are read first), and leave the rest for a later commit.
+      counter.flush(!wait);
       if (wait) {
         // Counts can take a while (a loaded spawner, or one that stopped answering): the leases stay renewed meanwhile.
         let lost: unknown;
@@ -180,7 +180,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           clearInterval(renewing);
         }
         if (lost) throw lost;
-      } else await new Promise((resolve) => setImmediate(resolve));
+      } else if (ran[0]?.counts === undefined) await new Promise((resolve) => setImmediate(resolve));
       let ready = 0;
       while (ready < ran.length && (ran[ready] as Ran).counts !== undefined) ready++;
       if (ready === 0) return false;
