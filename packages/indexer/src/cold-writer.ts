@@ -22,8 +22,9 @@ const STATEMENTS = [fileSql.UPSERT_FILE, sectionSql.INSERT_SECTION, searchSql.IN
 /** Values (statement numbers and parameters) per batch sent to the thread: ~100 files' rows. */
 const BATCH_VALUES = 2048;
 
-// state[RUNNING] is 1 until the thread has finished (committed and closed, or failed); state[FAILED] is set as
-// soon as a statement fails, so the build stops sending; state[ABORTED] tells the thread to drop what is queued.
+// Shared with the thread: state[RUNNING] is 1 until it has finished (committed and closed, or failed);
+// state[FAILED] is set as soon as a statement fails, so the build stops sending; state[ABORTED] tells it to drop
+// what is queued.
 const RUNNING = 0;
 const FAILED = 1;
 const ABORTED = 2;
@@ -31,6 +32,9 @@ const ABORTED = 2;
 const TAKEN = 3;
 /** Batches sent and not yet taken before the build waits: bounds the rows held in the queue (memory). */
 const MAX_QUEUED = 16;
+/** state[STARTED]: set by the thread's first statement. A thread that cannot start reports nothing: give up on it. */
+const STARTED = 4;
+const START_TIMEOUT_MS = 30_000;
 
 interface Outcome {
   ok: boolean;
@@ -41,11 +45,13 @@ interface Outcome {
 }
 
 // The thread's whole program, run from its source text (`eval`): it may use only its globals and `require`, since
-// the CLI is one bundled file with no separate module to start a thread from.
+// the CLI is one bundled file with no separate module to start a thread from. Its state indices are the numbers of
+// RUNNING (0), FAILED (1), ABORTED (2), TAKEN (3) and STARTED (4).
 function writerThread(): void {
   const { workerData, parentPort } = require("node:worker_threads") as typeof import("node:worker_threads");
   const data = workerData as { sqlite: string; file: string; statements: string[]; counts: number[]; state: Int32Array; port: MessagePort };
   const { state, port, counts } = data;
+  Atomics.store(state, 4, 1);
   let db: import("better-sqlite3").Database | undefined;
   let prepared: import("better-sqlite3").Statement[] = [];
   let failure: { message: string; code?: string } | undefined;
@@ -115,7 +121,7 @@ export function sqliteModulePath(): string | undefined {
  * error), `abort` makes it drop them and waits until it has closed the file.
  */
 export class ColdWriter implements RowSink {
-  private readonly state = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+  private readonly state = new Int32Array(new SharedArrayBuffer(5 * Int32Array.BYTES_PER_ELEMENT));
   private readonly port: MessagePort;
   private readonly worker: Worker;
   private readonly indexOf = new Map<string, number>(STATEMENTS.map((sql, i) => [sql, i]));
@@ -123,6 +129,7 @@ export class ColdWriter implements RowSink {
   private sent = 0;
   private sections = 0;
   private done = false;
+  private readonly startDeadline = Date.now() + START_TIMEOUT_MS;
 
   /** `file`: the cold build's private database, migrated, with no connection holding a lock on it. */
   constructor(
@@ -180,7 +187,7 @@ export class ColdWriter implements RowSink {
     if (Atomics.load(this.state, FAILED) === 1) throw this.error(this.end());
     if (this.values.length === 0) return;
     for (let taken = Atomics.load(this.state, TAKEN); this.sent - taken >= MAX_QUEUED; taken = Atomics.load(this.state, TAKEN)) {
-      Atomics.wait(this.state, TAKEN, taken);
+      if (!this.waitWhile(TAKEN, taken)) throw this.error(this.end());
     }
     this.worker.postMessage(this.values);
     this.sent++;
@@ -191,10 +198,23 @@ export class ColdWriter implements RowSink {
     if (this.done) throw new TypeError("the cold writer has already finished");
     this.done = true;
     this.worker.postMessage(null);
-    Atomics.wait(this.state, RUNNING, 1);
+    if (!this.waitWhile(RUNNING, 1)) {
+      void this.worker.terminate();
+      this.port.close();
+      return { ok: false, message: "the writer thread did not start" };
+    }
     const message = receiveMessageOnPort(this.port)?.message as Outcome | undefined;
     this.port.close();
     return message ?? { ok: false, message: "the writer thread ended without a word" };
+  }
+
+  /** Waits while state[index] holds `value`; false when the thread has not started by the deadline (it never will). */
+  private waitWhile(index: number, value: number): boolean {
+    while (Atomics.load(this.state, index) === value) {
+      const timedOut = Atomics.wait(this.state, index, value, 200) === "timed-out";
+      if (timedOut && Atomics.load(this.state, STARTED) === 0 && Date.now() > this.startDeadline) return false;
+    }
+    return true;
   }
 
   private error(outcome: Outcome): InvariantError {
