@@ -19,7 +19,7 @@ export const WRITER_THREAD_FROM = 10_000;
 /** The statements the thread runs, by index. */
 const STATEMENTS = [fileSql.UPSERT_FILE, sectionSql.INSERT_SECTION, searchSql.INSERT_SEARCH_ROW] as const;
 
-/** Values (statement numbers and parameters) per batch sent to the thread: ~100 files' rows. */
+/** Values (statement numbers and parameters) per batch sent to the thread: ~100 files' rows (16,384 peaked ~10 MiB higher). */
 const BATCH_VALUES = 2048;
 
 // Shared with the thread: state[RUNNING] is 1 until it has finished (committed and closed, or failed);
@@ -144,9 +144,7 @@ export class ColdWriter implements RowSink {
       eval: true,
       workerData: { sqlite, file, statements: STATEMENTS, counts, state: this.state, port: port2 },
       transferList: [port2],
-      stdout: false,
-      stderr: false,
-      // It holds one batch at a time: a small young generation keeps its memory down.
+      // It holds one batch at a time: a 2 MiB young generation took ~4 MiB off the scale build's peak RSS.
       resourceLimits: { maxYoungGenerationSizeMb: 2 },
     });
     this.worker.unref();
