@@ -3,7 +3,9 @@
 //   dist/server.cjs       the language server bundle (copied from apps/language-server/dist), with
 //   dist/index-worker.cjs its index worker, which must sit next to server.cjs
 //   dist/token-counter.cjs its hover token counter (a child process), which must sit next to server.cjs
-//   dist/catalytic.cjs    the CLI bundle (copied from apps/cli/dist; the server's ants run through it), with
+//   dist/catalytic.cjs    the CLI launcher (copied from apps/cli/dist; the server's ants run through it), with
+//   dist/catalytic-main.cjs its bundle and catalytic-main.v8cache, the bundle's V8 code cache (the launcher runs
+//                         the bundle with it when the Node it runs on accepts it, else compiles as usual)
 //   dist/o200k_base.cjs   the token counter tables, required from beside catalytic.cjs, server.cjs and token-counter.cjs
 //   dist/native.json      the Node version the native module was built for (checked against the runtime)
 //   dist/node_modules/    better-sqlite3 compiled for this Node, with its runtime dependencies, so that
@@ -76,6 +78,8 @@ copyBundle(join(appsDir, "language-server", "dist", "server.cjs"), "server.cjs")
 copyBundle(join(appsDir, "language-server", "dist", "index-worker.cjs"), "index-worker.cjs");
 copyBundle(join(appsDir, "language-server", "dist", "token-counter.cjs"), "token-counter.cjs");
 copyBundle(join(appsDir, "cli", "dist", "catalytic.cjs"), "catalytic.cjs");
+copyBundle(join(appsDir, "cli", "dist", "catalytic-main.cjs"), "catalytic-main.cjs");
+copyBundle(join(appsDir, "cli", "dist", "catalytic-main.v8cache"), "catalytic-main.v8cache");
 // The token counter tables, which the CLI and the server's bundles require from beside themselves (the same
 // esbuild output of gpt-tokenizer in apps/cli and apps/language-server: one copy serves both).
 copyBundle(join(appsDir, "cli", "dist", "o200k_base.cjs"), "o200k_base.cjs");

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+"use strict";
+// The `catalytic` binary: runs the CLI bundle (catalytic-main.cjs) and, when it is loaded, the tokenizer tables
+// (o200k_base.cjs) from V8 code caches made at build time (scripts/bundle.mjs), so a process skips compiling them.
+// Every command is a process, each ant included; the cache takes ~25 ms off each start (docs/cli.md, "Start-up").
+// A missing cache, or one V8 rejects (another Node version), only means the code is compiled as without it.
+const { readFileSync, writeFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const MAIN = path.join(__dirname, "catalytic-main.cjs");
+const TOKENIZER_REQUEST = "./o200k_base.cjs";
+const TOKENIZER = path.join(__dirname, TOKENIZER_REQUEST);
+const cacheFileOf = (file) => file.replace(/\.cjs$/, ".v8cache");
+
+/** Compiled scripts by file, for making their caches once they have run. */
+const compiled = new Map();
+
+function readCache(file) {
+  try {
+    return readFileSync(cacheFileOf(file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A CommonJS file in Node's module wrapper, compiled with its code cache when it has one. */
+function compile(file) {
+  const wrapper = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, "utf8")}\n})`;
+  return new vm.Script(wrapper, { filename: file, cachedData: readCache(file) });
+}
+
+/** Loads a CommonJS file as Node would (same wrapper and arguments), from its code cache when it has one. */
+function load(file) {
+  const script = compile(file);
+  compiled.set(file, script);
+  const requireHere = createRequire(file);
+  const requireWithCache = Object.assign(
+    (request) => (request === TOKENIZER_REQUEST ? loadOnce(TOKENIZER) : requireHere(request)),
+    { resolve: requireHere.resolve, cache: requireHere.cache, main: require.main },
+  );
+  const module = { exports: {}, filename: file, id: file, loaded: false };
+  script.runInThisContext().call(module.exports, module.exports, requireWithCache, module, file, path.dirname(file));
+  module.loaded = true;
+  return module.exports;
+}
+
+const loaded = new Map();
+function loadOnce(file) {
+  if (!loaded.has(file)) loaded.set(file, load(file));
+  return loaded.get(file);
+}
+
+/**
+ * Build time only: runs `catalytic --version` (every module's top level) and counts a few tokens, then writes the
+ * caches of what ran; called by scripts/bundle.mjs in a process of its own.
+ */
+function makeCodeCaches() {
+  process.argv = [process.argv[0], __filename, "--version"];
+  loadOnce(MAIN);
+  loadOnce(TOKENIZER).countTokens("make the code cache");
+  process.on("exit", () => {
+    for (const [file, script] of compiled) writeFileSync(cacheFileOf(file), script.createCachedData());
+  });
+}
+
+if (require.main === module) loadOnce(MAIN);
+else module.exports = { makeCodeCaches, compile, MAIN, TOKENIZER };
