@@ -84,7 +84,8 @@ const NO_SYMBOL_TEXTS: ReadonlyMap<string, string> = new Map();
 /**
  * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction (the stored stats read in
  * the same transaction are exact even when another build just committed); the search rows of files a symbol
- * can reach are written after the symbol pass, from the texts kept for it.
+ * can reach are written after the symbol pass, from the texts kept for it. A large cold build writes the
+ * streamed rows through a writer thread instead (cold-writer.ts, docs/indexer.md#cold-builds).
  */
 export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions & { cold?: boolean }): BuildReport {
   const { onProgress, paths, cold } = options;
@@ -258,8 +259,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     }
   };
 
-  const sqlite = cold ? sqliteModulePath() : undefined;
-  if (!cold || sqlite === undefined) {
+  if (!cold) {
     db.transaction(() => {
       walk();
       stream(connectionSink(statements));
@@ -270,10 +270,12 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     // one is written by the writer thread while this thread reads and extracts (this connection holds no lock
     // meanwhile); the rest follows in one transaction on this connection.
     walk();
-    if (walked.files.length >= WRITER_THREAD_FROM) {
+    const sqlite = walked.files.length >= WRITER_THREAD_FROM ? sqliteModulePath() : undefined;
+    if (sqlite !== undefined) {
       const writer = new ColdWriter(db.name, sqlite);
       try {
         stream(writer);
+        // The thread's inserts are not timed; writeMs counts the wait for its last ones.
         const joinStarted = performance.now();
         writer.finish();
         writeMs += performance.now() - joinStarted;
