@@ -1,6 +1,7 @@
 // `build`: stat-skip unchanged files, re-extract changed ones, drop removed ones, rewrite symbols,
 // all in one transaction; returns counts, index hash and timings.
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeNewlines, sha256Hex } from "@catalytic/core";
 import type { Db } from "./db.js";
@@ -270,7 +271,8 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     // one is written by the writer thread while this thread reads and extracts (this connection holds no lock
     // meanwhile); the rest follows in one transaction on this connection.
     walk();
-    const sqlite = walked.files.length >= WRITER_THREAD_FROM ? sqliteModulePath() : undefined;
+    // With one core the thread could only take turns with this one.
+    const sqlite = walked.files.length >= WRITER_THREAD_FROM && availableParallelism() > 1 ? sqliteModulePath() : undefined;
     if (sqlite !== undefined) {
       const writer = new ColdWriter(db.name, sqlite);
       try {
