@@ -246,7 +246,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       symbolsMs = performance.now() - symbolsStarted;
       // After the symbols: the waiting files' rows get their symbol ids at once, and rows whose ids changed are rewritten.
       const searchStarted = performance.now();
-      fillSearch(statements, searchFiles);
+      fillSearch(statements, searchFiles, cold === true);
       searchMs += performance.now() - searchStarted;
     }
     const symbolIndexesStarted = performance.now();

@@ -19,7 +19,7 @@ export interface SearchFileInput {
  * section) with the symbol ids `symbolsOf` holds for it (none when absent). Sections with neither heading nor text
  * get no row.
  */
-export function insertSearchRows(sink: RowSink, file: SearchFileInput, symbolsOf: ReadonlyMap<string, string>): void {
+export function insertSearchRows(sink: RowSink, file: SearchFileInput, symbolsOf: ReadonlyMap<string, string>, mirrorSymbols = true): void {
   const { sections, rows, text } = file;
   const bodies = ownBodies(text, sections);
   sections.forEach((section, i) => {
@@ -28,7 +28,7 @@ export function insertSearchRows(sink: RowSink, file: SearchFileInput, symbolsOf
     const symbols = symbolsOf.get(section.sectionId) ?? "";
     const folded = foldForIndex(body);
     sink.run(searchSql.INSERT_SEARCH_ROW, [rows[i], foldForIndex(section.headingPath.join(" / ")), symbols && foldForIndex(symbols), folded, folded === body ? null : body]);
-    if (symbols) sink.run(searchSql.UPSERT_SEARCH_SYMBOLS, [section.sectionId, symbols]);
+    if (symbols && mirrorSymbols) sink.run(searchSql.UPSERT_SEARCH_SYMBOLS, [section.sectionId, symbols]);
   });
 }
 
@@ -55,13 +55,21 @@ export function deleteSearchRowsOf(statements: Statements, filePath: string): vo
 /**
  * Inserts the rows of newly written files with their symbol ids, then brings every row's symbol ids in step with the
  * symbols table, rewriting only rows that differ (a registry or config edit changes them without touching a file).
+ * `fresh`: a new index (a cold build), whose every search row is written in this build with its symbol ids (the rows
+ * written earlier, as files streamed, belong to sections no symbol can reach): search_symbols is then exactly the
+ * symbols table's texts, copied in one statement instead of row by row and read back.
  */
-export function fillSearch(statements: Statements, added: readonly SearchFileInput[]): void {
+export function fillSearch(statements: Statements, added: readonly SearchFileInput[], fresh = false): void {
   const wanted = new Map<string, string>();
   for (const row of statements.get(searchSql.SELECT_SYMBOL_TEXTS).all() as Array<{ section_id: string; symbols: string }>) {
     wanted.set(row.section_id, row.symbols);
   }
   const sink = connectionSink(statements);
+  if (fresh) {
+    for (const file of added) insertSearchRows(sink, file, wanted, false);
+    statements.get(searchSql.COPY_SYMBOL_TEXTS).run();
+    return;
+  }
   for (const file of added) insertSearchRows(sink, file, wanted);
   const upsertSymbols = statements.get(searchSql.UPSERT_SEARCH_SYMBOLS);
   const update = statements.get(searchSql.UPDATE_SEARCH_ROW_SYMBOLS);
