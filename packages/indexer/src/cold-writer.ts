@@ -11,8 +11,8 @@ import * as sectionSql from "./sql/sections.js";
 
 /**
  * From this many files a cold build writes through the thread. The thread costs ~12 MiB of peak RSS and ~50 ms of
- * CPU to start: on tldr-en (7,426 files) it took ~10% off the wall time but peak RSS from 96 to 109 MiB; on 37,242
- * files 27% (1.96 -> 1.42 s) for 137 -> 146 MiB (docs/indexer.md, "Performance").
+ * CPU to start: on tldr-en (7,426 files) it took ~10% off the wall time but peak RSS from 94 to 107 MiB; on 37,242
+ * files ~28% (1.99 -> 1.42 s) for 134 -> 140 MiB (docs/indexer.md, "Performance").
  */
 export const WRITER_THREAD_FROM = 10_000;
 
