@@ -276,7 +276,7 @@ function scan(lines: readonly string[], fromLine: number, kinds: Uint8Array, inl
         if (record) markProse(kinds, inlineBlock, index, leaf.block);
         continue;
       }
-      containers.length = matched;
+      while (containers.length > matched) containers.pop(); // (setting .length is a slow builtin call)
       leaf = NONE;
     }
 

@@ -1,6 +1,6 @@
 // Indexer benchmark (docs/indexer.md, "Benchmark"). Usage:
 //   pnpm bench:index -- --corpus ../shared/corpora/tldr-en [--runs N] [--resolves N] [--rust-book DIR] [--scale]
-//                       [--baseline-cli FILE]   (another build of catalytic.cjs, e.g. from main: cold builds and scale verify side by side)
+//                       [--baseline-cli FILE]   (another build of catalytic.cjs, e.g. from main: cold builds, scale cold build and verify side by side)
 // Whole processes of the built CLI (apps/cli/dist/catalytic.cjs: run `pnpm build` first), measured in one run
 // side by side with the floor (bench/floor.mjs: walk + read + sha256 of the same files, its own process), so each
 // target prints as a ratio of figures taken under the same load. Then no-change and one-file rebuilds and resolve
@@ -277,7 +277,7 @@ try {
     mkdirSync(scale);
     for (let i = 1; i <= 5; i++) copy(corpus, path.join(scale, `copy-${i}`));
     copy(rustBookSource, path.join(scale, "rust-book"));
-    const s = { floor: [], floorCpu: [], cold: [], coldCpu: [], rss: [], oneProc: [], oneProcRss: [], verify: [], verifyCpu: [], verifyRss: [], oldVerify: [], oldVerifyCpu: [] };
+    const s = { floor: [], floorCpu: [], cold: [], coldCpu: [], rss: [], oldCold: [], oldColdCpu: [], oldRss: [], oneProc: [], oneProcRss: [], verify: [], verifyCpu: [], verifyRss: [], oldVerify: [], oldVerifyCpu: [] };
     let report;
     for (let run = 0; run < args.runs; run++) {
       const floorRun = floor(scale);
@@ -288,7 +288,15 @@ try {
       s.coldCpu.push(cold.cpu);
       s.rss.push(cold.rss);
       report = cold.report;
+      if (baseline) {
+        const oldCold = coldBuild(scale, baseline);
+        s.oldCold.push(oldCold.ms);
+        s.oldColdCpu.push(oldCold.cpu);
+        s.oldRss.push(oldCold.rss);
+      }
     }
+    // The baseline's build must not be the one the rest of the rounds work on.
+    if (baseline) coldBuild(scale);
     const scalePaths = [];
     const listing = Index.open(scale);
     for (const symbolFile of listing.exportJsonl(path.join(workDir, "scale-export")).files.slice(0, 1)) {
@@ -342,6 +350,14 @@ try {
       ["cold build (whole process)", `${seconds(median(s.cold))} (target <= 2.5 s) = ${ratio(median(s.cold), median(s.floor))} the floor; CPU ${cpuSeconds(s.coldCpu)} = ${cpuRatio(s.coldCpu, s.floorCpu)}`],
       ["  peak RSS", `${mib(median(s.rss))} (target <= 150 MiB)`],
       ["  phases (last run)", Object.entries(report.timings).map(([k, v]) => `${k}=${v}`).join(" ")],
+      ...(baseline
+        ? [
+            [
+              "cold build, baseline (same rounds)",
+              `${seconds(median(s.oldCold))} = ${ratio(median(s.oldCold), median(s.floor))} the floor; CPU ${cpuSeconds(s.oldColdCpu)}; peak RSS ${mib(median(s.oldRss))}; this build / baseline ${ratio(median(s.cold), median(s.oldCold))}`,
+            ],
+          ]
+        : []),
       ["one-file rebuild, named (build({paths}), in process)", `${seconds(median(oneNamed))}, p95 ${seconds(percentile(oneNamed, 95))} (target <= 0.150 s)`],
       ["  phases (last run)", Object.entries(oneNamedReport.timings).map(([k, v]) => `${k}=${v}`).join(" ")],
       ["one-file rebuild, full walk (build(), in process)", `${seconds(median(oneIn))}, p95 ${seconds(percentile(oneIn, 95))}; folders listed ${oneInReport.foldersRead}, from their record ${oneInReport.foldersReused}`],

@@ -1,6 +1,7 @@
 // `build`: stat-skip unchanged files, re-extract changed ones, drop removed ones, rewrite symbols,
 // all in one transaction; returns counts, index hash and timings.
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeNewlines, sha256Hex } from "@catalytic/core";
 import type { Db } from "./db.js";
@@ -9,6 +10,8 @@ import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
 import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
 import { frontMatterJson, sectionParams } from "./rows.js";
+import { ColdWriter, WRITER_THREAD_FROM, sqliteModulePath } from "./cold-writer.js";
+import { type RowSink, connectionSink } from "./row-sink.js";
 import { type SearchFileInput, deleteSearchRowsOf, fillSearch, insertSearchRows } from "./search/fill.js";
 import { settingsOf } from "./sources.js";
 import { type WrittenSections, countProblems, syncAllSymbols, syncTouchedSymbols } from "./symbol-sync.js";
@@ -82,7 +85,8 @@ const NO_SYMBOL_TEXTS: ReadonlyMap<string, string> = new Map();
 /**
  * Reads, extracts and writes one file at a time inside one IMMEDIATE transaction (the stored stats read in
  * the same transaction are exact even when another build just committed); the search rows of files a symbol
- * can reach are written after the symbol pass, from the texts kept for it.
+ * can reach are written after the symbol pass, from the texts kept for it. A large cold build writes the
+ * streamed rows through a writer thread instead (cold-writer.ts, docs/indexer.md#cold-builds).
  */
 export function runBuild(db: Db, statements: Statements, root: string, config: CatalyticConfig, options: BuildOptions & { cold?: boolean }): BuildReport {
   const { onProgress, paths, cold } = options;
@@ -108,9 +112,17 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
   let problems = Number(readMeta(db, "problems") ?? "0");
   let walked: WalkResult = { files: [], skipped: [] };
   let folderWalk: FolderWalkResult | undefined;
-  db.transaction(() => {
-    // Path -> [size, mtime] as arrays (no content hash): on a large workspace this is the build's biggest read.
-    const previous = new Map<string, FileStat>();
+  // Path -> [size, mtime] as arrays (no content hash): on a large workspace this is the build's biggest read.
+  const previous = new Map<string, FileStat>();
+  let folderCache: ReturnType<typeof loadFolderCache> | undefined;
+  let allSymbols = false;
+  let written: WrittenSections | undefined;
+  let symbolFree = false;
+  const searchFiles: SearchFileInput[] = [];
+  let deferredIndexes: string[] = [];
+  let deferredSymbolIndexes: string[] = [];
+
+  const walk = (): void => {
     if (paths) {
       const stat = statements.get(files.SELECT_FILE_STAT);
       for (const filePath of new Set(paths)) {
@@ -122,13 +134,13 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     }
     // Walked inside the transaction: the folder records and indexed files it trusts are those of the last commit.
     const walkStarted = performance.now();
-    const folderCache = paths || previous.size === 0 || options.listEveryFolder ? undefined : loadFolderCache(db, statements, settings, previous.keys());
+    folderCache = paths || previous.size === 0 || options.listEveryFolder ? undefined : loadFolderCache(db, statements, settings, previous.keys());
     if (paths) walked = statPaths(root, settings, paths);
     else walked = folderWalk = walkSources(root, settings, folderCache);
     walkMs = performance.now() - walkStarted;
     onProgress?.({ phase: "walk", done: walked.files.length, total: walked.files.length });
     // Config or registry changed (or first build): every symbol is recomputed, so touched ids need not be kept.
-    const allSymbols = readMeta(db, "symbols_fingerprint") !== fingerprint;
+    allSymbols = readMeta(db, "symbols_fingerprint") !== fingerprint;
     // Removed files go first (as they always have): new rows then take the same ids as in a cold build.
     const walkedPaths = new Set(walked.files.map((f) => f.filePath));
     removed = [...previous.keys()].filter((p) => !walkedPaths.has(p)).sort();
@@ -137,14 +149,17 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     writeMs += performance.now() - removeStarted;
     // A cold build with many symbols to come keeps what it wrote for the symbol pass (nothing is read back).
     const manySymbols = registry.entries.length > 0 || config.sources.some((source) => source.namespace);
-    const written: WrittenSections | undefined = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
-    const symbolFree = !manySymbols && (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n === 0;
-    const searchFiles: SearchFileInput[] = [];
+    written = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
+    symbolFree = !manySymbols && (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n === 0;
     // Into a new database (workspace-index buildCold): each table is indexed once, after its last row (the sections
     // before the symbol pass looks them up; the symbol tables, which nothing looks up by those indexes in a cold
     // build, at the end).
-    const deferredIndexes = cold ? dropIndexesOf(db, "sections") : [];
-    const deferredSymbolIndexes = cold ? [...dropIndexesOf(db, "symbol_definitions"), ...dropIndexesOf(db, "symbols")] : [];
+    deferredIndexes = cold ? dropIndexesOf(db, "sections") : [];
+    deferredSymbolIndexes = cold ? [...dropIndexesOf(db, "symbol_definitions"), ...dropIndexesOf(db, "symbols")] : [];
+  };
+
+  /** Reads, extracts and writes (through `sink`) each walked file that is new or changed. */
+  const stream = (sink: RowSink): void => {
     walked.files.forEach((file, i) => {
       if (onProgress && i % 200 === 0) onProgress({ phase: "read", done: i, total: walked.files.length, file: file.filePath });
       const before = previous.get(file.filePath);
@@ -177,20 +192,24 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       const writeStarted = performance.now();
       extractMs += writeStarted - extractStarted;
       if (before) deleteSectionsOf(statements, file.filePath);
-      statements
-        .get(files.UPSERT_FILE)
-        .run(file.filePath, file.size, file.mtimeMs, (sections[0] as ExtractedSection).contentHash, frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []));
-      const rows = insertSections(statements, sections);
+      sink.run(files.UPSERT_FILE, [
+        file.filePath,
+        file.size,
+        file.mtimeMs,
+        (sections[0] as ExtractedSection).contentHash,
+        frontMatterJson(frontMatter?.symbols ?? [], frontMatter?.problems ?? []),
+      ]);
+      const rows = sections.map((section, ordinal) => sink.insertSection(sectionParams(section, ordinal)));
       if (written) {
         written.byFile.set(file.filePath, sections);
-        sections.forEach((section, ordinal) => written.rowOf.set(section, rows[ordinal] as number));
+        sections.forEach((section, ordinal) => (written as WrittenSections).rowOf.set(section, rows[ordinal] as number));
       }
       const searchStarted = performance.now();
       writeMs += searchStarted - writeStarted;
       // Search rows carry their sections' symbol ids. Front matter names places in its own file only, so with no
       // registry entry, no namespace source and no symbol yet, a file without front-matter symbols has none after
       // the symbol pass either: its rows are written now. The others' wait (with their text) for that pass.
-      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) insertSearchRows(statements, { sections, rows, text: normalized }, NO_SYMBOL_TEXTS);
+      if (symbolFree && (frontMatter?.symbols.length ?? 0) === 0) insertSearchRows(sink, { sections, rows, text: normalized }, NO_SYMBOL_TEXTS);
       else searchFiles.push({ sections, rows, text: normalized });
       searchMs += performance.now() - searchStarted;
       if (before) changedCount++;
@@ -198,6 +217,9 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       touched.push(file.filePath);
       if (!allSymbols) for (const section of sections) newSectionIds.push(section.sectionId);
     });
+  };
+
+  const finish = (): void => {
     const indexStarted = performance.now();
     for (const sql of deferredIndexes) db.exec(sql);
     writeMs += performance.now() - indexStarted;
@@ -224,7 +246,7 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       symbolsMs = performance.now() - symbolsStarted;
       // After the symbols: the waiting files' rows get their symbol ids at once, and rows whose ids changed are rewritten.
       const searchStarted = performance.now();
-      fillSearch(statements, searchFiles);
+      fillSearch(statements, searchFiles, cold === true);
       searchMs += performance.now() - searchStarted;
     }
     const symbolIndexesStarted = performance.now();
@@ -236,7 +258,41 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
       writeMeta(db, "index_hash", hash);
       hashMs = performance.now() - hashStarted;
     }
-  }).immediate();
+  };
+
+  if (!cold) {
+    db.transaction(() => {
+      walk();
+      stream(connectionSink(statements));
+      finish();
+    }).immediate();
+  } else {
+    // A cold build's private file: no other connection can see it, so the walk needs no transaction, and a large
+    // one is written by the writer thread while this thread reads and extracts (this connection holds no lock
+    // meanwhile); the rest follows in one transaction on this connection.
+    walk();
+    // With one core the thread could only take turns with this one.
+    const sqlite = walked.files.length >= WRITER_THREAD_FROM && availableParallelism() > 1 ? sqliteModulePath() : undefined;
+    if (sqlite !== undefined) {
+      const writer = new ColdWriter(db.name, sqlite);
+      try {
+        stream(writer);
+        // The thread's inserts are not timed; writeMs counts the wait for its last ones.
+        const joinStarted = performance.now();
+        writer.finish();
+        writeMs += performance.now() - joinStarted;
+      } catch (error) {
+        writer.abort();
+        throw error;
+      }
+      db.transaction(finish).immediate();
+    } else {
+      db.transaction(() => {
+        stream(connectionSink(statements));
+        finish();
+      }).immediate();
+    }
+  }
   const counts = {
     sections: (statements.get(sectionSql.COUNT_SECTIONS).get() as { n: number }).n,
     symbols: (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n,
@@ -281,10 +337,4 @@ function removeFile(statements: Statements, filePath: string): void {
 function deleteSectionsOf(statements: Statements, filePath: string): void {
   deleteSearchRowsOf(statements, filePath);
   statements.get(sectionSql.DELETE_SECTIONS_OF_FILE).run(filePath);
-}
-
-/** Inserts a file's sections in order; returns their row ids. */
-function insertSections(statements: Statements, sections: readonly ExtractedSection[]): number[] {
-  const insert = statements.get(sectionSql.INSERT_SECTION);
-  return sections.map((section, ordinal) => Number(insert.run(sectionParams(section, ordinal)).lastInsertRowid));
 }

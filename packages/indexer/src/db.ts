@@ -110,7 +110,8 @@ export function openColdIndexDb(root: string): { db: Db; file: string } {
     db = new Database(file);
     db.pragma("journal_mode = OFF");
     db.pragma("synchronous = OFF");
-    db.pragma("locking_mode = EXCLUSIVE");
+    // Normal locking (not EXCLUSIVE): a large cold build's writer thread writes through a second connection while
+    // this one holds no lock (cold-writer.ts).
     // better-sqlite3 builds SQLite with a 16 MiB page cache; pages written once need little of it, and SQLite's
     // own default (2 MiB) keeps a cold build's peak RSS ~12 MiB lower at the same CPU time.
     db.pragma("cache_size = -2000");

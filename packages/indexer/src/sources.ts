@@ -12,10 +12,17 @@ export interface SourceSettings {
   exclude: readonly string[];
 }
 
-/** The source folder in POSIX form without "./" or a trailing "/" ("" for the root). */
+const sourceRoots = new WeakMap<SourceConfig, string>();
+
+/** The source folder in POSIX form without "./" or a trailing "/" ("" for the root); asked once per file by the walk. */
 function sourceRoot(source: SourceConfig): string {
-  const trimmed = source.path.replace(/\\/g, "/").replace(/^\.\/?/, "").replace(/\/+$/, "");
-  return trimmed === "." ? "" : trimmed;
+  let root = sourceRoots.get(source);
+  if (root === undefined) {
+    const trimmed = source.path.replace(/\\/g, "/").replace(/^\.\/?/, "").replace(/\/+$/, "");
+    root = trimmed === "." ? "" : trimmed;
+    sourceRoots.set(source, root);
+  }
+  return root;
 }
 
 /** Path of `filePath` relative to the source root, or undefined when outside it. */
@@ -25,10 +32,12 @@ function relativeToSource(source: SourceConfig, filePath: string): string | unde
   return filePath.startsWith(`${root}/`) ? filePath.slice(root.length + 1) : undefined;
 }
 
+/** A whole segment that is an always-skipped folder (a regex test: no split, no array per path). */
+const SKIPPED_SEGMENT = new RegExp(`(?:^|/)(?:${[...ALWAYS_SKIPPED].map((name) => name.replace(/\./g, "\\.")).join("|")})(?:/|$)`);
+
 /** True when a segment of the POSIX path is an always-skipped folder (.catalytic, node_modules, .git). */
 export function hasSkippedSegment(filePath: string): boolean {
-  for (const segment of filePath.split("/")) if (ALWAYS_SKIPPED.has(segment)) return true;
-  return false;
+  return SKIPPED_SEGMENT.test(filePath);
 }
 
 /** Sources that include the file (by their include/exclude globs and the top-level exclude). */

@@ -1,6 +1,7 @@
 // Filling the search table during build: one row per section with text (heading path, symbol ids, own body), written
 // with its file when no symbol can reach it, else after the symbol pass; later symbol changes rewrite only their rows.
 import type { ExtractedSection } from "../extract.js";
+import { type RowSink, connectionSink } from "../row-sink.js";
 import { ownBodyRanges } from "../rows.js";
 import * as searchSql from "../sql/search.js";
 import type { Statements } from "../statements.js";
@@ -18,8 +19,7 @@ export interface SearchFileInput {
  * section) with the symbol ids `symbolsOf` holds for it (none when absent). Sections with neither heading nor text
  * get no row.
  */
-export function insertSearchRows(statements: Statements, file: SearchFileInput, symbolsOf: ReadonlyMap<string, string>): void {
-  const insert = statements.get(searchSql.INSERT_SEARCH_ROW);
+export function insertSearchRows(sink: RowSink, file: SearchFileInput, symbolsOf: ReadonlyMap<string, string>, mirrorSymbols = true): void {
   const { sections, rows, text } = file;
   const bodies = ownBodies(text, sections);
   sections.forEach((section, i) => {
@@ -27,8 +27,8 @@ export function insertSearchRows(statements: Statements, file: SearchFileInput, 
     if (section.heading === "" && body.trim() === "") return;
     const symbols = symbolsOf.get(section.sectionId) ?? "";
     const folded = foldForIndex(body);
-    insert.run(rows[i], foldForIndex(section.headingPath.join(" / ")), symbols && foldForIndex(symbols), folded, folded === body ? null : body);
-    if (symbols) statements.get(searchSql.UPSERT_SEARCH_SYMBOLS).run(section.sectionId, symbols);
+    sink.run(searchSql.INSERT_SEARCH_ROW, [rows[i], foldForIndex(section.headingPath.join(" / ")), symbols && foldForIndex(symbols), folded, folded === body ? null : body]);
+    if (symbols && mirrorSymbols) sink.run(searchSql.UPSERT_SEARCH_SYMBOLS, [section.sectionId, symbols]);
   });
 }
 
@@ -55,13 +55,22 @@ export function deleteSearchRowsOf(statements: Statements, filePath: string): vo
 /**
  * Inserts the rows of newly written files with their symbol ids, then brings every row's symbol ids in step with the
  * symbols table, rewriting only rows that differ (a registry or config edit changes them without touching a file).
+ * `fresh`: a new index (a cold build), whose every search row is written in this build with its symbol ids (the rows
+ * written earlier, as files streamed, belong to sections no symbol can reach): search_symbols is then exactly the
+ * symbols table's texts, copied in one statement instead of row by row and read back.
  */
-export function fillSearch(statements: Statements, added: readonly SearchFileInput[]): void {
+export function fillSearch(statements: Statements, added: readonly SearchFileInput[], fresh = false): void {
   const wanted = new Map<string, string>();
   for (const row of statements.get(searchSql.SELECT_SYMBOL_TEXTS).all() as Array<{ section_id: string; symbols: string }>) {
     wanted.set(row.section_id, row.symbols);
   }
-  for (const file of added) insertSearchRows(statements, file, wanted);
+  const sink = connectionSink(statements);
+  if (fresh) {
+    for (const file of added) insertSearchRows(sink, file, wanted, false);
+    statements.get(searchSql.COPY_SYMBOL_TEXTS).run();
+    return;
+  }
+  for (const file of added) insertSearchRows(sink, file, wanted);
   const upsertSymbols = statements.get(searchSql.UPSERT_SEARCH_SYMBOLS);
   const update = statements.get(searchSql.UPDATE_SEARCH_ROW_SYMBOLS);
   const present = new Map<string, string>();

@@ -31,13 +31,16 @@ export function foldCase(text: string): string {
 /** unspacedPatterns().char's answer per code point: the regex costs ~1 µs a character, and a text repeats few non-ASCII ones. */
 const unspacedByCodePoint = new Map<number, boolean>();
 
+/** A character outside ASCII: the regex engine finds the next one, instead of a JS loop visiting every character. */
+const NON_ASCII = /[^\x00-\x7f]/g;
+
 /** True when the text has a letter of a script written without spaces. */
 function hasUnspaced(text: string): boolean {
-  if (ASCII.test(text)) return false;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) < 0x80) continue;
-    const codePoint = text.codePointAt(i) as number;
-    if (codePoint > 0xffff) i++;
+  if (ASCII.test(text)) return false; // the anchored test answers most texts faster than a search
+  NON_ASCII.lastIndex = 0;
+  for (let found = NON_ASCII.exec(text); found !== null; found = NON_ASCII.exec(text)) {
+    const codePoint = text.codePointAt(found.index) as number;
+    if (codePoint > 0xffff) NON_ASCII.lastIndex = found.index + 2; // past the pair's low surrogate
     let unspaced = unspacedByCodePoint.get(codePoint);
     if (unspaced === undefined) {
       unspaced = unspacedPatterns().char.test(String.fromCodePoint(codePoint));

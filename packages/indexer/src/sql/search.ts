@@ -5,6 +5,8 @@ export const DELETE_SEARCH_ROWS_OF_FILE = "DELETE FROM search_fts WHERE rowid IN
 export const DELETE_SEARCH_SYMBOLS_OF_FILE = "DELETE FROM search_symbols WHERE section_id IN (SELECT section_id FROM sections WHERE file_path = ?)";
 export const SELECT_SYMBOL_TEXTS =
   "SELECT section_id, group_concat(symbol_id, ' ' ORDER BY symbol_id) AS symbols FROM symbols WHERE section_id IS NOT NULL GROUP BY section_id";
+// Into an empty search_symbols (a cold build): every section's symbol ids at once.
+export const COPY_SYMBOL_TEXTS = `INSERT INTO search_symbols (section_id, symbols) ${SELECT_SYMBOL_TEXTS}`;
 export const SELECT_SEARCH_SYMBOLS = "SELECT section_id, symbols FROM search_symbols";
 export const UPSERT_SEARCH_SYMBOLS =
   "INSERT INTO search_symbols (section_id, symbols) VALUES (?, ?) ON CONFLICT (section_id) DO UPDATE SET symbols = excluded.symbols";
