@@ -33,8 +33,8 @@ export type CountReply = { type: "counts"; id: number; counts: number[]; tokeniz
 /** No answer for this long while counts are awaited: the spawner is taken as gone. */
 const REPLY_TIMEOUT_MS = 60_000;
 /**
- * Texts gathered into one request: one message per step cost the ant ~90 µs each (a socket write that wakes the
- * spawner), more than the count itself; the spawner still counts one request while the ant runs the next steps.
+ * Texts gathered into one request: one JSON message per step cost the ant ~90 µs each (mostly writing the string
+ * out as UTF-8), while the spawner still counts one request as the ant runs the next steps (docs/ants.md).
  */
 const TEXTS_PER_REQUEST = 32;
 
@@ -50,7 +50,7 @@ interface Waiting {
 
 function countFailed(message: string): ExecutionError {
   return new ExecutionError("CAT_TOKEN_COUNT_FAILED", message, {
-    hint: "the step's tokens could not be counted; run the job again ('catalytic ants spawn', or 'catalytic ants worker' alone counts in the ant)",
+    hint: "the step's receipt records no expansion rather than a guessed count; plan the work again under a new request id and run it",
   });
 }
 
