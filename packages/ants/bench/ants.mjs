@@ -70,7 +70,9 @@ function once(ants, i, cli) {
     if (spawned.exit_code !== 0 || spawned.status.committed !== STEPS) throw new Error(`run failed: ${JSON.stringify(spawned.status)}`);
     const receipts = catalytic(root, ["cassette", "receipts", "--job-id", planned.posted.job_id]);
     const list = receipts.receipts ?? receipts;
-    const first = Math.min(...list.map((r) => Date.parse((r.receipt ?? r).timings.finished_at)));
+    // The first receipt committed (the ledger's created_at): a receipt's own finished_at is when its step ended, before
+    // its tokens were counted and it was committed.
+    const first = Math.min(...list.map((r) => Date.parse(r.created_at)));
     // The manifest records when each ant process was started: the first receipt after the first ant's start.
     const manifest = JSON.parse(readFileSync(spawned.manifest, "utf8"));
     const antStart = Math.min(...manifest.workers.map((w) => Date.parse(w.startedAt)));

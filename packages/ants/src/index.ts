@@ -1,6 +1,7 @@
 // Public API of @catalytic/ants.
 export { runWorker } from "./worker.js";
 export type { WorkerOptions, WorkerResult, StopReason } from "./worker.js";
+export type { TokenCountSource } from "./token-counts.js";
 export { spawnAnts, checkWorkerCount, MAX_WORKERS } from "./spawn.js";
 export type { SpawnOptions, SpawnResult } from "./spawn.js";
 export { manifestPath } from "./manifest.js";

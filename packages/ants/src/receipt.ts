@@ -1,14 +1,25 @@
-// Building a receipt while a step runs: expansions, actions and outputs accumulate; finish() adds status, error,
-// timings and the per-step metrics (tokens by the core counter, docs/economy.md#per-step-metrics), and validates
-// the result against the core Receipt schema.
+// Building a receipt while a step runs: expansions, actions and outputs accumulate; end() records status, error and
+// timings when the step ends; receipt() adds the per-step metrics from the token counts of texts() (counted by the
+// core counter, in this ant or in its spawner: docs/economy.md#per-step-metrics) and validates the result against
+// the core Receipt schema.
 import {
+  InvariantError,
   ReceiptSchema,
+  TOKENIZER,
   type PlanStepOp,
   type Receipt,
   type ReceiptAction,
   type ReceiptExpansion,
-  type TokenCounter,
+  type TokenizerInfo,
 } from "@catalytic/core";
+
+/** Token counts of a step's texts() in order, and the tokenizer that counted them. */
+export interface TextCounts {
+  info: TokenizerInfo;
+  counts: readonly number[];
+}
+
+type StepError = { code: string; message: string };
 
 export interface ReceiptHeader {
   runId: string;
@@ -33,6 +44,10 @@ export class ReceiptDraft {
   private readonly produced: string[] = [];
   private readonly startedAt = new Date();
   private readonly startedNs = process.hrtime.bigint();
+  /** Set by end(): when the step ended, its error, and how many expansions and produced texts texts() returns. */
+  private ended?: { finishedAt: Date; durationMs: number; error?: StepError; expansions: number; produced: number };
+  /** Set when the step's texts could not be counted: the receipt records nothing that needs a count. */
+  private uncountable = false;
 
   /** What the step charges to the job budget, and how much of the receipt was recorded before the charge. */
   private charged?: { bytes: number; symbols: number; expansions: number; produced: number; actions: number; outputs: number };
@@ -53,19 +68,39 @@ export class ReceiptDraft {
     this.charged = { bytes, symbols, expansions: this.expansions.length, produced: this.produced.length, actions: this.actions.length, outputs };
   }
 
+  /** The charge the commit applies; none for a step whose texts could not be counted (its receipt expands nothing). */
   get charges(): { bytes: number; symbols: number } | undefined {
-    return this.charged && { bytes: this.charged.bytes, symbols: this.charged.symbols };
+    return this.charged && !this.uncountable ? { bytes: this.charged.bytes, symbols: this.charged.symbols } : undefined;
+  }
+
+  /** Whether end() recorded an error. */
+  get failed(): boolean {
+    return this.ended?.error !== undefined;
   }
 
   /** The FAILURE receipt of a step whose charge breached the budget: as if the charge had thrown where it was made. */
-  overBudget(counter: TokenCounter, error: { code: string; message: string }): Receipt {
+  overBudget(counted: TextCounts, error: StepError): Receipt {
     if (this.charged) {
       this.expansions.length = this.charged.expansions;
       this.produced.length = this.charged.produced;
       this.actions.length = this.charged.actions;
       for (const key of Object.keys(this.outputs).slice(this.charged.outputs)) delete this.outputs[key];
     }
-    return this.finish(counter, error);
+    this.requireEnded().error = error;
+    return this.receipt(counted);
+  }
+
+  /**
+   * The FAILURE receipt of a step whose texts could not be counted (`error`, CAT_TOKEN_COUNT_FAILED): its expansions
+   * and produced texts are left out rather than recorded with guessed counts, and nothing is charged; its actions
+   * and outputs stay (what it did).
+   */
+  uncounted(error: StepError): Receipt {
+    this.uncountable = true;
+    this.expansions.length = 0;
+    this.produced.length = 0;
+    this.requireEnded().error = error;
+    return this.receipt({ info: TOKENIZER, counts: [] });
   }
 
   /** Content hashes this step expanded (so later steps of the ant's batch count them as reused). */
@@ -93,10 +128,28 @@ export class ReceiptDraft {
     this.outputs[key] = value;
   }
 
-  finish(counter: TokenCounter, error?: { code: string; message: string }): Receipt {
-    const expanded = this.expansions.map(({ record, payload, reused }) => ({ ...record, tokens: counter.count(payload), reused }));
-    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  /** Records the end of the step (its timings) and its error; texts() are then what the receipt needs counted. */
+  end(error?: StepError): void {
+    if (this.ended) throw new InvariantError("CAT_INVARIANT", `step ${this.header.stepId} ended twice`);
     const durationMs = Math.round(Number(process.hrtime.bigint() - this.startedNs) / 1e6);
+    this.ended = { finishedAt: new Date(), durationMs, ...(error ? { error } : {}), expansions: this.expansions.length, produced: this.produced.length };
+  }
+
+  /** What the receipt counts, in order: each expansion's payload, then each produced text. */
+  texts(): string[] {
+    return [...this.expansions.map((e) => e.payload), ...this.produced];
+  }
+
+  /** The receipt, its tokens taken from `counted` (the counts of texts(), in order). */
+  receipt(counted: TextCounts): Receipt {
+    const ended = this.requireEnded();
+    const { counts } = counted;
+    if (!this.uncountable && counts.length !== ended.expansions + ended.produced) {
+      throw new InvariantError("CAT_INVARIANT", `step ${this.header.stepId}: ${counts.length} token counts for ${ended.expansions + ended.produced} texts`);
+    }
+    const error = ended.error;
+    const expanded = this.expansions.map(({ record, reused }, i) => ({ ...record, tokens: counts[i] as number, reused }));
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
     return ReceiptSchema.parse({
       run_id: this.header.runId,
       job_id: this.header.jobId,
@@ -109,18 +162,23 @@ export class ReceiptDraft {
       actions: this.actions,
       outputs: this.outputs,
       ...(error ? { error } : {}),
-      timings: { started_at: this.startedAt.toISOString(), finished_at: new Date().toISOString(), duration_ms: durationMs },
+      timings: { started_at: this.startedAt.toISOString(), finished_at: ended.finishedAt.toISOString(), duration_ms: ended.durationMs },
       metrics: {
         tokens_in: sum(expanded.map((e) => e.tokens)),
-        tokens_out: sum(this.produced.map((text) => counter.count(text))),
+        tokens_out: sum(this.produced.map((_, j) => counts[ended.expansions + j] as number)),
         tokens_reused: sum(expanded.filter((e) => e.reused).map((e) => e.tokens)),
         bytes_expanded: sum(expanded.map((e) => e.bytes)),
         expansions: expanded.length,
         cache_hits: expanded.filter((e) => e.cache_hit).length,
         reused: expanded.filter((e) => e.reused).length,
         search_k: this.header.searchK,
-        tokenizer: { ...counter.info },
+        tokenizer: { ...counted.info },
       },
     });
+  }
+
+  private requireEnded(): NonNullable<ReceiptDraft["ended"]> {
+    if (!this.ended) throw new InvariantError("CAT_INVARIANT", `step ${this.header.stepId} has not ended`);
+    return this.ended;
   }
 }

@@ -1,8 +1,9 @@
 // `ants spawn`: N worker processes on one job, a manifest, and the combined exit code (2 > 1 > 0).
 import { spawn, type ChildProcess } from "node:child_process";
-import { CassetteError, SILENT_LOGGER, UsageError, type Logger } from "@catalytic/core";
+import { CassetteError, SILENT_LOGGER, UsageError, loadTokenCounter, type Logger } from "@catalytic/core";
 import { Cassette, type JobStatus } from "@catalytic/cassette";
 import { manifestPath, writeManifest, type ManifestWorker, type SpawnManifest } from "./manifest.js";
+import { serveTokenCounts } from "./token-counts.js";
 
 export interface SpawnOptions {
   root: string;
@@ -109,15 +110,17 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
   const started: Started[] = [];
   const startWorker = (i: number): Started => {
     const workerId = `ant-${process.pid}-${i}`;
-    const args = [cliPath, "ants", "worker", "--root", root, "--run-id", runId, "--job-id", jobId, "--worker-id", workerId];
+    const args = [cliPath, "ants", "worker", "--root", root, "--run-id", runId, "--job-id", jobId, "--worker-id", workerId, "--token-counts", "spawner"];
     if (options.ttl !== undefined) args.push("--ttl", String(options.ttl));
     if (options.continueOnFail) args.push("--continue-on-fail");
-    const child = spawn(nodePath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+    // The IPC channel carries the ant's token-count requests and this process's answers (token-counts.ts).
+    const child = spawn(nodePath, args, { cwd: root, stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced" });
     const entry: ManifestWorker = { workerId, pid: child.pid ?? null, startedAt: new Date().toISOString(), endedAt: null, exitCode: null, signal: null, stderrTail: "" };
     manifest.workers.push(entry);
     let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
+    const stderrStream = child.stderr as NonNullable<typeof child.stderr>;
+    stderrStream.setEncoding("utf8");
+    stderrStream.on("data", (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_TAIL);
     });
     const exit = new Promise<void>((resolve) => {
@@ -146,6 +149,12 @@ export async function spawnAnts(options: SpawnOptions): Promise<SpawnResult> {
     await Promise.all(exits);
     throw error;
   }
+  // The tokenizer, once for the run, while the ants boot (none loads its own). Every line since the ants started is
+  // synchronous: no request of theirs can have been read before these listeners.
+  const tokenizer = loadTokenCounter();
+  // A tokenizer that does not load is each request's error (count-error), not this process's unhandled rejection.
+  tokenizer.catch(() => undefined);
+  for (const { child } of started) serveTokenCounts(child, tokenizer);
   writeManifest(file, manifest);
   // One connection for the whole wait: opening the ledger runs its migration check, a write lock.
   const watcher = options.onProgress ? Cassette.openWorkspace(root) : undefined;

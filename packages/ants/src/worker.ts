@@ -2,6 +2,7 @@
 // while the step runs; stop when nothing is left (bounded idle polls) or, by default, at a failure.
 import {
   CassetteError,
+  CatalyticError,
   InvariantError,
   PlanStepOpSchema,
   PlanStepSchema,
@@ -13,7 +14,6 @@ import {
   type Logger,
   type PlanStep,
   type Receipt,
-  type TokenCounter,
 } from "@catalytic/core";
 import { Cassette, type ClaimedStep, type CompleteStepInput } from "@catalytic/cassette";
 import { Index } from "@catalytic/indexer";
@@ -21,8 +21,9 @@ import type { ExecutionContext, ExpansionSource } from "./context.js";
 import { EXECUTORS } from "./executors/index.js";
 import { indexExpansions } from "./expansions.js";
 import { failureOf } from "./failures.js";
-import { ReceiptDraft } from "./receipt.js";
+import { ReceiptDraft, type TextCounts } from "./receipt.js";
 import { RunMemo } from "./run-memo.js";
+import { SpawnerTokenCounts, ownTokenCounts, type StepTokenCounts, type TokenCountSource } from "./token-counts.js";
 
 export interface WorkerOptions {
   root: string;
@@ -36,6 +37,8 @@ export interface WorkerOptions {
   /** Consecutive polls finding nothing claimable while other ants still hold steps (default: lease length + 2 s worth). */
   idlePolls?: number;
   pollIntervalMs?: number;
+  /** Where receipts' token counts come from (default: this ant's own tokenizer); docs/ants.md "Token counts". */
+  tokenCounts?: TokenCountSource;
   logger?: Logger;
 }
 
@@ -82,8 +85,11 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
   let cassette: Cassette | undefined;
   let index: Index | undefined;
   let expansions: ExpansionSource | undefined;
+  let counts: StepTokenCounts | undefined;
   const result: WorkerResult = { workerId, exitCode: 0, executed: 0, failed: 0, stoppedBecause: "done" };
   try {
+    // Listening to the spawner before anything else: its answers are for this ant only.
+    if (options.tokenCounts === "spawner") counts = new SpawnerTokenCounts();
     cassette = Cassette.openWorkspace(root);
     const job = cassette.getJob(jobId);
     if (!job || job.runId !== runId) {
@@ -96,8 +102,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     // The plan hash, checked before the first claim and outside the write lock: ants starting together do not queue
     // behind each other's check, and a tampered plan stops this ant before it leases anything.
     ledger.verifyJobForClaims(jobId);
-    // Every receipt counts tokens (docs/economy.md#per-step-metrics); the tokenizer loads once per ant.
-    const counter = await loadTokenCounter();
+    // Every receipt counts tokens (docs/economy.md#per-step-metrics): an ant started alone loads the tokenizer itself.
+    counts ??= ownTokenCounts(await loadTokenCounter());
+    const counter = counts;
     const memo = new RunMemo(ledger, runId, jobId);
     // Listed on the first READ_SYMBOL only: jobs without symbols start faster.
     let firstUses: Map<string, number> | undefined;
@@ -133,7 +140,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     let ran: Ran[] = [];
     // Content this ant expanded (committed or not): later steps count it as reused, as they would once committed.
     const expandedHere = new Set<string>();
-    const runtime: StepRuntime = { ...baseContext, workerId, ttl, logger, counter, expandedBefore: (hash) => memo.has(hash) || expandedHere.has(hash) };
+    const runtime: StepRuntime = { ...baseContext, workerId, ttl, logger, expandedBefore: (hash) => memo.has(hash) || expandedHere.has(hash) };
     // Doubles per claim up to MAX_ANT_BATCH (the first receipt waits for one step only), and at most an eighth of the
     // steps still unclaimed, so that the last steps are shared among the ants instead of held by one.
     let size = 1;
@@ -141,35 +148,66 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     // After a failure (unless continueOnFail) the ant finishes the reads it holds, commits them and claims no more.
     let stopping = false;
     let renewedAt = Date.now();
+    /** Renews the leases this ant holds: claimed and not executed, executed and not committed. */
+    const renewHeld = (): void => {
+      for (const { stepId, fencingToken } of [...held, ...ran.map((r) => r.step)]) ledger.renewLease(stepId, workerId, fencingToken, ttl);
+      renewedAt = Date.now();
+    };
     // The job's last receipt position seen while waiting for the other ants' last steps.
     let followedSeq = 0;
     /**
      * Commits the executed steps, claiming the next ones in the same transaction while this ant goes on (a claim it
-     * would abandon would sit leased until its lease expired). Without `wait`, returns false at once, with nothing
-     * written, while another ant holds the write lock.
+     * would abandon would sit leased until its lease expired). Their receipts are made first, once their token
+     * counts are in. Without `wait`, returns false at once, with nothing written, while another ant holds the lock.
      */
-    const commit = (wait: boolean): boolean => {
+    const commit = async (wait: boolean): Promise<boolean> => {
+      // Waiting commits every executed step; the others commit those counted so far (the answers that arrived while
+      // this ant ran are read first), and leave the rest for a later commit.
+      counter.flush(!wait);
+      if (wait) {
+        // Counts can take a while (a loaded spawner, or one that stopped answering): the leases stay renewed meanwhile.
+        let lost: unknown;
+        const renewing = setInterval(() => {
+          try {
+            renewHeld();
+          } catch (error) {
+            lost ??= error;
+          }
+        }, Math.max(200, (ttl * 1000) / 3));
+        try {
+          await Promise.all(ran.map((entry) => entry.settled));
+        } finally {
+          clearInterval(renewing);
+        }
+        if (lost) throw lost;
+      } else if (ran[0]?.counts === undefined) await new Promise((resolve) => setImmediate(resolve));
+      let ready = 0;
+      while (ready < ran.length && (ran[ready] as Ran).counts !== undefined) ready++;
+      if (ready === 0) return false;
+      const batch = ran.slice(0, ready);
+      for (const entry of batch) entry.receipt ??= receiptOf(entry);
       const goOn = !stopping && !jobHasFailed();
-      const items = ran.map(({ step, receipt, draft }) => {
-        const completion = completionOf(runId, workerId, step, receipt);
+      const items = batch.map(({ step, receipt, draft, counts }) => {
+        const completion = completionOf(runId, workerId, step, receipt as Receipt);
         const charge = draft.charges;
-        return charge ? { completion, charge, overBudget: (error: BudgetError) => completionOf(runId, workerId, step, draft.overBudget(counter, { code: error.code, message: error.message })) } : { completion };
+        const overBudget = (error: BudgetError) => completionOf(runId, workerId, step, draft.overBudget(counts as TextCounts, { code: error.code, message: error.message }));
+        return charge ? { completion, charge, overBudget } : { completion };
       });
       const next = goOn ? { runId, workerId, ttlSeconds: ttl, max: grow(), stopOnFailure: !continueOnFail } : undefined;
       const committed = wait ? ledger.commitChargedBatch(jobId, items, next) : ledger.tryCommitChargedBatch(jobId, items, next);
       if (!committed) return false;
       const overBudget = new Set(committed.overBudget);
-      ran.forEach(({ step, receipt }, i) => {
-        const status = overBudget.has(i) ? "FAILURE" : receipt.status;
+      batch.forEach(({ step, receipt }, i) => {
+        const status = overBudget.has(i) ? "FAILURE" : (receipt as Receipt).status;
         logger.info(`committed ${step.stepId}`, { op: step.op, status });
         result.executed++;
         if (status === "FAILURE") {
           result.failed++;
           if (!continueOnFail) stopping = true;
-          logger.warn(`step ${step.stepId} failed`, { error: overBudget.has(i) ? "CAT_BUDGET_EXCEEDED" : receipt.error });
+          logger.warn(`step ${step.stepId} failed`, { error: overBudget.has(i) ? "CAT_BUDGET_EXCEEDED" : (receipt as Receipt).error });
         }
       });
-      ran = [];
+      ran = ran.slice(ready);
       if (!goOn) stopping = true;
       if (committed.next.length > 0) {
         held.push(...committed.next);
@@ -220,25 +258,23 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
         renewedAt = Date.now();
       }
       // A synchronous step gives the renewal timer no turn: the held and uncommitted leases are renewed in between.
-      if (Date.now() - renewedAt > (ttl * 1000) / 3) {
-        for (const { stepId, fencingToken } of [...held, ...ran.map((r) => r.step)]) ledger.renewLease(stepId, workerId, fencingToken, ttl);
-        renewedAt = Date.now();
-      }
+      if (Date.now() - renewedAt > (ttl * 1000) / 3) renewHeld();
       const step = held.shift() as ClaimedStep;
-      const done = await executeClaimed(ledger, step, runtime);
-      for (const hash of done.draft.expandedHashes()) expandedHere.add(hash);
-      ran.push({ step, ...done });
-      if (done.fatal) {
+      const { draft, fatal, error } = await executeClaimed(ledger, step, runtime);
+      for (const hash of draft.expandedHashes()) expandedHere.add(hash);
+      // Asked now, made into a receipt at the commit: counts from the spawner arrive while the next steps run.
+      ran.push(counted(step, draft, counter.count(draft.texts())));
+      if (fatal) {
         // The steps still held keep their leases until they expire: nothing more runs in this ant.
         stopping = true;
-        commit(true);
-        throw new InvariantError("CAT_INVARIANT", `step ${step.stepId}: ${done.receipt.error?.message ?? "invariant error"}`);
+        await commit(true);
+        throw new InvariantError("CAT_INVARIANT", `step ${step.stepId}: ${error?.message ?? "invariant error"}`);
       }
-      if (done.receipt.status === "FAILURE" && !continueOnFail) stopping = true;
+      if (draft.failed && !continueOnFail) stopping = true;
       // With nothing left to execute, wait for the lock; with steps held, commit (and claim ahead) only if the lock is
       // free now, else execute the next step and try again after it.
-      if (held.length === 0) commit(true);
-      else if (batchable && ran.length >= held.length) commit(false);
+      if (held.length === 0) await commit(true);
+      else if (batchable && ran.length >= held.length) await commit(false);
     }
     const jobFailed = failureSeen || ledger.jobFailuresSince(jobId, receiptsSeen).failures > 0;
     result.exitCode = result.failed > 0 || jobFailed ? 1 : 0;
@@ -250,6 +286,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
     // Anything escaping the loop is the ledger's or an invariant's failure, except a wrong job id.
     result.exitCode = error.code === "CAT_JOB_NOT_FOUND" ? 1 : 2;
   } finally {
+    counts?.close();
     index?.close();
     cassette?.close();
   }
@@ -260,7 +297,6 @@ interface StepRuntime extends Omit<ExecutionContext, "signal" | "consumeBudget">
   workerId: string;
   ttl: number;
   logger: Logger;
-  counter: TokenCounter;
   /** Whether content was expanded before this step: in the run's committed receipts or by this ant. */
   expandedBefore: (contentHash: string) => boolean;
 }
@@ -275,15 +311,43 @@ function completionOf(runId: string, workerId: string, step: ClaimedStep, receip
   return { runId, stepId: step.stepId, workerId, fencingToken: step.fencingToken, receipt, outcome: receipt.status };
 }
 
+/** An executed step on its way to its commit: its draft, its token counts once they are in, then its receipt. */
 interface Ran {
   step: ClaimedStep;
-  receipt: Receipt;
   draft: ReceiptDraft;
-  fatal: boolean;
+  /** Resolves (never rejects) when `counts` is set. */
+  settled: Promise<void>;
+  /** The counts of draft.texts(), or why there are none. */
+  counts?: TextCounts | CatalyticError;
+  receipt?: Receipt;
 }
 
-/** Executes one claimed step under a renewed lease; the receipt (SUCCESS or FAILURE) is for the caller to commit. */
-async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime: StepRuntime): Promise<{ receipt: Receipt; draft: ReceiptDraft; fatal: boolean }> {
+function counted(step: ClaimedStep, draft: ReceiptDraft, counting: TextCounts | Promise<TextCounts>): Ran {
+  if (!(counting instanceof Promise)) return { step, draft, counts: counting, settled: Promise.resolve() };
+  const entry: Ran = { step, draft, settled: Promise.resolve() };
+  entry.settled = counting.then(
+    (counts) => void (entry.counts = counts),
+    (error: unknown) => void (entry.counts = toCatalyticError(error)),
+  );
+  return entry;
+}
+
+/** The receipt of a counted step: a step whose texts could not be counted fails (CAT_TOKEN_COUNT_FAILED). */
+function receiptOf({ draft, counts }: Ran): Receipt {
+  if (!(counts instanceof CatalyticError)) return draft.receipt(counts as TextCounts);
+  if (counts.code !== "CAT_TOKEN_COUNT_FAILED") throw counts;
+  return draft.uncounted({ code: counts.code, message: counts.message });
+}
+
+/**
+ * Executes one claimed step, renewing its lease while an asynchronous executor runs; the ended draft (SUCCESS or
+ * FAILURE) is for the caller to count and commit.
+ */
+async function executeClaimed(
+  cassette: Cassette,
+  claimed: ClaimedStep,
+  runtime: StepRuntime,
+): Promise<{ draft: ReceiptDraft; fatal: boolean; error?: { code: string; message: string } }> {
   const op = PlanStepOpSchema.safeParse(claimed.op);
   if (!op.success) {
     throw new InvariantError("CAT_INVARIANT", `step ${claimed.stepId} has op ${JSON.stringify(claimed.op)}, which no ant can execute`, {
@@ -300,19 +364,11 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     searchK: searchKOf(claimed.payload),
     expandedBefore: runtime.expandedBefore,
   });
-  const controller = new AbortController();
+  // Made only for executors that ask for the signal or return a promise: a synchronous step (every read) gives a
+  // renewal timer no turn, and the loop renews held leases between steps.
+  let controller: AbortController | undefined;
   let leaseError: unknown;
-  const renew = setInterval(
-    () => {
-      try {
-        cassette.renewLease(claimed.stepId, runtime.workerId, claimed.fencingToken, runtime.ttl);
-      } catch (error) {
-        leaseError = error;
-        controller.abort();
-      }
-    },
-    Math.max(200, (runtime.ttl * 1000) / 3),
-  );
+  let renew: NodeJS.Timeout | undefined;
   let failure: { code: string; message: string } | undefined;
   let fatal = false;
   try {
@@ -321,7 +377,29 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
       failure = { code: "CAT_PLAN_INVALID", message: `step ${claimed.stepId} is not a valid plan step: ${step.success ? "its payload names another step or op" : step.error.message}` };
     } else {
       const consumeBudget = (bytes: number, symbols: number): void => receipt.charge(bytes, symbols);
-      await EXECUTORS[op.data](step.data, { ...runtime, consumeBudget, signal: controller.signal }, receipt);
+      const context: ExecutionContext = {
+        ...runtime,
+        consumeBudget,
+        get signal() {
+          return (controller ??= new AbortController()).signal;
+        },
+      };
+      const running = EXECUTORS[op.data](step.data, context, receipt);
+      if (running instanceof Promise) {
+        const aborter = (controller ??= new AbortController());
+        renew = setInterval(
+          () => {
+            try {
+              cassette.renewLease(claimed.stepId, runtime.workerId, claimed.fencingToken, runtime.ttl);
+            } catch (error) {
+              leaseError = error;
+              aborter.abort();
+            }
+          },
+          Math.max(200, (runtime.ttl * 1000) / 3),
+        );
+        await running;
+      }
     }
   } catch (error) {
     const { code, message, fatal: broken } = failureOf(error);
@@ -331,5 +409,6 @@ async function executeClaimed(cassette: Cassette, claimed: ClaimedStep, runtime:
     clearInterval(renew);
   }
   if (leaseError) throw leaseError;
-  return { receipt: receipt.finish(runtime.counter, failure), draft: receipt, fatal };
+  receipt.end(failure);
+  return { draft: receipt, fatal, ...(failure ? { error: failure } : {}) };
 }

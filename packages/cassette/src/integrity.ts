@@ -1,7 +1,7 @@
 // Job integrity: a job's rows still say what was posted. The message id commits to the request, the job id to the
 // intent and plan hash, the plan hash to every step's payload (docs/cassette.md#job-integrity). Claims check it
 // once per job and connection, then compare each claimed step's payload with the verified one.
-import { CassetteError, canonicalJson, planHash } from "@catalytic/core";
+import { CassetteError, canonicalJson, planHash, sha256Hex } from "@catalytic/core";
 import { jobIdFor, messageIdFor, messageStepIdFor } from "./ids.js";
 import type { Ledger } from "./ledger.js";
 import type { JobRow, MessageRow } from "./records.js";
@@ -25,9 +25,15 @@ export interface VerifiedStep {
   createdAt: string;
 }
 
-/** The plan hash a plan's steps commit to: planHash over the payloads in ordinal order. */
+/**
+ * The plan hash of steps whose payloads are canonical JSON (as posting stores them), in ordinal order: planHash
+ * without parsing them, the payloads joined inside the plan's own canonical frame. When stored payloads hash to the
+ * posted plan hash this way, each is byte for byte the payload posted: a JSON text cannot take in the commas that
+ * separate it from the next one.
+ */
 export function planHashOfPayloads(runId: string, requestId: string, payloadJsons: readonly string[]): string {
-  return planHash(runId, requestId, payloadJsons.map((json) => JSON.parse(json) as unknown));
+  const frame = canonicalJson({ run_id: runId, request_id: requestId, steps: [] });
+  return sha256Hex(`${frame.slice(0, -"]}".length)}${payloadJsons.join(",")}]}`);
 }
 
 function parsed(json: string): unknown {
@@ -39,8 +45,7 @@ function parsed(json: string): unknown {
 }
 
 /** Where a payload names its own step (the planner's PlanStep), the names must be the row's. */
-function selfDescriptionProblem(step: IntegrityStep): string | undefined {
-  const payload = parsed(step.payload_json);
+function selfDescriptionProblem(step: IntegrityStep, payload: unknown): string | undefined {
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return undefined;
   const own = payload as { step_id?: unknown; op?: unknown; ordinal?: unknown; depends_on?: unknown };
   if (own.step_id !== undefined && own.step_id !== step.step_id) return `its payload names step ${JSON.stringify(own.step_id)}`;
@@ -85,16 +90,21 @@ function inspectJob(ledger: Ledger, jobId: string): { problems: string[]; steps:
     }
     return { problems, steps, runId: job.run_id };
   }
-  if (steps.some((step) => parsed(step.payload_json) === undefined)) {
+  const payloads = steps.map((step) => parsed(step.payload_json));
+  if (payloads.some((payload) => payload === undefined)) {
     problems.push(`job ${jobId}: a step's payload is not JSON`);
     return { problems, steps, runId: job.run_id };
   }
-  const recomputed = planHashOfPayloads(job.run_id, job.idempotency_key ?? "", steps.map((step) => step.payload_json));
-  if (recomputed !== job.plan_hash) problems.push(`job ${jobId}: its step payloads hash to ${recomputed}, not the posted plan hash ${job.plan_hash}`);
-  for (const step of steps) {
-    const problem = selfDescriptionProblem(step);
-    if (problem) problems.push(`step ${step.step_id} of job ${jobId}: ${problem}`);
+  const requestId = job.idempotency_key ?? "";
+  // Stored as posted, the payloads hash as they are; else they are compared by value, as canonical JSON.
+  if (planHashOfPayloads(job.run_id, requestId, steps.map((step) => step.payload_json)) !== job.plan_hash) {
+    const recomputed = planHash(job.run_id, requestId, payloads);
+    if (recomputed !== job.plan_hash) problems.push(`job ${jobId}: its step payloads hash to ${recomputed}, not the posted plan hash ${job.plan_hash}`);
   }
+  steps.forEach((step, i) => {
+    const problem = selfDescriptionProblem(step, payloads[i]);
+    if (problem) problems.push(`step ${step.step_id} of job ${jobId}: ${problem}`);
+  });
   return { problems, steps, runId: job.run_id };
 }
 

@@ -2,6 +2,8 @@
 import type Database from "better-sqlite3";
 import { describe, expect, test } from "vitest";
 import { Cassette, MAX_BATCH, type ClaimedStep } from "../src/index.js";
+import { canonicalJson } from "@catalytic/core";
+import { planHashOfPayloads } from "../src/integrity.js";
 import { chainSteps, openTemp, planInput, rawConnection } from "./helpers.js";
 
 const fixedClock = { now: () => Date.parse("2026-01-01T00:00:00.000Z") };
@@ -63,6 +65,29 @@ describe("claimSteps", () => {
     raw.exec(trigger);
     expect(() => cassette.claimSteps("r", "w", 60, 3)).toThrow(expect.objectContaining({ code: "CAT_PLAN_TAMPERED" }));
     expect(cassette.getStep("s_00000")).toMatchObject({ status: "PENDING", fencingToken: 0 });
+  });
+
+  test("the plan hash of stored payloads: their bytes hash as planHash of their values; a payload rewritten as other JSON of the same value still claims, one of another value does not", () => {
+    const steps = [...chainSteps("s", 3), { stepId: "s_x", ordinal: 4, op: "NOTE", payload: { z: "é — 日本", a: [1, { b: null }], m: 1.5 }, dependsOn: [] }];
+    const input = planInput("r", "q", steps);
+    expect(planHashOfPayloads("r", "q", steps.map((step) => canonicalJson(step.payload)))).toBe(input.planHash);
+    const { cassette, dbPath } = openTemp();
+    cassette.postPlan(input);
+    const raw: Database.Database = rawConnection(dbPath);
+    const trigger = (raw.prepare("SELECT sql FROM sqlite_master WHERE name = 'tr_steps_identity_guard'").get() as { sql: string }).sql;
+    const rewrite = (payloadJson: string) => {
+      raw.exec("DROP TRIGGER tr_steps_identity_guard");
+      raw.prepare("UPDATE steps SET payload_json = ? WHERE step_id = ?").run(payloadJson, "s_x");
+      raw.exec(trigger);
+    };
+    rewrite(JSON.stringify({ m: 1.5, a: [1, { b: null }], z: "é — 日本" }, null, 2));
+    expect(cassette.claimSteps("r", "w", 60, 4)).toHaveLength(4);
+    const other = openTemp();
+    other.cassette.postPlan(input);
+    const otherRaw: Database.Database = rawConnection(other.dbPath);
+    otherRaw.exec("DROP TRIGGER tr_steps_identity_guard");
+    otherRaw.prepare("UPDATE steps SET payload_json = ? WHERE step_id = ?").run(JSON.stringify({ z: "é — 日本", a: [1, { b: null }], m: 2.5 }), "s_x");
+    expect(() => other.cassette.claimSteps("r", "w", 60, 4)).toThrow(expect.objectContaining({ code: "CAT_PLAN_TAMPERED" }));
   });
 });
 

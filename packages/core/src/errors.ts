@@ -74,6 +74,7 @@ export const ERROR_CODES = {
   CAT_RESTORE_CONFLICT: "failure",
   CAT_WRITE_CONFLICT: "failure",
   CAT_STEP_FAILED: "failure",
+  CAT_TOKEN_COUNT_FAILED: "failure",
   // MCP server (docs/mcp.md)
   CAT_READ_ONLY: "failure",
   CAT_OUTPUT_TOO_LARGE: "failure",

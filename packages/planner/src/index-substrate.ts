@@ -1,6 +1,6 @@
 // A PlanSubstrate over the indexer's SQLite Index. Read-only: it never builds, never writes the cache.
-import { SymbolError } from "@catalytic/core";
-import { Index, nearest } from "@catalytic/indexer";
+import { SectionError, SymbolError } from "@catalytic/core";
+import { Index, nearest, type SectionRead } from "@catalytic/indexer";
 import { workspaceFile } from "./files.js";
 import type { PlanSubstrate } from "./substrate.js";
 
@@ -47,8 +47,14 @@ function lazyIndexSubstrate(index: () => Index, root: string): PlanSubstrate {
         3,
       ),
     section(sectionId) {
-      if (!index().getSection(sectionId)) return undefined;
-      const read = index().readSection(sectionId);
+      // One lookup: readSection finds the section itself (a plan of 2,000 reads looked each up twice).
+      let read: SectionRead;
+      try {
+        read = index().readSection(sectionId);
+      } catch (error) {
+        if (error instanceof SectionError && error.code === "CAT_SECTION_NOT_FOUND") return undefined;
+        throw error;
+      }
       return { sectionId, filePath: read.section.filePath, content: read.text };
     },
     file: (relativePath) => workspaceFile(root, relativePath),

@@ -1,6 +1,6 @@
 // `catalytic ants spawn|worker|status`: run a job's steps in N worker processes and watch them.
 import { existsSync, readFileSync } from "node:fs";
-import { CassetteError, escapeText, type Logger } from "@catalytic/core";
+import { CassetteError, UsageError, escapeText, type Logger } from "@catalytic/core";
 import { Cassette } from "@catalytic/cassette";
 import { MAX_WORKERS, checkWorkerCount, manifestPath, runWorker, spawnAnts, type SpawnResult } from "@catalytic/ants";
 import { MAX_TTL_SECONDS, booleanOption, idOption, intOption, optionalIntOption, stringOption } from "../args.js";
@@ -84,10 +84,15 @@ const workerCommand: Command = {
     ttl: { type: "integer", min: 1, max: MAX_TTL_SECONDS, description: "lease length in seconds", defaultText: "catalytic.json lease_ttl_seconds" },
     "continue-on-fail": { type: "boolean", description: "keep claiming after a failed step" },
     "idle-polls": { type: "integer", min: 0, max: 1_000_000, description: "polls with nothing claimable before giving up", defaultText: "lease length + 2 s" },
+    "token-counts": { type: "string", description: "where receipts' token counts come from: own (this ant's tokenizer) or spawner (over the IPC channel of 'ants spawn')", defaultText: "own" },
   },
   async run(ctx, args) {
     const ttl = optionalIntOption(args, "ttl");
     const idlePolls = optionalIntOption(args, "idle-polls");
+    const tokenCounts = stringOption(args, "token-counts") ?? "own";
+    if (tokenCounts !== "own" && tokenCounts !== "spawner") {
+      throw new UsageError("CAT_USAGE", `--token-counts ${JSON.stringify(tokenCounts)}: expected own or spawner`, { hint: "leave it out: 'ants spawn' passes spawner to the ants it starts" });
+    }
     const result = await runWorker({
       root: ctx.root,
       runId: idOption(args, "run-id"),
@@ -96,6 +101,7 @@ const workerCommand: Command = {
       continueOnFail: booleanOption(args, "continue-on-fail"),
       ...(ttl !== undefined ? { ttl } : {}),
       ...(idlePolls !== undefined ? { idlePolls } : {}),
+      tokenCounts,
       logger: stderrLogger(ctx),
     });
     ctx.emitJson(result);
