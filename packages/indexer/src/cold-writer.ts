@@ -2,7 +2,7 @@
 // this thread inserts the rows it is sent, on its own connection to the private file, in the order they were sent
 // (so the row ids are those of a build on one thread). Synchronous for the caller: the build waits with
 // Atomics.wait and reads the outcome with receiveMessageOnPort.
-import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
+import type { MessagePort, Worker } from "node:worker_threads";
 import { InvariantError } from "@catalytic/core";
 import type { RowSink } from "./row-sink.js";
 import * as fileSql from "./sql/files.js";
@@ -15,6 +15,14 @@ import * as sectionSql from "./sql/sections.js";
  * files ~28% (1.99 -> 1.42 s) for 134 -> 140 MiB (docs/indexer.md, "Performance").
  */
 export const WRITER_THREAD_FROM = 10_000;
+
+type Threads = typeof import("node:worker_threads");
+/**
+ * node:worker_threads, loaded by the first writer rather than imported: every CLI process (each ant included) would
+ * otherwise load it at start-up. A writer is made only where `require` exists (sqliteModulePath).
+ */
+let threads: Threads | undefined;
+const workerThreads = (): Threads => (threads ??= require("node:worker_threads") as Threads);
 
 /** The statements the thread runs, by index. */
 const STATEMENTS = [fileSql.UPSERT_FILE, sectionSql.INSERT_SECTION, searchSql.INSERT_SEARCH_ROW] as const;
@@ -136,6 +144,7 @@ export class ColdWriter implements RowSink {
     private readonly file: string,
     sqlite: string,
   ) {
+    const { MessageChannel, Worker } = workerThreads();
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     Atomics.store(this.state, RUNNING, 1);
@@ -201,7 +210,7 @@ export class ColdWriter implements RowSink {
       this.port.close();
       return { ok: false, message: "the writer thread did not start" };
     }
-    const message = receiveMessageOnPort(this.port)?.message as Outcome | undefined;
+    const message = workerThreads().receiveMessageOnPort(this.port)?.message as Outcome | undefined;
     this.port.close();
     return message ?? { ok: false, message: "the writer thread ended without a word" };
   }
