@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { type CatalyticConfig, contentHash, hashCanonical, indexHash, normalizeNewlines, sha256Hex } from "@catalytic/core";
 import type { Db } from "./db.js";
-import { dropIndexesOf, readMeta, writeMeta } from "./db.js";
+import { readMeta, writeMeta } from "./db.js";
 import { type ExtractedSection, extractSections, fileKind } from "./extract.js";
 import { readFrontMatter } from "./front-matter.js";
 import { type ParsedRegistry, readRegistry } from "./registry.js";
@@ -18,6 +18,7 @@ import { type WrittenSections, countProblems, syncAllSymbols, syncTouchedSymbols
 import * as files from "./sql/files.js";
 import * as sectionSql from "./sql/sections.js";
 import * as symbolSql from "./sql/symbols.js";
+import { SECTION_INDEXES, SYMBOL_INDEXES } from "./sql/schema.js";
 import type { Statements } from "./statements.js";
 import { distrustFolders, loadFolderCache, saveFolderRecords } from "./folder-records.js";
 import { type FolderWalkResult, type WalkResult, folderOf, walkSources } from "./walk.js";
@@ -119,8 +120,8 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
   let written: WrittenSections | undefined;
   let symbolFree = false;
   const searchFiles: SearchFileInput[] = [];
-  let deferredIndexes: string[] = [];
-  let deferredSymbolIndexes: string[] = [];
+  let deferredIndexes: readonly string[] = [];
+  let deferredSymbolIndexes: readonly string[] = [];
 
   const walk = (): void => {
     if (paths) {
@@ -151,11 +152,11 @@ export function runBuild(db: Db, statements: Statements, root: string, config: C
     const manySymbols = registry.entries.length > 0 || config.sources.some((source) => source.namespace);
     written = !paths && previous.size === 0 && manySymbols ? { byFile: new Map(), rowOf: new Map() } : undefined;
     symbolFree = !manySymbols && (statements.get(symbolSql.COUNT_SYMBOLS).get() as { n: number }).n === 0;
-    // Into a new database (workspace-index buildCold): each table is indexed once, after its last row (the sections
-    // before the symbol pass looks them up; the symbol tables, which nothing looks up by those indexes in a cold
-    // build, at the end).
-    deferredIndexes = cold ? dropIndexesOf(db, "sections") : [];
-    deferredSymbolIndexes = cold ? [...dropIndexesOf(db, "symbol_definitions"), ...dropIndexesOf(db, "symbols")] : [];
+    // Into a new database (workspace-index buildCold), made without these indexes (sql/schema.ts): each table is
+    // indexed once, after its last row (the sections before the symbol pass looks them up; the symbol tables, which
+    // nothing looks up by those indexes in a cold build, at the end).
+    deferredIndexes = cold ? SECTION_INDEXES : [];
+    deferredSymbolIndexes = cold ? SYMBOL_INDEXES : [];
   };
 
   /** Reads, extracts and writes (through `sink`) each walked file that is new or changed. */

@@ -70,9 +70,10 @@ function writerThread(): void {
   };
   try {
     const Database = require(data.sqlite) as typeof import("better-sqlite3");
-    // The file exists (made and migrated by the build): never create one the build may already have removed.
+    // The file exists (made by the build): never create one the build may already have removed. Pragmas as in
+    // db.ts openColdIndexDb (journal in memory: OFF is refused in defensive mode).
     db = new Database(data.file, { fileMustExist: true });
-    db.pragma("journal_mode = OFF");
+    db.pragma("journal_mode = MEMORY");
     db.pragma("synchronous = OFF");
     db.pragma("cache_size = -2000");
     db.pragma("foreign_keys = ON");
@@ -139,7 +140,7 @@ export class ColdWriter implements RowSink {
   private done = false;
   private readonly startDeadline = Date.now() + START_TIMEOUT_MS;
 
-  /** `file`: the cold build's private database, migrated, with no connection holding a lock on it. */
+  /** `file`: the cold build's private database, at the current schema, with no connection holding a lock on it. */
   constructor(
     private readonly file: string,
     sqlite: string,

@@ -8,6 +8,7 @@ import { unwritableError } from "./atomic-write.js";
 import { sleepSync } from "./file-lock.js";
 import { CREATE_META, DELETE_META, SELECT_META, UPSERT_META } from "./sql/meta.js";
 import { MIGRATIONS } from "./sql/migrations/index.js";
+import { FRESH_SCHEMA } from "./sql/schema.js";
 
 export type Db = Database.Database;
 
@@ -92,9 +93,9 @@ export function openIndexDb(root: string, options: { create: boolean; readonly?:
 const COLD_FILE = /^index\.db\.(\d+)-[0-9a-f]+\.build(?:-wal|-shm)?$/;
 
 /**
- * A cold build (no index.db yet) writes a private file first, with no journal and no syncs: nothing else can
- * open it, and a failure only leaves it to delete. One left by a killed process is removed here once its pid is
- * gone. See docs/indexer.md#cold-builds.
+ * A cold build (no index.db yet) writes a private file first, created at the current schema in one exec (sql/schema.ts),
+ * with its rollback journal in memory and no syncs: nothing else can open it, and a failure only leaves it to delete.
+ * One left by a killed process is removed here once its pid is gone. See docs/indexer.md#cold-builds.
  */
 export function openColdIndexDb(root: string): { db: Db; file: string } {
   const dir = path.dirname(indexPath(root));
@@ -107,17 +108,20 @@ export function openColdIndexDb(root: string): { db: Db; file: string } {
   const file = path.join(dir, `${INDEX_FILE}.${process.pid}-${randomBytes(4).toString("hex")}.build`);
   let db: Db | undefined;
   try {
-    db = new Database(file);
-    db.pragma("journal_mode = OFF");
-    db.pragma("synchronous = OFF");
+    const created = new Database(file);
+    db = created;
+    // journal_mode OFF is refused in better-sqlite3's defensive mode (the pragma answers "delete"): MEMORY keeps
+    // statement and transaction rollback without a journal file made and deleted around each transaction.
+    created.pragma("journal_mode = MEMORY");
+    created.pragma("synchronous = OFF");
     // Normal locking (not EXCLUSIVE): a large cold build's writer thread writes through a second connection while
     // this one holds no lock (cold-writer.ts).
     // better-sqlite3 builds SQLite with a 16 MiB page cache; pages written once need little of it, and SQLite's
     // own default (2 MiB) keeps a cold build's peak RSS ~12 MiB lower at the same CPU time.
-    db.pragma("cache_size = -2000");
-    db.pragma("foreign_keys = ON");
-    migrate(db);
-    return { db, file };
+    created.pragma("cache_size = -2000");
+    created.pragma("foreign_keys = ON");
+    created.transaction(() => created.exec(FRESH_SCHEMA))();
+    return { db: created, file };
   } catch (error) {
     if (db) discardColdIndexDb(db, file);
     else rmSync(file, { force: true });
@@ -166,16 +170,6 @@ function removeDeadColdFiles(dir: string): void {
       if ((error as NodeJS.ErrnoException).code === "ESRCH") rmSync(path.join(dir, name), { force: true });
     }
   }
-}
-
-/**
- * Drops the secondary indexes of a table and returns the statements that make them again: a cold build fills
- * the table first and indexes it once, instead of updating each index row by row.
- */
-export function dropIndexesOf(db: Db, table: string): string[] {
-  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(table) as Array<{ name: string; sql: string }>;
-  for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
-  return indexes.map((index) => index.sql);
 }
 
 /** A database that cannot be opened is typed: busy (retry) or unusable (the index is derived: delete it). */
