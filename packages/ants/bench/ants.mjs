@@ -72,11 +72,17 @@ function once(ants, i, cli) {
     const list = receipts.receipts ?? receipts;
     // The first receipt committed (the ledger's created_at): a receipt's own finished_at is when its step ended, before
     // its tokens were counted and it was committed.
-    const first = Math.min(...list.map((r) => Date.parse(r.created_at)));
+    const firstReceipt = list.reduce((a, b) => (Date.parse(b.created_at) < Date.parse(a.created_at) ? b : a));
+    const first = Date.parse(firstReceipt.created_at);
     // The manifest records when each ant process was started: the first receipt after the first ant's start.
     const manifest = JSON.parse(readFileSync(spawned.manifest, "utf8"));
     const antStart = Math.min(...manifest.workers.map((w) => Date.parse(w.startedAt)));
-    return { seconds: (end - start) / 1000, planSeconds: (planned_at - start) / 1000, firstReceiptMs: first - start, firstAfterSpawnMs: first - planned_at, firstAfterAntMs: first - antStart };
+    // Where the time to the first receipt goes: the spawner's start until it starts the first ant, that ant's start
+    // until the step begins (Node, the bundle, the ledger, the index, its job check, the claim), the step itself,
+    // and its end until the commit (its tokens counted by the spawner, which loads the tokenizer meanwhile).
+    const { started_at: stepStart, finished_at: stepEnd } = firstReceipt.receipt.timings;
+    const firstPath = [antStart - planned_at, Date.parse(stepStart) - antStart, Date.parse(stepEnd) - Date.parse(stepStart), first - Date.parse(stepEnd)];
+    return { seconds: (end - start) / 1000, planSeconds: (planned_at - start) / 1000, firstReceiptMs: first - start, firstAfterSpawnMs: first - planned_at, firstAfterAntMs: first - antStart, firstPath };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -123,6 +129,8 @@ for (const build of builds) {
         quantile(spawnRates, 0.5).toFixed(0).padStart(66),
       ].join(""),
     );
+    const path = [0, 1, 2, 3].map((part) => quantile(sorted((r) => r.firstPath[part]), 0.5));
+    console.log(`      first receipt path (medians, ms): spawner start to first ant ${path[0]}, ant start to its first step ${path[1]}, step ${path[2]}, step end to commit (tokens counted, committed) ${path[3]}`);
     medianRate.set(ants, quantile(rates, 0.5));
     medianSpawnRate.set(ants, quantile(spawnRates, 0.5));
   }
