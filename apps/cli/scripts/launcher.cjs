@@ -4,8 +4,9 @@
 // (o200k_base.cjs) from V8 code caches made at build time (scripts/bundle.mjs), so a process skips compiling them.
 // Every command is a process, each ant included; the cache takes ~25 ms off each start (docs/cli.md, "Start-up").
 // A missing cache, or one V8 rejects (another Node version), only means the code is compiled as without it.
-const { readFileSync, writeFileSync } = require("node:fs");
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
+const os = require("node:os");
 const path = require("node:path");
 const vm = require("node:vm");
 
@@ -61,16 +62,51 @@ function loadOnce(file) {
   return loaded.get(file);
 }
 
+/** What the cache-making build indexes: the Markdown a build's functions (block scanner, slugs, search folding) meet. */
+const SAMPLE = [
+  "# Guide",
+  "",
+  "Intro with \u201ccurly quotes\u201d, `code`, a [link](b.md#part) and \u6771\u4eac.",
+  "",
+  "## Part",
+  "",
+  "> A quote",
+  "",
+  "- item",
+  "  1. nested",
+  "",
+  "```sh",
+  "# not a heading",
+  "```",
+  "",
+  "Setext",
+  "------",
+  "",
+  "<div>",
+  "html",
+  "</div>",
+  "",
+  "| a | b |",
+  "|---|---|",
+  "",
+].join("\n");
+
 /**
- * Build time only: runs `catalytic --version` (every module's top level) and counts a few tokens, then writes the
- * caches of what ran; called by scripts/bundle.mjs in a process of its own.
+ * Build time only: builds a small temporary workspace (every module's top level, then the functions of `build`, the
+ * command whose start-up counts most) and counts a few tokens, then writes the caches of what ran: functions compiled
+ * by then are in the cache, the others are compiled when first called. Called by scripts/bundle.mjs in a process of
+ * its own.
  */
 function makeCodeCaches() {
-  process.argv = [process.argv[0], __filename, "--version"];
+  const root = mkdtempSync(path.join(os.tmpdir(), "catalytic-code-cache-"));
+  writeFileSync(path.join(root, "guide.md"), SAMPLE);
+  writeFileSync(path.join(root, "b.md"), "# B\n\n## Part\n\nText.\n");
+  process.argv = [process.argv[0], __filename, "--root", root, "build", "--json"];
   loadOnce(MAIN);
   loadOnce(TOKENIZER).countTokens("make the code cache");
   process.on("exit", () => {
     for (const [file, script] of compiled) writeFileSync(cacheFileOf(file), script.createCachedData());
+    rmSync(root, { recursive: true, force: true });
   });
 }
 
