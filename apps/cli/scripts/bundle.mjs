@@ -68,8 +68,8 @@ await build({
 const nonAscii = /[^\x00-\x7f]/.exec(readFileSync(MAIN_BUNDLE, "latin1"));
 if (nonAscii) throw new Error(`${MAIN_BUNDLE} is not pure ASCII (byte 0x${nonAscii[0].charCodeAt(0).toString(16)} at ${nonAscii.index}): escape it in the source`);
 
-// The launcher runs the bundle from a V8 code cache made here, by a process that runs `catalytic --version` and counts
-// a few tokens (scripts/launcher.cjs); a cache another Node version rejects is only ignored.
+// The launcher runs the bundle from a V8 code cache made here, by a process that builds a small temporary workspace
+// and counts a few tokens (scripts/launcher.cjs); a cache another Node version rejects is only ignored.
 const LAUNCHER = new URL("../dist/catalytic.cjs", import.meta.url).pathname;
 copyFileSync(new URL("./launcher.cjs", import.meta.url), LAUNCHER);
 chmodSync(LAUNCHER, 0o755);
