@@ -6,7 +6,6 @@
 // A missing cache, or one V8 rejects (another Node version), only means the code is compiled as without it.
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
-const os = require("node:os");
 const path = require("node:path");
 const vm = require("node:vm");
 
@@ -98,7 +97,7 @@ const SAMPLE = [
  * its own.
  */
 function makeCodeCaches() {
-  const root = mkdtempSync(path.join(os.tmpdir(), "catalytic-code-cache-"));
+  const root = mkdtempSync(path.join(require("node:os").tmpdir(), "catalytic-code-cache-"));
   writeFileSync(path.join(root, "guide.md"), SAMPLE);
   writeFileSync(path.join(root, "b.md"), "# B\n\n## Part\n\nText.\n");
   process.argv = [process.argv[0], __filename, "--root", root, "build", "--json"];

@@ -1,6 +1,6 @@
 // Opening .catalytic/index.db: pragmas on every connection, numbered migrations recorded in meta.
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { linkSync, mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { InvariantError, STATE_DIR, applyMigrations, isCatalyticError, isSqliteBusy } from "@catalytic/core";
@@ -124,7 +124,7 @@ export function openColdIndexDb(root: string): { db: Db; file: string } {
     return { db: created, file };
   } catch (error) {
     if (db) discardColdIndexDb(db, file);
-    else rmSync(file, { force: true });
+    else removeIfPresent(file);
     throw isCatalyticError(error) ? error : sqliteOpenError(file, error);
   }
 }
@@ -156,7 +156,16 @@ export function publishColdIndexDb(db: Db, file: string, root: string): boolean 
 
 export function discardColdIndexDb(db: Db, file: string): void {
   if (db.open) db.close();
-  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${file}${suffix}`, { force: true });
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) removeIfPresent(`${file}${suffix}`);
+}
+
+/** unlink, a missing file being fine: rmSync({force}) would load Node's rimraf module (~0.7 ms of each cold build). */
+function removeIfPresent(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
 }
 
 /** Removes the cold-build files of processes that no longer run (killed mid-build). */
@@ -167,7 +176,7 @@ function removeDeadColdFiles(dir: string): void {
     try {
       process.kill(Number(pid), 0);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ESRCH") rmSync(path.join(dir, name), { force: true });
+      if ((error as NodeJS.ErrnoException).code === "ESRCH") removeIfPresent(path.join(dir, name));
     }
   }
 }
