@@ -11,15 +11,23 @@ const ASCII = /^[\x00-\x7f]*$/;
 const FULL_FOLD =
   /[\u00df\u1e9e\u01f0\u0390\u03b0\u0587\u1e96-\u1e9a\u1f80-\u1faf\u1fb2-\u1fb4\u1fb6\u1fb7\u1fbc\u1fc2-\u1fc4\u1fc6\u1fc7\u1fcc\u1fd2\u0390\u1fd6\u1fd7\u1fe2-\u1fe4\u1fe6\u1fe7\u1ff2-\u1ff4\u1ff6\u1ff7\u1ffc]/gu;
 const SCRIPTS = "\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Hangul}\\p{scx=Thai}\\p{scx=Lao}\\p{scx=Khmer}\\p{scx=Myanmar}";
-// The Unicode property regexes are compiled on first use, each apart: the script-extension classes take ~1.5 ms each,
-// which every process paid at start, and most non-ASCII text never needs them (see withoutUnspacedLetter).
+// The Unicode property regexes are compiled on first use: the script-extension classes take ~1.5 ms, which every
+// process paid at start, and most non-ASCII text never needs them (see withoutUnspacedLetter).
 let runRegex: RegExp | undefined;
-let charRegex: RegExp | undefined;
 let markRegex: RegExp | undefined;
 /** A run of letters (and their marks) from scripts written without spaces between words. */
 const unspacedRun = (): RegExp => (runRegex ??= new RegExp(`(?:(?=[\\p{L}\\p{M}])[${SCRIPTS}])+`, "gu"));
-/** One letter (or mark) of such a script. */
-const unspacedChar = (): RegExp => (charRegex ??= new RegExp(`(?=[\\p{L}\\p{M}])[${SCRIPTS}]`, "u"));
+/**
+ * Whether a character is one such letter (or mark): the run regex rather than compiling another. lastIndex is left at
+ * 0, where matchAll in splitRuns starts.
+ */
+function isUnspacedChar(char: string): boolean {
+  const run = unspacedRun();
+  run.lastIndex = 0;
+  const found = run.test(char);
+  run.lastIndex = 0;
+  return found;
+}
 const mark = (): RegExp => (markRegex ??= /\p{M}/u);
 const fullFold = new RegExp(FULL_FOLD.source, "u");
 
@@ -63,7 +71,7 @@ function classOf(codePoint: number): number {
       !fullFold.test(char) &&
       char.normalize("NFKC") === char &&
       (withoutMark(codePoint) || !mark().test(char));
-    bits = (inert ? INERT : 0) | (!withoutUnspacedLetter(codePoint) && unspacedChar().test(char) ? UNSPACED : 0);
+    bits = (inert ? INERT : 0) | (!withoutUnspacedLetter(codePoint) && isUnspacedChar(char) ? UNSPACED : 0);
     classByCodePoint.set(codePoint, bits);
   }
   return bits;
