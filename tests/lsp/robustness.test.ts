@@ -1,6 +1,6 @@
 // Degraded conditions: a broken catalytic.json, a locked index database, a 10 MB file, fs.watch
 // without client watching, a stale pin re-pinned by a quick fix, URIs outside the workspace, an
-// unreadable source file, a multi-root workspace, a cancelled request.
+// unreadable source file, a multi-root workspace, a cancelled request, stdin closed by the client.
 import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -253,6 +253,34 @@ describe("cancellation", () => {
         await expect(pending).rejects.toMatchObject({ code: -32800 });
         const found = await client.request<Array<{ name: string }>>("workspace/symbol", { query: "@BULK/s4999" });
         expect(found[0]?.name).toBe("@BULK/s4999");
+      },
+    );
+  });
+});
+
+describe("the client closing the server's stdin", () => {
+  const exitOf = (client: LspClient) =>
+    new Promise<number | null>((resolve) => {
+      if (client.process.exitCode !== null) return resolve(client.process.exitCode);
+      client.process.once("exit", (code) => resolve(code));
+    });
+
+  test("ends the server: exit code 1 without a shutdown request, 0 after one", async () => {
+    await withServer(
+      () => undefined,
+      async (client) => {
+        await client.waitForReady();
+        client.process.stdin.end();
+        expect(await exitOf(client)).toBe(1);
+      },
+    );
+    await withServer(
+      () => undefined,
+      async (client) => {
+        await client.waitForReady();
+        await client.request("shutdown", null);
+        client.process.stdin.end();
+        expect(await exitOf(client)).toBe(0);
       },
     );
   });

@@ -31,6 +31,8 @@ export interface ServerEnvironment {
 export interface CatalyticServer {
   /** Starts reading the connection (and the open documents' notifications). */
   listen(): void;
+  /** Whether the client has sent the shutdown request (the exit code when its input closes). */
+  readonly shutdownRequested: boolean;
 }
 
 function rootOf(params: InitializeParams): string {
@@ -88,12 +90,19 @@ export function createServer(connection: Connection, environment: ServerEnvironm
   connection.onDidChangeWatchedFiles(({ changes }) => current().watchedFilesChanged(changes));
   documents.onDidChangeContent(({ document }) => session?.documentChanged(document));
   documents.onDidClose(({ document }) => session?.documentClosed(document));
-  connection.onShutdown(() => session?.dispose());
+  let shutdownRequested = false;
+  connection.onShutdown(() => {
+    shutdownRequested = true;
+    session?.dispose();
+  });
 
   return {
     listen() {
       documents.listen(connection);
       connection.listen();
+    },
+    get shutdownRequested() {
+      return shutdownRequested;
     },
   };
 }

@@ -4,14 +4,13 @@ import type { Logger } from "@catalytic/core";
 import { createConnection, ProposedFeatures, type Connection } from "vscode-languageserver/node.js";
 import { createServer } from "./create-server.js";
 import { capHeapGrowth } from "./heap-growth.js";
+import { FramedMessageReader } from "./message-reader.js";
 import { FramedMessageWriter } from "./message-writer.js";
 
 capHeapGrowth();
 const ipc = process.argv.some((arg) => arg === "--node-ipc" || arg.startsWith("--socket") || arg.startsWith("--pipe"));
-// stdin stays a stream (the connection ends the process when it closes); vscode-jsonrpc uses an output that is
-// not a stream as the MessageWriter it is, which the typed overloads do not express.
-const output = new FramedMessageWriter(process.stdout) as unknown as NodeJS.WritableStream;
-const connection: Connection = ipc ? createConnection(ProposedFeatures.all) : createConnection(ProposedFeatures.all, process.stdin, output);
+const input = ipc ? undefined : new FramedMessageReader(process.stdin);
+const connection: Connection = input ? createConnection(ProposedFeatures.all, input, new FramedMessageWriter(process.stdout)) : createConnection(ProposedFeatures.all);
 
 const format = (message: string, data?: Record<string, unknown>): string => (data ? `${message} ${JSON.stringify(data)}` : message);
 const logger: Logger = {
@@ -22,4 +21,8 @@ const logger: Logger = {
 process.on("uncaughtException", (error) => logger.error(`uncaught: ${error.stack ?? error.message}`));
 process.on("unhandledRejection", (reason) => logger.error(`unhandled rejection: ${String(reason)}`));
 
-createServer(connection, { logger, serverDir: __dirname }).listen();
+const server = createServer(connection, { logger, serverDir: __dirname });
+// Given a reader instead of the stdin stream, vscode-languageserver no longer ends the process when the client closes
+// stdin: this does, as it would (0 after a shutdown request, 1 otherwise).
+input?.onClose(() => process.exit(server.shutdownRequested ? 0 : 1));
+server.listen();

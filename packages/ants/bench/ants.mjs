@@ -32,6 +32,20 @@ function catalytic(root, args, cli = CLI) {
   return JSON.parse(out);
 }
 
+/**
+ * CPU seconds (user + system) of this process's waited-for children so far, their own children included once
+ * waited for (Linux: /proc/self/stat cutime and cstime); undefined elsewhere.
+ */
+function childrenCpuSeconds() {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    // After the command name: field 3 (state) is index 0, so cutime (16) and cstime (17) are 13 and 14.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
@@ -65,18 +79,27 @@ function once(ants, i, cli) {
     const start = Date.now();
     const planned = catalytic(root, ["plan", "--request-file", path.join(root, ".catalytic", "bench-request.json")], cli);
     const planned_at = Date.now();
+    const cpuBefore = childrenCpuSeconds();
     const spawned = catalytic(root, ["ants", "spawn", "--run-id", runId, "--job-id", planned.posted.job_id, "-n", String(ants)], cli);
     const end = Date.now();
+    // The CPU of `ants spawn` and its ants: divided by its wall time, the cores it kept busy on average.
+    const spawnCpu = cpuBefore === undefined ? undefined : childrenCpuSeconds() - cpuBefore;
     if (spawned.exit_code !== 0 || spawned.status.committed !== STEPS) throw new Error(`run failed: ${JSON.stringify(spawned.status)}`);
     const receipts = catalytic(root, ["cassette", "receipts", "--job-id", planned.posted.job_id]);
     const list = receipts.receipts ?? receipts;
     // The first receipt committed (the ledger's created_at): a receipt's own finished_at is when its step ended, before
     // its tokens were counted and it was committed.
-    const first = Math.min(...list.map((r) => Date.parse(r.created_at)));
+    const firstReceipt = list.reduce((a, b) => (Date.parse(b.created_at) < Date.parse(a.created_at) ? b : a));
+    const first = Date.parse(firstReceipt.created_at);
     // The manifest records when each ant process was started: the first receipt after the first ant's start.
     const manifest = JSON.parse(readFileSync(spawned.manifest, "utf8"));
     const antStart = Math.min(...manifest.workers.map((w) => Date.parse(w.startedAt)));
-    return { seconds: (end - start) / 1000, planSeconds: (planned_at - start) / 1000, firstReceiptMs: first - start, firstAfterSpawnMs: first - planned_at, firstAfterAntMs: first - antStart };
+    // Where the time to the first receipt goes: the spawner's start until it starts the first ant, that ant's start
+    // until the step begins (Node, the bundle, the ledger, the index, its job check, the claim), the step itself,
+    // and its end until the commit (its tokens counted by the spawner, which loads the tokenizer meanwhile).
+    const { started_at: stepStart, finished_at: stepEnd } = firstReceipt.receipt.timings;
+    const firstPath = [antStart - planned_at, Date.parse(stepStart) - antStart, Date.parse(stepEnd) - Date.parse(stepStart), first - Date.parse(stepEnd)];
+    return { seconds: (end - start) / 1000, planSeconds: (planned_at - start) / 1000, firstReceiptMs: first - start, firstAfterSpawnMs: first - planned_at, firstAfterAntMs: first - antStart, firstPath, spawnCpu, spawnSeconds: (end - planned_at) / 1000 };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -123,6 +146,13 @@ for (const build of builds) {
         quantile(spawnRates, 0.5).toFixed(0).padStart(66),
       ].join(""),
     );
+    const path = [0, 1, 2, 3].map((part) => quantile(sorted((r) => r.firstPath[part]), 0.5));
+    if (runs.every((r) => r.spawnCpu !== undefined)) {
+      const cpu = quantile(sorted((r) => r.spawnCpu), 0.5);
+      const busy = quantile(sorted((r) => r.spawnCpu / r.spawnSeconds), 0.5);
+      console.log(`      ants spawn CPU (the spawner and its ants, medians): ${cpu.toFixed(2)} s, ${((cpu * 1e6) / STEPS).toFixed(0)} µs per step, ${busy.toFixed(2)} cores busy on average of ${os.availableParallelism()}`);
+    }
+    console.log(`      first receipt path (medians, ms): spawner start to first ant ${path[0]}, ant start to its first step ${path[1]}, step ${path[2]}, step end to commit (tokens counted, committed) ${path[3]}`);
     medianRate.set(ants, quantile(rates, 0.5));
     medianSpawnRate.set(ants, quantile(spawnRates, 0.5));
   }
