@@ -3,8 +3,8 @@
 // created earlier keeps its 4 KiB pages and works as before.
 import { statSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { Cassette, type ClaimedStep } from "../src/index.js";
-import { chainSteps, fixtureLedger, openTemp, openTempWithPageSize, planInput, rawConnection } from "./helpers.js";
+import { Cassette, SCHEMA_VERSION, parseVerifierKey, type ClaimedStep } from "../src/index.js";
+import { chainSteps, fixture, fixtureLedger, openTemp, openTempWithPageSize, planInput, rawConnection } from "./helpers.js";
 
 /** WAL bytes appended since the call (the WAL is checkpointed and truncated first). */
 function walBytes(dbPath: string): () => number {
@@ -41,7 +41,7 @@ describe("page size", () => {
     expect(cassette.verify()).toMatchObject({ ok: true, issues: [] });
   });
 
-  test.each(["ledger-v2.sql", "ledger-v3.sql"])("a ledger created with 4 KiB pages (%s) keeps them, migrates, verifies and goes on", (name) => {
+  test.each(["ledger-v2.sql", "ledger-v3.sql", "ledger-v4.sql"])("a ledger created with 4 KiB pages (%s) keeps them, migrates, verifies and goes on", (name) => {
     const dbPath = fixtureLedger(name);
     const cassette = Cassette.open(dbPath);
     try {
@@ -53,6 +53,38 @@ describe("page size", () => {
       cassette.completeStep({ runId: "run-new", stepId: step.stepId, workerId: "w", fencingToken: step.fencingToken, receipt: {}, outcome: "SUCCESS" });
       expect(cassette.verify()).toMatchObject({ ok: true, issues: [] });
       const raw = rawConnection(dbPath);
+      expect(raw.pragma("page_size", { simple: true })).toBe(4096);
+    } finally {
+      cassette.close();
+    }
+  });
+
+  test("a schema-4 ledger written by the code before (4 KiB pages): every row, hash and signed checkpoint kept; its chains go on", () => {
+    const dbPath = fixtureLedger("ledger-v4.sql");
+    const raw = rawConnection(dbPath);
+    const tables = ["meta", "messages", "jobs", "job_budgets", "steps", "step_deps", "receipts", "step_transitions"];
+    const dump = () => Object.fromEntries(tables.map((table) => [table, raw.prepare(`SELECT * FROM ${table}`).all().map((row) => JSON.stringify(row)).sort()]));
+    const before = dump();
+    expect(SCHEMA_VERSION).toBe(4);
+    const cassette = Cassette.open(dbPath);
+    try {
+      expect(dump()).toEqual(before);
+      expect(cassette.pragmas()).toMatchObject({ pageSize: 4096, walAutocheckpoint: 10000 });
+      expect(cassette.verify()).toMatchObject({ ok: true, issues: [] });
+      const verifier = parseVerifierKey(fixture("ledger-v4.vkey"));
+      const checkpoint = fixture("ledger-v4.checkpoint");
+      expect(cassette.checkCheckpoint(checkpoint, verifier)).toMatchObject({ ok: true, checkpoint: { tree_size: 6 }, ledger: { tree_size: 6 } });
+      // Plan A's next step (3) depends on step 2, committed with SUCCESS; its receipt links to step 2's.
+      const planJob = cassette.findJobByRequest("run-a", "req-1")!;
+      const lastBefore = cassette.listReceipts(planJob.jobId).at(-1)!;
+      const next = cassette.claimNextStep("run-a", planJob.jobId, "w9", 60)!;
+      expect(next.stepId).toBe("step_a400000000000003");
+      const committed = cassette.completeAndClaimNext({ runId: "run-a", stepId: next.stepId, workerId: "w9", fencingToken: next.fencingToken, receipt: { n: 3 }, outcome: "SUCCESS" }, 60, planJob.jobId);
+      expect(cassette.getReceipt(committed.receiptId)).toMatchObject({ prevReceiptHash: lastBefore.receiptHash, jobSeq: lastBefore.jobSeq + 1 });
+      expect(committed.next?.stepId).toBe("step_a400000000000004");
+      expect(cassette.jobStatus(cassette.findJobByRequest("run-b", "req-2")!.jobId)).toMatchObject({ committed: 2, pending: 1, blocked: false });
+      expect(cassette.verify()).toMatchObject({ ok: true, issues: [] });
+      expect(cassette.checkCheckpoint(checkpoint, verifier)).toMatchObject({ ok: true, checkpoint: { tree_size: 6 }, ledger: { tree_size: 7 } });
       expect(raw.pragma("page_size", { simple: true })).toBe(4096);
     } finally {
       cassette.close();
