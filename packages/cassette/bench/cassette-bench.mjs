@@ -1,7 +1,7 @@
 // Cassette benchmark: posts/s, and claim+complete/s (with receipts) from 1, 2 and 4 processes on a file-backed
 // database, against the same workload on plainjob (an SQLite job queue for Node). Medians of 3 runs.
 // Run: pnpm bench:cassette   (env BENCH_STEPS, BENCH_POSTS, BENCH_RUNS, BENCH_BATCH to change the sizes;
-// BENCH_CASSETTE_BUNDLE=<file> measures a cassette bundle built earlier, e.g. of main, instead of these sources)
+// BENCH_CASSETTE_BUNDLE=<absolute path> measures a cassette bundle built earlier, e.g. of main, instead of these sources)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -18,7 +18,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BATCH = Number(process.env.BENCH_BATCH ?? 16);
 const PROCESS_COUNTS = [1, 2, 4];
 const CASSETTE_SYSTEMS = ["cassette", "cassette-chained", "cassette-batch", "cassette-batch-chained"];
-// The cassette's checkpoint interval (connection.ts: ~40 MiB of WAL), applied to plainjob's connection too in its
+// The cassette's checkpoint interval (connection.ts: ~41 MB of WAL), applied to plainjob's connection too in its
 // own 4 KiB pages (a new ledger has 1 KiB pages, docs/cassette.md "Page size").
 const CASSETTE_WAL_AUTOCHECKPOINT = 10_000;
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
