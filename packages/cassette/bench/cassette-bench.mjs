@@ -1,6 +1,7 @@
 // Cassette benchmark: posts/s, and claim+complete/s (with receipts) from 1, 2 and 4 processes on a file-backed
 // database, against the same workload on plainjob (an SQLite job queue for Node). Medians of 3 runs.
-// Run: pnpm bench:cassette   (env BENCH_STEPS, BENCH_POSTS, BENCH_RUNS, BENCH_BATCH to change the sizes)
+// Run: pnpm bench:cassette   (env BENCH_STEPS, BENCH_POSTS, BENCH_RUNS, BENCH_BATCH to change the sizes;
+// BENCH_CASSETTE_BUNDLE=<absolute path> measures a cassette bundle built earlier, e.g. of main, instead of these sources)
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -17,7 +18,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BATCH = Number(process.env.BENCH_BATCH ?? 16);
 const PROCESS_COUNTS = [1, 2, 4];
 const CASSETTE_SYSTEMS = ["cassette", "cassette-chained", "cassette-batch", "cassette-batch-chained"];
-// The cassette's connection setting (connection.ts), applied to plainjob's connection too.
+// The cassette's checkpoint interval (connection.ts: ~41 MB of WAL), applied to plainjob's connection too in its
+// own 4 KiB pages (a new ledger has 1 KiB pages, docs/cassette.md "Page size").
 const CASSETTE_WAL_AUTOCHECKPOINT = 10_000;
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
 
@@ -39,6 +41,7 @@ function plainjobPragmas(db) {
     foreignKeys: Number(read("foreign_keys")),
     busyTimeout: Number(read("busy_timeout")),
     walAutocheckpoint: Number(read("wal_autocheckpoint")),
+    pageSize: Number(read("page_size")),
   };
 }
 
@@ -240,10 +243,10 @@ async function plainjobRound(bundle, dir, round) {
 }
 
 const describePragmas = (p) =>
-  `journal_mode=${p.journalMode} synchronous=${p.synchronous} busy_timeout=${p.busyTimeout} wal_autocheckpoint=${p.walAutocheckpoint} foreign_keys=${p.foreignKeys}`;
+  `journal_mode=${p.journalMode} synchronous=${p.synchronous} busy_timeout=${p.busyTimeout} wal_autocheckpoint=${p.walAutocheckpoint} foreign_keys=${p.foreignKeys} page_size=${p.pageSize ?? "?"}`;
 
 async function main() {
-  const bundle = await bundleCassette();
+  const bundle = process.env.BENCH_CASSETTE_BUNDLE ? path.resolve(process.env.BENCH_CASSETTE_BUNDLE) : await bundleCassette();
   const Cassette = await loadCassette(bundle);
   const dir = mkdtempSync(path.join(os.tmpdir(), "cassette-bench-"));
   const rounds = { cassette: [], plainjob: [] };

@@ -3,9 +3,20 @@
 // transition log and header pages among its steps instead of writing them again per step. Same triggers, same rows.
 import { CassetteError } from "@catalytic/core";
 import { writeTransaction } from "./connection.js";
-import { isIntactStep } from "./integrity.js";
+import { isIntactStep, isJobVerified } from "./integrity.js";
 import { JOB_STEPS, type Ledger } from "./ledger.js";
-import { RUNNABLE_CONDITION, checkCompletion, commitReceipt, lease, type Candidate, type CheckedCompletion, type CompleteStepInput } from "./leasing.js";
+import {
+  RUNNABLE_CONDITION,
+  checkCompletion,
+  claimAfterCommit,
+  claimWithVerifiedJobs,
+  commitReceipt,
+  lease,
+  type Candidate,
+  type CheckedCompletion,
+  type ClaimAttempt,
+  type CompleteStepInput,
+} from "./leasing.js";
 import type { ClaimedStep } from "./records.js";
 import { requireNonEmpty, requireTtlMs } from "./validate.js";
 
@@ -55,9 +66,16 @@ export function leaseAll(ledger: Ledger, found: Candidate[], workerId: string, t
   return claimed;
 }
 
+/** The attempt of a batch claim: lease the batch, or hand back its first candidate whose job is new to this connection. */
+function leaseAllAttempt(ledger: Ledger, found: Candidate[], workerId: string, ttlMs: number): ClaimAttempt<ClaimedStep[]> {
+  const unverified = found.find((candidate) => !isJobVerified(ledger, candidate.job_id));
+  return unverified ? { verify: unverified } : { done: leaseAll(ledger, found, workerId, ttlMs) };
+}
+
 /**
  * Up to `max` runnable steps in claim order (of the run, or of `jobId`), leased to `workerId` in one transaction.
- * CAT_PLAN_TAMPERED on any of them leases none. An empty array when nothing is runnable.
+ * CAT_PLAN_TAMPERED on any of them leases none. An empty array when nothing is runnable. A job new to this
+ * connection is verified first, without the write lock (claimWithVerifiedJobs).
  */
 export function claimSteps(ledger: Ledger, runId: string, workerId: string, ttlSeconds: number, max: number, jobId?: string): ClaimedStep[] {
   requireNonEmpty(runId, "runId");
@@ -65,7 +83,7 @@ export function claimSteps(ledger: Ledger, runId: string, workerId: string, ttlS
   if (jobId !== undefined) requireNonEmpty(jobId, "jobId");
   const ttlMs = requireTtlMs(ttlSeconds);
   const limit = requireBatchSize(max, "max");
-  return writeTransaction(ledger.db, ledger.logger, () => leaseAll(ledger, candidates(ledger, runId, jobId, limit), workerId, ttlMs));
+  return claimWithVerifiedJobs(ledger, () => leaseAllAttempt(ledger, candidates(ledger, runId, jobId, limit), workerId, ttlMs));
 }
 
 /** completeStep for each input, in order, in one transaction: all commit or, on the first error, none does. */
@@ -78,7 +96,9 @@ export function completeSteps(ledger: Ledger, inputs: CompleteStepInput[]): Rece
 /**
  * completeSteps, then up to `max` next steps claimed by `workerId` (of `runId`, or of `jobId`) in the same
  * transaction: one commit per batch. A tampered next step stops the claim there and keeps the commits (as
- * completeAndClaimNext does); the worker's own claim then reports it.
+ * completeAndClaimNext does); the worker's own claim then reports it. The claim stops before the first step of a
+ * job new to this connection; when that is the first step found, the job is verified without the write lock and the
+ * claim follows in a transaction of its own (as in completeAndClaimNext).
  */
 export function completeStepsAndClaimNext(
   ledger: Ledger,
@@ -91,10 +111,22 @@ export function completeStepsAndClaimNext(
   if (next.jobId !== undefined) requireNonEmpty(next.jobId, "jobId");
   const ttlMs = requireTtlMs(next.ttlSeconds);
   const limit = requireBatchSize(next.max, "max");
-  return writeTransaction(ledger.db, ledger.logger, () => {
+  const first = writeTransaction(ledger.db, ledger.logger, () => {
     const receipts = done.map((completion) => commitReceipt(ledger, completion));
-    const found = candidates(ledger, runId, next.jobId, limit);
-    const intact = found.findIndex((candidate) => !isIntactStep(ledger, candidate));
-    return { receipts, next: leaseAll(ledger, intact === -1 ? found : found.slice(0, intact), workerId, ttlMs) };
+    return { receipts, claim: claimIntactPrefix(ledger, candidates(ledger, runId, next.jobId, limit), workerId, ttlMs) };
   });
+  const claimed = "done" in first.claim ? first.claim.done : claimAfterCommit(ledger, () => claimIntactPrefix(ledger, candidates(ledger, runId, next.jobId, limit), workerId, ttlMs), []);
+  return { receipts: first.receipts, next: claimed };
+}
+
+/**
+ * The chained claims of a batch: the candidates up to the first of a job new to this connection (handed back when
+ * it is the first) or the first tampered one, whose check must not undo the batch's commits.
+ */
+function claimIntactPrefix(ledger: Ledger, found: Candidate[], workerId: string, ttlMs: number): ClaimAttempt<ClaimedStep[]> {
+  const unverified = found.findIndex((candidate) => !isJobVerified(ledger, candidate.job_id));
+  if (unverified === 0) return { verify: found[0]! };
+  const known = unverified === -1 ? found : found.slice(0, unverified);
+  const intact = known.findIndex((candidate) => !isIntactStep(ledger, candidate));
+  return { done: leaseAll(ledger, intact === -1 ? known : known.slice(0, intact), workerId, ttlMs) };
 }

@@ -265,7 +265,7 @@ export class Cassette {
   }
 
   /** The settings this connection runs with (what benchmarks print to compare like with like). */
-  pragmas(): { journalMode: string; synchronous: number; foreignKeys: number; busyTimeout: number; walAutocheckpoint: number } {
+  pragmas(): { journalMode: string; synchronous: number; foreignKeys: number; busyTimeout: number; walAutocheckpoint: number; pageSize: number } {
     const read = (name: string) => this.ledger.db.pragma(name, { simple: true });
     return {
       journalMode: String(read("journal_mode")),
@@ -273,6 +273,7 @@ export class Cassette {
       foreignKeys: Number(read("foreign_keys")),
       busyTimeout: Number(read("busy_timeout")),
       walAutocheckpoint: Number(read("wal_autocheckpoint")),
+      pageSize: Number(read("page_size")),
     };
   }
 

@@ -125,32 +125,53 @@ export function requireIntactJob(ledger: Ledger, jobId: string): void {
 // Per connection: each step of an intact job as it was verified (a job's rows never legitimately change).
 const verifiedSteps = new WeakMap<Ledger, Map<string, Map<string, VerifiedStep>>>();
 
+function verifiedJobs(ledger: Ledger): Map<string, Map<string, VerifiedStep>> {
+  let jobs = verifiedSteps.get(ledger);
+  if (!jobs) verifiedSteps.set(ledger, (jobs = new Map()));
+  return jobs;
+}
+
+/** Whether this connection has verified the job: its claims then only compare each step's payload with the verified one. */
+export function isJobVerified(ledger: Ledger, jobId: string): boolean {
+  return verifiedJobs(ledger).has(jobId);
+}
+
+/** Verifies the whole job (its steps as they are now) for this connection; CAT_PLAN_TAMPERED, naming `stepId`, when it is not intact. */
+function verifyJob(ledger: Ledger, jobId: string, stepId: string): Map<string, VerifiedStep> {
+  const { problems, steps, runId } = inspectJob(ledger, jobId);
+  if (problems.length > 0) throw tampered(jobId, stepId, problems);
+  const verified = new Map(
+    steps.map((step) => [
+      step.step_id,
+      {
+        runId,
+        ordinal: step.ordinal,
+        op: step.op,
+        payloadJson: step.payload_json,
+        dependsOn: JSON.parse(step.depends_on_json) as string[],
+        createdAt: step.created_at,
+      },
+    ]),
+  );
+  verifiedJobs(ledger).set(jobId, verified);
+  return verified;
+}
+
+/**
+ * verifyJob in a read transaction of its own (one snapshot, no write lock): what a claim does before its write
+ * transaction when the job is new to this connection, so other connections keep writing while the whole plan is
+ * hashed (docs/cassette.md "Job integrity"). The caller holds no transaction.
+ */
+export function verifyJobUnlocked(ledger: Ledger, jobId: string, stepId: string): void {
+  ledger.db.transaction(() => void verifyJob(ledger, jobId, stepId)).deferred();
+}
+
 /**
  * Throws CAT_PLAN_TAMPERED unless the job is intact and `payloadJson` is the step's verified payload; returns the
  * verified step, so a claim needs only the lease fields from the row it updates.
  */
 export function requireIntactStep(ledger: Ledger, jobId: string, stepId: string, payloadJson: string): VerifiedStep {
-  let jobs = verifiedSteps.get(ledger);
-  if (!jobs) verifiedSteps.set(ledger, (jobs = new Map()));
-  let verified = jobs.get(jobId);
-  if (!verified) {
-    const { problems, steps, runId } = inspectJob(ledger, jobId);
-    if (problems.length > 0) throw tampered(jobId, stepId, problems);
-    verified = new Map(
-      steps.map((step) => [
-        step.step_id,
-        {
-          runId,
-          ordinal: step.ordinal,
-          op: step.op,
-          payloadJson: step.payload_json,
-          dependsOn: JSON.parse(step.depends_on_json) as string[],
-          createdAt: step.created_at,
-        },
-      ]),
-    );
-    jobs.set(jobId, verified);
-  }
+  const verified = verifiedJobs(ledger).get(jobId) ?? verifyJob(ledger, jobId, stepId);
   const step = verified.get(stepId);
   if (step?.payloadJson !== payloadJson) throw tampered(jobId, stepId, [`its payload differs from the one verified against the plan hash`]);
   return step;

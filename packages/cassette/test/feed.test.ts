@@ -83,6 +83,7 @@ describe("listings", () => {
 
   test("pragmas reports the connection settings every ledger connection runs with", () => {
     const { cassette } = openTemp();
-    expect(cassette.pragmas()).toEqual({ journalMode: "wal", synchronous: 1, foreignKeys: 1, busyTimeout: 5000, walAutocheckpoint: 10000 });
+    // A new ledger has 1 KiB pages; the checkpoint interval is ~41 MB of WAL in pages of that size.
+    expect(cassette.pragmas()).toEqual({ journalMode: "wal", synchronous: 1, foreignKeys: 1, busyTimeout: 5000, walAutocheckpoint: 40000, pageSize: 1024 });
   });
 });

@@ -1,7 +1,8 @@
 // Test helpers: temp ledgers, a raw second connection, plan builders.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { planHash } from "@catalytic/core";
 import { afterEach } from "vitest";
@@ -23,6 +24,32 @@ export function openTemp(options?: Parameters<typeof Cassette.open>[1]): { casse
   const dir = tempDir();
   const dbPath = path.join(dir, ".catalytic", "cassette.db");
   const cassette = Cassette.open(dbPath, options);
+  cleanups.push(() => cassette.close());
+  return { cassette, dbPath, dir };
+}
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+
+export const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name), "utf8");
+
+/** A ledger file made from a fixture's SQL (a ledger written by older code, at its schema version and page size). */
+export function fixtureLedger(name: string): string {
+  const dbPath = path.join(tempDir(), "cassette.db");
+  const db = new Database(dbPath);
+  db.exec(fixture(name));
+  db.close();
+  return dbPath;
+}
+
+/** A ledger in a file created with `pageSize`-byte pages, as an older Catalytic (4096) created every ledger. */
+export function openTempWithPageSize(pageSize: number): { cassette: Cassette; dbPath: string; dir: string } {
+  const dir = tempDir();
+  const dbPath = path.join(dir, "cassette.db");
+  const db = new Database(dbPath);
+  db.pragma(`page_size = ${pageSize}`);
+  db.pragma("journal_mode = WAL");
+  db.close();
+  const cassette = Cassette.open(dbPath);
   cleanups.push(() => cassette.close());
   return { cassette, dbPath, dir };
 }

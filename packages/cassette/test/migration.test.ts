@@ -1,16 +1,11 @@
 // Migrations 3 (claim order) and 4 (post order) on ledgers written by the code before each: every row, id, hash and
 // signed checkpoint is kept, verify passes, the chains go on; and the layouts they exist for: a batch's steps and
 // receipts share pages (3), a post writes fewer B-trees (4).
-import { readFileSync, statSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { describe, expect, test } from "vitest";
 import { Cassette, SCHEMA_VERSION, parseVerifierKey } from "../src/index.js";
-import { chainSteps, openTemp, planInput, rawConnection, tempDir } from "./helpers.js";
-
-const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
-const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
+import { chainSteps, fixture, fixtureLedger, openTemp, openTempWithPageSize, planInput, rawConnection } from "./helpers.js";
 
 /** Every row of the tables migration 3 rebuilds or depends on, without the new step_seq column. */
 function rows(db: Database.Database): Record<string, unknown[]> {
@@ -25,14 +20,6 @@ function rows(db: Database.Database): Record<string, unknown[]> {
     receipts: db.prepare(`SELECT ${receipts} FROM receipts ORDER BY step_id`).all(),
     step_transitions: db.prepare("SELECT * FROM step_transitions ORDER BY transition_id").all(),
   };
-}
-
-function fixtureLedger(name: string): string {
-  const dbPath = path.join(tempDir(), "cassette.db");
-  const db = new Database(dbPath);
-  db.exec(fixture(name));
-  db.close();
-  return dbPath;
 }
 
 const schemaTwoLedger = () => fixtureLedger("ledger-v2.sql");
@@ -102,7 +89,8 @@ describe("migration 3: steps and receipts in claim order", () => {
   test("a batch of claims and completions writes about one page per step, not one per table per step", () => {
     // Frames a commit appends to the WAL: one per page it dirtied. With steps and receipts keyed by hashed step ids
     // (schema 2) each step of a batch touched its own steps page and receipts page: ~4.7 frames per step here.
-    const { cassette, dbPath } = openTemp();
+    // Measured in 4 KiB pages, the size ledgers had then (a new ledger has 1 KiB pages: page-size.test.ts).
+    const { cassette, dbPath } = openTempWithPageSize(4096);
     const steps = chainSteps("step", 512).map((step, i) => ({ ...step, stepId: `step_${((i * 2654435761) % 4294967296).toString(16).padStart(16, "0")}` }));
     cassette.postPlan(planInput("r", "q", steps));
     const raw = rawConnection(dbPath);
@@ -191,8 +179,8 @@ describe("migration 4: messages and jobs in post order, fewer B-trees per post",
 
   test("a post without an idempotency key writes 10 B-trees: about 12 WAL frames, not 15", () => {
     // Schema 3: messages (table, (run_id, seq), (run_id, idempotency_key)) and jobs (table, (message_id, ordinal),
-    // ix_jobs_run) were three B-trees each, keyed by hashed ids: 15.3 frames per post here.
-    const { cassette, dbPath } = openTemp();
+    // ix_jobs_run) were three B-trees each, keyed by hashed ids: 15.3 frames per post here (4 KiB pages, as then).
+    const { cassette, dbPath } = openTempWithPageSize(4096);
     for (let i = 0; i < 200; i++) cassette.postMessage({ runId: "r", source: "USER", payload: { intent: "warm", i } });
     const frames = walFrames(dbPath);
     const start = frames();
