@@ -42,6 +42,16 @@ describe("FramedMessageReader", () => {
     }
   });
 
+  test("a 4 MB message arriving in 64 KiB chunks is read whole, with the message after it", async () => {
+    const big = { jsonrpc: "2.0", method: "textDocument/didOpen", params: { text: "naïve ✓ @DOC/b#slug\n".repeat(200_000) } } as Message;
+    const frames = await framesOf([big, ...MESSAGES.slice(2)]);
+    const stream = new PassThrough();
+    const { read, errors } = readerOn(stream);
+    for (let at = 0; at < frames.length; at += 65_536) stream.emit("data", frames.subarray(at, at + 65_536));
+    expect(errors).toEqual([]);
+    expect(read).toEqual([big, ...MESSAGES.slice(2)]);
+  });
+
   test("hands a message over within the data event that completes it, without waiting for the event loop", async () => {
     const frames = await framesOf(MESSAGES.slice(0, 1));
     const stream = new PassThrough();

@@ -1,13 +1,15 @@
 // Reads JSON-RPC messages from stdin and hands each to the connection as soon as its last byte arrives.
 // vscode-jsonrpc's stream reader decodes every message behind a semaphore that first waits for setImmediate (its
 // decoders may be asynchronous); this server's messages are UTF-8 JSON, decoded synchronously, so arrival order is
-// kept without the extra turn of the event loop per request (docs/editors.md, "Benchmark").
+// kept without the extra turn of the event loop per request (docs/editors.md, "Performance").
 import { AbstractMessageReader, Disposable, type DataCallback, type Message, type MessageReader } from "vscode-languageserver/node.js";
 
 const HEADER_END = Buffer.from("\r\n\r\n", "latin1");
 
 export class FramedMessageReader extends AbstractMessageReader implements MessageReader {
-  private buffer: Buffer = Buffer.alloc(0);
+  /** Bytes received and not yet read, as they arrived: joined only once a header or a whole body is there. */
+  private chunks: Buffer[] = [];
+  private pending = 0;
   /** The body length announced by the header just read, or -1 while a header is awaited. */
   private bodyLength = -1;
   /** Set after a header this reader cannot frame: the stream can no longer be split into messages. */
@@ -27,23 +29,26 @@ export class FramedMessageReader extends AbstractMessageReader implements Messag
 
   private onData(chunk: Buffer, callback: DataCallback): void {
     if (this.broken) return;
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.chunks.push(chunk);
+    this.pending += chunk.length;
     for (;;) {
       if (this.bodyLength < 0) {
-        const end = this.buffer.indexOf(HEADER_END);
+        const buffer = this.joined();
+        const end = buffer.indexOf(HEADER_END);
         if (end < 0) return;
-        const length = contentLengthOf(this.buffer.toString("latin1", 0, end));
+        const length = contentLengthOf(buffer.toString("latin1", 0, end));
         if (typeof length === "string") {
           this.broken = true;
           this.fireError(new Error(length));
           return;
         }
         this.bodyLength = length;
-        this.buffer = this.buffer.subarray(end + HEADER_END.length);
+        this.consume(end + HEADER_END.length);
       }
-      if (this.buffer.length < this.bodyLength) return;
-      const body = this.buffer.toString("utf8", 0, this.bodyLength);
-      this.buffer = this.buffer.subarray(this.bodyLength);
+      // A large body arrives in many chunks: they are joined once, when the last one is in.
+      if (this.pending < this.bodyLength) return;
+      const body = this.joined().toString("utf8", 0, this.bodyLength);
+      this.consume(this.bodyLength);
       this.bodyLength = -1;
       let message: Message;
       try {
@@ -59,6 +64,16 @@ export class FramedMessageReader extends AbstractMessageReader implements Messag
         this.fireError(error);
       }
     }
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.pending)];
+    return this.chunks[0] as Buffer;
+  }
+
+  private consume(bytes: number): void {
+    this.chunks = [this.joined().subarray(bytes)];
+    this.pending -= bytes;
   }
 }
 

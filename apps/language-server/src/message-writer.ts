@@ -1,7 +1,7 @@
 // Writes each JSON-RPC message to stdout as one buffer (header and body together). vscode-jsonrpc's stream
 // writer writes the header, waits for its callback, then writes the body: two system calls per message, and a
 // client often wakes up for the header alone and again for the body. One write per message is one wake-up
-// (docs/editors.md, "Benchmark").
+// (docs/editors.md, "Performance").
 import { AbstractMessageWriter, type Message, type MessageWriter } from "vscode-languageserver/node.js";
 
 export class FramedMessageWriter extends AbstractMessageWriter implements MessageWriter {
