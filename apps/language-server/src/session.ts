@@ -193,7 +193,6 @@ export class Session {
     if (sources.length) this.sqliteIndex.update(sources);
   }
 
-
   /** An edited catalytic.json can change which files are sources: re-index once the typing settles. */
   private reloadConfigSoon(): void {
     if (this.configReload) clearTimeout(this.configReload);

@@ -4,7 +4,7 @@
 import { BudgetError, isSqliteBusy } from "@catalytic/core";
 import { candidates, leaseAll, requireBatchSize, type ReceiptIds } from "./batch.js";
 import { BUSY_TIMEOUT_MS, readQuery, writeTransaction } from "./connection.js";
-import { isIntactStep, requireIntactStep } from "./integrity.js";
+import { isIntactStep, requireIntactStepUnlocked } from "./integrity.js";
 import { JOB_STEPS, type Ledger } from "./ledger.js";
 import { chargeBudget, checkCompletion, commitReceipt, type CheckedCompletion, type CompleteStepInput } from "./leasing.js";
 import type { ClaimedStep } from "./records.js";
@@ -157,22 +157,19 @@ export function jobOps(ledger: Ledger, jobId: string): string[] {
 }
 
 /**
- * Checks the job's plan hash for this connection's claims in a read transaction (one snapshot, no write lock): the
- * claims that follow then only compare each step's payload with the verified one under the write lock, instead of
- * the first claim hashing the whole plan while other ants wait for the lock. CAT_PLAN_TAMPERED as a claim would.
+ * Checks the job's plan hash for this connection's claims ahead of the first one, by the check a claim makes for a job
+ * new to its connection (requireIntactStepUnlocked, on the job's first step: no write lock): a tampered plan stops an
+ * ant before it leases anything, and the claims that follow only compare each step's payload with the verified one.
+ * CAT_PLAN_TAMPERED as a claim would.
  */
 export function verifyJobForClaims(ledger: Ledger, jobId: string): void {
   requireNonEmpty(jobId, "jobId");
-  readQuery(() =>
-    ledger.db
-      .transaction(() => {
-        const first = ledger.stmt(`SELECT s.step_id, s.payload_json FROM ${JOB_STEPS} WHERE j.job_id = ? ORDER BY s.ordinal LIMIT 1`).get(jobId) as
-          | { step_id: string; payload_json: string }
-          | undefined;
-        if (first) requireIntactStep(ledger, jobId, first.step_id, first.payload_json);
-      })
-      .deferred(),
-  );
+  readQuery(() => {
+    const first = ledger.stmt(`SELECT j.job_id, s.step_id, s.payload_json FROM ${JOB_STEPS} WHERE j.job_id = ? ORDER BY s.ordinal LIMIT 1`).get(jobId) as
+      | { job_id: string; step_id: string; payload_json: string }
+      | undefined;
+    if (first) requireIntactStepUnlocked(ledger, first);
+  });
 }
 
 /**

@@ -158,12 +158,12 @@ function verifyJob(ledger: Ledger, jobId: string, stepId: string): Map<string, V
 }
 
 /**
- * verifyJob in a read transaction of its own (one snapshot, no write lock): what a claim does before its write
- * transaction when the job is new to this connection, so other connections keep writing while the whole plan is
- * hashed (docs/cassette.md "Job integrity"). The caller holds no transaction.
+ * requireIntactStep in a read transaction of its own (one snapshot, no write lock): how a job new to this connection
+ * is verified before a claim's write transaction, so other connections keep writing while the whole plan is hashed
+ * (docs/cassette.md "Job integrity"). The caller holds no transaction.
  */
-export function verifyJobUnlocked(ledger: Ledger, jobId: string, stepId: string): void {
-  ledger.db.transaction(() => void verifyJob(ledger, jobId, stepId)).deferred();
+export function requireIntactStepUnlocked(ledger: Ledger, step: { job_id: string; step_id: string; payload_json: string }): void {
+  ledger.db.transaction(() => void requireIntactStep(ledger, step.job_id, step.step_id, step.payload_json)).deferred();
 }
 
 /**

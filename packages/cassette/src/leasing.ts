@@ -5,7 +5,7 @@ import { readQuery, writeTransaction } from "./connection.js";
 import { receiptHashOfCanonical, receiptIdFor } from "./ids.js";
 import { JOB_STEPS, SQL_NOW_MS, isoNow, type Ledger } from "./ledger.js";
 import { msToIso, type ClaimedStep } from "./records.js";
-import { isIntactStep, isJobVerified, requireIntactStep, verifyJobUnlocked } from "./integrity.js";
+import { isIntactStep, isJobVerified, requireIntactStep, requireIntactStepUnlocked } from "./integrity.js";
 import { requireCount, requireNonEmpty, requireOutcome, requireToken, requireTtlMs } from "./validate.js";
 
 export interface CompleteStepInput {
@@ -92,7 +92,7 @@ export function claimWithVerifiedJobs<T>(ledger: Ledger, attempt: () => ClaimAtt
   for (;;) {
     const result = writeTransaction(ledger.db, ledger.logger, attempt);
     if ("done" in result) return result.done;
-    readQuery(() => verifyJobUnlocked(ledger, result.verify.job_id, result.verify.step_id));
+    readQuery(() => requireIntactStepUnlocked(ledger, result.verify));
   }
 }
 
