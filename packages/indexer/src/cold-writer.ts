@@ -4,6 +4,7 @@
 // Atomics.wait and reads the outcome with receiveMessageOnPort.
 import type { MessagePort, Worker } from "node:worker_threads";
 import { InvariantError } from "@catalytic/core";
+import { COLD_PRAGMAS } from "./db.js";
 import type { RowSink } from "./row-sink.js";
 import * as fileSql from "./sql/files.js";
 import * as searchSql from "./sql/search.js";
@@ -57,7 +58,7 @@ interface Outcome {
 // RUNNING (0), FAILED (1), ABORTED (2), TAKEN (3) and STARTED (4).
 function writerThread(): void {
   const { workerData, parentPort } = require("node:worker_threads") as typeof import("node:worker_threads");
-  const data = workerData as { sqlite: string; file: string; statements: string[]; counts: number[]; state: Int32Array; port: MessagePort };
+  const data = workerData as { sqlite: string; file: string; pragmas: string[]; statements: string[]; counts: number[]; state: Int32Array; port: MessagePort };
   const { state, port, counts } = data;
   Atomics.store(state, 4, 1);
   let db: import("better-sqlite3").Database | undefined;
@@ -70,13 +71,9 @@ function writerThread(): void {
   };
   try {
     const Database = require(data.sqlite) as typeof import("better-sqlite3");
-    // The file exists (made by the build): never create one the build may already have removed. Pragmas as in
-    // db.ts openColdIndexDb (journal in memory: OFF is refused in defensive mode).
+    // The file exists (made by the build): never create one the build may already have removed.
     db = new Database(data.file, { fileMustExist: true });
-    db.pragma("journal_mode = MEMORY");
-    db.pragma("synchronous = OFF");
-    db.pragma("cache_size = -2000");
-    db.pragma("foreign_keys = ON");
+    for (const pragma of data.pragmas) db.pragma(pragma);
     prepared = data.statements.map((sql) => (db as import("better-sqlite3").Database).prepare(sql));
     db.exec("BEGIN IMMEDIATE");
   } catch (error) {
@@ -152,7 +149,7 @@ export class ColdWriter implements RowSink {
     const counts = STATEMENTS.map((sql) => sql.split("?").length - 1);
     this.worker = new Worker(`(${writerThread.toString()})()`, {
       eval: true,
-      workerData: { sqlite, file, statements: STATEMENTS, counts, state: this.state, port: port2 },
+      workerData: { sqlite, file, pragmas: COLD_PRAGMAS, statements: STATEMENTS, counts, state: this.state, port: port2 },
       transferList: [port2],
       // It holds one batch at a time: a 2 MiB young generation took ~4 MiB off the scale build's peak RSS.
       resourceLimits: { maxYoungGenerationSizeMb: 2 },

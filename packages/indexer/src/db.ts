@@ -89,6 +89,22 @@ export function openIndexDb(root: string, options: { create: boolean; readonly?:
   }
 }
 
+/**
+ * Every connection to a cold build's private file (this one, and the writer thread's in cold-writer.ts). Locking stays
+ * normal (not EXCLUSIVE): a large cold build's writer thread writes through a second connection while the build's
+ * holds no lock.
+ */
+export const COLD_PRAGMAS: readonly string[] = [
+  // OFF is refused in better-sqlite3's defensive mode (the pragma answers "delete"): MEMORY keeps statement and
+  // transaction rollback without a journal file made and deleted around each transaction.
+  "journal_mode = MEMORY",
+  "synchronous = OFF",
+  // better-sqlite3 builds SQLite with a 16 MiB page cache; pages written once need little of it, and SQLite's own
+  // default (2 MiB) keeps a cold build's peak RSS ~12 MiB lower at the same CPU time.
+  "cache_size = -2000",
+  "foreign_keys = ON",
+];
+
 /** A cold build's private file (and SQLite's files beside it), named by its process id. */
 const COLD_FILE = /^index\.db\.(\d+)-[0-9a-f]+\.build(?:-wal|-shm)?$/;
 
@@ -110,16 +126,7 @@ export function openColdIndexDb(root: string): { db: Db; file: string } {
   try {
     const created = new Database(file);
     db = created;
-    // journal_mode OFF is refused in better-sqlite3's defensive mode (the pragma answers "delete"): MEMORY keeps
-    // statement and transaction rollback without a journal file made and deleted around each transaction.
-    created.pragma("journal_mode = MEMORY");
-    created.pragma("synchronous = OFF");
-    // Normal locking (not EXCLUSIVE): a large cold build's writer thread writes through a second connection while
-    // this one holds no lock (cold-writer.ts).
-    // better-sqlite3 builds SQLite with a 16 MiB page cache; pages written once need little of it, and SQLite's
-    // own default (2 MiB) keeps a cold build's peak RSS ~12 MiB lower at the same CPU time.
-    created.pragma("cache_size = -2000");
-    created.pragma("foreign_keys = ON");
+    for (const pragma of COLD_PRAGMAS) created.pragma(pragma);
     created.transaction(() => created.exec(FRESH_SCHEMA))();
     return { db: created, file };
   } catch (error) {
