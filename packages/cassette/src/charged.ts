@@ -1,14 +1,13 @@
 // Batches that charge the job budget in the commit's own transaction (docs/cassette.md "Charged batches"): an ant
 // reads several steps, then writes their budget charges, receipts and next claim in one BEGIN IMMEDIATE transaction
 // instead of one transaction per charge and per commit.
-import { BudgetError, isSqliteBusy } from "@catalytic/core";
+import { BudgetError } from "@catalytic/core";
 import { candidates, leaseAll, requireBatchSize, type ReceiptIds } from "./batch.js";
-import { BUSY_TIMEOUT_MS, readQuery, writeTransaction } from "./connection.js";
+import { readQuery, tryWriteTransaction, writeTransaction } from "./connection.js";
 import { isIntactStep, requireIntactStepUnlocked } from "./integrity.js";
 import { JOB_STEPS, type Ledger } from "./ledger.js";
 import { chargeBudget, checkCompletion, commitReceipt, type CheckedCompletion, type CompleteStepInput } from "./leasing.js";
 import type { ClaimedStep } from "./records.js";
-import { translateSqliteError } from "./sql-errors.js";
 import { requireCount, requireNonEmpty, requireTtlMs } from "./validate.js";
 
 export interface ChargedCompletion {
@@ -52,7 +51,7 @@ export function commitChargedBatch(ledger: Ledger, jobId: string, items: Charged
  */
 export function tryCommitChargedBatch(ledger: Ledger, jobId: string, items: ChargedCompletion[], next?: ChargedNext): ChargedResult | undefined {
   const batch = checkChargedBatch(jobId, items, next);
-  return tryWriteTransaction(ledger, () => writeChargedBatch(ledger, batch));
+  return tryWriteTransaction(ledger.db, () => writeChargedBatch(ledger, batch));
 }
 
 interface CheckedChargedBatch {
@@ -96,31 +95,6 @@ function writeChargedBatch(ledger: Ledger, { jobId, items, next, ttlMs }: Checke
   const found = candidates(ledger, next.runId, jobId, next.max);
   const intact = found.findIndex((candidate) => !isIntactStep(ledger, candidate));
   return { receipts, overBudget, next: leaseAll(ledger, intact === -1 ? found : found.slice(0, intact), next.workerId, ttlMs) };
-}
-
-/** `fn` in a BEGIN IMMEDIATE transaction when the write lock is free now, else undefined without waiting. */
-function tryWriteTransaction<T>(ledger: Ledger, fn: () => T): T | undefined {
-  try {
-    ledger.stmt("PRAGMA busy_timeout = 0").get();
-    try {
-      ledger.stmt("BEGIN IMMEDIATE").run();
-    } catch (error) {
-      if (isSqliteBusy(error)) return undefined;
-      throw error;
-    } finally {
-      ledger.stmt(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).get();
-    }
-    try {
-      const result = fn();
-      ledger.stmt("COMMIT").run();
-      return result;
-    } catch (error) {
-      if (ledger.db.inTransaction) ledger.stmt("ROLLBACK").run();
-      throw error;
-    }
-  } catch (error) {
-    throw translateSqliteError(error);
-  }
 }
 
 /** Steps of the job not yet claimed: an ant sizes its claims by it so the last ones are shared among the ants. */

@@ -75,6 +75,9 @@ interface TransactionStatements {
   begin: Database.Statement;
   commit: Database.Statement;
   rollback: Database.Statement;
+  /** busy_timeout off, and back to BUSY_TIMEOUT_MS: around tryWriteTransaction's BEGIN. */
+  noWait: Database.Statement;
+  wait: Database.Statement;
 }
 
 // Prepared once per connection: better-sqlite3's db.transaction() builds new wrappers on every call.
@@ -87,6 +90,8 @@ function statementsFor(db: Database.Database): TransactionStatements {
       begin: db.prepare("BEGIN IMMEDIATE"),
       commit: db.prepare("COMMIT"),
       rollback: db.prepare("ROLLBACK"),
+      noWait: db.prepare("PRAGMA busy_timeout = 0"),
+      wait: db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`),
     };
     transactionStatements.set(db, statements);
   }
@@ -98,11 +103,43 @@ function statementsFor(db: Database.Database): TransactionStatements {
  * any error rolls everything back and SQLite errors become typed errors.
  */
 export function writeTransaction<T>(db: Database.Database, logger: Logger, fn: () => T): T {
-  const { begin, commit, rollback } = statementsFor(db);
+  const { begin } = statementsFor(db);
   try {
     // SQLite's busy handler waits up to busy_timeout for the lock; withBusyRetry adds bounded retries after that.
     // (A sub-millisecond spin of our own measured slower with more processes than cores: spinners starve the holder.)
     withBusyRetry(() => begin.run(), logger);
+  } catch (error) {
+    throw translateSqliteError(error);
+  }
+  return commitOrRollBack(db, fn);
+}
+
+/**
+ * writeTransaction if the write lock is free at this instant; undefined, with nothing run or written, while another
+ * connection holds it (no busy handler, no retry): for a caller that has other work to do meanwhile.
+ */
+export function tryWriteTransaction<T>(db: Database.Database, fn: () => T): T | undefined {
+  const { begin, noWait, wait } = statementsFor(db);
+  try {
+    noWait.get();
+    try {
+      begin.run();
+    } catch (error) {
+      if (isSqliteBusy(error)) return undefined;
+      throw error;
+    } finally {
+      wait.get();
+    }
+  } catch (error) {
+    throw translateSqliteError(error);
+  }
+  return commitOrRollBack(db, fn);
+}
+
+/** `fn` in the transaction just begun: committed, or rolled back on any error (SQLite errors typed). */
+function commitOrRollBack<T>(db: Database.Database, fn: () => T): T {
+  const { commit, rollback } = statementsFor(db);
+  try {
     try {
       const result = fn();
       commit.run();
