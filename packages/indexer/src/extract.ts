@@ -46,16 +46,14 @@ export function fileKind(filePath: string): FileKind {
   return CODE_EXTENSIONS.has(extension) ? "code" : "text";
 }
 
-/** Character offset where each line starts, plus one final entry for the end of the text. */
-function lineOffsets(text: string, lineTotal: number): number[] {
-  const offsets = new Array<number>(lineTotal + 1);
-  let offset = 0;
-  for (let line = 0; line < lineTotal; line++) {
-    offsets[line] = offset;
-    const newline = text.indexOf("\n", offset);
-    offset = newline === -1 ? text.length : newline + 1;
-  }
-  offsets[lineTotal] = text.length;
+/**
+ * Character offset where each line of a normalized text starts (the lines of splitLines: a final newline ends the last
+ * line), plus one final entry for the end of the text.
+ */
+export function lineOffsets(text: string): number[] {
+  const offsets = text.length === 0 ? [] : [0];
+  for (let at = text.indexOf("\n"); at !== -1 && at + 1 < text.length; at = text.indexOf("\n", at + 1)) offsets.push(at + 1);
+  offsets.push(text.length);
   return offsets;
 }
 
@@ -71,7 +69,7 @@ interface Marker {
 export function extractSections(filePath: string, text: string): ExtractedSection[] {
   const normalized = normalizeNewlines(text);
   const lines = splitLines(normalized);
-  const offsets = lineOffsets(normalized, lines.length);
+  const offsets = lineOffsets(normalized);
   const slice = (start: number, end: number): string => normalized.slice(offsets[start], offsets[end]);
   const fileHash = contentHash(normalized);
   const sections: ExtractedSection[] = [

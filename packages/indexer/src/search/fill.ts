@@ -1,6 +1,6 @@
 // Filling the search table during build: one row per section with text (heading path, symbol ids, own body), written
 // with its file when no symbol can reach it, else after the symbol pass; later symbol changes rewrite only their rows.
-import type { ExtractedSection } from "../extract.js";
+import { type ExtractedSection, lineOffsets } from "../extract.js";
 import { type RowSink, connectionSink } from "../row-sink.js";
 import { ownBodyRanges } from "../rows.js";
 import * as searchSql from "../sql/search.js";
@@ -34,10 +34,7 @@ export function insertSearchRows(sink: RowSink, file: SearchFileInput, symbolsOf
 
 /** Each section's own text (its lines joined by "\n"), cut from `text` by line offsets instead of splitting it again. */
 function ownBodies(text: string, sections: readonly ExtractedSection[]): string[] {
-  // Where each line starts, then the end of the text (splitLines' lines: a final newline ends the last line).
-  const starts = [0];
-  for (let at = text.indexOf("\n"); at !== -1 && at + 1 < text.length; at = text.indexOf("\n", at + 1)) starts.push(at + 1);
-  starts.push(text.length);
+  const starts = lineOffsets(text);
   return ownBodyRanges(sections).map(({ start, end }) => {
     if (end <= start) return "";
     const from = starts[start] as number;
