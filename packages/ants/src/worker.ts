@@ -62,6 +62,8 @@ const FULL_STATUS_EVERY = 20;
 /** Most steps an ant claims at once: small enough that the last batch leaves little for the other ants to wait on. */
 const MAX_ANT_BATCH = 128;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How often a lease of `ttlSeconds` is renewed while its step runs or waits: three times per lease, and no more often than every 200 ms. */
+const renewalIntervalMs = (ttlSeconds: number): number => Math.max(200, (ttlSeconds * 1000) / 3);
 
 /** The first ordinal at which each symbol is read in the job: the job budget charges a symbol once. */
 function firstSymbolUses(cassette: Cassette, jobId: string): Map<string, number> {
@@ -173,7 +175,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerResult> {
           } catch (error) {
             lost ??= error;
           }
-        }, Math.max(200, (ttl * 1000) / 3));
+        }, renewalIntervalMs(ttl));
         try {
           await Promise.all(ran.map((entry) => entry.settled));
         } finally {
@@ -396,7 +398,7 @@ async function executeClaimed(
               aborter.abort();
             }
           },
-          Math.max(200, (runtime.ttl * 1000) / 3),
+          renewalIntervalMs(runtime.ttl),
         );
         await running;
       }
